@@ -15,9 +15,14 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	check := &cobra.Command{Use: "check", Short: "Validate configuration and rule files"}
+	check.AddCommand(newCheckConfigCmd())
 	root.AddCommand(
 		newVersionCmd(),
 		newScoreCmd(),
+		newServeCmd(),
+		newMigrateCmd(),
+		check,
 	)
 	return root
 }

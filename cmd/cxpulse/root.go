@@ -22,6 +22,7 @@ func newRootCmd() *cobra.Command {
 		newScoreCmd(),
 		newServeCmd(),
 		newMigrateCmd(),
+		newDemoCmd(),
 		check,
 	)
 	return root

@@ -17,6 +17,7 @@ import (
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
 	"github.com/cxpulse/cxpulse/internal/secret"
 	"github.com/cxpulse/cxpulse/pipeline"
+	"github.com/cxpulse/cxpulse/pipeline/spool"
 	"github.com/cxpulse/cxpulse/sentiment"
 	"github.com/cxpulse/cxpulse/store"
 )
@@ -26,6 +27,7 @@ type Config struct {
 	Server     ServerConfig     `yaml:"server"`
 	ClickHouse ClickHouseConfig `yaml:"clickhouse"`
 	Pipeline   pipeline.Config  `yaml:"pipeline"`
+	Spool      spool.Config     `yaml:"spool"`
 	Events     event.Limits     `yaml:"events"`
 	Ingest     IngestConfig     `yaml:"ingest"`
 	Sentiment  sentiment.Config `yaml:"sentiment"`
@@ -67,6 +69,7 @@ func defaultConfig() Config {
 		},
 		ClickHouse: ClickHouseConfig{Config: store.DefaultConfig(), Writer: store.DefaultBatchConfig()},
 		Pipeline:   pipeline.DefaultConfig(),
+		Spool:      spool.DefaultConfig(),
 		Events:     event.DefaultLimits(),
 		Ingest:     IngestConfig{HTTP: httpapi.DefaultConfig()},
 		Sentiment:  sentiment.DefaultConfig(),
@@ -104,6 +107,7 @@ func (c *Config) Validate() error {
 	add("clickhouse", c.ClickHouse.Config.Validate())
 	add("clickhouse.writer", c.ClickHouse.Writer.Validate())
 	add("pipeline", c.Pipeline.Validate())
+	add("spool", c.Spool.Validate())
 	add("events", c.Events.Validate())
 	add("ingest.http", c.Ingest.HTTP.Validate())
 	add("sentiment", c.Sentiment.Validate())

@@ -24,6 +24,7 @@ import (
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
 	"github.com/cxpulse/cxpulse/internal/secret"
 	"github.com/cxpulse/cxpulse/pipeline"
+	"github.com/cxpulse/cxpulse/pipeline/spool"
 	"github.com/cxpulse/cxpulse/sentiment"
 	"github.com/cxpulse/cxpulse/store"
 )
@@ -250,7 +251,16 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	}
 	w := store.NewBatchWriter[event.Scored](st, "events", store.NewEventEncoder(st.Dialect()), cfg.ClickHouse.Writer)
 	w.BeforeRetry = st.FilterStored
-	p, err := pipeline.New(cfg.Pipeline, scorer, w, pipeline.Options{RecentIDs: st.RecentIDs}, logger, reg)
+	opts := pipeline.Options{RecentIDs: st.RecentIDs, Filter: st.FilterStored}
+	if cfg.Spool.Dir != "" {
+		sp, err := spool.Open(cfg.Spool, logger)
+		if err != nil {
+			return err
+		}
+		stages.onStop(func() { sp.Close() })
+		opts.Spool = sp
+	}
+	p, err := pipeline.New(cfg.Pipeline, scorer, w, opts, logger, reg)
 	if err != nil {
 		return err
 	}
@@ -304,9 +314,17 @@ func (b *backend) Submit(ctx context.Context, evs []event.Event) (event.Ack, err
 // stageGroup runs the back-end stages, each with its own context so they can be stopped one by
 // one in reverse order of start.
 type stageGroup struct {
-	mu     sync.Mutex
-	stages []stage
-	failed chan error
+	mu      sync.Mutex
+	stages  []stage
+	cleanup []func()
+	failed  chan error
+}
+
+// onStop registers f to run after every stage has stopped.
+func (g *stageGroup) onStop(f func()) {
+	g.mu.Lock()
+	g.cleanup = append(g.cleanup, f)
+	g.mu.Unlock()
 }
 
 type stage struct {
@@ -346,5 +364,11 @@ func (g *stageGroup) stop(ctx context.Context, logger *slog.Logger) {
 		case <-ctx.Done():
 			logger.Error("stage did not stop in time", "stage", s.name)
 		}
+	}
+	g.mu.Lock()
+	cleanup := g.cleanup
+	g.mu.Unlock()
+	for _, f := range cleanup {
+		f()
 	}
 }

@@ -51,3 +51,12 @@ func TestIsLoopback(t *testing.T) {
 	require.False(t, isLoopback(":8080"))
 	require.False(t, isLoopback("10.0.0.1:8080"))
 }
+
+func TestExampleConfigIsValid(t *testing.T) {
+	cfg, err := loadConfig("../../deploy/cxpulse.example.yaml")
+	require.NoError(t, err)
+	def := defaultConfig()
+	// The example documents the defaults: only the keys marked "example" differ.
+	cfg.Server.IngestToken, cfg.ClickHouse.Password, cfg.Spool.Dir = "", "", ""
+	require.Equal(t, def, cfg)
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"sync"
@@ -151,6 +152,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	denied := func() { im.Rejected(cfg.Ingest.HTTP.Source, ingest.ReasonUnauthorized, 1) }
 	mux.Handle("POST /v1/events", ingest.RequireToken(token.Value(), denied, api))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if err := be.ready(); err != nil {

@@ -70,7 +70,7 @@ func TestParseObjectErrors(t *testing.T) {
 		{`{"channel":"chat","text":"hi","id":""}`, "id", ReasonInvalid, "must not be empty"},
 		{`{"channel":"chat","text":"hi","customer_id":"` + strings.Repeat("x", 300) + `"}`, "customer_id", ReasonLimit, "more than the limit of 256"},
 		{`{"channel":"chat","text":"hi","product":"a\u0000b"}`, "product", ReasonInvalid, "control characters"},
-		{`{"channel":"chat","text":"hi","labels":{"a":1}}`, "labels", ReasonInvalid, "want a string, got number"},
+		{`{"channel":"chat","text":"hi","labels":{"a":1}}`, "labels", ReasonInvalid, `want a string for label "a", got number`},
 		{`{"channel":"chat","text":"hi"} x`, "", ReasonSyntax, "unexpected data after"},
 		{`{"channel":"chat","text":"hi"`, "", ReasonSyntax, "unexpected end"},
 		{`[1]`, "", ReasonSyntax, "want a JSON object"},

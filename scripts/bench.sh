@@ -11,5 +11,9 @@ echo "== ingest: HTTP NDJSON -> scored -> ClickHouse vs a plain clickhouse-go ba
 go run ./internal/cmd/ingestbench -binary bin/cxpulse ${INGEST_BENCH_FLAGS:-}
 
 echo
+echo "== outage: a minute of ingestion with ClickHouse stopped for its middle third (spool on)"
+go run ./internal/cmd/ingestbench -binary bin/cxpulse -outage 60s
+
+echo
 echo "== hot paths (go test -bench)"
 go test -run "^$" -bench . -benchmem -count 1 ./event/

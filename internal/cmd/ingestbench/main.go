@@ -42,10 +42,22 @@ func main() {
 		concurrency = flag.Int("concurrency", 8, "concurrent HTTP senders")
 		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
+		outage      = flag.Duration("outage", 0, "instead: ingest this long with ClickHouse stopped for its middle third, and check nothing is lost")
+		outageRate  = flag.Int("outage-rate", 5000, "events a second offered during the outage test")
 	)
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
+	if *outage > 0 {
+		err := runOutage(ctx, outageConfig{
+			binary: *binary, duration: *outage, downFrom: *outage / 3, downUntil: 2 * *outage / 3,
+			rate: *outageRate, perRequest: 500, senders: 4,
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	addr := *chAddr
 	if addr == "" {
@@ -143,44 +155,11 @@ func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int)
 
 // pipeline runs `cxpulse serve` and posts the bodies to it from several senders.
 func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch int) (float64, error) {
-	port, err := freePort()
+	sp, err := startServe(binary, addr, db, fmt.Sprintf("clickhouse:\n  writer:\n    max_rows: %d\n", batch))
 	if err != nil {
 		return 0, err
 	}
-	listen := fmt.Sprintf("127.0.0.1:%d", port)
-	token := nonce()
-	cfgFile, err := os.CreateTemp("", "cxpulse-bench-*.yaml")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(cfgFile.Name())
-	fmt.Fprintf(cfgFile, "clickhouse:\n  writer:\n    max_rows: %d\n", batch)
-	cfgFile.Close()
-	cmd := exec.Command(binary, "serve", "--config", cfgFile.Name(), "--clickhouse", addr, "--database", db, "--listen", listen, "--ingest-token", token)
-	cmd.Stderr = io.Discard
-	cmd.Env = append(os.Environ(), "CXPULSE_INGEST_TOKEN=")
-	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("start %s: %w", binary, err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}()
-	base := "http://" + listen
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("cxpulse serve did not become ready: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	defer sp.stop()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
 	var next atomic.Int64
@@ -197,21 +176,16 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 					return
 				}
 				for {
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/events", bytes.NewReader(bodies[i]))
-					req.Header.Set("Content-Type", "application/x-ndjson")
-					req.Header.Set("Authorization", "Bearer "+token)
-					resp, err := client.Do(req)
+					status, err := sp.post(ctx, client, bodies[i])
 					if err != nil {
 						errs <- err
 						return
 					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode == http.StatusOK {
+					if status == http.StatusOK {
 						break
 					}
-					if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
-						errs <- fmt.Errorf("POST /v1/events: %s", resp.Status)
+					if status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
+						errs <- fmt.Errorf("POST /v1/events: %d", status)
 						return
 					}
 					time.Sleep(100 * time.Millisecond) // back-pressure: retry as a sender would
@@ -242,6 +216,75 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 		return 0, fmt.Errorf("stored %d events, sent %d", stored, n)
 	}
 	return float64(n) / el.Seconds(), nil
+}
+
+// serveProc is `cxpulse serve` in a child process.
+type serveProc struct {
+	cmd         *exec.Cmd
+	base, token string
+	cfgFile     string
+}
+
+// startServe runs binary serve against ClickHouse at addr with the given extra configuration and
+// waits until it is ready.
+func startServe(binary, addr, db, config string) (*serveProc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	listen := fmt.Sprintf("127.0.0.1:%d", port)
+	token := nonce()
+	cfgFile, err := os.CreateTemp("", "cxpulse-bench-*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprint(cfgFile, config)
+	cfgFile.Close()
+	cmd := exec.Command(binary, "serve", "--config", cfgFile.Name(), "--clickhouse", addr, "--database", db, "--listen", listen, "--ingest-token", token)
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		os.Remove(cfgFile.Name())
+		return nil, fmt.Errorf("start %s: %w", binary, err)
+	}
+	sp := &serveProc{cmd: cmd, base: "http://" + listen, token: token, cfgFile: cfgFile.Name()}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(sp.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return sp, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			sp.stop()
+			return nil, fmt.Errorf("cxpulse serve did not become ready: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (sp *serveProc) stop() {
+	_ = sp.cmd.Process.Signal(syscall.SIGTERM)
+	_ = sp.cmd.Wait()
+	os.Remove(sp.cfgFile)
+}
+
+// post sends one NDJSON body and returns the HTTP status.
+func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sp.base+"/v1/events", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+sp.token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 func joinCols(c []string) string {

@@ -26,7 +26,7 @@ type DetectorFactory func(spec DetectorSpec) (Detector, error)
 
 // anomalyOut is a detector's view of the latest point.
 type anomalyOut struct {
-	series                string
-	score                 float64
-	expected, low, high   float64
+	series              string
+	score               float64
+	expected, low, high float64
 }

@@ -30,10 +30,10 @@ func checkEnv(anomaly *AnomalySpec) map[string]any {
 }
 
 type identCollector struct {
-	callees map[ast.Node]bool
+	callees  map[ast.Node]bool
 	declared map[string]bool
-	idents  []*ast.IdentifierNode
-	members []*ast.MemberNode
+	idents   []*ast.IdentifierNode
+	members  []*ast.MemberNode
 }
 
 func (c *identCollector) Visit(n *ast.Node) {

@@ -330,3 +330,7 @@ func (m *Manager) Run(ctx context.Context) error {
 	})
 	return g.Wait()
 }
+
+// Pusher returns the Loki audit pusher (nil without Loki). Run runs it; tests that drive Tick
+// themselves run it directly.
+func (m *Manager) Pusher() *loki.Pusher { return m.pusher }

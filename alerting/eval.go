@@ -93,6 +93,8 @@ type EvaluatorDeps struct {
 	Audit AuditFunc
 	// ExternalURL is cxpulse's own URL, for alert links.
 	ExternalURL string
+	// OnChange is called with every state change (backtests collect them); optional.
+	OnChange func(AlertRecord)
 }
 
 // AuditFunc ships an audit line (alert transition or notification) of kind "alert" or
@@ -534,6 +536,9 @@ func (e *Evaluator) annotations(r *Rule, labels Labels, value float64, values ma
 
 func (e *Evaluator) change(a *Alert, now time.Time) {
 	rec := a.record(now)
+	if e.deps.OnChange != nil {
+		e.deps.OnChange(rec)
+	}
 	e.unsaved = append(e.unsaved, rec)
 	if e.deps.Audit != nil {
 		e.deps.Audit(now, "alert", fmt.Sprintf("alert=%s group=%s state=%s labels=%s value=%g",

@@ -20,6 +20,16 @@ func (s *RuleSet) Receiver(name string) *Receiver { return s.Receivers[name] }
 // LoadFiles parses rule files and checks them together: it returns every syntax and semantic
 // error of all files at once, each as file:line:col (Errors of *PosError).
 func LoadFiles(paths ...string) (*RuleSet, error) {
+	return loadFiles(paths, true)
+}
+
+// LoadRuleFiles is LoadFiles for uses that deliver nothing (backtests): a missing route is not
+// an error.
+func LoadRuleFiles(paths ...string) (*RuleSet, error) {
+	return loadFiles(paths, false)
+}
+
+func loadFiles(paths []string, needRoute bool) (*RuleSet, error) {
 	var files []*File
 	var errs Errors
 	for _, p := range paths {
@@ -35,7 +45,7 @@ func LoadFiles(paths ...string) (*RuleSet, error) {
 			files = append(files, f)
 		}
 	}
-	set, serrs := Assemble(files)
+	set, serrs := assemble(files, needRoute)
 	errs = append(errs, serrs...)
 	if len(errs) > 0 {
 		sortErrors(errs)
@@ -46,7 +56,9 @@ func LoadFiles(paths ...string) (*RuleSet, error) {
 
 // Assemble joins parsed files into a RuleSet and runs the checks that span files: unique group
 // and receiver names, routes to defined receivers, every rule deliverable by some route.
-func Assemble(files []*File) (*RuleSet, Errors) {
+func Assemble(files []*File) (*RuleSet, Errors) { return assemble(files, true) }
+
+func assemble(files []*File, needRoute bool) (*RuleSet, Errors) {
 	set := &RuleSet{Receivers: map[string]*Receiver{}}
 	var errs Errors
 	add := func(p Pos, format string, args ...any) {
@@ -87,7 +99,7 @@ func Assemble(files []*File) (*RuleSet, Errors) {
 		set.InhibitRules = append(set.InhibitRules, f.InhibitRules...)
 	}
 	if set.Route == nil {
-		if len(set.Groups) > 0 {
+		if len(set.Groups) > 0 && needRoute {
 			var p Pos
 			for _, g := range set.Groups {
 				if len(g.Rules) > 0 {

@@ -18,6 +18,10 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newScoreCmd(),
+		newCheckCmd(),
+		newTestCmd(),
+		newBacktestCmd(),
+		newSilenceCmd(),
 	)
 	return root
 }

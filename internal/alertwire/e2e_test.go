@@ -267,7 +267,9 @@ func methods(ms []notifytest.SlackMessage) []string {
 	return out
 }
 
-func at(min int, sec int) time.Time { return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second) }
+func at(min int, sec int) time.Time {
+	return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second)
+}
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -443,4 +445,29 @@ func TestFlappingDoesNotPageRepeatedly(t *testing.T) {
 	require.Len(t, w.slack.Messages(), 1)
 	w.run(at(30, 0))
 	require.Equal(t, []string{"trigger", "resolve"}, actions(w.pd.Events()))
+}
+
+func TestBacktestReplaysHistory(t *testing.T) {
+	w := newWorld(t)
+	w.incident()
+	set, err := alerting.LoadRuleFiles(w.rules)
+	require.NoError(t, err)
+	res, err := alerting.Backtest(context.Background(), set, alerting.BacktestDeps{Query: alertwire.Query(w.store)}, at(20, 0), at(55, 0))
+	require.NoError(t, err)
+	var b strings.Builder
+	res.Print(&b)
+	t.Log(b.String())
+	require.Empty(t, res.Errors)
+	var spikes []alerting.BacktestAlert
+	for _, a := range res.Alerts {
+		if a.Rule == "NegativeSpike" {
+			spikes = append(spikes, a)
+		}
+	}
+	require.Len(t, spikes, 1)
+	require.Equal(t, at(32, 35), spikes[0].FiredAt.UTC())
+	require.Equal(t, at(43, 5), spikes[0].ResolvedAt.UTC())
+	require.Equal(t, 2, res.Notifications["pd/pagerduty"], "one trigger, one resolve")
+	require.Equal(t, 2, res.Notifications["slack/slack"])
+	require.Empty(t, w.pd.Events(), "a backtest sends nothing")
 }

@@ -224,3 +224,27 @@ func FuzzReadAll(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseObject(b *testing.B) {
+	line := []byte(`{"id":"zd-48213-3","time":"2026-11-25T14:03:11.250Z","source":"zendesk","channel":"ticket","customer_id":"acct-991","product":"checkout","region":"eu","text":"Still waiting for my refund, third time I'm asking!!","labels":{"plan":"enterprise"}}`)
+	p := parser()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if _, _, err := p.ParseObject(line, 0, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	ev, _, err := parser().ParseObject([]byte(`{"id":"zd-1","channel":"ticket","customer_id":"acct-991","text":"Still waiting for my refund","labels":{"plan":"enterprise"}}`), 0, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendJSON(buf[:0], &ev)
+	}
+}

@@ -20,6 +20,9 @@ type metrics struct {
 	cacheEntries   prometheus.Gauge
 	scoreDuration  prometheus.Histogram
 	commitDuration prometheus.Histogram
+	spoolBytes     prometheus.Gauge
+	spooled        prometheus.Counter
+	drained        prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -50,15 +53,27 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time from a batch's admission to its acknowledgement (committed or failed).",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
 		}),
+		spoolBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "cxpulse_spool_bytes",
+			Help: "Size of the on-disk spool holding accepted events while ClickHouse is unreachable.",
+		}),
+		spooled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "cxpulse_spool_events_written_total",
+			Help: "Accepted events written to the spool.",
+		}),
+		drained: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "cxpulse_spool_events_drained_total",
+			Help: "Spooled events written to ClickHouse (already stored ones excluded).",
+		}),
 	}
 	for _, o := range []string{outcomeAccepted, outcomeDuplicate, outcomeFailed} {
 		m.events.WithLabelValues(o)
 	}
-	for _, r := range []string{event.BusyQueueFull, event.BusyUnavailable, event.BusyShutdown} {
+	for _, r := range []string{event.BusyQueueFull, event.BusyUnavailable, event.BusySpoolFull, event.BusyShutdown} {
 		m.refused.WithLabelValues(r)
 	}
 	if reg != nil {
-		reg.MustRegister(m.events, m.refused, m.queued, m.cacheEntries, m.scoreDuration, m.commitDuration)
+		reg.MustRegister(m.events, m.refused, m.queued, m.cacheEntries, m.scoreDuration, m.commitDuration, m.spoolBytes, m.spooled, m.drained)
 	}
 	return m
 }

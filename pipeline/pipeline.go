@@ -18,6 +18,7 @@ import (
 
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest"
+	"github.com/cxpulse/cxpulse/pipeline/spool"
 )
 
 // Scorer scores events in place (their Sentiment). Safe for concurrent use.
@@ -89,10 +90,21 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// FilterFunc returns the rows not yet stored, for the spool drain: a batch spooled after a write
+// whose outcome was unknown may be partly stored already.
+type FilterFunc func(ctx context.Context, rows []event.Scored) ([]event.Scored, error)
+
 // Options are the pipeline's optional collaborators.
 type Options struct {
 	Redact    RedactFunc
 	RecentIDs RecentIDsFunc
+	// Spool, when set, takes accepted events while storage is unreachable (and while it still
+	// holds older events, to keep their order); a drain loop writes them once storage is back.
+	Spool *spool.Spool
+	// Filter drops already stored rows from a spooled batch before it is written.
+	Filter FilterFunc
+	// DrainRows bounds the rows of one write from the spool; 50,000 when zero.
+	DrainRows int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -134,6 +146,9 @@ func New(cfg Config, scorer Scorer, writer Writer, opts Options, logger *slog.Lo
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.DrainRows == 0 {
+		opts.DrainRows = 50000
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -259,7 +274,7 @@ func (p *Pipeline) readyLocked() *event.BusyError {
 		return &event.BusyError{Reason: event.BusyShutdown, RetryAfter: p.cfg.RetryAfter}
 	case !p.ready.Load():
 		return &event.BusyError{Reason: event.BusyUnavailable, RetryAfter: p.cfg.RetryAfter, Err: errors.New("starting: loading recent event ids")}
-	case !p.writer.Healthy():
+	case !p.writer.Healthy() && p.opts.Spool == nil:
 		return &event.BusyError{Reason: event.BusyUnavailable, RetryAfter: p.cfg.RetryAfter}
 	}
 	return nil
@@ -278,6 +293,15 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		return err
 	}
 	var workers sync.WaitGroup
+	drainCtx, stopDrain := context.WithCancel(context.Background())
+	defer stopDrain()
+	if p.opts.Spool != nil {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			p.drain(drainCtx)
+		}()
+	}
 	for range p.cfg.Scorers {
 		workers.Add(1)
 		go func() {
@@ -293,6 +317,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.mu.Unlock()
 	p.entering.Wait()
 	close(p.queue)
+	stopDrain()
 	workers.Wait()
 	p.open.Wait()
 	return nil
@@ -302,6 +327,23 @@ func (p *Pipeline) Run(ctx context.Context) error {
 // is unreachable; Submit answers "unavailable" until it is done.
 func (p *Pipeline) warm(ctx context.Context) error {
 	defer p.ready.Store(true)
+	if sp := p.opts.Spool; sp != nil {
+		// Events waiting in the spool are accepted: a re-sent copy is a duplicate.
+		n := 0
+		p.gate.Lock()
+		err := sp.IDs(func(id string) {
+			p.cache.add(p.keys.key(id))
+			n++
+		})
+		p.gate.Unlock()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			p.logger.Info("spool holds events from before the restart", "events", n, "bytes", sp.Bytes())
+		}
+		p.metrics.spoolBytes.Set(float64(sp.Bytes()))
+	}
 	if p.opts.RecentIDs == nil {
 		return nil
 	}
@@ -381,8 +423,9 @@ func (p *Pipeline) process(r *request) {
 		p.settle(r, nil, 0, 0)
 		return
 	}
-	done := func(err error) {
-		if err != nil && !p.writer.Healthy() {
+	finish := func(err error) {
+		var busy *event.BusyError
+		if err != nil && !p.writer.Healthy() && !errors.As(err, &busy) {
 			// Storage is down: the sender should retry later, as if refused at the door.
 			err = &event.BusyError{Reason: event.BusyUnavailable, RetryAfter: p.cfg.RetryAfter, Err: err}
 		}
@@ -412,9 +455,87 @@ func (p *Pipeline) process(r *request) {
 		}
 		p.settle(r, err, len(keys), 0)
 	}
-	if err := p.writer.Add(context.Background(), keep, done); err != nil {
-		done(fmt.Errorf("hand to writer: %w", err))
+	if sp := p.opts.Spool; sp != nil && (!p.writer.Healthy() || !sp.Empty()) {
+		// Storage is down, or older events still wait in the spool: queue behind them.
+		finish(p.spoolRows(keep))
+		return
 	}
+	written := func(err error) {
+		if err != nil && p.opts.Spool != nil && !p.writer.Healthy() {
+			// Storage went away while this batch was being written: keep it in the spool.
+			err = p.spoolRows(keep)
+		}
+		finish(err)
+	}
+	if err := p.writer.Add(context.Background(), keep, written); err != nil {
+		finish(fmt.Errorf("hand to writer: %w", err))
+	}
+}
+
+// spoolRows appends rows to the spool; they count as accepted once it returns nil.
+func (p *Pipeline) spoolRows(rows []event.Scored) error {
+	sp := p.opts.Spool
+	err := sp.Append(rows)
+	p.metrics.spoolBytes.Set(float64(sp.Bytes()))
+	switch {
+	case errors.Is(err, spool.ErrFull):
+		return &event.BusyError{Reason: event.BusySpoolFull, RetryAfter: p.cfg.RetryAfter}
+	case err != nil:
+		p.logger.Error("spool append failed", "rows", len(rows), "err", err)
+		return &event.BusyError{Reason: event.BusyUnavailable, RetryAfter: p.cfg.RetryAfter, Err: err}
+	}
+	p.metrics.spooled.Add(float64(len(rows)))
+	return nil
+}
+
+// drain writes spooled events to storage, oldest first, while storage is healthy, until ctx ends.
+func (p *Pipeline) drain(ctx context.Context) {
+	sp := p.opts.Spool
+	wait := 100 * time.Millisecond
+	tick := time.NewTicker(wait)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for p.writer.Healthy() && !sp.Empty() && ctx.Err() == nil {
+			if err := p.drainOnce(ctx); err != nil {
+				p.logger.Warn("spool drain failed; will retry", "err", err)
+				sp.Rewind()
+				break
+			}
+		}
+	}
+}
+
+func (p *Pipeline) drainOnce(ctx context.Context) error {
+	sp := p.opts.Spool
+	rows, pos, ok, err := sp.Next(p.opts.DrainRows)
+	if err != nil || !ok {
+		return err
+	}
+	if p.opts.Filter != nil && len(rows) > 0 {
+		if rows, err = p.opts.Filter(ctx, rows); err != nil {
+			return err
+		}
+	}
+	if len(rows) > 0 {
+		res := make(chan error, 1)
+		if err := p.writer.Add(ctx, rows, func(err error) { res <- err }); err != nil {
+			return err
+		}
+		if err := <-res; err != nil {
+			return err
+		}
+	}
+	if err := sp.Commit(pos); err != nil {
+		return err
+	}
+	p.metrics.drained.Add(float64(len(rows)))
+	p.metrics.spoolBytes.Set(float64(sp.Bytes()))
+	return nil
 }
 
 // settle records an outcome of r and, if it was the last, marks r finished for shutdown.

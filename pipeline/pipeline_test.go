@@ -17,6 +17,7 @@ import (
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/internal/chtest"
 	"github.com/cxpulse/cxpulse/pipeline"
+	"github.com/cxpulse/cxpulse/pipeline/spool"
 	"github.com/cxpulse/cxpulse/store"
 )
 
@@ -61,6 +62,11 @@ type harness struct {
 }
 
 func start(t *testing.T, addr, db string, cfg pipeline.Config, wrap func(pipeline.Writer) pipeline.Writer) *harness {
+	return startWith(t, addr, db, cfg, wrap, "")
+}
+
+// startWith starts a pipeline whose spool lives in spoolDir ("" for none).
+func startWith(t *testing.T, addr, db string, cfg pipeline.Config, wrap func(pipeline.Writer) pipeline.Writer, spoolDir string) *harness {
 	t.Helper()
 	scfg := store.DefaultConfig()
 	scfg.Addr, scfg.Database, scfg.DialTimeout = []string{addr}, db, 2*time.Second
@@ -77,16 +83,29 @@ func start(t *testing.T, addr, db string, cfg pipeline.Config, wrap func(pipelin
 	if wrap != nil {
 		pw = wrap(w)
 	}
-	p, err := pipeline.New(cfg, wordScorer{}, pw, pipeline.Options{
+	opts := pipeline.Options{
 		RecentIDs: st.RecentIDs,
 		Redact:    func(s string) string { return strings.ReplaceAll(s, "secret@example.com", "[email]") },
-	}, nil, prometheus.NewRegistry())
+		Filter:    st.FilterStored,
+	}
+	var sp *spool.Spool
+	if spoolDir != "" {
+		scfg := spool.DefaultConfig()
+		scfg.Dir = spoolDir
+		sp, err = spool.Open(scfg, nil)
+		require.NoError(t, err)
+		opts.Spool = sp
+	}
+	p, err := pipeline.New(cfg, wordScorer{}, pw, opts, nil, prometheus.NewRegistry())
 	require.NoError(t, err)
 	h := &harness{t: t, addr: addr, db: db, store: st, writer: w, pipe: p}
 	h.run(w.Run)
 	h.run(p.Run)
 	require.Eventually(t, func() bool { return p.Ready() == nil }, 30*time.Second, 5*time.Millisecond)
 	t.Cleanup(h.close)
+	if sp != nil {
+		t.Cleanup(func() { sp.Close() })
+	}
 	return h
 }
 
@@ -311,4 +330,45 @@ func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, err, "queue_size must be at least 1")
 	require.ErrorContains(t, err, "retry_after must be at least 1s")
 	require.ErrorContains(t, err, "dedup.cache_size must be at least 1")
+}
+
+func TestSpoolAcceptsDuringOutageAndDrainsOnce(t *testing.T) {
+	srv := chtest.Private(t)
+	dir := t.TempDir()
+	h := startWith(t, srv.Addr(), "cx", pipeline.DefaultConfig(), nil, dir)
+	ctx := context.Background()
+	ack, err := h.pipe.Submit(ctx, events("a", 50))
+	require.NoError(t, err)
+	require.Equal(t, 50, ack.Accepted)
+
+	require.NoError(t, srv.Stop())
+	// While ClickHouse is down, batches are accepted into the spool: the first one notices the
+	// outage itself (its write fails and falls back), the next ones go straight to the spool.
+	for _, p := range []string{"b", "c", "d"} {
+		ack, err := h.pipe.Submit(ctx, events(p, 50))
+		require.NoError(t, err)
+		require.Equal(t, 50, ack.Accepted)
+	}
+	// A re-sent spooled event is a duplicate, not stored twice.
+	ack, err = h.pipe.Submit(ctx, events("c", 50))
+	require.NoError(t, err)
+	require.Equal(t, event.Ack{Duplicates: 50}, ack)
+	// Stop with events still in the spool; they survive the restart.
+	h.close()
+	require.NoError(t, srv.Start(ctx))
+	h2 := startWith(t, srv.Addr(), "cx", pipeline.DefaultConfig(), nil, dir)
+	conn := chtest.Conn(t, srv.Addr())
+	require.Eventually(t, func() bool {
+		return chtest.Count(t, conn, "SELECT count() FROM cx.events") == 200
+	}, 60*time.Second, 20*time.Millisecond)
+	// New events flow again, and nothing was stored twice.
+	ack, err = h2.pipe.Submit(ctx, events("e", 10))
+	require.NoError(t, err)
+	require.Equal(t, 10, ack.Accepted)
+	ack, err = h2.pipe.Submit(ctx, events("d", 50))
+	require.NoError(t, err)
+	require.Equal(t, event.Ack{Duplicates: 50}, ack)
+	require.Equal(t, uint64(210), chtest.Count(t, conn, "SELECT uniqExact(id) FROM cx.events"))
+	require.Equal(t, uint64(210), chtest.Count(t, conn, "SELECT count() FROM cx.events"))
+	require.Equal(t, uint64(210), chtest.Count(t, conn, "SELECT sum(volume) FROM cx.sentiment_1m"))
 }

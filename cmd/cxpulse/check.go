@@ -8,15 +8,6 @@ import (
 	"github.com/cxpulse/cxpulse/alerting"
 )
 
-func newCheckCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Validate configuration and rule files",
-	}
-	cmd.AddCommand(newCheckRulesCmd())
-	return cmd
-}
-
 func newCheckRulesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "rules FILE...",

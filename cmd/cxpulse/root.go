@@ -15,10 +15,15 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	check := &cobra.Command{Use: "check", Short: "Validate configuration and rule files"}
+	check.AddCommand(newCheckConfigCmd(), newCheckRulesCmd())
 	root.AddCommand(
 		newVersionCmd(),
 		newScoreCmd(),
-		newCheckCmd(),
+		newServeCmd(),
+		newMigrateCmd(),
+		newDemoCmd(),
+		check,
 		newTestCmd(),
 		newBacktestCmd(),
 		newSilenceCmd(),

@@ -29,7 +29,8 @@ type MemSeries struct {
 }
 
 // MemQuery answers rule queries from in-memory series, with the semantics of the ClickHouse
-// queries: windows [end-window, end) over buckets of Interval starting at Start. It is the
+// queries: a window ending at e holds the buckets (of Interval, from Start) that overlap
+// [e-window, e). It is the
 // storage of `cxpulse test rules`.
 type MemQuery struct {
 	Start    time.Time
@@ -126,7 +127,7 @@ func (m *MemQuery) Query(_ context.Context, q Query, from, to time.Time, step ti
 			g := groups[key]
 			for i := range s.Volume {
 				ts := m.Start.Add(time.Duration(i) * m.Interval)
-				if ts.Before(end.Add(-q.Window)) || !ts.Before(end) {
+				if !ts.Add(m.Interval).After(end.Add(-q.Window)) || !ts.Before(end) {
 					continue
 				}
 				vol := at(s.Volume, i)

@@ -34,7 +34,8 @@ type Series struct {
 }
 
 // QueryFunc runs a query for the windows ending at from, from+step, …, up to and including to
-// (one window when from equals to; step is then ignored). Windows cover [end-Window, end).
+// (one window when from equals to; step is then ignored). A window ending at e aggregates the
+// per-minute buckets that overlap [e-Window, e), the current partial minute included.
 // Groups without events in a window have no point for it; groups without any point are absent.
 // Points are ordered by time. It must be safe for concurrent use.
 type QueryFunc func(ctx context.Context, q Query, from, to time.Time, step time.Duration) ([]Series, error)

@@ -103,7 +103,8 @@ func inList(col string, vals []string) string {
 	return col + " IN (" + strings.Join(q, ", ") + ")"
 }
 
-// RuleSQL renders the query of q for the window ends of r. Its result has the columns k (the
+// RuleSQL renders the query of q for the window ends of r. A window ending at e holds the
+// per-minute buckets that overlap [e - window, e). Its result has the columns k (the
 // index of the window end), g0…gN (the group_by values, in order), volume, negatives,
 // positives, score_sum, p10_score, unique_customers and t0…tM (the counts of q.Topics), all
 // numbers Float64, ordered by group and k. With r.Grafana, the same SQL takes its time range from
@@ -136,11 +137,11 @@ func RuleSQL(d Dialect, q RuleQuery, r TimeRange) (string, error) {
 	}
 	var where []string
 	where = append(where,
-		fmt.Sprintf("%s >= toDateTime(%s - %s)", minute, from, w),
+		fmt.Sprintf("%s > toDateTime(%s - %s - 60)", minute, from, w),
 		fmt.Sprintf("%s < toDateTime(%s)", minute, to))
 	if !rollup {
 		// Bound the scan of the events table by its ordering key too.
-		where = append(where, fmt.Sprintf("time >= toDateTime(%s - %s)", from, w), fmt.Sprintf("time < toDateTime(%s + 60)", to))
+		where = append(where, fmt.Sprintf("time >= toDateTime(%s - %s - 60)", from, w), fmt.Sprintf("time < toDateTime(%s + 60)", to))
 	}
 	for _, f := range []struct {
 		col  string
@@ -188,9 +189,11 @@ func RuleSQL(d Dialect, q RuleQuery, r TimeRange) (string, error) {
 		groupNames = append(groupNames, fmt.Sprintf("g%d", i))
 	}
 	m := "toInt64(toUInt32(" + minute + "))"
-	// Window end k covers minutes m with m < end_k <= m + window, end_k = from + k*step.
+	// Window end k (end_k = from + k*step) covers the minutes that overlap [end_k - window,
+	// end_k): m < end_k < m + 60 + window. An event stays visible for at least the window, and a
+	// window ending on a minute boundary is exactly window/1m minutes.
 	lo := fmt.Sprintf("if(%s >= %s, intDiv(%s - %s, %s) + 1, 0)", m, from, m, from, step)
-	hi := fmt.Sprintf("least(intDiv(%s + %s - %s, %s), %s - 1)", m, w, from, step, n)
+	hi := fmt.Sprintf("least(intDiv(%s + %s + 59 - %s, %s), %s - 1)", m, w, from, step, n)
 	kexpr := fmt.Sprintf("arrayJoin(arrayMap(i -> toInt64(i) + %s, range(toUInt64(greatest(%s - %s + 1, 0)))))", lo, hi, lo)
 
 	var aggs []string

@@ -466,7 +466,7 @@ func TestBacktestReplaysHistory(t *testing.T) {
 	}
 	require.Len(t, spikes, 1)
 	require.Equal(t, at(32, 35), spikes[0].FiredAt.UTC())
-	require.Equal(t, at(43, 5), spikes[0].ResolvedAt.UTC())
+	require.Equal(t, at(44, 0), spikes[0].ResolvedAt.UTC())
 	require.Equal(t, 2, res.Notifications["pd/pagerduty"], "one trigger, one resolve")
 	require.Equal(t, 2, res.Notifications["slack/slack"])
 	require.Empty(t, w.pd.Events(), "a backtest sends nothing")

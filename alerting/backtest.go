@@ -180,9 +180,9 @@ func Backtest(ctx context.Context, set *RuleSet, deps BacktestDeps, from, to tim
 
 // Print writes the result as a table: one line per alert, then the notification counts.
 func (r *BacktestResult) Print(w io.Writer) {
-	fmt.Fprintf(w, "backtest %s .. %s, every %s\n", r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), FormatDuration(r.Step))
+	_, _ = fmt.Fprintf(w, "backtest %s .. %s, every %s\n", r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), FormatDuration(r.Step))
 	if len(r.Alerts) == 0 {
-		fmt.Fprintln(w, "no alert would have fired")
+		_, _ = fmt.Fprintln(w, "no alert would have fired")
 	}
 	for _, a := range r.Alerts {
 		labels := a.Labels.Clone()
@@ -192,20 +192,20 @@ func (r *BacktestResult) Print(w io.Writer) {
 			end = "resolved " + a.ResolvedAt.UTC().Format(time.RFC3339)
 			dur = " (" + a.ResolvedAt.Sub(a.FiredAt).String() + ")"
 		}
-		fmt.Fprintf(w, "%-28s %s  fired %s  %s%s\n", a.Rule, labels, a.FiredAt.UTC().Format(time.RFC3339), end, dur)
+		_, _ = fmt.Fprintf(w, "%-28s %s  fired %s  %s%s\n", a.Rule, labels, a.FiredAt.UTC().Format(time.RFC3339), end, dur)
 	}
 	if len(r.Notifications) > 0 {
 		total := 0
 		for _, k := range sortedKeys(r.Notifications) {
 			total += r.Notifications[k]
 		}
-		fmt.Fprintf(w, "notifications: %d", total)
+		_, _ = fmt.Fprintf(w, "notifications: %d", total)
 		for _, k := range sortedKeys(r.Notifications) {
-			fmt.Fprintf(w, "  %s=%d", k, r.Notifications[k])
+			_, _ = fmt.Fprintf(w, "  %s=%d", k, r.Notifications[k])
 		}
-		fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w)
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "error: %s\n", e)
+		_, _ = fmt.Fprintf(w, "error: %s\n", e)
 	}
 }

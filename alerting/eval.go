@@ -205,7 +205,7 @@ func (e *Evaluator) EvalDue(ctx context.Context, now time.Time) []notify.Alert {
 		if !g.next.IsZero() && now.Before(g.next) {
 			continue
 		}
-		e.evalGroup(ctx, g, now)
+		_ = e.evalGroup(ctx, g, now) // errors are logged and counted per rule
 		if g.next.IsZero() {
 			g.next = now
 		}

@@ -316,7 +316,7 @@ func Parse(path string, content []byte) (*File, error) {
 		msg := err.Error()
 		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 			var line int
-			fmt.Sscan(m[1], &line)
+			_, _ = fmt.Sscan(m[1], &line)
 			l.atPos(line, 1, "%s", m[2])
 		} else {
 			l.atPos(0, 0, "%s", msg)

@@ -141,13 +141,13 @@ func runTestFile(ctx context.Context, path string, opts TestOptions) (int, int, 
 		}
 		if len(problems) == 0 {
 			passed++
-			fmt.Fprintf(opts.Out, "ok    %s: %s\n", path, tc.Name)
+			_, _ = fmt.Fprintf(opts.Out, "ok    %s: %s\n", path, tc.Name)
 			continue
 		}
 		failed++
-		fmt.Fprintf(opts.Out, "FAIL  %s: %s\n", path, tc.Name)
+		_, _ = fmt.Fprintf(opts.Out, "FAIL  %s: %s\n", path, tc.Name)
 		for _, p := range problems {
-			fmt.Fprintf(opts.Out, "      %s\n", strings.ReplaceAll(p, "\n", "\n      "))
+			_, _ = fmt.Fprintf(opts.Out, "      %s\n", strings.ReplaceAll(p, "\n", "\n      "))
 		}
 	}
 	return passed, failed, nil

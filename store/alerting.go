@@ -214,7 +214,7 @@ FROM %s WHERE time >= toDateTime(%d) GROUP BY rule_group, rule, fingerprint`, s.
 	if err != nil {
 		return nil, fmt.Errorf("read alerts: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []AlertRow
 	for rows.Next() {
 		var r AlertRow
@@ -265,7 +265,7 @@ FROM %s WHERE time >= toDateTime(%d)%s GROUP BY receiver, integration, group_key
 	if err != nil {
 		return nil, fmt.Errorf("read notifications: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []NotificationRow
 	for rows.Next() {
 		var r NotificationRow
@@ -305,7 +305,7 @@ FROM %s GROUP BY id HAVING e >= toDateTime(%d)`, s.Dialect().Qualified("silences
 	if err != nil {
 		return nil, fmt.Errorf("read silences: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []SilenceRow
 	for rows.Next() {
 		var r SilenceRow

@@ -244,7 +244,7 @@ func (s *Store) RuleSeries(ctx context.Context, q RuleQuery, from, to time.Time,
 	if err != nil {
 		return nil, fmt.Errorf("rule query: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	ng, nt := len(q.GroupBy), len(q.Topics)
 	var out []RuleSeries
 	var cur *RuleSeries
@@ -340,7 +340,7 @@ func (s *Store) SampleTexts(ctx context.Context, q RuleQuery, group map[string]s
 	if err != nil {
 		return nil, fmt.Errorf("sample texts: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []string
 	for rows.Next() {
 		var t string

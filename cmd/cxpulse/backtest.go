@@ -51,7 +51,7 @@ RFC 3339 (2026-11-25T14:00:00Z) or a duration before now (24h, 7d).`,
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			if _, err := s.Probe(cmd.Context()); err != nil {
 				return fmt.Errorf("clickhouse: %w", err)
 			}

@@ -26,7 +26,7 @@ file:line:col; the exit status is 1 when there is any.`,
 			for _, g := range set.Groups {
 				rules += len(g.Rules)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d file(s), %d group(s), %d rule(s), %d receiver(s)\n",
+			_, _ = fmt.Fprintf(cmd.OutOrStdout(), "ok: %d file(s), %d group(s), %d rule(s), %d receiver(s)\n",
 				len(set.Files), len(set.Groups), rules, len(set.Receivers))
 			return nil
 		},

@@ -45,7 +45,7 @@ func (c *silenceClient) do(ctx context.Context, method, path string, body any, o
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode/100 != 2 {
 		var e struct {
@@ -87,7 +87,7 @@ func newSilenceCmd() *cobra.Command {
 			if err := c.do(cmd.Context(), http.MethodPost, "/v1/silences", req, &out); err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), out.ID)
+			_, _ = fmt.Fprintln(cmd.OutOrStdout(), out.ID)
 			return nil
 		},
 	}
@@ -106,9 +106,9 @@ func newSilenceCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSTATE\tMATCHERS\tENDS\tBY\tCOMMENT")
+			_, _ = fmt.Fprintln(tw, "ID\tSTATE\tMATCHERS\tENDS\tBY\tCOMMENT")
 			for _, s := range out {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.State, strings.Join(s.Matchers, ","),
+				_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.State, strings.Join(s.Matchers, ","),
 					s.EndsAt.UTC().Format(time.RFC3339), s.CreatedBy, s.Comment)
 			}
 			return tw.Flush()

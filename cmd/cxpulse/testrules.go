@@ -30,7 +30,7 @@ to fire at given times, with their labels and annotations. Exit status 1 when a 
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d passed, %d failed\n", passed, failed)
+			_, _ = fmt.Fprintf(cmd.OutOrStdout(), "%d passed, %d failed\n", passed, failed)
 			if failed > 0 {
 				return &exitError{code: 1}
 			}

@@ -55,7 +55,7 @@ func BenchmarkIncidentToPage(b *testing.B) {
 	cfg.Addr, cfg.Database = []string{addr}, db
 	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
 	require.NoError(b, err)
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	require.NoError(b, st.Migrate(ctx))

@@ -160,7 +160,7 @@ func newWorld(t *testing.T) *world {
 	cfg.Addr, cfg.Database = []string{addr}, db
 	s, err := store.Open(cfg, nil, prometheus.NewRegistry())
 	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	require.NoError(t, s.Migrate(context.Background()))
 	w := &world{t: t, store: s, clock: &clock{}, console: &bytes.Buffer{}, logs: &bytes.Buffer{}}
 	w.slack = notifytest.NewSlack(t, slackToken)
@@ -190,7 +190,7 @@ func (w *world) start(now time.Time) {
 	go func() { done <- m.Pusher().Run(ctx) }()
 	w.t.Cleanup(func() {
 		cancel()
-		<-done
+		<-done //nolint:errcheck // Run's error is nil by contract
 	})
 	require.NoError(w.t, m.Restore(context.Background(), now))
 	w.m = m

@@ -241,7 +241,7 @@ func (p *Pusher) push(ctx context.Context, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("loki push: %w", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	return notify.StatusError(resp, "loki push")
 }

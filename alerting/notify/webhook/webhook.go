@@ -112,7 +112,7 @@ func (n *Notifier) Notify(ctx context.Context, no *notify.Notification) (notify.
 	if err != nil {
 		return nil, n.redact.Error(fmt.Errorf("webhook: %w", err))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if err := notify.StatusError(resp, "webhook"); err != nil {
 		return nil, n.redact.Error(err)

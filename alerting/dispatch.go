@@ -245,6 +245,8 @@ func matchRoutes(r *Route, ls Labels) []*Route {
 
 // Next returns when Flush next has work (zero when nothing is pending).
 func (d *Dispatcher) Next() time.Time {
+	d.flushMu.Lock()
+	defer d.flushMu.Unlock()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var t time.Time
@@ -311,7 +313,8 @@ func (d *Dispatcher) flushGroup(ctx context.Context, g *aggrGroup, now time.Time
 	rs := d.receivers[g.route.Receiver]
 	d.mu.Unlock()
 	if rs == nil {
-		return
+		// A receiver without integrations (a blackhole) settles every notification at once.
+		rs = &receiverState{}
 	}
 	allDone := true
 	limited := false

@@ -314,10 +314,14 @@ func (m *Manager) Run(ctx context.Context) error {
 	g.Go(func() error {
 		t := time.NewTicker(m.cfg.PollInterval)
 		defer t.Stop()
+		lastErr := ""
 		for {
 			now := m.deps.Now()
 			if err := m.Restore(gctx, now); err != nil {
-				m.logger.Warn("alerting state not restored yet; rules wait", "err", err)
+				if err.Error() != lastErr {
+					m.logger.Warn("alerting state not restored yet; rules wait", "err", err)
+					lastErr = err.Error()
+				}
 			} else {
 				m.Tick(gctx, now)
 			}

@@ -16,7 +16,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	check := &cobra.Command{Use: "check", Short: "Validate configuration and rule files"}
-	check.AddCommand(newCheckConfigCmd())
+	check.AddCommand(newCheckConfigCmd(), newCheckRulesCmd())
 	root.AddCommand(
 		newVersionCmd(),
 		newScoreCmd(),
@@ -24,6 +24,9 @@ func newRootCmd() *cobra.Command {
 		newMigrateCmd(),
 		newDemoCmd(),
 		check,
+		newTestCmd(),
+		newBacktestCmd(),
+		newSilenceCmd(),
 	)
 	return root
 }

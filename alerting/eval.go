@@ -123,6 +123,9 @@ func NewEvaluator(set *RuleSet, deps EvaluatorDeps, logger *slog.Logger, m *metr
 	}
 	e := &Evaluator{deps: deps, logger: logger, metrics: m}
 	for _, g := range set.Groups {
+		// Every group's series exist from the start, so dashboards and alerts on them see zero.
+		m.evals.WithLabelValues(g.Name)
+		m.evalDuration.WithLabelValues(g.Name)
 		gs := &groupState{g: g}
 		for _, r := range g.Rules {
 			gs.rules = append(gs.rules, &ruleState{group: g, rule: r, alerts: map[string]*Alert{}, dets: map[string]*detState{}})

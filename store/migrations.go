@@ -84,4 +84,9 @@ var sentiment1mView = View{
     uniqIfState(customer_id, customer_id != '') AS customers
 FROM {from}
 GROUP BY minute, source, channel, product, region`,
+	Keys: []ViewKey{
+		{Column: "minute", Expr: "toStartOfMinute(time)"}, {Column: "source", Expr: "source"},
+		{Column: "channel", Expr: "channel"}, {Column: "product", Expr: "product"}, {Column: "region", Expr: "region"},
+	},
+	Count: "volume",
 }

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
 	"github.com/cxpulse/cxpulse/internal/secret"
@@ -31,6 +32,8 @@ type Config struct {
 	Events     event.Limits     `yaml:"events"`
 	Ingest     IngestConfig     `yaml:"ingest"`
 	Sentiment  sentiment.Config `yaml:"sentiment"`
+	// Alerting runs rule files when set.
+	Alerting *alerting.Config `yaml:"alerting"`
 }
 
 // ServerConfig is the `server:` section.
@@ -111,6 +114,10 @@ func (c *Config) Validate() error {
 	add("events", c.Events.Validate())
 	add("ingest.http", c.Ingest.HTTP.Validate())
 	add("sentiment", c.Sentiment.Validate())
+	if c.Alerting != nil {
+		c.Alerting.Defaults()
+		add("alerting", c.Alerting.Validate())
+	}
 	return errors.Join(errs...)
 }
 

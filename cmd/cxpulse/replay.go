@@ -60,7 +60,7 @@ their ids, so a replay run again after a fix stores nothing twice.`,
 				return err
 			}
 			rep, err := r.run(cmd.Context(), args)
-			fmt.Fprintln(cmd.OutOrStdout(), rep)
+			_, _ = fmt.Fprintln(cmd.OutOrStdout(), rep)
 			return err
 		},
 	}
@@ -255,7 +255,7 @@ func (r *replayer) read(ctx context.Context, files []string, out chan<- batch) e
 				break
 			}
 			if err != nil {
-				c.Close()
+				_ = c.Close()
 				var le *file.LineError
 				if errors.As(err, &le) {
 					return fmt.Errorf("replay: %s:%d: %v", name, le.Line, le.Err)
@@ -264,14 +264,14 @@ func (r *replayer) read(ctx context.Context, files []string, out chan<- batch) e
 			}
 			if len(cur.locs) > 0 && (len(cur.locs) >= r.o.batch || len(cur.body)+len(rec.JSON)+1 > r.o.batchBytes) {
 				if err := flush(); err != nil {
-					c.Close()
+					_ = c.Close()
 					return err
 				}
 			}
 			cur.body = append(append(cur.body, rec.JSON...), '\n')
 			cur.locs = append(cur.locs, loc{name, rec.Line})
 		}
-		c.Close()
+		_ = c.Close()
 	}
 	return flush()
 }
@@ -314,7 +314,7 @@ func (r *replayer) send(ctx context.Context, b batch) error {
 			backoff = min(2*backoff, 30*time.Second)
 		} else {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			var a answer
 			_ = json.Unmarshal(body, &a)
 			switch {
@@ -410,7 +410,7 @@ func (r *replayer) showProgress(ctx context.Context, total int64) func() {
 			progressbar.OptionShowBytes(true),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(r.log) }),
+			progressbar.OptionOnCompletion(func() { _, _ = fmt.Fprintln(r.log) }),
 		)
 		go func() {
 			defer close(stopped)
@@ -441,7 +441,7 @@ func (r *replayer) showProgress(ctx context.Context, total int64) func() {
 					if total > 0 {
 						pct = 100 * float64(r.bytesRead.Load()) / float64(total)
 					}
-					fmt.Fprintf(r.log, "replay: %.0f%% read, %d events sent, %d accepted, %d retries, %.0f events/s\n",
+					_, _ = fmt.Fprintf(r.log, "replay: %.0f%% read, %d events sent, %d accepted, %d retries, %.0f events/s\n",
 						pct, rep.sent, rep.accepted, rep.retries, float64(rep.sent)/max(rep.elapsed.Seconds(), 1e-9))
 				case <-done:
 					return

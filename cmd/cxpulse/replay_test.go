@@ -40,7 +40,7 @@ func (s *eventsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.drop--
 		hj, _ := w.(http.Hijacker)
 		conn, _, _ := hj.Hijack()
-		conn.Close()
+		_ = conn.Close()
 		return
 	}
 	if r.URL.Path != "/v1/events" || r.Header.Get("Authorization") != "Bearer s3cret" ||

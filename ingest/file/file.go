@@ -282,7 +282,7 @@ func csvObject(cols, row []string) ([]byte, bool) {
 
 // isJSONNumber reports whether s is a number in JSON's grammar.
 func isJSONNumber(s string) bool {
-	if s == "" || !(s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
+	if s == "" || s[0] != '-' && (s[0] < '0' || s[0] > '9') {
 		return false
 	}
 	if _, err := strconv.ParseFloat(s, 64); err != nil {
@@ -300,7 +300,7 @@ func appendString(b []byte, s string) []byte {
 // name ends in .gz. The returned Closer closes the file. counter, when not nil, is told the
 // compressed bytes read, for progress.
 func Open(name string, f *Format, maxLine int, counter func(n int)) (*Reader, io.Closer, error) {
-	format := JSONL
+	var format Format
 	if f != nil {
 		format = *f
 	} else {
@@ -320,14 +320,14 @@ func Open(name string, f *Format, maxLine int, counter func(n int)) (*Reader, io
 	if strings.HasSuffix(strings.ToLower(name), ".gz") {
 		zr, err := gzip.NewReader(src)
 		if err != nil {
-			fh.Close()
+			_ = fh.Close()
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		src = zr
 	}
 	r, err := NewReader(src, format, maxLine)
 	if err != nil {
-		fh.Close()
+		_ = fh.Close()
 		return nil, nil, fmt.Errorf("%s:%w", name, err)
 	}
 	return r, fh, nil

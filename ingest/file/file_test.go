@@ -125,7 +125,7 @@ func TestFormatOfAndOpen(t *testing.T) {
 	read := 0
 	r, c, err := Open(name, nil, 0, func(n int) { read += n })
 	require.NoError(t, err)
-	defer c.Close()
+	defer func() { require.NoError(t, c.Close()) }()
 	recs, errs := readAll(t, r)
 	require.Empty(t, errs)
 	require.JSONEq(t, `{"text":"hello","labels":{"k":"v"}}`, string(recs[0].JSON))

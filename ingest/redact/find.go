@@ -171,12 +171,13 @@ func findIPv6(s string, i int) (int, bool) {
 done:
 	// Short forms such as "a::b" are more often code than addresses: ask for four hex digits
 	// unless the address starts with "::" (as "::1" does).
-	if colons < 2 || hex == 0 || hex < 4 && !(j-i >= 2 && s[i] == ':' && s[i+1] == ':') {
+	startsCompressed := j-i >= 2 && s[i] == ':' && s[i+1] == ':'
+	if colons < 2 || hex == 0 || hex < 4 && !startsCompressed {
 		return 0, false
 	}
 	end := j
 	// Trim a single trailing ':' that ends a sentence ("address fe80::1:"), but keep "::".
-	for end > i && (s[end-1] == '.' || s[end-1] == ':' && !(end-2 >= i && s[end-2] == ':')) {
+	for end > i && (s[end-1] == '.' || s[end-1] == ':' && (end-2 < i || s[end-2] != ':')) {
 		end--
 	}
 	if end < len(s) && (isWord(s[end])) {

@@ -27,7 +27,8 @@ func PlainText(s string) string {
 	var b strings.Builder
 	skip := 0
 	for {
-		switch z.Next() {
+		tt := z.Next()
+		switch tt {
 		case html.ErrorToken:
 			return tidy(b.String())
 		case html.TextToken:
@@ -36,20 +37,18 @@ func PlainText(s string) string {
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
-			if skipTags[tag] && z.Token().Type == html.StartTagToken {
+			if skipTags[string(name)] && tt == html.StartTagToken {
 				skip++
 			}
-			if blockTags[tag] {
+			if blockTags[string(name)] {
 				b.WriteByte('\n')
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
-			if skipTags[tag] && skip > 0 {
+			if skipTags[string(name)] && skip > 0 {
 				skip--
 			}
-			if blockTags[tag] {
+			if blockTags[string(name)] {
 				b.WriteByte('\n')
 			}
 		}

@@ -30,6 +30,8 @@ demo: deps build
 
 bench: deps build
 	scripts/bench.sh
+	@echo; echo "== alerting: incident events accepted -> PagerDuty request (5 s rule interval)"
+	$(GO) test -run '^$$' -bench IncidentToPage -benchtime 5x ./internal/alertwire/
 
 lint:
 	$(GO) vet ./...

@@ -92,19 +92,23 @@ const (
 // RejectReasons lists every Reason an *Error may carry.
 func RejectReasons() []string { return []string{ReasonSyntax, ReasonInvalid, ReasonLimit} }
 
-// wire is the JSON form of an event as decoded; pointers tell "absent" from "empty".
+// wire is the JSON form of an event as decoded. has says which of the optional fields were
+// present (and not null), to tell "absent" from "empty".
 type wire struct {
-	ID         *string           `json:"id"`
-	Time       json.RawMessage   `json:"time"`
-	Source     *string           `json:"source"`
-	Channel    *string           `json:"channel"`
-	CustomerID string            `json:"customer_id"`
-	Product    string            `json:"product"`
-	Region     string            `json:"region"`
-	Language   string            `json:"language"`
-	Text       *string           `json:"text"`
-	Labels     map[string]string `json:"labels"`
+	ID, Source, Channel, Text             string
+	CustomerID, Product, Region, Language string
+	Time                                  []byte
+	Labels                                map[string]string
+	has                                   uint16
 }
+
+// Bits of wire.has.
+const (
+	hasID uint16 = 1 << iota
+	hasSource
+	hasChannel
+	hasText
+)
 
 // Parser turns the JSON wire form into normalized events. It is safe for concurrent use.
 type Parser struct {
@@ -123,13 +127,9 @@ func (p *Parser) ParseObject(data []byte, index int, now time.Time) (Event, Fixe
 	if !utf8.Valid(data) {
 		fx.UTF8Repaired = true
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return Event{}, fx, syntaxError(index, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Event{}, fx, &Error{Index: index, Reason: ReasonSyntax, Msg: "unexpected data after the JSON object"}
+	if err := decodeWire(data, &w); err != nil {
+		err.(*Error).Index = index
+		return Event{}, fx, err
 	}
 	ev, err := p.normalize(&w, index, now, &fx)
 	return ev, fx, err
@@ -175,10 +175,10 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 		return Event{}, &Error{Index: index, Field: field, Reason: reason, Msg: fmt.Sprintf(format, args...)}
 	}
 	var ev Event
-	if w.Text == nil {
+	if w.has&hasText == 0 {
 		return bad("text", ReasonInvalid, "is required")
 	}
-	text := strings.TrimSpace(*w.Text)
+	text := strings.TrimSpace(w.Text)
 	if text == "" {
 		return bad("text", ReasonInvalid, "must not be empty")
 	}
@@ -193,15 +193,15 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 	ev.Text = text
 
 	ev.Source = p.Defaults.Source
-	if w.Source != nil {
-		ev.Source = *w.Source
+	if w.has&hasSource != 0 {
+		ev.Source = w.Source
 	}
 	if ev.Source == "" {
 		return bad("source", ReasonInvalid, "is required")
 	}
 	ev.Channel = p.Defaults.Channel
-	if w.Channel != nil {
-		ch, err := ParseChannel(*w.Channel)
+	if w.has&hasChannel != 0 {
+		ch, err := ParseChannel(w.Channel)
 		if err != nil {
 			return bad("channel", ReasonInvalid, "%s", err)
 		}
@@ -257,8 +257,8 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 		ev.Labels = w.Labels
 	}
 
-	if w.ID != nil {
-		id := *w.ID
+	if w.has&hasID != 0 {
+		id := w.ID
 		if id == "" {
 			return bad("id", ReasonInvalid, "must not be empty when given")
 		}
@@ -280,14 +280,14 @@ var minTime = time.Unix(0, 0)
 
 // parseTime accepts an RFC 3339 string or a number of Unix seconds (with a fraction), as the
 // Prometheus HTTP API does.
-func parseTime(raw json.RawMessage) (time.Time, error) {
+func parseTime(raw []byte) (time.Time, error) {
 	var t time.Time
 	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		d := decoder{data: raw}
+		s, err := d.str()
+		if err != nil {
 			return t, fmt.Errorf("want an RFC 3339 string or Unix seconds")
 		}
-		var err error
 		t, err = time.Parse(time.RFC3339Nano, s)
 		if err != nil {
 			return t, fmt.Errorf("%q is not an RFC 3339 time such as 2026-11-25T14:03:11.250Z", s)
@@ -484,9 +484,55 @@ func AppendJSON(dst []byte, ev *Event) []byte {
 	return append(dst, '}')
 }
 
+// appendString appends s as a JSON string, escaping what JSON requires and, as encoding/json
+// does, <, > and & (for HTML safety) and U+2028/U+2029.
 func appendString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s) // a string always marshals
-	return append(dst, b...)
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += n
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += n
+			start = i
+			continue
+		}
+		i += n
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // MarshalJSON implements json.Marshaler with the wire form.

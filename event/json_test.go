@@ -70,7 +70,7 @@ func TestParseObjectErrors(t *testing.T) {
 		{`{"channel":"chat","text":"hi","id":""}`, "id", ReasonInvalid, "must not be empty"},
 		{`{"channel":"chat","text":"hi","customer_id":"` + strings.Repeat("x", 300) + `"}`, "customer_id", ReasonLimit, "more than the limit of 256"},
 		{`{"channel":"chat","text":"hi","product":"a\u0000b"}`, "product", ReasonInvalid, "control characters"},
-		{`{"channel":"chat","text":"hi","labels":{"a":1}}`, "labels", ReasonInvalid, "want a string, got number"},
+		{`{"channel":"chat","text":"hi","labels":{"a":1}}`, "labels", ReasonInvalid, `want a string for label "a", got number`},
 		{`{"channel":"chat","text":"hi"} x`, "", ReasonSyntax, "unexpected data after"},
 		{`{"channel":"chat","text":"hi"`, "", ReasonSyntax, "unexpected end"},
 		{`[1]`, "", ReasonSyntax, "want a JSON object"},
@@ -223,4 +223,28 @@ func FuzzReadAll(f *testing.F) {
 			t.Fatalf("error index %d after %d delivered events", e.Index, n)
 		}
 	})
+}
+
+func BenchmarkParseObject(b *testing.B) {
+	line := []byte(`{"id":"zd-48213-3","time":"2026-11-25T14:03:11.250Z","source":"zendesk","channel":"ticket","customer_id":"acct-991","product":"checkout","region":"eu","text":"Still waiting for my refund, third time I'm asking!!","labels":{"plan":"enterprise"}}`)
+	p := parser()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if _, _, err := p.ParseObject(line, 0, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	ev, _, err := parser().ParseObject([]byte(`{"id":"zd-1","channel":"ticket","customer_id":"acct-991","text":"Still waiting for my refund","labels":{"plan":"enterprise"}}`), 0, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendJSON(buf[:0], &ev)
+	}
 }

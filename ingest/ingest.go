@@ -73,10 +73,10 @@ func WriteSubmitError(w http.ResponseWriter, err error) string {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		w.Header().Set("Retry-After", "1")
 		WriteError(w, http.StatusServiceUnavailable, "request timed out before its events were stored; nothing was accepted, retry")
-		return "timeout"
+		return ReasonTimeout
 	}
 	WriteError(w, http.StatusInternalServerError, err.Error())
-	return "internal"
+	return ReasonInternal
 }
 
 // ErrTooLarge is returned by ReadBody when the body exceeds its limit.
@@ -143,13 +143,17 @@ func Authorized(r *http.Request, token string) bool {
 	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) == 1
 }
 
-// RequireToken wraps h so that requests without the bearer token get 401.
-func RequireToken(token string, h http.Handler) http.Handler {
+// RequireToken wraps h so that requests without the bearer token get 401; denied, when not nil,
+// is called for each of them (to count it).
+func RequireToken(token string, denied func(), h http.Handler) http.Handler {
 	if token == "" {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !Authorized(r, token) {
+			if denied != nil {
+				denied()
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cxpulse"`)
 			WriteError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return

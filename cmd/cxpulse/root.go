@@ -15,8 +15,18 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	check := &cobra.Command{Use: "check", Short: "Validate configuration and rule files"}
+	check.AddCommand(newCheckConfigCmd(), newCheckRulesCmd())
 	root.AddCommand(
 		newVersionCmd(),
+		newScoreCmd(),
+		newServeCmd(),
+		newMigrateCmd(),
+		newDemoCmd(),
+		check,
+		newTestCmd(),
+		newBacktestCmd(),
+		newSilenceCmd(),
 		newReplayCmd(),
 	)
 	return root

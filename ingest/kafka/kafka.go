@@ -101,9 +101,10 @@ type inflight struct {
 }
 
 // New returns a consumer of cfg's topics submitting to sub and writing rejects to sink (which
-// may be nil when cfg.DeadLetterTopic is set). opts are extra franz-go options (TLS, SASL, test
-// tuning); they are applied after cxpulse's own. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, sink RejectSink, logger *slog.Logger, reg prometheus.Registerer, opts ...kgo.Opt) (*Consumer, error) {
+// may be nil when cfg.DeadLetterTopic is set). im holds the shared ingest counters (nil: private
+// ones); reg receives the Kafka-specific metrics. opts are extra franz-go options (TLS, SASL,
+// test tuning); they are applied after cxpulse's own. It starts nothing.
+func New(cfg Config, sub ingest.Submitter, sink RejectSink, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics, opts ...kgo.Opt) (*Consumer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func New(cfg Config, sub ingest.Submitter, sink RejectSink, logger *slog.Logger,
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	shared, err := intake.NewMetrics(reg, SourceName, nil, append(event.RejectReasons(), ReasonTooLarge), []string{SkipEmpty})
+	shared, err := intake.NewMetrics(im, reg, SourceName, []string{SkipEmpty})
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +287,6 @@ func (c *Consumer) process(ctx context.Context, cl *kgo.Client, recs []*kgo.Reco
 	items := make([]item, 0, len(recs))
 	var rejects []Rejected
 	for _, r := range recs {
-		c.shared.Requests.Inc()
 		evs, rej := c.parse(r)
 		rejects = append(rejects, rej...)
 		items = append(items, item{rec: r, evs: evs})
@@ -452,7 +452,7 @@ func (c *Consumer) parse(r *kgo.Record) ([]event.Event, []Rejected) {
 	var evs []event.Event
 	if c.cfg.Format == "json" {
 		err := c.parser.ReadAll(r.Value, event.FormatJSON, now, func(ev event.Event, fx event.Fixes) error {
-			c.shared.Received.Inc()
+			c.shared.Received(1)
 			c.shared.Fixed(fx)
 			evs = append(evs, ev)
 			return nil
@@ -477,7 +477,7 @@ func (c *Consumer) parse(r *kgo.Record) ([]event.Event, []Rejected) {
 		if len(l) == 0 {
 			continue
 		}
-		c.shared.Received.Inc()
+		c.shared.Received(1)
 		ev, fx, err := c.parser.ParseObject(l, line-1, now)
 		if err != nil {
 			rejects = append(rejects, reject(line, reasonOf(err), "line "+strconv.Itoa(line)+": "+err.Error(), l))

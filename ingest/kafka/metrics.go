@@ -6,12 +6,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
 )
 
-// Reasons a record or line is dead-lettered, beyond event.RejectReasons.
-const (
-	ReasonTooLarge = "too_large"
-)
+// ReasonTooLarge is the reason a record over max_record_bytes is dead-lettered.
+const ReasonTooLarge = ingest.ReasonTooLarge
 
 // Reasons a Submit or dead-letter write is retried, beyond the event.Busy* reasons.
 const (

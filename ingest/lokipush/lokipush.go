@@ -55,14 +55,14 @@ type Handler struct {
 var _ http.Handler = (*Handler)(nil)
 
 // New returns a handler submitting to sub. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer) (*Handler, error) {
+func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	m, err := intake.NewMetrics(reg, SourceName, intake.RequestReasons(), event.RejectReasons(), []string{SkipEmpty})
+	m, err := intake.NewMetrics(im, reg, SourceName, []string{SkipEmpty})
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +106,8 @@ type entry struct {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.m.Requests.Inc()
 	if r.Method != http.MethodPost {
-		h.m.RequestRejected(intake.ReasonMethod)
+		h.m.Rejected(ingest.ReasonUnsupported, 1)
 		w.Header().Set("Allow", http.MethodPost)
 		ingest.WriteError(w, http.StatusMethodNotAllowed, "use POST")
 		return
@@ -124,7 +123,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.bodyError(w, err)
 			return
 		}
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -132,7 +131,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(evs) > 0 {
 		ack, err := h.sub.Submit(r.Context(), evs)
 		if err != nil {
-			h.m.RequestRejected(ingest.WriteSubmitError(w, err))
+			h.m.Rejected(ingest.WriteSubmitError(w, err), len(evs))
 			return
 		}
 		h.m.Acked(ack)
@@ -145,11 +144,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) bodyError(w http.ResponseWriter, err error) {
-	if errors.Is(err, ingest.ErrTooLarge) {
-		h.m.RequestRejected(intake.ReasonTooLarge)
-	} else {
-		h.m.RequestRejected(intake.ReasonBadBody)
-	}
+	h.m.Rejected(ingest.BodyReason(err), 1)
 	ingest.WriteBodyError(w, err)
 }
 
@@ -305,7 +300,6 @@ func (h *Handler) events(streams []stream) ([]event.Event, int, error) {
 	for _, st := range streams {
 		canon := canonical(st.labels)
 		for _, e := range st.entries {
-			h.m.Received.Inc()
 			i := index
 			index++
 			if strings.TrimSpace(e.line) == "" {
@@ -327,6 +321,7 @@ func (h *Handler) events(streams []stream) ([]event.Event, int, error) {
 				}
 				continue
 			}
+			h.m.Received(1)
 			h.m.Fixed(fx)
 			evs = append(evs, ev)
 		}

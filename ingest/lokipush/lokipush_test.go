@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
 	"github.com/cxpulse/cxpulse/ingest/internal/intaketest"
 )
 
@@ -27,7 +28,7 @@ func newHandler(t *testing.T, cfg Config) (*Handler, *intaketest.Submitter, *pro
 	t.Helper()
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
-	h, err := New(cfg, sub, nil, reg)
+	h, err := New(cfg, sub, nil, reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return t0.Add(time.Minute) }
 	return h, sub, reg
@@ -111,7 +112,7 @@ func TestProtobufPush(t *testing.T) {
 	require.Equal(t, event.ChannelChat, b.Channel)
 	require.Equal(t, map[string]string{"job": "chat", "note": "say \"hi\"\n"}, b.Labels)
 
-	require.Equal(t, 3.0, counter(t, reg, "cxpulse_ingest_events_received_total", map[string]string{"source": "loki"}))
+	require.Equal(t, 2.0, counter(t, reg, "cxpulse_ingest_events_received_total", map[string]string{"source": "loki"}))
 	require.Equal(t, 2.0, counter(t, reg, "cxpulse_ingest_events_accepted_total", map[string]string{"source": "loki"}))
 	require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_skipped_total", map[string]string{"source": "loki", "reason": "empty"}))
 
@@ -212,7 +213,7 @@ func TestBadPushes(t *testing.T) {
 			require.Equal(t, http.StatusBadRequest, w.Code)
 			require.Contains(t, w.Body.String(), tc.want)
 			require.Empty(t, sub.Events())
-			require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "loki", "reason": "bad_payload"}))
+			require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "loki", "reason": "syntax"}))
 		})
 	}
 }
@@ -239,7 +240,7 @@ func TestBackPressure(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, w.Code)
 	require.Equal(t, "2", w.Header().Get("Retry-After"))
 	require.Empty(t, sub.Events())
-	require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "loki", "reason": "queue_full"}))
+	require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "loki", "reason": "queue_full"}))
 	// The shipper's retry goes through.
 	require.Equal(t, http.StatusNoContent, post(h, "application/x-protobuf", "", protoBody(t, req)).Code)
 	require.Len(t, sub.Events(), 1)
@@ -257,7 +258,7 @@ func TestTooLarge(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code, w.Body.String())
 	w = post(h, "application/json", "", bytes.Repeat([]byte(" "), 20000))
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
-	require.Equal(t, 2.0, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "loki", "reason": "too_large"}))
+	require.Equal(t, 2.0, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "loki", "reason": "too_large"}))
 }
 
 func TestMethod(t *testing.T) {
@@ -408,7 +409,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add([]byte("\x00"), false)
 	f.Fuzz(func(t *testing.T, b []byte, isJSON bool) {
 		sub := intaketest.New()
-		h, err := New(DefaultConfig(), sub, nil, nil)
+		h, err := New(DefaultConfig(), sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return t0 }
 		ct := "application/x-protobuf"
@@ -432,7 +433,7 @@ func FuzzHandler(f *testing.F) {
 
 func BenchmarkProtobufPush(b *testing.B) {
 	sub := intaketest.New()
-	h, err := New(DefaultConfig(), sub, nil, nil)
+	h, err := New(DefaultConfig(), sub, nil, nil, nil)
 	require.NoError(b, err)
 	entries := make([]push.Entry, 100)
 	for i := range entries {

@@ -1,7 +1,7 @@
 // Package intake holds what the doors of cxpulse other than the plain HTTP API share: building
 // events from a source's fields with the normalization rules of the JSON wire form, the
-// per-source counters, the mapping of source attributes to event fields, a bounded memory of
-// recently seen delivery ids, and a secret string that never prints.
+// per-source counters, the mapping of source attributes to event fields, and a bounded memory of
+// recently seen delivery ids.
 package intake
 
 import (
@@ -98,19 +98,3 @@ func CloneEvents(evs []event.Event) []event.Event {
 	}
 	return out
 }
-
-// Secret is a configuration string that never shows itself: String, MarshalJSON and MarshalYAML
-// all give "<secret>", so a secret cannot leak through logs, errors or a dumped config.
-type Secret string
-
-// String implements fmt.Stringer.
-func (s Secret) String() string { return "<secret>" }
-
-// GoString implements fmt.GoStringer, so %#v does not leak either.
-func (s Secret) GoString() string { return `"<secret>"` }
-
-// MarshalJSON implements json.Marshaler.
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"<secret>"`), nil }
-
-// MarshalYAML implements yaml.Marshaler.
-func (s Secret) MarshalYAML() (any, error) { return "<secret>", nil }

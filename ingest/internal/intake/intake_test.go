@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
 )
 
 var t0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
@@ -65,12 +66,14 @@ func TestSeen(t *testing.T) {
 
 func TestMetricsShareFamiliesAcrossDoors(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
-	a, err := NewMetrics(reg, "a", []string{ReasonStale}, event.RejectReasons(), []string{"empty"})
+	shared := ingest.NewMetrics(reg)
+	a, err := NewMetrics(shared, reg, "a", []string{"empty"})
 	require.NoError(t, err)
-	b, err := NewMetrics(reg, "b", nil, nil, nil)
+	b, err := NewMetrics(shared, reg, "b", []string{"empty"})
 	require.NoError(t, err)
-	a.RequestRejected(ReasonStale)
+	a.Rejected(ingest.ReasonSignature, 1)
 	b.Acked(event.Ack{Accepted: 2, Duplicates: 1})
+	b.Skipped("empty", 3)
 	mfs, err := reg.Gather()
 	require.NoError(t, err)
 	got := map[string]float64{}
@@ -83,10 +86,12 @@ func TestMetricsShareFamiliesAcrossDoors(t *testing.T) {
 			got[key] = m.GetCounter().GetValue()
 		}
 	}
-	require.Equal(t, 1.0, got["cxpulse_ingest_requests_rejected_total,stale,a"])
-	require.Equal(t, 0.0, got["cxpulse_ingest_events_rejected_total,limit,a"], "created at zero")
+	require.Equal(t, 1.0, got["cxpulse_ingest_events_rejected_total,bad_signature,a"])
+	require.Contains(t, got, "cxpulse_ingest_events_rejected_total,limit,a", "created at zero")
 	require.Equal(t, 2.0, got["cxpulse_ingest_events_accepted_total,b"])
 	require.Equal(t, 1.0, got["cxpulse_ingest_events_duplicate_total,b"])
+	require.Equal(t, 3.0, got["cxpulse_ingest_events_skipped_total,empty,b"])
+	require.Contains(t, got, "cxpulse_ingest_events_skipped_total,empty,a")
 }
 
 func TestFieldMap(t *testing.T) {
@@ -101,13 +106,4 @@ func TestFieldMap(t *testing.T) {
 	require.ErrorContains(t, (&FieldMap{Region: []string{" "}}).Validate(), "fields.region")
 	LabelMap{"b": "brand", "x": "nope"}.Apply(look, &f)
 	require.Equal(t, map[string]string{"b": "checkout"}, f.Labels)
-}
-
-func TestSecret(t *testing.T) {
-	s := Secret("hunter2")
-	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, s, s, s)} {
-		require.NotContains(t, out, "hunter2")
-	}
-	b, _ := s.MarshalJSON()
-	require.Equal(t, `"<secret>"`, string(b))
 }

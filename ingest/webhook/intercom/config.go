@@ -7,6 +7,7 @@ import (
 
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/internal/intake"
+	"github.com/cxpulse/cxpulse/internal/secret"
 )
 
 // Config configures the Intercom webhook. YAML keys are snake_case; start from DefaultConfig and
@@ -14,7 +15,7 @@ import (
 type Config struct {
 	// ClientSecret is the app's client secret (Developer Hub, Basic information), the key of
 	// X-Hub-Signature. Required; give it as ${ENV_VAR} so it stays out of the file.
-	ClientSecret intake.Secret `yaml:"client_secret"`
+	ClientSecret secret.Secret `yaml:"client_secret"`
 	// MaxBodyBytes bounds a request (413 past it).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// MaxAge refuses notifications created longer ago (replay protection on created_at); it must

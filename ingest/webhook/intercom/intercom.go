@@ -68,15 +68,14 @@ type Handler struct {
 var _ http.Handler = (*Handler)(nil)
 
 // New returns a handler submitting to sub. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer) (*Handler, error) {
+func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	m, err := intake.NewMetrics(reg, SourceName, intake.RequestReasons(), event.RejectReasons(),
-		[]string{SkipAgent, SkipPrivate, SkipUnsupported, SkipEmpty, SkipRedelivered, SkipPing})
+	m, err := intake.NewMetrics(im, reg, SourceName, []string{SkipAgent, SkipPrivate, SkipUnsupported, SkipEmpty, SkipRedelivered, SkipPing})
 	if err != nil {
 		return nil, err
 	}
@@ -99,43 +98,38 @@ type Answer struct {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.m.Requests.Inc()
 	if r.Method != http.MethodPost {
-		h.m.RequestRejected(intake.ReasonMethod)
+		h.m.Rejected(ingest.ReasonUnsupported, 1)
 		w.Header().Set("Allow", http.MethodPost)
 		ingest.WriteError(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
 	body, err := ingest.ReadBody(r, h.cfg.MaxBodyBytes)
 	if err != nil {
-		if errors.Is(err, ingest.ErrTooLarge) {
-			h.m.RequestRejected(intake.ReasonTooLarge)
-		} else {
-			h.m.RequestRejected(intake.ReasonBadBody)
-		}
+		h.m.Rejected(ingest.BodyReason(err), 1)
 		ingest.WriteBodyError(w, err)
 		return
 	}
-	if !Verify(string(h.cfg.ClientSecret), r.Header.Get(HeaderSignature), body) {
-		h.m.RequestRejected(intake.ReasonBadSignature)
+	if !Verify(h.cfg.ClientSecret.Value(), r.Header.Get(HeaderSignature), body) {
+		h.m.Rejected(ingest.ReasonSignature, 1)
 		ingest.WriteError(w, http.StatusUnauthorized, "missing or wrong "+HeaderSignature)
 		return
 	}
 	var n Notification
 	if err := json.Unmarshal(body, &n); err != nil {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, "payload is not an Intercom notification: "+strings.TrimPrefix(err.Error(), "json: "))
 		return
 	}
 	if n.Type != "notification_event" || n.Topic == "" || n.CreatedAt <= 0 {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, "payload is not an Intercom notification: want type notification_event with a topic and created_at")
 		return
 	}
 	now := h.now()
 	created := time.Unix(n.CreatedAt, 0)
 	if age := now.Sub(created); age > h.cfg.MaxAge || -age > h.cfg.MaxFuture {
-		h.m.RequestRejected(intake.ReasonStale)
+		h.m.Rejected(ingest.ReasonReplay, 1)
 		ingest.WriteError(w, http.StatusUnauthorized, fmt.Sprintf("notification created at %s is outside the accepted window (max_age %s)", created.UTC().Format(time.RFC3339), h.cfg.MaxAge))
 		return
 	}
@@ -146,11 +140,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	fields, skipped, err := h.Map(&n)
 	if err != nil {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	h.m.Received.Add(float64(len(fields)))
 	evs := make([]event.Event, 0, len(fields))
 	for i := range fields {
 		ev, fx, err := intake.Build(h.parser, &fields[i], i, now)
@@ -168,11 +161,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.m.Fixed(fx)
 		evs = append(evs, ev)
 	}
+	h.m.Received(len(evs))
 	var ack event.Ack
 	if len(evs) > 0 {
 		ack, err = h.sub.Submit(r.Context(), evs)
 		if err != nil {
-			h.m.RequestRejected(ingest.WriteSubmitError(w, err))
+			h.m.Rejected(ingest.WriteSubmitError(w, err), len(evs))
 			return
 		}
 		h.m.Acked(ack)

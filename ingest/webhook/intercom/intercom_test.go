@@ -14,24 +14,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
 	"github.com/cxpulse/cxpulse/ingest/internal/intaketest"
 )
 
-const secret = "c1ient-secret-for-tests"
+const testSecret = "c1ient-testSecret-for-tests"
 
 var now = time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC)
 
 func newHandler(t *testing.T, mod func(*Config)) (*Handler, *intaketest.Submitter, *prometheus.Registry, *bytes.Buffer) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.ClientSecret = secret
+	cfg.ClientSecret = testSecret
 	if mod != nil {
 		mod(&cfg)
 	}
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
 	var logs bytes.Buffer
-	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg)
+	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return now }
 	return h, sub, reg, &logs
@@ -103,7 +104,7 @@ func TestCustomerMessagesAccepted(t *testing.T) {
 	})
 	body := notification("notif_1", "conversation.user.created", now.Add(-time.Minute),
 		part("11", "comment", "user", "<p>Also, the app <br>crashes</p><p>on login.</p>")+","+part("12", "comment", "admin", "<p>Sorry!</p>")+","+part("13", "note", "admin", "<p>vip, escalate</p>")+","+part("14", "assignment", "admin", ""))
-	w := send(h, body, secret)
+	w := send(h, body, testSecret)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"accepted":2,"duplicates":0,"skipped":2}`, w.Body.String())
 	evs := sub.Events()
@@ -126,16 +127,16 @@ func TestCustomerMessagesAccepted(t *testing.T) {
 	require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_skipped_total", map[string]string{"source": "intercom", "reason": "private"}))
 
 	// Redelivered: answered without work. Same parts in another notification: duplicates.
-	w = send(h, body, secret)
+	w = send(h, body, testSecret)
 	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, w.Body.String())
-	w = send(h, strings.Replace(body, "notif_1", "notif_2", 1), secret)
+	w = send(h, strings.Replace(body, "notif_1", "notif_2", 1), testSecret)
 	require.JSONEq(t, `{"accepted":0,"duplicates":2,"skipped":2}`, w.Body.String())
 	require.Len(t, sub.Events(), 2)
 }
 
 func TestAdminRepliesLabelled(t *testing.T) {
 	h, sub, _, _ := newHandler(t, func(c *Config) { c.AdminReplies = "label" })
-	w := send(h, notification("n", "conversation.admin.replied", now, part("12", "comment", "admin", "<p>Sorry!</p>")), secret)
+	w := send(h, notification("n", "conversation.admin.replied", now, part("12", "comment", "admin", "<p>Sorry!</p>")), testSecret)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	evs := sub.Events()
 	require.Len(t, evs, 1)
@@ -149,20 +150,20 @@ func TestForgedAndStale(t *testing.T) {
 		body, key, header string
 		reason            string
 	}{
-		"wrong secret":  {body: good, key: "other"},
-		"no header":     {body: good, header: "-"},
-		"not hex":       {body: good, header: "sha1=zz"},
-		"sha256 prefix": {body: good, header: "sha256=" + strings.TrimPrefix(Sign(secret, []byte(good)), "sha1=")},
-		"tampered":      {body: good, header: Sign(secret, []byte(strings.Replace(good, "hello", "HELLO", 1)))},
-		"stale":         {body: notification("n2", "conversation.user.replied", now.Add(-2*time.Hour), part("1", "comment", "user", "x")), key: secret, reason: "stale"},
-		"future":        {body: notification("n3", "conversation.user.replied", now.Add(time.Hour), part("1", "comment", "user", "x")), key: secret, reason: "stale"},
+		"wrong testSecret": {body: good, key: "other"},
+		"no header":        {body: good, header: "-"},
+		"not hex":          {body: good, header: "sha1=zz"},
+		"sha256 prefix":    {body: good, header: "sha256=" + strings.TrimPrefix(Sign(testSecret, []byte(good)), "sha1=")},
+		"tampered":         {body: good, header: Sign(testSecret, []byte(strings.Replace(good, "hello", "HELLO", 1)))},
+		"stale":            {body: notification("n2", "conversation.user.replied", now.Add(-2*time.Hour), part("1", "comment", "user", "x")), key: testSecret, reason: "replayed"},
+		"future":           {body: notification("n3", "conversation.user.replied", now.Add(time.Hour), part("1", "comment", "user", "x")), key: testSecret, reason: "replayed"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			reason := tc.reason
 			if reason == "" {
 				reason = "bad_signature"
 			}
-			before := counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "intercom", "reason": reason})
+			before := counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "intercom", "reason": reason})
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
 			switch {
 			case tc.header == "-":
@@ -174,20 +175,20 @@ func TestForgedAndStale(t *testing.T) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			require.Equal(t, http.StatusUnauthorized, w.Code, w.Body.String())
-			require.NotContains(t, w.Body.String(), secret)
-			require.Equal(t, before+1, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "intercom", "reason": reason}))
+			require.NotContains(t, w.Body.String(), testSecret)
+			require.Equal(t, before+1, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "intercom", "reason": reason}))
 		})
 	}
 	require.Empty(t, sub.Events())
-	require.NotContains(t, logs.String(), secret)
+	require.NotContains(t, logs.String(), testSecret)
 }
 
 func TestPingAndOtherTopics(t *testing.T) {
 	h, sub, _, _ := newHandler(t, nil)
 	ping := fmt.Sprintf(`{"type":"notification_event","topic":"ping","id":"p","created_at":%d,"data":{"item":{"type":"ping","message":"hi"}}}`, now.Unix())
-	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, ping, secret).Body.String())
+	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, ping, testSecret).Body.String())
 	contact := fmt.Sprintf(`{"type":"notification_event","topic":"contact.user.created","id":"c","created_at":%d,"data":{"item":{"type":"contact"}}}`, now.Unix())
-	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, contact, secret).Body.String())
+	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, contact, testSecret).Body.String())
 	require.Empty(t, sub.Events())
 }
 
@@ -200,19 +201,19 @@ func TestBadPayloads(t *testing.T) {
 		fmt.Sprintf(`{"type":"notification_event","topic":"conversation.user.replied","created_at":%d,"data":{"item":{"id":""}}}`, now.Unix()),
 		fmt.Sprintf(`{"type":"notification_event","topic":"conversation.user.replied","created_at":%d,"data":{"item":{"id":"1","conversation_parts":{"conversation_parts":[{"body":"x"}]}}}}`, now.Unix()),
 	} {
-		require.Equal(t, http.StatusBadRequest, send(h, body, secret).Code, body)
+		require.Equal(t, http.StatusBadRequest, send(h, body, testSecret).Code, body)
 	}
-	require.Equal(t, 5.0, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "intercom", "reason": "bad_payload"}))
+	require.Equal(t, 5.0, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "intercom", "reason": "syntax"}))
 }
 
 func TestBackPressureIsRetryable(t *testing.T) {
 	h, sub, _, _ := newHandler(t, nil)
 	sub.FailNext(intaketest.Busy(time.Second))
 	body := notification("n", "conversation.user.replied", now, part("1", "comment", "user", "where is it"))
-	w := send(h, body, secret)
+	w := send(h, body, testSecret)
 	require.Equal(t, http.StatusTooManyRequests, w.Code)
 	require.Equal(t, "1", w.Header().Get("Retry-After"))
-	require.JSONEq(t, `{"accepted":1,"duplicates":0,"skipped":0}`, send(h, body, secret).Body.String())
+	require.JSONEq(t, `{"accepted":1,"duplicates":0,"skipped":0}`, send(h, body, testSecret).Body.String())
 }
 
 func TestPlainText(t *testing.T) {
@@ -234,11 +235,11 @@ func TestPlainText(t *testing.T) {
 func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, DefaultConfig().Validate(), "client_secret is required")
 	cfg := DefaultConfig()
-	cfg.ClientSecret = secret
+	cfg.ClientSecret = testSecret
 	cfg.AdminReplies = "keep"
 	err := cfg.Validate()
 	require.ErrorContains(t, err, "admin_replies")
-	require.NotContains(t, err.Error(), secret)
+	require.NotContains(t, err.Error(), testSecret)
 }
 
 func FuzzPlainText(f *testing.F) {
@@ -261,12 +262,12 @@ func FuzzHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		sub := intaketest.New()
 		cfg := DefaultConfig()
-		cfg.ClientSecret = secret
+		cfg.ClientSecret = testSecret
 		cfg.Fields.Product = []string{"custom_attribute:a", "tag_prefix:p"}
-		h, err := New(cfg, sub, nil, nil)
+		h, err := New(cfg, sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return now }
-		w := send(h, body, secret)
+		w := send(h, body, testSecret)
 		switch w.Code {
 		case http.StatusOK, http.StatusBadRequest, http.StatusUnauthorized:
 		default:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/internal/intake"
+	"github.com/cxpulse/cxpulse/internal/secret"
 )
 
 // Config configures the Zendesk webhook. YAML keys are snake_case; start from DefaultConfig and
@@ -14,7 +15,7 @@ import (
 type Config struct {
 	// SigningSecret is the webhook's signing secret (Admin Center, webhook details). Required;
 	// give it as ${ENV_VAR} so it stays out of the file.
-	SigningSecret intake.Secret `yaml:"signing_secret"`
+	SigningSecret secret.Secret `yaml:"signing_secret"`
 	// MaxBodyBytes bounds a request (413 past it).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// MaxSkew is how far the signature timestamp may be from now, either way, before the request

@@ -75,15 +75,14 @@ type Handler struct {
 var _ http.Handler = (*Handler)(nil)
 
 // New returns a handler submitting to sub. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer) (*Handler, error) {
+func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	m, err := intake.NewMetrics(reg, SourceName, intake.RequestReasons(), event.RejectReasons(),
-		[]string{SkipAgent, SkipPrivate, SkipUnsupported, SkipDisabled, SkipEmpty, SkipRedelivered})
+	m, err := intake.NewMetrics(im, reg, SourceName, []string{SkipAgent, SkipPrivate, SkipUnsupported, SkipDisabled, SkipEmpty, SkipRedelivered})
 	if err != nil {
 		return nil, err
 	}
@@ -106,37 +105,32 @@ type Answer struct {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.m.Requests.Inc()
 	if r.Method != http.MethodPost {
-		h.m.RequestRejected(intake.ReasonMethod)
+		h.m.Rejected(ingest.ReasonUnsupported, 1)
 		w.Header().Set("Allow", http.MethodPost)
 		ingest.WriteError(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
 	body, err := ingest.ReadBody(r, h.cfg.MaxBodyBytes)
 	if err != nil {
-		if errors.Is(err, ingest.ErrTooLarge) {
-			h.m.RequestRejected(intake.ReasonTooLarge)
-		} else {
-			h.m.RequestRejected(intake.ReasonBadBody)
-		}
+		h.m.Rejected(ingest.BodyReason(err), 1)
 		ingest.WriteBodyError(w, err)
 		return
 	}
 	now := h.now()
 	if reason, msg := h.verify(r.Header, body, now); reason != "" {
-		h.m.RequestRejected(reason)
+		h.m.Rejected(reason, 1)
 		ingest.WriteError(w, http.StatusUnauthorized, msg)
 		return
 	}
 	var p Payload
 	if err := json.Unmarshal(body, &p); err != nil {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, "payload is not a Zendesk event: "+strings.TrimPrefix(err.Error(), "json: "))
 		return
 	}
 	if p.Type == "" {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, "payload is not a Zendesk event: no type")
 		return
 	}
@@ -147,7 +141,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f, skip, err := h.Map(&p)
 	if err != nil {
-		h.m.RequestRejected(intake.ReasonBadPayload)
+		h.m.Rejected(event.ReasonSyntax, 1)
 		ingest.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -157,7 +151,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ingest.WriteJSON(w, http.StatusOK, Answer{Skipped: 1})
 		return
 	}
-	h.m.Received.Inc()
 	ev, fx, err := intake.Build(h.parser, &f, 0, now)
 	if err != nil {
 		var ee *event.Error
@@ -172,10 +165,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ingest.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	h.m.Received(1)
 	h.m.Fixed(fx)
 	ack, err := h.sub.Submit(r.Context(), []event.Event{ev})
 	if err != nil {
-		h.m.RequestRejected(ingest.WriteSubmitError(w, err))
+		h.m.Rejected(ingest.WriteSubmitError(w, err), 1)
 		return
 	}
 	h.m.Acked(ack)
@@ -194,18 +188,18 @@ func (h *Handler) remember(id string, now time.Time) {
 func (h *Handler) verify(hd http.Header, body []byte, now time.Time) (reason, msg string) {
 	sig, ts := hd.Get(HeaderSignature), hd.Get(HeaderTimestamp)
 	if sig == "" || ts == "" {
-		return intake.ReasonBadSignature, "missing " + HeaderSignature + " or " + HeaderTimestamp
+		return ingest.ReasonSignature, "missing " + HeaderSignature + " or " + HeaderTimestamp
 	}
-	want := Sign(string(h.cfg.SigningSecret), ts, body)
+	want := Sign(h.cfg.SigningSecret.Value(), ts, body)
 	if !hmac.Equal([]byte(sig), []byte(want)) {
-		return intake.ReasonBadSignature, "signature does not match"
+		return ingest.ReasonSignature, "signature does not match"
 	}
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil {
-		return intake.ReasonStale, fmt.Sprintf("signature timestamp %q is not RFC 3339", event.TruncateUTF8(ts, 40))
+		return ingest.ReasonReplay, fmt.Sprintf("signature timestamp %q is not RFC 3339", event.TruncateUTF8(ts, 40))
 	}
 	if d := now.Sub(t); d > h.cfg.MaxSkew || d < -h.cfg.MaxSkew {
-		return intake.ReasonStale, fmt.Sprintf("signature timestamp %s is more than %s from now", t.UTC().Format(time.RFC3339), h.cfg.MaxSkew)
+		return ingest.ReasonReplay, fmt.Sprintf("signature timestamp %s is more than %s from now", t.UTC().Format(time.RFC3339), h.cfg.MaxSkew)
 	}
 	return "", ""
 }

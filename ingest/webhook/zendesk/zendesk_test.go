@@ -15,24 +15,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
 	"github.com/cxpulse/cxpulse/ingest/internal/intaketest"
 )
 
-const secret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="
+const testSecret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="
 
 var now = time.Date(2026, 11, 25, 14, 25, 31, 0, time.UTC)
 
 func newHandler(t *testing.T, mod func(*Config)) (*Handler, *intaketest.Submitter, *prometheus.Registry, *bytes.Buffer) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.SigningSecret = secret
+	cfg.SigningSecret = testSecret
 	if mod != nil {
 		mod(&cfg)
 	}
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
 	var logs bytes.Buffer
-	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg)
+	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return now }
 	return h, sub, reg, &logs
@@ -102,7 +103,7 @@ func TestSignedCommentAccepted(t *testing.T) {
 		c.Fields.Region = []string{"tag_prefix:region_"}
 		c.Labels = map[string]string{"plan": "tag_prefix:plan_", "priority": "priority", "mobile": "tag:mobile", "none": "tag:absent"}
 	})
-	w := send(h, commentAdded("ev-1", "9876543210", false, true, "Still waiting for my refund!!"), now.Add(-time.Minute), secret)
+	w := send(h, commentAdded("ev-1", "9876543210", false, true, "Still waiting for my refund!!"), now.Add(-time.Minute), testSecret)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"accepted":1,"duplicates":0,"skipped":0}`, w.Body.String())
 	evs := sub.Events()
@@ -121,11 +122,11 @@ func TestSignedCommentAccepted(t *testing.T) {
 
 	// A redelivery of the same notification is a no-op; the same comment under another
 	// notification id dedups by event id.
-	w = send(h, commentAdded("ev-1", "9876543210", false, true, "Still waiting for my refund!!"), now, secret)
+	w = send(h, commentAdded("ev-1", "9876543210", false, true, "Still waiting for my refund!!"), now, testSecret)
 	require.Equal(t, http.StatusOK, w.Code)
 	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, w.Body.String())
 	require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_skipped_total", map[string]string{"source": "zendesk", "reason": "redelivered"}))
-	w = send(h, commentAdded("ev-2", "9876543210", false, true, "Still waiting for my refund!!"), now, secret)
+	w = send(h, commentAdded("ev-2", "9876543210", false, true, "Still waiting for my refund!!"), now, testSecret)
 	require.JSONEq(t, `{"accepted":0,"duplicates":1,"skipped":0}`, w.Body.String())
 	require.Len(t, sub.Events(), 1)
 }
@@ -138,12 +139,12 @@ func TestForgedAndStale(t *testing.T) {
 		reason string
 		msg    string
 	}{
-		"wrong secret": {func() *httptest.ResponseRecorder { return send(h, body, now, "not-the-secret") }, "bad_signature", "does not match"},
+		"wrong testSecret": {func() *httptest.ResponseRecorder { return send(h, body, now, "not-the-testSecret") }, "bad_signature", "does not match"},
 		"tampered body": {func() *httptest.ResponseRecorder {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Replace(body, "hello", "HELLO", 1)))
 			stamp := now.Format(time.RFC3339)
 			r.Header.Set(HeaderTimestamp, stamp)
-			r.Header.Set(HeaderSignature, Sign(secret, stamp, []byte(body)))
+			r.Header.Set(HeaderSignature, Sign(testSecret, stamp, []byte(body)))
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			return w
@@ -151,7 +152,7 @@ func TestForgedAndStale(t *testing.T) {
 		"tampered timestamp": {func() *httptest.ResponseRecorder {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 			r.Header.Set(HeaderTimestamp, now.Format(time.RFC3339))
-			r.Header.Set(HeaderSignature, Sign(secret, now.Add(-time.Second).Format(time.RFC3339), []byte(body)))
+			r.Header.Set(HeaderSignature, Sign(testSecret, now.Add(-time.Second).Format(time.RFC3339), []byte(body)))
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			return w
@@ -161,35 +162,35 @@ func TestForgedAndStale(t *testing.T) {
 			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)))
 			return w
 		}, "bad_signature", "missing"},
-		"stale":  {func() *httptest.ResponseRecorder { return send(h, body, now.Add(-6*time.Minute), secret) }, "stale", "more than 5m0s from now"},
-		"future": {func() *httptest.ResponseRecorder { return send(h, body, now.Add(6*time.Minute), secret) }, "stale", "more than 5m0s from now"},
+		"stale":  {func() *httptest.ResponseRecorder { return send(h, body, now.Add(-6*time.Minute), testSecret) }, "replayed", "more than 5m0s from now"},
+		"future": {func() *httptest.ResponseRecorder { return send(h, body, now.Add(6*time.Minute), testSecret) }, "replayed", "more than 5m0s from now"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			before := counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "zendesk", "reason": tc.reason})
+			before := counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "zendesk", "reason": tc.reason})
 			w := tc.do()
 			require.Equal(t, http.StatusUnauthorized, w.Code)
 			require.Contains(t, w.Body.String(), tc.msg)
-			require.NotContains(t, w.Body.String(), secret)
-			require.Equal(t, before+1, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "zendesk", "reason": tc.reason}))
+			require.NotContains(t, w.Body.String(), testSecret)
+			require.Equal(t, before+1, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "zendesk", "reason": tc.reason}))
 		})
 	}
 	require.Empty(t, sub.Events())
-	require.NotContains(t, logs.String(), secret)
+	require.NotContains(t, logs.String(), testSecret)
 }
 
 func TestSecretNeverPrinted(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.SigningSecret = secret
+	cfg.SigningSecret = testSecret
 	cfg.AgentComments = "bogus"
-	_, err := New(cfg, intaketest.New(), nil, nil)
+	_, err := New(cfg, intaketest.New(), nil, nil, nil)
 	require.Error(t, err)
-	require.NotContains(t, err.Error(), secret)
+	require.NotContains(t, err.Error(), testSecret)
 	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg.SigningSecret)} {
-		require.NotContains(t, s, secret)
+		require.NotContains(t, s, testSecret)
 	}
 	b, err := json.Marshal(cfg)
 	require.NoError(t, err)
-	require.NotContains(t, string(b), secret)
+	require.NotContains(t, string(b), testSecret)
 }
 
 func TestSkips(t *testing.T) {
@@ -202,7 +203,7 @@ func TestSkips(t *testing.T) {
 		{commentAdded("c", "3", false, true, "   "), "empty"},
 		{`{"type":"zen:event-type:ticket.priority_changed","id":"d","detail":{"id":"5"},"event":{}}`, "unsupported_type"},
 	} {
-		w := send(h, tc.body, now, secret)
+		w := send(h, tc.body, now, testSecret)
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 		require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, w.Body.String())
 		require.Equal(t, 1.0, counter(t, reg, "cxpulse_ingest_events_skipped_total", map[string]string{"source": "zendesk", "reason": tc.reason}), tc.reason)
@@ -212,7 +213,7 @@ func TestSkips(t *testing.T) {
 
 func TestAgentCommentsLabelled(t *testing.T) {
 	h, sub, _, _ := newHandler(t, func(c *Config) { c.AgentComments = "label" })
-	w := send(h, commentAdded("a", "1", true, true, "We are looking into it."), now, secret)
+	w := send(h, commentAdded("a", "1", true, true, "We are looking into it."), now, testSecret)
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Equal(t, map[string]string{"author": "agent"}, sub.Events()[0].Labels)
 }
@@ -223,14 +224,14 @@ func TestTicketCreatedAndMessaging(t *testing.T) {
 	  "description":"Customer cannot log in to the mobile app","subject":"Cannot login","via":{"channel":"twitter"},"tags":[]},
 	  "event":{},"id":"cbe4028c","subject":"zen:ticket:5158","time":"2026-11-25T10:12:07.672717030Z",
 	  "type":"zen:event-type:ticket.created","zendesk_event_version":"2022-11-06"}`
-	require.Equal(t, http.StatusOK, send(h, created, now, secret).Code)
+	require.Equal(t, http.StatusOK, send(h, created, now, testSecret).Code)
 	msg := `{"account_id":21825834,"detail":{"id":"141"},"event":{"actor":{"id":"u-77","name":"Kim","type":"end_user"},
 	  "conversation_id":"67ab5f53","message":{"body":"the delivery never arrived","id":"67ab5f55"}},
 	  "id":"01JQMQH8","subject":"zen:ticket:141","time":"2026-11-25T14:32:05.254571515Z",
 	  "type":"zen:event-type:messaging_ticket.message_added","zendesk_event_version":"2022-11-06"}`
-	require.Equal(t, http.StatusOK, send(h, msg, now, secret).Code)
+	require.Equal(t, http.StatusOK, send(h, msg, now, testSecret).Code)
 	bot := strings.Replace(strings.Replace(msg, `"end_user"`, `"system"`, 1), `"01JQMQH8"`, `"other"`, 1)
-	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, bot, now, secret).Body.String())
+	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h, bot, now, testSecret).Body.String())
 	evs := sub.Events()
 	require.Len(t, evs, 2)
 	require.Equal(t, "zd-5158", evs[0].ID)
@@ -242,7 +243,7 @@ func TestTicketCreatedAndMessaging(t *testing.T) {
 	require.Equal(t, "u-77", evs[1].CustomerID)
 
 	h2, sub2, _, _ := newHandler(t, func(c *Config) { c.TicketCreated = false })
-	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h2, created, now, secret).Body.String())
+	require.JSONEq(t, `{"accepted":0,"duplicates":0,"skipped":1}`, send(h2, created, now, testSecret).Body.String())
 	require.Empty(t, sub2.Events())
 }
 
@@ -256,27 +257,27 @@ func TestBadPayloads(t *testing.T) {
 		`{"type":"zen:event-type:ticket.created","detail":{"id":{}}}`,
 		`{"type":"zen:event-type:ticket.created","time":"yesterday","detail":{"id":"1","description":"x"}}`,
 	} {
-		w := send(h, body, now, secret)
+		w := send(h, body, now, testSecret)
 		require.Equal(t, http.StatusBadRequest, w.Code, body)
 	}
-	require.Equal(t, 6.0, counter(t, reg, "cxpulse_ingest_requests_rejected_total", map[string]string{"source": "zendesk", "reason": "bad_payload"}))
+	require.Equal(t, 6.0, counter(t, reg, "cxpulse_ingest_events_rejected_total", map[string]string{"source": "zendesk", "reason": "syntax"}))
 }
 
 func TestBackPressureIsRetryable(t *testing.T) {
 	h, sub, _, _ := newHandler(t, nil)
 	sub.FailNext(intaketest.Busy(3 * time.Second))
 	body := commentAdded("ev-9", "9", false, true, "where is my parcel")
-	w := send(h, body, now, secret)
+	w := send(h, body, now, testSecret)
 	require.Equal(t, http.StatusTooManyRequests, w.Code)
 	require.Equal(t, "3", w.Header().Get("Retry-After"))
 	// The notification was not remembered: Zendesk's retry is stored.
-	w = send(h, body, now, secret)
+	w = send(h, body, now, testSecret)
 	require.JSONEq(t, `{"accepted":1,"duplicates":0,"skipped":0}`, w.Body.String())
 }
 
 func TestTooLarge(t *testing.T) {
 	h, _, _, _ := newHandler(t, func(c *Config) { c.MaxBodyBytes = 2048 })
-	w := send(h, commentAdded("x", "1", false, true, strings.Repeat("a", 4000)), now, secret)
+	w := send(h, commentAdded("x", "1", false, true, strings.Repeat("a", 4000)), now, testSecret)
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 }
 
@@ -298,12 +299,12 @@ func FuzzHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		sub := intaketest.New()
 		cfg := DefaultConfig()
-		cfg.SigningSecret = secret
+		cfg.SigningSecret = testSecret
 		cfg.Fields.Product = []string{"custom_field:1", "tag_prefix:p_", "brand"}
-		h, err := New(cfg, sub, nil, nil)
+		h, err := New(cfg, sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return now }
-		w := send(h, body, now, secret)
+		w := send(h, body, now, testSecret)
 		switch w.Code {
 		case http.StatusOK, http.StatusBadRequest:
 		default:

@@ -1,0 +1,151 @@
+package alerting
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// AlertJSON is an alert as GET /v1/alerts shows it.
+type AlertJSON struct {
+	Group       string             `json:"group"`
+	Rule        string             `json:"rule"`
+	State       string             `json:"state"`
+	Labels      map[string]string  `json:"labels"`
+	Annotations map[string]string  `json:"annotations"`
+	Value       float64            `json:"value"`
+	Values      map[string]float64 `json:"values,omitempty"`
+	ActiveAt    time.Time          `json:"active_at"`
+	FiredAt     *time.Time         `json:"fired_at,omitempty"`
+	ResolvedAt  *time.Time         `json:"resolved_at,omitempty"`
+	Silenced    []string           `json:"silenced_by,omitempty"`
+	Fingerprint string             `json:"fingerprint"`
+}
+
+// SilenceJSON is a silence as the API shows it.
+type SilenceJSON struct {
+	Silence
+	State string `json:"state"`
+}
+
+// SilenceRequest is the body of POST /v1/silences: EndsAt or Duration ("2h") says when it ends.
+type SilenceRequest struct {
+	Matchers  []string  `json:"matchers"`
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	Duration  string    `json:"duration"`
+	CreatedBy string    `json:"created_by"`
+	Comment   string    `json:"comment"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func ptime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// Handler serves GET /v1/alerts (?state=firing, ?alertname=X) and POST|GET /v1/silences,
+// DELETE /v1/silences/{id}. Mount it on those two prefixes.
+func (m *Manager) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/alerts", m.handleAlerts)
+	mux.HandleFunc("GET /v1/silences", m.handleListSilences)
+	mux.HandleFunc("POST /v1/silences", m.handleAddSilence)
+	mux.HandleFunc("DELETE /v1/silences/{id}", m.handleExpireSilence)
+	return mux
+}
+
+func (m *Manager) handleAlerts(w http.ResponseWriter, r *http.Request) {
+	now := m.deps.Now()
+	state, name := r.URL.Query().Get("state"), r.URL.Query().Get("alertname")
+	out := []AlertJSON{}
+	for _, a := range m.eval.Alerts() {
+		if (state != "" && a.State.String() != state) || (name != "" && a.Rule != name) {
+			continue
+		}
+		out = append(out, AlertJSON{Group: a.Group, Rule: a.Rule, State: a.State.String(), Labels: a.Labels,
+			Annotations: a.Annotations, Value: a.Value, Values: a.Values, ActiveAt: a.ActiveAt,
+			FiredAt: ptime(a.FiredAt), ResolvedAt: ptime(a.ResolvedAt), Fingerprint: a.fp,
+			Silenced: m.sil.Mutes(a.Labels, now)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (m *Manager) handleListSilences(w http.ResponseWriter, _ *http.Request) {
+	now := m.deps.Now()
+	out := []SilenceJSON{}
+	for _, s := range m.sil.List() {
+		out = append(out, SilenceJSON{Silence: s, State: s.StateAt(now).String()})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (m *Manager) handleAddSilence(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		writeErr(w, http.StatusUnsupportedMediaType, "silences: want Content-Type application/json")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "silences: read body: "+err.Error())
+		return
+	}
+	var req SilenceRequest
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeErr(w, http.StatusBadRequest, "silences: bad JSON: "+err.Error())
+		return
+	}
+	now := m.deps.Now()
+	s := Silence{Matchers: req.Matchers, StartsAt: req.StartsAt, EndsAt: req.EndsAt, CreatedBy: req.CreatedBy, Comment: req.Comment}
+	if req.Duration != "" {
+		d, err := ParseDuration(req.Duration)
+		if err != nil || d <= 0 {
+			writeErr(w, http.StatusBadRequest, "silences: bad duration "+req.Duration)
+			return
+		}
+		start := s.StartsAt
+		if start.IsZero() || start.Before(now) {
+			start = now
+		}
+		s.EndsAt = start.Add(d)
+	}
+	created, err := m.sil.Add(r.Context(), now, s)
+	if err != nil {
+		status := http.StatusBadRequest
+		if strings.HasPrefix(err.Error(), "store silence") {
+			status = http.StatusServiceUnavailable
+		}
+		writeErr(w, status, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, SilenceJSON{Silence: created, State: created.StateAt(now).String()})
+}
+
+func (m *Manager) handleExpireSilence(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := m.sil.Expire(r.Context(), m.deps.Now(), id); err != nil {
+		if errors.Is(err, ErrSilenceNotFound) {
+			writeErr(w, http.StatusNotFound, err.Error())
+			return
+		}
+		writeErr(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoadConfigGood(t *testing.T) {
+	cfg, err := loadConfig("testdata/config.good.yaml")
+	require.NoError(t, err)
+	require.Equal(t, []string{"clickhouse-1:9000", "clickhouse-2:9000"}, cfg.ClickHouse.Addr)
+	require.Equal(t, "cx", cfg.ClickHouse.Database)
+	require.Equal(t, 100000, cfg.ClickHouse.Writer.MaxRows)
+	require.Equal(t, time.Second, cfg.ClickHouse.Writer.MaxDelay)
+	// Keys the file leaves out keep their defaults.
+	require.Equal(t, defaultConfig().ClickHouse.Writer.RetryFor, cfg.ClickHouse.Writer.RetryFor)
+	require.Equal(t, 48*time.Hour, cfg.Pipeline.Dedup.Window)
+	require.Equal(t, "${CLICKHOUSE_PASSWORD}", cfg.ClickHouse.Password.Value())
+}
+
+func TestLoadConfigBadReportsEveryErrorWithPosition(t *testing.T) {
+	_, err := loadConfig("testdata/config.bad.yaml")
+	require.Error(t, err)
+	msg := err.Error()
+	// Decoding errors come first, all of them.
+	require.Contains(t, msg, "testdata/config.bad.yaml:9:16: cannot unmarshal !!str `soon` into time.Duration")
+	require.Contains(t, msg, `testdata/config.bad.yaml:12:3: unknown key "queue_sise"`)
+
+	// Once it decodes, every semantic error is reported with its position.
+	_, err = loadConfig("testdata/config.semantic.bad.yaml")
+	require.Error(t, err)
+	msg = err.Error()
+	for _, want := range []string{
+		`testdata/config.semantic.bad.yaml:2:3: server.listen: "nowhere" is not host:port`,
+		"testdata/config.semantic.bad.yaml:3:3: server.ingest_token: write secrets as ${ENV_VAR}, never in the file",
+		`testdata/config.semantic.bad.yaml:4:3: server.log_level: "loud" is not one of debug, info, warn, error`,
+		`testdata/config.semantic.bad.yaml:6:3: clickhouse: database: "my-db" is not a valid identifier`,
+		"testdata/config.semantic.bad.yaml:8:5: clickhouse.writer: max_rows must be at least 1, got 0",
+	} {
+		require.Contains(t, msg, want)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	require.True(t, isLoopback("127.0.0.1:8080"))
+	require.True(t, isLoopback("[::1]:8080"))
+	require.True(t, isLoopback("localhost:8080"))
+	require.False(t, isLoopback("0.0.0.0:8080"))
+	require.False(t, isLoopback(":8080"))
+	require.False(t, isLoopback("10.0.0.1:8080"))
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	cfg, err := loadConfig("../../deploy/cxpulse.example.yaml")
+	require.NoError(t, err)
+	def := defaultConfig()
+	// The example documents the defaults: only the keys marked "example" differ.
+	cfg.Server.IngestToken, cfg.ClickHouse.Password, cfg.Spool.Dir = "", "", ""
+	require.Equal(t, def, cfg)
+}

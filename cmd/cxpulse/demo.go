@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxpulse/cxpulse/internal/chserver"
+	"github.com/cxpulse/cxpulse/internal/secret"
+	"github.com/cxpulse/cxpulse/internal/traffic"
+	"github.com/cxpulse/cxpulse/store"
+)
+
+type demoFlags struct {
+	duration   time.Duration
+	rate       int
+	clickhouse string
+	database   string
+	seed       uint64
+}
+
+func newDemoCmd() *cobra.Command {
+	var f demoFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole system on this machine with generated traffic and an injected incident",
+		Long: `Starts a private ClickHouse (unless --clickhouse is given) and cxpulse serve, sends
+generated customer messages (several channels, products and regions, a day-like rhythm squeezed
+into the run, and an incident during which checkout messages in the eu region turn negative),
+and prints what happened. Ctrl-C stops everything it started.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	fl := cmd.Flags()
+	fl.DurationVar(&f.duration, "duration", 3*time.Minute, "how long to send traffic")
+	fl.IntVar(&f.rate, "rate", 400, "mean messages a second")
+	fl.StringVar(&f.clickhouse, "clickhouse", "", "use this ClickHouse (host:port) instead of starting one")
+	fl.StringVar(&f.database, "database", "cxpulse_demo", "database to use")
+	fl.Uint64Var(&f.seed, "seed", 42, "traffic seed")
+	return cmd
+}
+
+func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
+	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	addr := f.clickhouse
+	if addr == "" {
+		say("starting a private ClickHouse in a temporary directory…")
+		srv, err := chserver.Start(ctx, chserver.Options{})
+		if err != nil {
+			if errors.Is(err, chserver.ErrNotInstalled) {
+				return fmt.Errorf("%w; `make demo` installs it when run as root", err)
+			}
+			return err
+		}
+		defer func() {
+			say("stopping ClickHouse")
+			srv.Close()
+		}()
+		addr = srv.Addr()
+		say("ClickHouse is up at %s (data in %s)", addr, srv.Dir())
+	}
+
+	token := randomToken()
+	cfg := defaultConfig()
+	cfg.Server.Listen = "127.0.0.1:0"
+	cfg.Server.IngestToken, cfg.Server.tokenFromFlag = secret.Secret(token), true
+	cfg.ClickHouse.Addr, cfg.ClickHouse.Database = []string{addr}, f.database
+	cfg.ClickHouse.Writer.MaxDelay = 100 * time.Millisecond
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	svcCtx, stopSvc := context.WithCancel(context.Background())
+	defer stopSvc()
+	up := make(chan *service, 1)
+	served := make(chan error, 1)
+	go func() { served <- serve(svcCtx, cfg, logger, func(s *service) { up <- s }) }()
+	var svc *service
+	select {
+	case svc = <-up:
+	case err := <-served:
+		return err
+	}
+	base := "http://" + svc.addr
+	if err := waitReady(ctx, base); err != nil {
+		stopSvc()
+		<-served
+		return err
+	}
+	say("cxpulse serve is up at %s (ingest token %s…)\n", base, token[:6])
+
+	start := time.Now()
+	gen := traffic.New(f.seed)
+	incident := traffic.Incident{
+		Product: "checkout", Region: "eu",
+		From: start.Add(f.duration * 40 / 100), To: start.Add(f.duration * 65 / 100),
+	}
+	gen.SetIncident(incident)
+	say("sending about %d messages a second for %s; incident: %s in %s turns negative from +%s to +%s",
+		f.rate, f.duration, incident.Product, incident.Region,
+		incident.From.Sub(start).Round(time.Second), incident.To.Sub(start).Round(time.Second))
+
+	var sent, accepted, refused atomic.Int64
+	client := &http.Client{Timeout: 30 * time.Second}
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	report := time.NewTicker(15 * time.Second)
+	defer report.Stop()
+	lastAccepted, lastReport := int64(0), start
+	runCtx, stopRun := context.WithDeadline(ctx, start.Add(f.duration))
+	defer stopRun()
+loop:
+	for {
+		select {
+		case <-runCtx.Done():
+			break loop
+		case now := <-tick.C:
+			frac := now.Sub(start).Seconds() / f.duration.Seconds()
+			n := int(float64(f.rate) * traffic.Rhythm(frac) / 4)
+			var body bytes.Buffer
+			gen.AppendNDJSON(&body, n, now.Add(-250*time.Millisecond), 250*time.Millisecond)
+			sent.Add(int64(n))
+			ack, err := postEvents(ctx, client, base, token, body.Bytes())
+			if err != nil {
+				refused.Add(int64(n))
+				continue
+			}
+			accepted.Add(int64(ack))
+		case now := <-report.C:
+			acc := accepted.Load()
+			rate := float64(acc-lastAccepted) / now.Sub(lastReport).Seconds()
+			lastAccepted, lastReport = acc, now
+			say("+%-5s sent %7d  stored %7d  %6.0f events/s  %s", now.Sub(start).Round(time.Second), sent.Load(), acc, rate,
+				negativeNow(ctx, svc.store, f.database, now, incident))
+		}
+	}
+	el := time.Since(start)
+	say("\ntraffic done: %d sent, %d accepted, %d refused in %s (%.0f events/s)\n",
+		sent.Load(), accepted.Load(), refused.Load(), el.Round(time.Second), float64(accepted.Load())/el.Seconds())
+	summarize(context.Background(), out, svc.store, f.database, start)
+
+	stopSvc()
+	if err := <-served; err != nil {
+		return err
+	}
+	return nil
+}
+
+func randomToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func waitReady(ctx context.Context, base string) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cxpulse did not become ready: %v", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func postEvents(ctx context.Context, c *http.Client, base, token string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/events", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var ack struct {
+		Accepted, Duplicates int
+		Error                string
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&ack)
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("%s: %s", resp.Status, ack.Error)
+	}
+	return ack.Accepted, nil
+}
+
+// negativeNow is the negative share per product over the last minute, from the rollup, with the
+// incident's product and region on its own.
+func negativeNow(ctx context.Context, st *store.Store, db string, now time.Time, in traffic.Incident) string {
+	q := fmt.Sprintf(`SELECT if(product = '%s' AND region = '%s', concat(product, '/', region), product) AS p,
+    sum(negatives) / sum(volume) FROM %s.sentiment_1m
+WHERE minute >= toDateTime(%d) GROUP BY p ORDER BY p`, in.Product, in.Region, db, now.Add(-time.Minute).Unix())
+	rows, err := st.Conn().Query(ctx, q)
+	if err != nil {
+		return "(rollup: " + err.Error() + ")"
+	}
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var p string
+		var share float64
+		if rows.Scan(&p, &share) == nil {
+			parts = append(parts, fmt.Sprintf("%s %2.0f%%", p, 100*share))
+		}
+	}
+	return "negative: " + strings.Join(parts, "  ")
+}
+
+// summarize prints what the run stored: totals, then sentiment by channel and by product over time.
+func summarize(ctx context.Context, out io.Writer, st *store.Store, db string, since time.Time) {
+	var events, volume uint64
+	_ = st.Conn().QueryRow(ctx, "SELECT count() FROM "+db+".events").Scan(&events)
+	_ = st.Conn().QueryRow(ctx, "SELECT sum(volume) FROM "+db+".sentiment_1m").Scan(&volume)
+	fmt.Fprintf(out, "ClickHouse: %d rows in %s.events, %d events summed in %s.sentiment_1m\n\n", events, db, volume, db)
+	for _, dim := range []string{"channel", "product"} {
+		printShareTable(ctx, out, st, db, dim, since)
+	}
+}
+
+func printShareTable(ctx context.Context, out io.Writer, st *store.Store, db, dim string, since time.Time) {
+	q := fmt.Sprintf(`SELECT toUnixTimestamp(minute) AS m, %s, sum(volume), sum(negatives) / sum(volume), sum(score_sum) / sum(volume)
+FROM %s.sentiment_1m WHERE minute >= toDateTime(%d) GROUP BY m, %s ORDER BY m, %s`, dim, db, since.Truncate(time.Minute).Unix(), dim, dim)
+	rows, err := st.Conn().Query(ctx, q)
+	if err != nil {
+		fmt.Fprintf(out, "(%s table: %v)\n", dim, err)
+		return
+	}
+	defer rows.Close()
+	type cell struct {
+		volume uint64
+		neg    float64
+	}
+	var minutes []uint32
+	var keys []string
+	seenKey := map[string]bool{}
+	cells := map[uint32]map[string]cell{}
+	for rows.Next() {
+		var m uint32
+		var k string
+		var v uint64
+		var neg, mean float64
+		if err := rows.Scan(&m, &k, &v, &neg, &mean); err != nil {
+			fmt.Fprintf(out, "(%s table: %v)\n", dim, err)
+			return
+		}
+		if cells[m] == nil {
+			cells[m] = map[string]cell{}
+			minutes = append(minutes, m)
+		}
+		if !seenKey[k] {
+			seenKey[k] = true
+			keys = append(keys, k)
+		}
+		cells[m][k] = cell{volume: v, neg: neg}
+	}
+	fmt.Fprintf(out, "negative share by %s and minute (messages in brackets)\n", dim)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "minute\t")
+	for _, k := range keys {
+		fmt.Fprintf(tw, "%s\t", k)
+	}
+	fmt.Fprintln(tw)
+	for _, m := range minutes {
+		fmt.Fprintf(tw, "%s\t", time.Unix(int64(m), 0).Format("15:04"))
+		for _, k := range keys {
+			c, ok := cells[m][k]
+			if !ok {
+				fmt.Fprint(tw, "-\t")
+				continue
+			}
+			fmt.Fprintf(tw, "%3.0f%% (%d)\t", 100*c.neg, c.volume)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintln(out)
+}

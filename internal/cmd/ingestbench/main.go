@@ -1,0 +1,328 @@
+// Command ingestbench measures, in one run on the same rows, how fast events go from HTTP NDJSON
+// through `cxpulse serve` (parse, score, deduplicate, commit) into ClickHouse, against a plain
+// clickhouse-go batch insert of the same rows into the same schema. It prints both rates and
+// their ratio.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/internal/chserver"
+	"github.com/cxpulse/cxpulse/internal/traffic"
+	"github.com/cxpulse/cxpulse/sentiment"
+	"github.com/cxpulse/cxpulse/store"
+)
+
+func main() {
+	var (
+		chAddr      = flag.String("clickhouse", "", "ClickHouse native address; a private server is started when empty")
+		binary      = flag.String("binary", "bin/cxpulse", "the cxpulse binary to benchmark")
+		n           = flag.Int("events", 400000, "events per round")
+		perRequest  = flag.Int("request", 5000, "events per HTTP request")
+		concurrency = flag.Int("concurrency", 8, "concurrent HTTP senders")
+		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
+		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
+		outage      = flag.Duration("outage", 0, "instead: ingest this long with ClickHouse stopped for its middle third, and check nothing is lost")
+		outageRate  = flag.Int("outage-rate", 5000, "events a second offered during the outage test")
+	)
+	flag.Parse()
+	log.SetFlags(0)
+	ctx := context.Background()
+	if *outage > 0 {
+		err := runOutage(ctx, outageConfig{
+			binary: *binary, duration: *outage, downFrom: *outage / 3, downUntil: 2 * *outage / 3,
+			rate: *outageRate, perRequest: 500, senders: 4,
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+
+	addr := *chAddr
+	if addr == "" {
+		srv, err := chserver.Start(ctx, chserver.Options{})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer srv.Close()
+		addr = srv.Addr()
+	}
+	scorer, err := sentiment.New(sentiment.DefaultConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The same rows for both paths: NDJSON request bodies for the service, scored rows for the
+	// plain insert (scored outside the timed section).
+	gen := traffic.New(1)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	evs := make([]event.Event, *n)
+	for i := range evs {
+		evs[i] = gen.Next(start.Add(time.Duration(i) * time.Hour / time.Duration(*n)))
+	}
+	var bodies [][]byte
+	for i := 0; i < len(evs); i += *perRequest {
+		var b bytes.Buffer
+		for j := i; j < min(i+*perRequest, len(evs)); j++ {
+			b.Write(event.AppendJSON(nil, &evs[j]))
+			b.WriteByte('\n')
+		}
+		bodies = append(bodies, b.Bytes())
+	}
+	rows := make([]event.Scored, len(evs))
+	for i := range evs {
+		rows[i].Event = evs[i]
+		rows[i].IngestedAt = time.Now().UTC()
+	}
+	scorer.ScoreBatch(rows)
+
+	var version string
+	var plainRates, pipeRates []float64
+	for r := range *rounds {
+		rate, v, err := plain(ctx, addr, fmt.Sprintf("bench_plain_%d_%s", r, nonce()), rows, *batchRows)
+		if err != nil {
+			log.Fatalf("plain insert: %v", err)
+		}
+		version = v
+		plainRates = append(plainRates, rate)
+		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows)
+		if err != nil {
+			log.Fatalf("pipeline: %v", err)
+		}
+		pipeRates = append(pipeRates, prate)
+		log.Printf("round %d: plain %.0f rows/s, pipeline %.0f events/s", r+1, rate, prate)
+	}
+	p, q := median(plainRates), median(pipeRates)
+	fmt.Printf("ingest: %d events a round, %d rounds, ClickHouse %s, %d CPUs, %d events a request, %d senders\n",
+		*n, *rounds, version, runtime.NumCPU(), *perRequest, *concurrency)
+	fmt.Printf("  plain clickhouse-go batch insert:        %9.0f rows/s   (median of %v)\n", p, rounded(plainRates))
+	fmt.Printf("  HTTP NDJSON -> scored -> ClickHouse:     %9.0f events/s (median of %v)\n", q, rounded(pipeRates))
+	fmt.Printf("  ratio pipeline/plain: %.2f\n", q/p)
+}
+
+// plain inserts rows with clickhouse-go batches into a fresh database with cxpulse's schema.
+func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int) (float64, string, error) {
+	cfg := store.DefaultConfig()
+	cfg.Addr, cfg.Database = []string{addr}, db
+	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
+	if err != nil {
+		return 0, "", err
+	}
+	defer st.Close()
+	defer st.Conn().Exec(ctx, "DROP DATABASE IF EXISTS "+db) //nolint:errcheck // best effort
+	if err := st.Migrate(ctx); err != nil {
+		return 0, "", err
+	}
+	enc := store.NewEventEncoder(st.Dialect())
+	insert := fmt.Sprintf("INSERT INTO %s.events (%s)", db, joinCols(enc.Columns()))
+	t0 := time.Now()
+	for i := 0; i < len(rows); i += batch {
+		b, err := st.Conn().PrepareBatch(ctx, insert)
+		if err != nil {
+			return 0, "", err
+		}
+		if err := enc.Append(b, rows[i:min(i+batch, len(rows))]); err != nil {
+			return 0, "", err
+		}
+		if err := b.Send(); err != nil {
+			return 0, "", err
+		}
+	}
+	el := time.Since(t0)
+	return float64(len(rows)) / el.Seconds(), st.Dialect().Caps.Version, nil
+}
+
+// pipeline runs `cxpulse serve` and posts the bodies to it from several senders.
+func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch int) (float64, error) {
+	sp, err := startServe(binary, addr, db, fmt.Sprintf("clickhouse:\n  writer:\n    max_rows: %d\n", batch))
+	if err != nil {
+		return 0, err
+	}
+	defer sp.stop()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, senders)
+	t0 := time.Now()
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(bodies) {
+					return
+				}
+				for {
+					status, err := sp.post(ctx, client, bodies[i])
+					if err != nil {
+						errs <- err
+						return
+					}
+					if status == http.StatusOK {
+						break
+					}
+					if status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
+						errs <- fmt.Errorf("POST /v1/events: %d", status)
+						return
+					}
+					time.Sleep(100 * time.Millisecond) // back-pressure: retry as a sender would
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	close(errs)
+	for err := range errs {
+		return 0, err
+	}
+	// Every event must be stored once.
+	cfg := store.DefaultConfig()
+	cfg.Addr, cfg.Database = []string{addr}, db
+	st, err := store.Open(cfg, nil, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	defer st.Conn().Exec(ctx, "DROP DATABASE IF EXISTS "+db) //nolint:errcheck // best effort
+	var stored uint64
+	if err := st.Conn().QueryRow(ctx, "SELECT count() FROM "+db+".events").Scan(&stored); err != nil {
+		return 0, err
+	}
+	if stored != uint64(n) {
+		return 0, fmt.Errorf("stored %d events, sent %d", stored, n)
+	}
+	return float64(n) / el.Seconds(), nil
+}
+
+// serveProc is `cxpulse serve` in a child process.
+type serveProc struct {
+	cmd         *exec.Cmd
+	base, token string
+	cfgFile     string
+}
+
+// startServe runs binary serve against ClickHouse at addr with the given extra configuration and
+// waits until it is ready.
+func startServe(binary, addr, db, config string) (*serveProc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	listen := fmt.Sprintf("127.0.0.1:%d", port)
+	token := nonce()
+	cfgFile, err := os.CreateTemp("", "cxpulse-bench-*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprint(cfgFile, config)
+	cfgFile.Close()
+	cmd := exec.Command(binary, "serve", "--config", cfgFile.Name(), "--clickhouse", addr, "--database", db, "--listen", listen, "--ingest-token", token)
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		os.Remove(cfgFile.Name())
+		return nil, fmt.Errorf("start %s: %w", binary, err)
+	}
+	sp := &serveProc{cmd: cmd, base: "http://" + listen, token: token, cfgFile: cfgFile.Name()}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(sp.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return sp, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			sp.stop()
+			return nil, fmt.Errorf("cxpulse serve did not become ready: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (sp *serveProc) stop() {
+	_ = sp.cmd.Process.Signal(syscall.SIGTERM)
+	_ = sp.cmd.Wait()
+	os.Remove(sp.cfgFile)
+}
+
+// post sends one NDJSON body and returns the HTTP status.
+func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sp.base+"/v1/events", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+sp.token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func joinCols(c []string) string {
+	var b bytes.Buffer
+	for i, s := range c {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func rounded(v []float64) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
+}
+
+func nonce() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,465 @@
+package sentiment
+
+import (
+	"math"
+	"unicode/utf8"
+)
+
+// maxScoreBytes bounds how much of a message is read; longer text is scored on its first
+// maxScoreBytes bytes (events are truncated at 8 KiB by default anyway).
+const maxScoreBytes = 16 << 10
+
+// maxEvidence is how many phrases a score explains itself with.
+const maxEvidence = 5
+
+// Token marks set by the analysis.
+const (
+	mCovered = 1 << iota // part of a cue phrase: its words do not count on their own
+	mNegated             // inside the scope of a negator
+	mMasked              // courtesy in a complaint, or praise in sarcasm: the model ignores it
+	mDirect              // info was found under the token's own hash (not as hashtag or squeezed)
+)
+
+// item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
+type item struct {
+	first, last int32
+	v           float32 // signed valence (lexicon, emoji) or weight (cues)
+	kind        uint8
+}
+
+const (
+	itLex uint8 = iota
+	itEmoji
+	itPolite // a courtesy word with valence
+	itComplaint
+	itPraise
+	itSarcasm
+	itSarcasmCond
+)
+
+// analysis holds the per-message work buffers; it is reused through a sync.Pool.
+type analysis struct {
+	tok   tokenizer
+	info  []int32 // index into vocab.infos per token, or -1
+	mark  []uint8 // m* marks per token
+	group []int32 // first token of the cue phrase a token belongs to (itself otherwise)
+	items []item
+
+	rule   [numRule]float32
+	topics uint64
+	words  int // word tokens
+	eng    int // common English words among them
+	emo    int // emoji and emoticons
+
+	// Per-token model contribution to the positive-minus-negative logit, for evidence.
+	contrib []float32
+	// feats collects hashed feature ids when training (scoring sums weights directly).
+	feats   []uint64
+	collect bool
+}
+
+func (a *analysis) reset(n int) {
+	a.info = grow(a.info, n)
+	a.mark = grow(a.mark, n)
+	a.group = grow(a.group, n)
+	a.contrib = grow(a.contrib, n)
+	for i := 0; i < n; i++ {
+		a.info[i], a.mark[i], a.group[i], a.contrib[i] = -1, 0, int32(i), 0
+	}
+	a.items = a.items[:0]
+	a.feats = a.feats[:0]
+	a.rule = [numRule]float32{}
+	a.topics, a.words, a.eng, a.emo = 0, 0, 0, 0
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4+16)
+	}
+	return s[:n]
+}
+
+// clip bounds text to maxScoreBytes on a rune boundary.
+func clip(text string) string {
+	if len(text) <= maxScoreBytes {
+		return text
+	}
+	cut := maxScoreBytes
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
+}
+
+// hashtagHash is the hash of '#' followed by b.
+func hashtagHash(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	h ^= '#'
+	h *= fnvPrime
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// squeezeHash hashes b with every run of a repeated letter collapsed to one ("soo" → "so").
+func squeezeHash(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	var prev byte
+	for i, c := range b {
+		if i > 0 && c == prev && c > '9' {
+			continue
+		}
+		prev = c
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// run tokenizes text and applies the lexicon and the rules; it fills a.rule, a.items, a.topics.
+func (a *analysis) run(v *vocab, text string) {
+	t := &a.tok
+	t.tokenize(text)
+	toks := t.toks
+	a.reset(len(toks))
+
+	// Look every word up once.
+	for i := range toks {
+		tk := &toks[i]
+		switch tk.kind {
+		case tkWord, tkHashtag:
+			a.words++
+			idx := int32(-1)
+			if tk.kind == tkHashtag {
+				idx = v.words.get(hashtagHash(t.normOf(tk)))
+			}
+			if idx < 0 {
+				idx = v.words.get(tk.h)
+				if idx >= 0 {
+					a.mark[i] |= mDirect
+				}
+			}
+			if idx < 0 && tk.flags&tfElongated != 0 {
+				idx = v.words.get(squeezeHash(t.normOf(tk)))
+			}
+			a.info[i] = idx
+			if idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
+				a.eng++
+			}
+		case tkNumber:
+			tk.h = hashString(text[tk.start:tk.end])
+			a.info[i] = v.words.get(tk.h)
+		case tkEmoji, tkEmoticon:
+			a.emo++
+		}
+	}
+
+	// Cue and topic phrases: longest match first; a cue phrase covers its words.
+	lastContrast := -1
+	for i := 0; i < len(toks); i++ {
+		idx := a.info[i]
+		if idx < 0 {
+			continue
+		}
+		wi := &v.infos[idx]
+		a.topics |= wi.topics
+		if wi.flags&wContrast != 0 {
+			lastContrast = i
+		}
+		if wi.flags&wPhraseStart == 0 {
+			continue
+		}
+		var hs [8]uint64
+		hs[0] = keyHash(&toks[i], t)
+		n := 1
+		for n < int(wi.maxLen) && i+n < len(toks) && isPhraseTok(toks[i+n].kind) {
+			hs[n] = phraseHash(hs[n-1], keyHash(&toks[i+n], t))
+			n++
+		}
+		cueDone := a.mark[i]&mCovered != 0
+		for L := n; L >= 2; L-- {
+			pi := v.phrases.get(hs[L-1])
+			if pi < 0 {
+				continue
+			}
+			p := &v.phraseInfo[pi]
+			a.topics |= p.topics
+			if p.cue == cueNone || cueDone {
+				continue
+			}
+			cueDone = true
+			first, last := int32(i), int32(i+L-1)
+			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
+			if p.cue != cueSarcasmCond {
+				for k := first; k <= last; k++ {
+					a.mark[k] |= mCovered
+					a.group[k] = first
+				}
+			}
+		}
+	}
+
+	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
+	negScope := 0
+	boost := float32(0)
+	exclaim, negations, capsHits, question := 0, 0, 0, false
+	firstWord := true
+	for i := range toks {
+		tk := &toks[i]
+		switch tk.kind {
+		case tkBreak:
+			negScope, boost = 0, 0
+			continue
+		case tkExclaim:
+			exclaim += int(tk.n)
+			negScope, boost = 0, 0
+			continue
+		case tkQuestion:
+			question = true
+			negScope, boost = 0, 0
+			continue
+		case tkEmoji, tkEmoticon:
+			var val float32
+			if tk.kind == tkEmoji {
+				val = emojiValence(tk.r)
+			} else {
+				val = emoticons[tk.r].valence
+			}
+			if val != 0 {
+				a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itEmoji})
+			}
+			continue
+		case tkMention, tkURL:
+			continue
+		}
+		idx := a.info[i]
+		if tk.kind == tkWord && firstWord {
+			firstWord = false
+			if idx >= 0 && v.infos[idx].flags&wQuestion != 0 {
+				question = true
+			}
+		}
+		inScope := negScope > 0
+		if negScope > 0 {
+			negScope--
+			a.mark[i] |= mNegated
+		}
+		if idx < 0 {
+			if boost != 0 {
+				boost *= 0.5
+			}
+			continue
+		}
+		wi := &v.infos[idx]
+		if a.mark[i]&mCovered != 0 {
+			continue
+		}
+		if wi.flags&wNegator != 0 {
+			negScope = negationScope
+			negations++
+			a.mark[i] &^= mNegated
+			continue
+		}
+		if wi.flags&wContrast != 0 {
+			negScope, boost = 0, 0
+			continue
+		}
+		if wi.boost != 0 {
+			boost += wi.boost
+			continue
+		}
+		if wi.cue != cueNone {
+			a.addCueNegated(wi.cue, wi.cueW, int32(i), int32(i), inScope)
+		}
+		val := wi.valence
+		if val == 0 {
+			boost *= 0.5
+			continue
+		}
+		val *= 1 + boost
+		boost = 0
+		if tk.flags&tfCaps != 0 && t.upper < t.letters*3/4 {
+			val *= capsFactor
+			capsHits++
+		}
+		if tk.flags&tfElongated != 0 {
+			val *= elongFactor
+		}
+		if inScope {
+			val *= negationFactor
+		}
+		if lastContrast >= 0 {
+			if i < lastContrast {
+				val *= beforeContrast
+			} else {
+				val *= afterContrast
+			}
+		}
+		kind := itLex
+		if wi.flags&wPolite != 0 {
+			kind = itPolite
+		}
+		a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: kind})
+	}
+
+	// Message-level rules.
+	var pos, neg, complaint, praise, emoPos, emoNeg float32
+	sarcasm, sarcasmCond, polite := false, false, false
+	for k := range a.items {
+		it := &a.items[k]
+		switch it.kind {
+		case itComplaint:
+			complaint += it.v
+		case itPraise:
+			praise += it.v
+		case itSarcasm:
+			sarcasm = true
+		case itSarcasmCond:
+			sarcasmCond = true
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 {
+				neg -= it.v
+			}
+			if it.kind == itPolite {
+				polite = true
+			}
+		}
+	}
+	complains := complaint > 0 || neg >= 1.5
+	if sarcasmCond && complains {
+		sarcasm = true
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		switch {
+		case it.kind == itPolite && complains:
+			// "Thanks, still waiting": courtesy, not praise.
+			it.v = 0
+			a.mark[it.first] |= mMasked
+		case sarcasm && it.v > 0 && (it.kind == itLex || it.kind == itPolite || it.kind == itPraise):
+			// "Great job losing my bag": the praise is the complaint.
+			it.v = -0.5 * it.v
+			it.kind = itLex
+			for j := it.first; j <= it.last; j++ {
+				a.mark[j] |= mMasked
+			}
+		}
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		switch it.kind {
+		case itLex, itPolite:
+			if it.v > 0 {
+				pos += it.v
+			}
+		case itEmoji:
+			if it.v > 0 {
+				pos += it.v
+				emoPos++
+			} else if it.v < 0 {
+				emoNeg++
+			}
+		}
+	}
+	neg = 0
+	for k := range a.items {
+		if it := &a.items[k]; (it.kind == itLex || it.kind == itEmoji || it.kind == itPolite) && it.v < 0 {
+			neg -= it.v
+		}
+	}
+	r := &a.rule
+	r[rfPos] = log1p(pos)
+	r[rfNeg] = log1p(neg)
+	r[rfComplaint] = log1p(complaint)
+	r[rfPraise] = log1p(praise)
+	if sarcasm {
+		r[rfSarcasm] = 1
+	}
+	if question && complaint == 0 {
+		r[rfQuestion] = 1
+	}
+	if pos == 0 && neg == 0 && complaint == 0 && praise == 0 {
+		r[rfNoSentiment] = 1
+	}
+	r[rfExclaim] = float32(min(exclaim, 3)) / 3
+	if polite && complains {
+		r[rfPoliteComplaint] = 1
+	}
+	r[rfNegation] = float32(min(negations, 3)) / 3
+	if capsHits > 0 {
+		r[rfCaps] = 1
+	}
+	r[rfEmojiPos] = float32(math.Min(float64(emoPos), 3)) / 3
+	r[rfEmojiNeg] = float32(math.Min(float64(emoNeg), 3)) / 3
+	for i := range toks {
+		if toks[i].kind == tkURL {
+			r[rfURL] = 1
+			break
+		}
+	}
+	r[rfLength] = log1p(float32(a.words)) / 4
+}
+
+func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }
+
+func isPhraseTok(k tokKind) bool { return k == tkWord || k == tkHashtag || k == tkNumber }
+
+// keyHash is the hash a token is known by in phrases (hashtags with their '#').
+func keyHash(tk *token, t *tokenizer) uint64 {
+	if tk.kind == tkHashtag {
+		return hashtagHash(t.normOf(tk))
+	}
+	return tk.h
+}
+
+// negatorBefore reports whether a negator stands within negationScope words before token i, in
+// the same clause.
+func (a *analysis) negatorBefore(v *vocab, i int) bool {
+	toks := a.tok.toks
+	for j, n := i-1, 0; j >= 0 && n < negationScope; j-- {
+		switch toks[j].kind {
+		case tkWord, tkHashtag, tkNumber:
+			n++
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[j]&mCovered == 0 {
+				return true
+			}
+		case tkMention, tkEmoji, tkEmoticon:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// addCueNegated records a cue; a negated complaint ("no delay") is dropped, negated praise
+// ("not helpful") becomes a complaint.
+func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negated bool) {
+	var kind uint8
+	switch c {
+	case cueComplaint:
+		if negated {
+			return
+		}
+		kind = itComplaint
+	case cuePraise:
+		kind = itPraise
+		if negated {
+			kind, w = itComplaint, 0.8*w
+		}
+	case cueSarcasm:
+		kind = itSarcasm
+	case cueSarcasmCond:
+		kind = itSarcasmCond
+	default:
+		return
+	}
+	a.items = append(a.items, item{first: first, last: last, v: w, kind: kind})
+}

@@ -1,0 +1,122 @@
+package sentiment
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/pemistahl/lingua-go"
+)
+
+// langPrefixBytes bounds the text handed to the language detection library.
+const langPrefixBytes = 256
+
+// langDetector decides the language of a text. The common cases are decided from what the
+// tokenizer already counted (the script of the letters, the share of common English words); only
+// the rest goes to lingua-go, on a bounded prefix. It is safe for concurrent use.
+type langDetector struct {
+	once  sync.Once
+	det   lingua.LanguageDetector
+	codes []string // lower-case ISO 639-1 code by lingua.Language
+}
+
+func (d *langDetector) library() lingua.LanguageDetector {
+	d.once.Do(func() {
+		// Low accuracy mode: trigram models only, about a tenth of the memory; the library only
+		// sees texts the fast checks could not decide, and at most langPrefixBytes of them.
+		d.det = lingua.NewLanguageDetectorBuilder().FromAllSpokenLanguages().WithLowAccuracyMode().Build()
+		all := lingua.AllLanguages()
+		d.codes = make([]string, int(lingua.Unknown)+1)
+		for _, l := range all {
+			d.codes[l] = strings.ToLower(l.IsoCode639_1().String())
+		}
+	})
+	return d.det
+}
+
+// langResult is what detection found.
+type langResult struct {
+	lang string
+	// english: the model can read the text.
+	english bool
+}
+
+// senderLanguage normalizes a language tag given by the sender ("en-US" → "en") without
+// allocating for the common forms.
+func senderLanguage(tag string) string {
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch tag {
+	case "en", "EN", "En":
+		return "en"
+	}
+	for i := 0; i < len(tag); i++ {
+		if c := tag[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(tag)
+		}
+	}
+	return tag
+}
+
+// detect decides the language of a tokenized text from the tokenizer's counts (words: word tokens;
+// english: those that are common English words).
+func (d *langDetector) detect(t *tokenizer, words, english int) langResult {
+	s := &t.scripts
+	letters := s.total()
+	if letters == 0 {
+		return langResult{}
+	}
+	if s.latin*2 < letters {
+		switch {
+		case s.kana > 0:
+			return langResult{lang: "ja"}
+		case s.hangul*2 >= letters:
+			return langResult{lang: "ko"}
+		case s.greek*2 >= letters:
+			return langResult{lang: "el"}
+		case s.hebrew*2 >= letters:
+			return langResult{lang: "he"}
+		case s.thai*2 >= letters:
+			return langResult{lang: "th"}
+		}
+		return d.ask(t, english)
+	}
+	// Latin script: most words are common English ones → English.
+	if english > 0 && english*2 >= words && (english >= 2 || words <= 2) {
+		return langResult{lang: "en", english: true}
+	}
+	return d.ask(t, english)
+}
+
+// ask runs the library on the words of the text (not its links, mentions or numbers), at most
+// langPrefixBytes of them. It allocates; only texts the fast checks cannot decide come here.
+func (d *langDetector) ask(t *tokenizer, english int) langResult {
+	buf := make([]byte, 0, langPrefixBytes+32)
+	for k := range t.toks {
+		tk := &t.toks[k]
+		if tk.kind != tkWord && tk.kind != tkHashtag {
+			continue
+		}
+		buf = append(buf, t.normOf(tk)...)
+		buf = append(buf, ' ')
+		if len(buf) >= langPrefixBytes {
+			break
+		}
+	}
+	vals := d.library().ComputeLanguageConfidenceValues(string(buf))
+	if len(vals) == 0 || vals[0].Value() == 0 {
+		return langResult{english: english > 0}
+	}
+	top := vals[0]
+	if top.Language() == lingua.English {
+		return langResult{lang: "en", english: true}
+	}
+	if top.Value() >= langConfident || english == 0 {
+		return langResult{lang: d.codes[top.Language()]}
+	}
+	// The library is unsure and some words are English ones: read it as English.
+	return langResult{lang: "en", english: true}
+}
+
+// langConfident is the library's confidence above which its answer overrides English words.
+const langConfident = 0.6

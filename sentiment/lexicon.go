@@ -1,0 +1,321 @@
+package sentiment
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+//go:embed lexicon.txt
+var lexiconText string
+
+//go:embed cues.txt
+var cuesText string
+
+// Word flags.
+const (
+	wNegator uint16 = 1 << iota
+	wContrast
+	wPolite
+	wQuestion
+	wEnglish     // a common English word: evidence that a text is English
+	wPhraseStart // some phrase of two or more words starts with this word
+	wHasModel    // w holds model weights for the word
+)
+
+// cueKind is what a cue phrase signals.
+type cueKind uint8
+
+const (
+	cueNone cueKind = iota
+	cueComplaint
+	cuePraise
+	cueSarcasm     // always sarcastic ("thanks for nothing")
+	cueSarcasmCond // sarcastic when the message also complains ("great job")
+)
+
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm"}
+
+// String names the kind as written in cues.txt.
+func (k cueKind) String() string { return cueKindNames[k] }
+
+// wordInfo is everything the scorer knows about one normalized word; one lookup per word.
+type wordInfo struct {
+	valence float32    // lexicon valence, -4..+4
+	boost   float32    // intensifier: scales the next sentiment word by 1+boost
+	cueW    float32    // weight of a one-word cue
+	w       [3]float32 // model: word unigram plus its character n-grams, per class
+	topics  uint64     // bit i: topic i of the topic dictionary
+	flags   uint16
+	nf      uint16  // model features behind w: the unigram and the character n-grams
+	cue     cueKind // one-word cue
+	maxLen  uint8   // longest phrase starting with this word
+}
+
+// phraseInfo is a cue or topic phrase of two or more words.
+type phraseInfo struct {
+	cue    cueKind
+	n      uint8
+	cueW   float32
+	topics uint64
+}
+
+// table is an open-addressing hash table from a 64-bit hash to a dense index. Lookups do not
+// allocate; it is read-only once built and then safe for concurrent use.
+type table struct {
+	keys []uint64
+	idx  []int32
+	mask uint64
+}
+
+func newTable(n int) table {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return table{keys: make([]uint64, size), idx: make([]int32, size), mask: uint64(size - 1)}
+}
+
+func (t *table) get(h uint64) int32 {
+	if len(t.keys) == 0 {
+		return -1
+	}
+	i := (h ^ h>>29) & t.mask
+	for {
+		k := t.keys[i]
+		if k == h {
+			return t.idx[i]
+		}
+		if k == 0 {
+			return -1
+		}
+		i = (i + 1) & t.mask
+	}
+}
+
+// put inserts h→v; the table must have room (callers size it for their keys).
+func (t *table) put(h uint64, v int32) {
+	i := (h ^ h>>29) & t.mask
+	for {
+		k := t.keys[i]
+		if k == h || k == 0 {
+			t.keys[i], t.idx[i] = h, v
+			return
+		}
+		i = (i + 1) & t.mask
+	}
+}
+
+// vocab maps words and phrases to what the scorer knows about them.
+type vocab struct {
+	words      table
+	infos      []wordInfo
+	phrases    table
+	phraseInfo []phraseInfo
+}
+
+func (v *vocab) word(h uint64) *wordInfo {
+	if i := v.words.get(h); i >= 0 {
+		return &v.infos[i]
+	}
+	return nil
+}
+
+// phraseHash combines the hashes of consecutive words.
+func phraseHash(h uint64, next uint64) uint64 {
+	h = (h ^ next) * 0x9E3779B97F4A7C15
+	h ^= h >> 31
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// vocabBuilder collects entries before the tables are sized.
+type vocabBuilder struct {
+	words   map[string]*wordInfo
+	phrases map[string]*phraseInfo
+}
+
+func newVocabBuilder() *vocabBuilder {
+	return &vocabBuilder{words: map[string]*wordInfo{}, phrases: map[string]*phraseInfo{}}
+}
+
+func (b *vocabBuilder) word(w string) *wordInfo {
+	wi := b.words[w]
+	if wi == nil {
+		wi = &wordInfo{}
+		b.words[w] = wi
+	}
+	return wi
+}
+
+// phrase returns the entry of a phrase of one or more words (a one-word phrase is a word entry,
+// returned as nil with the word entry).
+func (b *vocabBuilder) phrase(words []string) (*phraseInfo, *wordInfo) {
+	if len(words) == 1 {
+		return nil, b.word(words[0])
+	}
+	key := strings.Join(words, " ")
+	p := b.phrases[key]
+	if p == nil {
+		p = &phraseInfo{n: uint8(len(words))}
+		b.phrases[key] = p
+	}
+	first := b.word(words[0])
+	first.flags |= wPhraseStart
+	first.maxLen = max(first.maxLen, uint8(len(words)))
+	return p, nil
+}
+
+// normalizeTerm tokenizes a dictionary term the way messages are tokenized and returns its word
+// forms (hashtags keep their '#').
+func normalizeTerm(term string) []string {
+	var t tokenizer
+	t.tokenize(term)
+	out := make([]string, 0, len(t.toks))
+	for k := range t.toks {
+		tok := &t.toks[k]
+		switch tok.kind {
+		case tkWord:
+			out = append(out, string(t.normOf(tok)))
+		case tkHashtag:
+			out = append(out, "#"+string(t.normOf(tok)))
+		case tkNumber:
+			out = append(out, term[tok.start:tok.end])
+		}
+	}
+	return out
+}
+
+func (b *vocabBuilder) build() *vocab {
+	v := &vocab{words: newTable(len(b.words)), phrases: newTable(len(b.phrases))}
+	v.infos = make([]wordInfo, 0, len(b.words))
+	for w, wi := range b.words {
+		v.words.put(hashString(w), int32(len(v.infos)))
+		v.infos = append(v.infos, *wi)
+	}
+	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
+	for p, pi := range b.phrases {
+		words := strings.Split(p, " ")
+		h := hashString(words[0])
+		for _, w := range words[1:] {
+			h = phraseHash(h, hashString(w))
+		}
+		v.phrases.put(h, int32(len(v.phraseInfo)))
+		v.phraseInfo = append(v.phraseInfo, *pi)
+	}
+	return v
+}
+
+// addLexicon reads lexicon lines "valence word word …"; a later line overrides an earlier one.
+func (b *vocabBuilder) addLexicon(text string) error {
+	for n, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		val, err := strconv.ParseFloat(f[0], 32)
+		if err != nil || val < -4 || val > 4 {
+			return fmt.Errorf("lexicon line %d: valence %q is not a number in -4..4", n+1, f[0])
+		}
+		for _, w := range f[1:] {
+			for _, form := range normalizeTerm(w) {
+				wi := b.word(form)
+				wi.valence = float32(val)
+				wi.flags |= wEnglish
+			}
+		}
+	}
+	return nil
+}
+
+// addCues reads cue lines "kind weight words…" (see cues.txt).
+func (b *vocabBuilder) addCues(text string) error {
+	for n, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) < 3 {
+			return fmt.Errorf("cues line %d: want kind, weight and words", n+1)
+		}
+		wt, err := strconv.ParseFloat(f[1], 32)
+		if err != nil {
+			return fmt.Errorf("cues line %d: weight %q is not a number", n+1, f[1])
+		}
+		var flag uint16
+		switch f[0] {
+		case "negator":
+			flag = wNegator
+		case "contrast":
+			flag = wContrast
+		case "polite":
+			flag = wPolite
+		case "question":
+			flag = wQuestion
+		case "intensifier":
+			for _, w := range f[2:] {
+				for _, form := range normalizeTerm(w) {
+					wi := b.word(form)
+					wi.boost = float32(wt)
+					wi.flags |= wEnglish
+				}
+			}
+			continue
+		case "complaint", "praise", "sarcasm":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm}[f[0]]
+			if kind == cueSarcasm && wt < 1.5 {
+				kind = cueSarcasmCond
+			}
+			words := normalizeTerm(strings.Join(f[2:], " "))
+			if len(words) == 0 {
+				return fmt.Errorf("cues line %d: no words", n+1)
+			}
+			p, wi := b.phrase(words)
+			if p != nil {
+				p.cue, p.cueW = kind, float32(wt)
+			} else {
+				wi.cue, wi.cueW = kind, float32(wt)
+			}
+			for _, w := range words {
+				if w[0] != '#' {
+					b.word(w).flags |= wEnglish
+				}
+			}
+			continue
+		default:
+			return fmt.Errorf("cues line %d: unknown kind %q", n+1, f[0])
+		}
+		for _, w := range f[2:] {
+			for _, form := range normalizeTerm(w) {
+				wi := b.word(form)
+				wi.flags |= flag | wEnglish
+			}
+		}
+	}
+	return nil
+}
+
+// englishWords are frequent English function words, for the fast language check. Words shared
+// with other languages written in Latin script ("a", "no", "me", "die") are left out.
+const englishWords = `the of and to in is was it for that with as on at by this be are from have has had
+you your yours i my mine me we our us they their them he his him she her it's its i'm i've i'll i'd you're
+you've we're they're there here what which who whom whose when where why how all any some each every
+been being do does did doing done would should could will can may might must shall just only also very
+about after before into over under again then than too more most other such own same so out up off down
+get got getting gets go going went gone make made take took come came want need know think see say said
+tell told ask asked give gave let try tried use used work still yet already now today tomorrow yesterday
+am an if or but because while until since though although nor not don't doesn't didn't can't won't
+isn't aren't wasn't weren't haven't hasn't hadn't wouldn't shouldn't couldn't please thanks thank
+hi hello hey yes yeah ok okay flight order account service customer support help back time day days
+hours minutes week one two three first last next new way call phone email app website online`
+
+func (b *vocabBuilder) addEnglish() {
+	for _, w := range strings.Fields(englishWords) {
+		for _, form := range normalizeTerm(w) {
+			b.word(form).flags |= wEnglish
+		}
+	}
+}

@@ -1,0 +1,311 @@
+package sentiment
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+)
+
+// Class indices of logits and probabilities.
+const (
+	cNeg = iota
+	cNeu
+	cPos
+	numClass
+)
+
+// Model is a linear model over hashed word and character n-grams and the rule features. It is
+// read-only once loaded and safe for concurrent use.
+type Model struct {
+	info ModelInfo
+	bias [numClass]float32
+	rule [numRule][numClass]float32
+	// w holds numClass weights per hashed feature (nil: the rules alone).
+	w    []float32
+	bits uint
+	// vocab lists the words seen in training, for which the scorer caches the sum of the word's
+	// unigram and character n-gram weights.
+	vocab   []string
+	version string
+}
+
+// ModelInfo describes how a model was made; it is stored in the model file.
+type ModelInfo struct {
+	Name         string   `json:"name"`
+	Bits         uint     `json:"bits"`
+	RuleFeatures []string `json:"rule_features"`
+	TrainedOn    []string `json:"trained_on,omitempty"`
+	Examples     int      `json:"examples,omitempty"`
+	Seed         uint64   `json:"seed,omitempty"`
+	Epochs       int      `json:"epochs,omitempty"`
+	L2           float64  `json:"l2,omitempty"`
+	Rules        string   `json:"rules,omitempty"` // "fixed" or "learned"
+	Scale        float32  `json:"scale"`           // weight quantization step
+}
+
+// Info describes the model.
+func (m *Model) Info() ModelInfo { return m.info }
+
+// Version identifies the model: its name and a hash of its file.
+func (m *Model) Version() string { return m.version }
+
+// rulesModel is the model of the rules alone: the priors, no n-grams.
+func rulesModel() *Model {
+	m := &Model{info: ModelInfo{Name: "rules"}, bias: priorBias}
+	for i := range ruleFeatures {
+		m.rule[i] = ruleFeatures[i].prior
+		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)
+	}
+	m.version = "rules-" + hashVersion(nil)
+	return m
+}
+
+func hashVersion(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:4])
+}
+
+const modelMagic = "CXPSENT1"
+
+// WriteTo writes the model in its file format (gzip; the same model always gives the same bytes).
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	var raw bytes.Buffer
+	raw.WriteString(modelMagic)
+	info := m.info
+	info.Bits = m.bits
+	// Quantize weights to int16 steps of scale.
+	var maxAbs float32
+	for _, x := range m.w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(x))))
+	}
+	info.Scale = 0
+	if maxAbs > 0 {
+		info.Scale = maxAbs / 32767
+	}
+	hdr, err := json.Marshal(info)
+	if err != nil {
+		return 0, fmt.Errorf("model header: %w", err)
+	}
+	put32 := func(x uint32) { _ = binary.Write(&raw, binary.LittleEndian, x) }
+	put32(uint32(len(hdr)))
+	raw.Write(hdr)
+	_ = binary.Write(&raw, binary.LittleEndian, m.bias)
+	_ = binary.Write(&raw, binary.LittleEndian, m.rule)
+	voc := strings.Join(m.vocab, "\n")
+	put32(uint32(len(voc)))
+	raw.WriteString(voc)
+	// Sparse weights: varint gap to the previous non-zero row, then numClass int16.
+	var nnz uint32
+	var rows bytes.Buffer
+	prev := -1
+	var buf [binary.MaxVarintLen64]byte
+	for r := 0; r*numClass < len(m.w); r++ {
+		var q [numClass]int16
+		zero := true
+		for c := 0; c < numClass; c++ {
+			q[c] = int16(math.Round(float64(m.w[r*numClass+c] / info.Scale)))
+			zero = zero && q[c] == 0
+		}
+		if zero {
+			continue
+		}
+		nnz++
+		n := binary.PutUvarint(buf[:], uint64(r-prev))
+		rows.Write(buf[:n])
+		_ = binary.Write(&rows, binary.LittleEndian, q)
+		prev = r
+	}
+	put32(nnz)
+	raw.Write(rows.Bytes())
+
+	cw := &countWriter{w: w}
+	zw, err := gzip.NewWriterLevel(cw, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		return cw.n, err
+	}
+	if err := zw.Close(); err != nil {
+		return cw.n, err
+	}
+	return cw.n, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// maxModelBytes bounds an uncompressed model file.
+const maxModelBytes = 256 << 20
+
+// ReadModel reads a model written by WriteTo; name is used in errors.
+func ReadModel(name string, r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: not a cxpulse model file: %w", name, err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(zr, maxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	if len(raw) > maxModelBytes {
+		return nil, fmt.Errorf("model %s: larger than %d bytes uncompressed", name, maxModelBytes)
+	}
+	m, err := decodeModel(raw)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	m.version = m.info.Name + "-" + hashVersion(raw)
+	return m, nil
+}
+
+// LoadModel reads a model file.
+func LoadModel(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	defer f.Close()
+	return ReadModel(path, bufio.NewReader(f))
+}
+
+var errTruncated = errors.New("truncated")
+
+func decodeModel(raw []byte) (*Model, error) {
+	if !bytes.HasPrefix(raw, []byte(modelMagic)) {
+		return nil, errors.New("not a cxpulse model file (bad magic)")
+	}
+	rd := bytes.NewReader(raw[len(modelMagic):])
+	var n uint32
+	if err := binary.Read(rd, binary.LittleEndian, &n); err != nil || int(n) > rd.Len() {
+		return nil, errTruncated
+	}
+	hdr := make([]byte, n)
+	_, _ = io.ReadFull(rd, hdr)
+	m := &Model{}
+	if err := json.Unmarshal(hdr, &m.info); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	if len(m.info.RuleFeatures) != numRule {
+		return nil, fmt.Errorf("made for %d rule features, this build has %d: retrain it", len(m.info.RuleFeatures), numRule)
+	}
+	for i, name := range m.info.RuleFeatures {
+		if name != ruleFeatures[i].name {
+			return nil, fmt.Errorf("rule feature %d is %q, this build has %q: retrain it", i, name, ruleFeatures[i].name)
+		}
+	}
+	if m.info.Bits > 24 {
+		return nil, fmt.Errorf("bits %d out of range (at most 24)", m.info.Bits)
+	}
+	m.bits = m.info.Bits
+	if err := binary.Read(rd, binary.LittleEndian, &m.bias); err != nil {
+		return nil, errTruncated
+	}
+	if err := binary.Read(rd, binary.LittleEndian, &m.rule); err != nil {
+		return nil, errTruncated
+	}
+	if err := binary.Read(rd, binary.LittleEndian, &n); err != nil || int(n) > rd.Len() {
+		return nil, errTruncated
+	}
+	voc := make([]byte, n)
+	_, _ = io.ReadFull(rd, voc)
+	if n > 0 {
+		m.vocab = strings.Split(string(voc), "\n")
+	}
+	var nnz uint32
+	if err := binary.Read(rd, binary.LittleEndian, &nnz); err != nil {
+		return nil, errTruncated
+	}
+	if m.bits > 0 {
+		m.w = make([]float32, numClass<<m.bits)
+	}
+	row := -1
+	for k := uint32(0); k < nnz; k++ {
+		gap, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return nil, errTruncated
+		}
+		row += int(gap)
+		var q [numClass]int16
+		if err := binary.Read(rd, binary.LittleEndian, &q); err != nil {
+			return nil, errTruncated
+		}
+		if gap == 0 || row < 0 || (row+1)*numClass > len(m.w) {
+			return nil, fmt.Errorf("weight row %d out of range", row)
+		}
+		for c := 0; c < numClass; c++ {
+			m.w[row*numClass+c] = float32(q[c]) * m.info.Scale
+		}
+	}
+	if rd.Len() != 0 {
+		return nil, errors.New("trailing data")
+	}
+	return m, nil
+}
+
+// Feature hashing. Each kind of feature has its own salt.
+const (
+	saltWord    = 0x243F6A8885A308D3
+	saltNeg     = 0x13198A2E03707344
+	saltBigram  = 0xA4093822299F31D0
+	saltChar    = 0x082EFA98EC4E6C89
+	saltEmoji   = 0x452821E638D01377
+	saltEmotic  = 0xBE5466CF34E90C6C
+	saltSpecial = 0xC0AC29B7C97C50DD
+)
+
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// row maps a feature hash to a weight row.
+func (m *Model) row(h uint64) int { return int(mix(h) >> (64 - m.bits)) }
+
+// Units of the bigram sequence for tokens that are not words.
+const (
+	unitBOS = iota + 1
+	unitMention
+	unitURL
+	unitNumber
+	unitExclaim
+	unitQuestion
+	unitMasked
+)
+
+// charGramCount is how many features charGrams gives for a word of n bytes.
+func charGramCount(n int) int {
+	n += 2
+	c := 0
+	for k := 3; k <= 5; k++ {
+		if n >= k {
+			c += n - k + 1
+		}
+	}
+	return c
+}
+
+// RulesModel returns the model of the rules alone (the priors of the rule features, no n-grams).
+func RulesModel() *Model { return rulesModel() }

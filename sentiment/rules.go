@@ -1,0 +1,67 @@
+package sentiment
+
+// The rule features: what the lexicon and the cues of customer conversations say about a message.
+// The model turns them into class scores with one weight per class; the priors below are the
+// weights written from knowledge of support conversations, used as they are by the default model
+// for the CX cues (general text has too few of them to learn from) and as the starting point, and
+// the centre of regularisation, when a team trains its own model.
+
+// Rule feature indices.
+const (
+	rfPos             = iota // log(1 + positive lexicon valence, after negation, intensifiers, contrast)
+	rfNeg                    // log(1 + negative lexicon valence, same)
+	rfComplaint              // log(1 + weight of complaint cues)
+	rfPraise                 // log(1 + weight of praise cues)
+	rfSarcasm                // a sarcasm marker fired
+	rfQuestion               // a question or request for information
+	rfNoSentiment            // nothing in the lexicon or the cues
+	rfExclaim                // exclamation marks (0..1)
+	rfPoliteComplaint        // courtesy ("thanks", "please") in a message that complains
+	rfNegation               // negators (0..1)
+	rfCaps                   // a sentiment word in capitals
+	rfEmojiPos               // positive emoji or emoticons (0..1)
+	rfEmojiNeg               // negative emoji or emoticons (0..1)
+	rfURL                    // a link
+	rfLength                 // log(1 + words) / 4
+	numRule
+)
+
+// ruleFeature describes one rule feature.
+type ruleFeature struct {
+	name string
+	// prior weights for negative, neutral, positive.
+	prior [3]float32
+	// general: learned from general-domain text by the default model (otherwise kept at prior).
+	general bool
+}
+
+var ruleFeatures = [numRule]ruleFeature{
+	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, true},
+	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, true},
+	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}, false},
+	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}, false},
+	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}, false},
+	rfQuestion:        {"question", [3]float32{-0.2, 0.6, -0.4}, false},
+	rfNoSentiment:     {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}, false},
+	rfExclaim:         {"exclamation", [3]float32{0.1, -0.5, 0.4}, true},
+	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, false},
+	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}, true},
+	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}, true},
+	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, true},
+	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, true},
+	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
+	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, true},
+}
+
+// priorBias is the class bias of the rules alone.
+var priorBias = [3]float32{0, 0.3, 0}
+
+// Scoring constants of the rules.
+const (
+	negationScope  = 3    // words after a negator that it turns around
+	negationFactor = -0.6 // "not good" is mildly negative, "not bad" mildly positive
+	capsFactor     = 1.25
+	elongFactor    = 1.15
+	beforeContrast = 0.5 // "good but slow": what comes before "but" counts half…
+	afterContrast  = 1.4 // …and what follows counts more
+)

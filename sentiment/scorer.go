@@ -1,0 +1,297 @@
+package sentiment
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+
+	"github.com/cxpulse/cxpulse/event"
+)
+
+// defaultModelFile is the model `make model` trains; see the README for what it was trained on.
+//
+//go:embed model/default.cxm
+var defaultModelFile []byte
+
+// DefaultModel returns the model embedded in the binary.
+func DefaultModel() (*Model, error) {
+	return ReadModel("default", bytes.NewReader(defaultModelFile))
+}
+
+// Scorer scores messages. It is read-only once built: every method is safe for concurrent use.
+type Scorer struct {
+	vocab  *vocab
+	model  *Model
+	topics []string
+	lang   langDetector
+	pool   sync.Pool
+}
+
+// New loads the model and the topic dictionary of cfg. It starts nothing.
+func New(cfg Config) (*Scorer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var m *Model
+	var err error
+	if cfg.Model == "" {
+		m, err = DefaultModel()
+	} else {
+		m, err = LoadModel(cfg.Model)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var extra []byte
+	if cfg.Topics != "" {
+		if extra, err = os.ReadFile(cfg.Topics); err != nil {
+			return nil, fmt.Errorf("topics: %w", err)
+		}
+	}
+	return NewWithModel(m, cfg.Topics, extra)
+}
+
+// NewWithModel builds a scorer around m, with the default topic dictionary extended by the YAML
+// in topics (nil for none; name is used in errors).
+func NewWithModel(m *Model, name string, topics []byte) (*Scorer, error) {
+	d, err := loadTopics(name, topics)
+	if err != nil {
+		return nil, err
+	}
+	b, err := baseVocab()
+	if err != nil {
+		return nil, err
+	}
+	b.addTopics(d)
+	for _, w := range m.vocab {
+		b.word(w).flags |= wEnglish
+	}
+	v := b.build()
+	if m.w != nil {
+		cacheWordWeights(v, b, m)
+	}
+	s := &Scorer{vocab: v, model: m, topics: d.names}
+	s.pool.New = func() any { return new(analysis) }
+	return s, nil
+}
+
+// baseVocab is the lexicon, the cues and the common English words.
+func baseVocab() (*vocabBuilder, error) {
+	b := newVocabBuilder()
+	if err := b.addLexicon(lexiconText); err != nil {
+		return nil, err
+	}
+	b.addEnglish()
+	if err := b.addCues(cuesText); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// cacheWordWeights stores in every word entry the sum of its unigram and character n-gram
+// weights, so that scoring a known word is one lookup.
+func cacheWordWeights(v *vocab, b *vocabBuilder, m *Model) {
+	for w := range b.words {
+		if w == "" || w[0] == '#' {
+			continue
+		}
+		idx := v.words.get(hashString(w))
+		wi := &v.infos[idx]
+		ww, n := m.wordWeights(w)
+		wi.w, wi.nf = ww, uint16(min(n, math.MaxUint16))
+		wi.flags |= wHasModel
+	}
+}
+
+// ModelVersion identifies the model the scorer uses.
+func (s *Scorer) ModelVersion() string { return s.model.version }
+
+// Model returns the scorer's model.
+func (s *Scorer) Model() *Model { return s.model }
+
+// Topics lists the topic names of the scorer's dictionary, sorted.
+func (s *Scorer) Topics() []string { return append([]string(nil), s.topics...) }
+
+// ScoreBatch fills evs[i].Sentiment from evs[i].Text and evs[i].Language. It is safe for
+// concurrent use (on distinct slices).
+func (s *Scorer) ScoreBatch(evs []event.Scored) {
+	for i := range evs {
+		s.Score(evs[i].Text, evs[i].Language, &evs[i].Sentiment)
+	}
+}
+
+// Score fills dst for text. lang is the sender's language tag ("" if none). dst's slices are
+// reused (dst.Reset()); Evidence phrases are substrings of text. It never fails: text the model
+// cannot read (not English, or nothing but numbers and links) gets Reliable=false, a neutral
+// label, uniform probabilities and confidence 0. It is safe for concurrent use.
+func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
+	dst.Reset()
+	dst.ModelVersion = s.model.version
+	a := s.pool.Get().(*analysis)
+	defer s.pool.Put(a)
+	text = clip(text)
+	a.collect = false
+	a.run(s.vocab, text)
+
+	var lr langResult
+	if lang != "" {
+		l := senderLanguage(lang)
+		lr = langResult{lang: l, english: l == "en"}
+	} else {
+		lr = s.lang.detect(&a.tok, a.words, a.eng)
+	}
+	dst.Language = lr.lang
+	if !lr.english && (a.words > 0 || a.emo == 0) {
+		dst.Label = event.Neutral
+		dst.Probs = event.Probs{Negative: 0.3333, Neutral: 0.3334, Positive: 0.3333}
+		return
+	}
+	dst.Reliable = true
+	for i, name := range s.topics {
+		if a.topics&(1<<uint(i)) != 0 {
+			dst.Topics = append(dst.Topics, name)
+		}
+	}
+
+	z := s.model.logits(a, s.vocab)
+	p := softmax(z)
+	dst.Probs = event.Probs{Negative: round4(p[cNeg]), Neutral: round4(p[cNeu]), Positive: round4(p[cPos])}
+	best := cNeu
+	if p[cNeg] > p[best] {
+		best = cNeg
+	}
+	if p[cPos] > p[best] {
+		best = cPos
+	}
+	dst.Label = event.Label(best - 1)
+	dst.Confidence = round4(p[best])
+	dst.Score = round4(p[cPos] - p[cNeg])
+	s.evidence(a, text, dst)
+}
+
+// logits computes the class scores of an analysed message.
+func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
+	z := m.bias
+	for f := 0; f < numRule; f++ {
+		if x := a.rule[f]; x != 0 {
+			z[0] += m.rule[f][0] * x
+			z[1] += m.rule[f][1] * x
+			z[2] += m.rule[f][2] * x
+		}
+	}
+	if m.w != nil {
+		a.ngrams(v, m, &z)
+	}
+	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
+}
+
+func softmax(z [numClass]float64) [numClass]float64 {
+	mx := math.Max(z[0], math.Max(z[1], z[2]))
+	var p [numClass]float64
+	var sum float64
+	for c := range z {
+		p[c] = math.Exp(z[c] - mx)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+	return p
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// evidence puts the phrases that moved the score most into dst.Evidence: each rule item's share
+// of the positive-minus-negative logit plus the model's share of its words.
+func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
+	m := s.model
+	r := &a.rule
+	diff := func(f int) float32 { return m.rule[f][cPos] - m.rule[f][cNeg] }
+	var pos, neg, complaint, praise float32
+	for k := range a.items {
+		it := &a.items[k]
+		switch it.kind {
+		case itLex, itEmoji, itPolite:
+			if it.v > 0 {
+				pos += it.v
+			} else {
+				neg -= it.v
+			}
+		case itComplaint:
+			complaint += it.v
+		case itPraise:
+			praise += it.v
+		}
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		var w float32
+		switch it.kind {
+		case itLex, itEmoji, itPolite:
+			if it.v > 0 {
+				w = it.v / (1 + pos) * diff(rfPos)
+			} else {
+				w = it.v / (1 + neg) * -diff(rfNeg)
+			}
+		case itComplaint:
+			w = it.v / (1 + complaint) * diff(rfComplaint)
+		case itPraise:
+			w = it.v / (1 + praise) * diff(rfPraise)
+		case itSarcasm, itSarcasmCond:
+			if r[rfSarcasm] == 0 {
+				continue
+			}
+			w = diff(rfSarcasm)
+		}
+		a.contrib[a.group[it.first]] += w
+	}
+	toks := a.tok.toks
+	// Fold phrase members into their first token; pick the strongest groups.
+	type cand struct {
+		first, last int32
+		w           float32
+	}
+	var top [maxEvidence]cand
+	n := 0
+	for i := 0; i < len(toks); {
+		first := a.group[i]
+		j := i
+		w := float32(0)
+		for j < len(toks) && a.group[j] == first {
+			w += a.contrib[j]
+			j++
+		}
+		if j == i {
+			j = i + 1
+		}
+		last := int32(j - 1)
+		i = j
+		aw := float32(math.Abs(float64(w)))
+		if aw < 0.05 {
+			continue
+		}
+		c := cand{first: first, last: last, w: w}
+		pos := n
+		for pos > 0 && float32(math.Abs(float64(top[pos-1].w))) < aw {
+			pos--
+		}
+		if pos >= maxEvidence {
+			continue
+		}
+		if n < maxEvidence {
+			n++
+		}
+		copy(top[pos+1:n], top[pos:n-1])
+		top[pos] = c
+	}
+	for k := 0; k < n; k++ {
+		c := top[k]
+		dst.Evidence = append(dst.Evidence, event.Evidence{
+			Phrase: text[toks[c.first].start:toks[c.last].end],
+			Weight: math.Round(float64(c.w)*1000) / 1000,
+		})
+	}
+}

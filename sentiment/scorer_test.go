@@ -1,0 +1,262 @@
+package sentiment
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxpulse/cxpulse/event"
+)
+
+func newScorer(t testing.TB) *Scorer {
+	t.Helper()
+	s, err := New(DefaultConfig())
+	require.NoError(t, err)
+	return s
+}
+
+func score(s *Scorer, text string) event.Sentiment {
+	var d event.Sentiment
+	s.Score(text, "", &d)
+	return d
+}
+
+// The failure cases of lexicon scorers on customer messages, and the rules that handle them.
+func TestScoreCases(t *testing.T) {
+	s := newScorer(t)
+	const (
+		neg = event.Negative
+		neu = event.Neutral
+		pos = event.Positive
+	)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+		not  bool // want anything but `want`
+	}{
+		// Lexicons read these backwards.
+		{text: "No problems or complaints", want: neg, not: true},
+		{text: "Kindly improve your performance", want: neg},
+		{text: "Thanks for nothing", want: neg},
+		{text: "thanks, still waiting for my refund", want: neg},
+		{text: "Please help, third day waiting for a reply", want: neg},
+		{text: "I have been on hold for two hours", want: neg},
+		{text: "You charged me twice for the same order", want: neg},
+		{text: "I want to cancel my account", want: neg},
+		{text: "My bag was lost and nobody answers the phone", want: neg},
+		// Negation.
+		{text: "not bad", want: neg, not: true},
+		{text: "not bad at all, really", want: pos},
+		{text: "not good at all", want: neg},
+		{text: "The agent was not helpful", want: neg},
+		{text: "The order did not arrive on time", want: neg},
+		// Intensifiers and contrast.
+		{text: "The staff were friendly but the wait was terrible", want: neg},
+		{text: "The wait was long but the staff were amazing", want: pos},
+		{text: "really really good", want: pos},
+		// Emoji and emoticons.
+		{text: "😍😍", want: pos},
+		{text: "😡", want: neg},
+		{text: "new phone arrived :)", want: pos},
+		{text: "flight delayed again :(", want: neg},
+		// Sarcasm markers.
+		{text: "Great job losing my luggage again", want: neg},
+		{text: "Love how you cancelled my flight without telling me", want: neg},
+		{text: "Oh great, another delay", want: neg},
+		{text: "Yeah right, best service ever", want: neg},
+		// Questions and requests are neutral.
+		{text: "What time does the store open tomorrow?", want: neu},
+		{text: "Can you send me the invoice for order 1234?", want: neu},
+		{text: "How do I change my delivery address?", want: neu},
+		// Praise.
+		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
+		{text: "Great service today, thanks!", want: pos},
+		{text: "I love this app!!!", want: pos},
+	} {
+		got := score(s, tc.text)
+		require.True(t, got.Reliable, "%q: reliable", tc.text)
+		if tc.not {
+			require.NotEqual(t, tc.want, got.Label, "%q: %+v", tc.text, got)
+		} else {
+			require.Equal(t, tc.want, got.Label, "%q: %+v", tc.text, got)
+		}
+	}
+}
+
+// checkInvariants checks what every score must satisfy.
+func checkInvariants(t *testing.T, text string, d event.Sentiment) {
+	t.Helper()
+	p := d.Probs
+	require.InDelta(t, 1, p.Negative+p.Neutral+p.Positive, 1e-3, "probabilities sum to 1")
+	for _, x := range []float64{p.Negative, p.Neutral, p.Positive, d.Confidence} {
+		require.True(t, x >= 0 && x <= 1, "in [0,1]: %v", x)
+	}
+	require.True(t, d.Score >= -1 && d.Score <= 1)
+	require.NotEmpty(t, d.ModelVersion)
+	if !d.Reliable {
+		require.Equal(t, event.Neutral, d.Label)
+		require.Empty(t, d.Evidence)
+		return
+	}
+	require.InDelta(t, p.Positive-p.Negative, d.Score, 1e-3)
+	best := math.Max(p.Negative, math.Max(p.Neutral, p.Positive))
+	require.InDelta(t, best, d.Confidence, 1e-9)
+	want := map[event.Label]float64{event.Negative: p.Negative, event.Neutral: p.Neutral, event.Positive: p.Positive}[d.Label]
+	require.Equal(t, best, want, "label is the most probable class")
+	require.LessOrEqual(t, len(d.Evidence), maxEvidence)
+	for i, e := range d.Evidence {
+		require.True(t, strings.Contains(text, e.Phrase), "evidence %q is a phrase of the text", e.Phrase)
+		require.NotZero(t, e.Weight)
+		if i > 0 {
+			require.GreaterOrEqual(t, math.Abs(d.Evidence[i-1].Weight), math.Abs(e.Weight), "evidence sorted by weight")
+		}
+	}
+}
+
+func TestScoreInvariants(t *testing.T) {
+	s := newScorer(t)
+	long := strings.Repeat("The delivery was late again and nobody answered. ", 2000) // ~100 KB
+	for _, text := range []string{
+		"", " \n\t ", "12345", "http://example.com", "@someone", "!!!", "\xff\xfe\xfd", "good \xff bad \xc3",
+		long, strings.Repeat("😡", 5000), strings.Repeat("a", 100000), "Still waiting for my refund, third time I'm asking!!",
+	} {
+		d := score(s, text)
+		checkInvariants(t, text, d)
+	}
+	for _, text := range []string{"", " \n\t ", "12345", "http://example.com", "@someone", "\xff\xfe\xfd"} {
+		require.False(t, score(s, text).Reliable, "%q has nothing to read", text)
+	}
+	d := score(s, long)
+	require.True(t, d.Reliable)
+	require.Equal(t, event.Negative, d.Label)
+}
+
+func TestScoreReusesDst(t *testing.T) {
+	s := newScorer(t)
+	var d event.Sentiment
+	s.Score("my refund is late, billing charged me twice", "", &d)
+	require.NotEmpty(t, d.Topics)
+	require.NotEmpty(t, d.Evidence)
+	s.Score("ok", "", &d)
+	require.Empty(t, d.Topics, "topics of the previous message are cleared")
+	for _, e := range d.Evidence {
+		require.Equal(t, "ok", e.Phrase)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, tag string
+		lang      string
+		reliable  bool
+	}{
+		{"The package arrived broken and support never replied", "", "en", true},
+		{"thanks!", "", "en", true},
+		{"Mi vuelo fue cancelado y nadie me da una respuesta", "", "es", false},
+		{"Mon colis n'est jamais arrivé, c'est inadmissible", "", "fr", false},
+		{"Meine Bestellung ist immer noch nicht angekommen", "", "de", false},
+		{"Мой заказ так и не пришёл", "", "ru", false},
+		{"注文した商品がまだ届きません", "", "ja", false},
+		{"배송이 너무 늦어요", "", "ko", false},
+		{"the order is late", "en-GB", "en", true},
+		{"the order is late", "FR", "fr", false},
+		{"😡😡", "", "", true},
+	} {
+		var d event.Sentiment
+		s.Score(tc.text, tc.tag, &d)
+		require.Equal(t, tc.lang, d.Language, "%q", tc.text)
+		require.Equal(t, tc.reliable, d.Reliable, "%q", tc.text)
+	}
+}
+
+func TestTopics(t *testing.T) {
+	s := newScorer(t)
+	require.Equal(t, []string{"billing", "refund"}, score(s, "I was charged twice, I want a refund").Topics)
+	require.Equal(t, []string{"login"}, score(s, "I can't log in, the password reset link is broken").Topics[1:2])
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "topics.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("topics:\n  refund: [money back]\n  loyalty_card: [loyalty card, stamp card]\n  billing: []\n"), 0o600))
+	s, err := New(Config{Topics: path})
+	require.NoError(t, err)
+	require.Contains(t, s.Topics(), "loyalty_card")
+	require.NotContains(t, s.Topics(), "billing", "an empty list removes a topic")
+	require.Equal(t, []string{"loyalty_card"}, score(s, "my stamp card was charged, want a refund").Topics,
+		"refund was replaced by its new terms, billing removed")
+	require.Equal(t, []string{"refund"}, score(s, "I want my money back").Topics)
+}
+
+func TestTopicsBad(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"topics: [a, b]\n", "bad.yaml:1:9: want a mapping"},
+		{"topics:\n  refund: 3\n", "bad.yaml:2:11: topic \"refund\": want a list of terms"},
+		{"topics:\n  refund: [\"!!!\"]\n", "bad.yaml:2:12: topic \"refund\": term \"!!!\" has no words"},
+		{"topics:\n  a: [x]\n  a: [y]\n", "topic \"a\" given twice"},
+		{"topic:\n  a: [x]\n", "field topic not found"},
+		{"", "empty file"},
+	} {
+		_, err := NewWithModel(RulesModel(), "bad.yaml", []byte(tc.yaml))
+		require.ErrorContains(t, err, tc.want, "%q", tc.yaml)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	require.NoError(t, DefaultConfig().Validate())
+	err := Config{Model: "/nonexistent/model.cxm", Topics: t.TempDir()}.Validate()
+	require.ErrorContains(t, err, "sentiment.model")
+	require.ErrorContains(t, err, "sentiment.topics")
+	require.ErrorContains(t, err, "is a directory")
+}
+
+func TestScoreConcurrent(t *testing.T) {
+	s := newScorer(t)
+	texts := []string{"still waiting for my refund!!", "love it :)", "what time is it?", "Mi vuelo fue cancelado", "not bad at all"}
+	want := make([]event.Sentiment, len(texts))
+	for i, x := range texts {
+		want[i] = score(s, x)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 200; k++ {
+				i := k % len(texts)
+				got := score(s, texts[i])
+				if got.Score != want[i].Score || got.Label != want[i].Label || len(got.Evidence) != len(want[i].Evidence) {
+					t.Errorf("%q: got %+v, want %+v", texts[i], got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestScoreBatch(t *testing.T) {
+	s := newScorer(t)
+	evs := []event.Scored{{Event: event.Event{Text: "terrible, still no refund"}}, {Event: event.Event{Text: "la commande est en retard", Language: "fr"}}}
+	s.ScoreBatch(evs)
+	require.Equal(t, event.Negative, evs[0].Sentiment.Label)
+	require.Equal(t, "fr", evs[1].Sentiment.Language)
+	require.False(t, evs[1].Sentiment.Reliable)
+	require.Equal(t, s.ModelVersion(), evs[0].Sentiment.ModelVersion)
+}
+
+func TestScoreAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	s := newScorer(t)
+	var d event.Sentiment
+	text := "@acme Still waiting for my refund, third time I'm asking!! Thanks for nothing 😡 #fail"
+	s.Score(text, "", &d) // warm the pool and dst's slices
+	allocs := testing.AllocsPerRun(200, func() { s.Score(text, "", &d) })
+	require.Zero(t, allocs)
+}

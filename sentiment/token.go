@@ -1,0 +1,406 @@
+package sentiment
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokKind is the kind of a token.
+type tokKind uint8
+
+const (
+	tkWord     tokKind = iota // letters (and digits, apostrophes) lower-cased, elongation collapsed
+	tkHashtag                 // #word: norm holds the word without '#'
+	tkMention                 // @user
+	tkURL                     // http://…, https://…, www.…
+	tkNumber                  // digits
+	tkEmoji                   // one emoji; r holds the rune
+	tkEmoticon                // :) :( <3 …; emo holds its index in emoticons
+	tkExclaim                 // a run of '!' (n = run length)
+	tkQuestion                // a run of '?' (n = run length)
+	tkBreak                   // . , ; : and other clause ends
+)
+
+var tokKindNames = [...]string{"word", "hashtag", "mention", "url", "number", "emoji", "emoticon", "exclaim", "question", "break"}
+
+// String names the kind.
+func (k tokKind) String() string {
+	if int(k) < len(tokKindNames) {
+		return tokKindNames[k]
+	}
+	return "kind?"
+}
+
+// Token flags.
+const (
+	tfCaps      uint8 = 1 << iota // a word of two or more letters, all upper case
+	tfElongated                   // a letter repeated three or more times ("sooo")
+)
+
+// token is one unit of text. start/end are byte offsets into the scored text; nOff/nLen locate the
+// normalized form in the tokenizer's norm buffer (words, hashtags).
+type token struct {
+	kind  tokKind
+	flags uint8
+	n     uint16 // run length of ! and ?
+	start int32
+	end   int32
+	nOff  int32
+	nLen  int32
+	r     rune   // emoji rune; emoticon index
+	h     uint64 // hash of the normalized form (words, hashtags)
+}
+
+// scripts counts letters by writing system, for language detection.
+type scripts struct {
+	latin, cyrillic, greek, arabic, hebrew, han, kana, hangul, thai, devanagari, other int
+}
+
+func (s *scripts) total() int {
+	return s.latin + s.cyrillic + s.greek + s.arabic + s.hebrew + s.han + s.kana + s.hangul + s.thai + s.devanagari + s.other
+}
+
+// tokenizer holds reusable buffers; it is not safe for concurrent use.
+type tokenizer struct {
+	toks    []token
+	norm    []byte
+	scripts scripts
+	invalid int // invalid UTF-8 bytes seen
+	upper   int // upper-case letters seen
+	letters int // letters seen
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// hashBytes is FNV-1a over b; 0 is never returned (it marks an empty slot in tables).
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func hashString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// tokenize splits text into t.toks (reusing its buffers).
+func (t *tokenizer) tokenize(text string) {
+	t.toks = t.toks[:0]
+	t.norm = t.norm[:0]
+	t.scripts = scripts{}
+	t.invalid, t.upper, t.letters = 0, 0, 0
+	n := len(text)
+	i := 0
+	for i < n {
+		c := text[i]
+		switch {
+		case isSpace(c):
+			i++
+		case isASCIILetter(c):
+			lc := c | 0x20
+			if lc == 'h' && (hasPrefixFold(text[i:], "http://") || hasPrefixFold(text[i:], "https://")) {
+				i = t.url(text, i)
+			} else if lc == 'w' && hasPrefixFold(text[i:], "www.") {
+				i = t.url(text, i)
+			} else if lc == 'x' || c == 'D' {
+				if j, ok := t.emoticonAt(text, i); ok {
+					i = j
+				} else {
+					i = t.word(text, i, tkWord)
+				}
+			} else {
+				i = t.word(text, i, tkWord)
+			}
+		case isDigit(c):
+			j := i + 1
+			for j < n && (isDigit(text[j]) || ((text[j] == '.' || text[j] == ',' || text[j] == ':') && j+1 < n && isDigit(text[j+1]))) {
+				j++
+			}
+			// A number glued to letters ("3rd", "2hrs") is one word.
+			if j < n && isASCIILetter(text[j]) {
+				i = t.word(text, i, tkWord)
+				continue
+			}
+			t.toks = append(t.toks, token{kind: tkNumber, start: int32(i), end: int32(j)})
+			i = j
+		case c == '@':
+			j := i + 1
+			for j < n && (isASCIILetter(text[j]) || isDigit(text[j]) || text[j] == '_') {
+				j++
+			}
+			if j > i+1 {
+				t.toks = append(t.toks, token{kind: tkMention, start: int32(i), end: int32(j)})
+			}
+			i = j
+		case c == '#':
+			if i+1 < n && (isASCIILetter(text[i+1]) || isDigit(text[i+1]) || text[i+1] >= utf8.RuneSelf) {
+				n0 := len(t.toks)
+				i = t.word(text, i+1, tkHashtag)
+				if len(t.toks) > n0 {
+					t.toks[n0].start-- // include the '#'
+				}
+			} else {
+				i++
+			}
+		case c == '!':
+			j := i
+			for j < n && (text[j] == '!' || text[j] == '1' && j > i) {
+				j++
+			}
+			t.toks = append(t.toks, token{kind: tkExclaim, start: int32(i), end: int32(j), n: uint16(min(j-i, 1000))})
+			i = j
+		case c == '?':
+			j := i
+			for j < n && (text[j] == '?' || text[j] == '!') {
+				j++
+			}
+			t.toks = append(t.toks, token{kind: tkQuestion, start: int32(i), end: int32(j), n: uint16(min(j-i, 1000))})
+			i = j
+		case c == '&':
+			// HTML entities as found in exported social posts: &amp; &lt; &gt; &quot; (&lt;3 is a heart).
+			if hasPrefixFold(text[i:], "&lt;3") {
+				t.toks = append(t.toks, token{kind: tkEmoticon, start: int32(i), end: int32(i + 5), r: int32(emoticonHeart)})
+				i += 5
+			} else if j := entityEnd(text, i); j > i {
+				i = j
+			} else {
+				i++
+			}
+		case c < utf8.RuneSelf:
+			if j, ok := t.emoticonAt(text, i); ok {
+				i = j
+				continue
+			}
+			switch c {
+			case '.', ',', ';', ':', '(', ')', '"', '[', ']', '{', '}', '|', '/', '\\':
+				// Collapse runs of breaks into one token.
+				if len(t.toks) == 0 || t.toks[len(t.toks)-1].kind != tkBreak {
+					t.toks = append(t.toks, token{kind: tkBreak, start: int32(i), end: int32(i + 1)})
+				}
+			}
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if r == utf8.RuneError && size <= 1 {
+				t.invalid++
+				i++
+				continue
+			}
+			switch {
+			case isEmoji(r):
+				t.toks = append(t.toks, token{kind: tkEmoji, start: int32(i), end: int32(i + size), r: r})
+				i += size
+			case unicode.IsLetter(r):
+				i = t.word(text, i, tkWord)
+			case r == '\u2019' || r == '\u2018':
+				i += size
+			case unicode.IsPunct(r):
+				if len(t.toks) == 0 || t.toks[len(t.toks)-1].kind != tkBreak {
+					t.toks = append(t.toks, token{kind: tkBreak, start: int32(i), end: int32(i + size)})
+				}
+				i += size
+			default:
+				i += size // marks, symbols, spaces, joiners, selectors
+			}
+		}
+	}
+}
+
+func entityEnd(text string, i int) int {
+	j := i + 1
+	for j < len(text) && j-i <= 8 && (isASCIILetter(text[j]) || text[j] == '#' || isDigit(text[j])) {
+		j++
+	}
+	if j < len(text) && text[j] == ';' && j > i+1 {
+		return j + 1
+	}
+	return i
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i]|0x20 != prefix[i]|0x20 && s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *tokenizer) url(text string, i int) int {
+	j := i
+	for j < len(text) && !isSpace(text[j]) {
+		j++
+	}
+	t.toks = append(t.toks, token{kind: tkURL, start: int32(i), end: int32(j)})
+	return j
+}
+
+// word reads a word starting at i: letters, digits, inner apostrophes and hyphens. It lower-cases
+// it into t.norm, collapses any letter repeated three or more times to two, and hashes it.
+func (t *tokenizer) word(text string, i int, kind tokKind) int {
+	n := len(text)
+	off := len(t.norm)
+	start := i
+	var flags uint8
+	upper, letters := 0, 0
+	var prev rune = -1
+	run := 0
+	for i < n {
+		c := text[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			switch {
+			case isASCIILetter(c):
+				letters++
+				t.scripts.latin++
+				if c <= 'Z' {
+					upper++
+					c |= 0x20
+				}
+				r = rune(c)
+			case isDigit(c):
+				r = rune(c)
+			case c == '\'' || c == '-' || c == '_':
+				// Inner apostrophe or hyphen: keep when a letter follows.
+				if i+1 < n && i > start && (isASCIILetter(text[i+1]) || text[i+1] >= utf8.RuneSelf) {
+					r = rune(c)
+					if c == '_' || c == '-' {
+						r = '-'
+					}
+					if c == '\'' {
+						r = '\''
+					}
+				} else {
+					goto done
+				}
+			default:
+				goto done
+			}
+		} else {
+			var rr rune
+			rr, size = utf8.DecodeRuneInString(text[i:])
+			switch {
+			case rr == utf8.RuneError && size <= 1:
+				goto done
+			case rr == '\u2019' || rr == '\u2018':
+				if i+size < n && i > start && isASCIILetter(text[i+size]) {
+					r = '\''
+				} else {
+					goto done
+				}
+			case unicode.IsLetter(rr) || unicode.Is(unicode.Mn, rr):
+				if unicode.IsLetter(rr) {
+					letters++
+					t.countScript(rr)
+					if unicode.IsUpper(rr) {
+						upper++
+					}
+				}
+				r = unicode.ToLower(rr)
+			default:
+				goto done
+			}
+		}
+		if r == prev {
+			run++
+		} else {
+			prev, run = r, 1
+		}
+		if run >= 3 && r > '9' {
+			flags |= tfElongated
+		} else if r < utf8.RuneSelf {
+			t.norm = append(t.norm, byte(r))
+		} else {
+			t.norm = utf8.AppendRune(t.norm, r)
+		}
+		i += size
+	}
+done:
+	if i == start { // nothing word-like here ("#" before an invalid byte): skip a byte
+		return i + 1
+	}
+	if letters >= 2 && upper == letters {
+		flags |= tfCaps
+	}
+	t.upper += upper
+	t.letters += letters
+	nb := t.norm[off:]
+	// Drop a trailing apostrophe-s-less possessive tail: "airline's" keeps its form (lexicon has it or not).
+	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: int32(len(nb)), h: hashBytes(nb)})
+	return i
+}
+
+func (t *tokenizer) countScript(r rune) {
+	s := &t.scripts
+	switch {
+	case r < 0x250:
+		s.latin++
+	case r >= 0x370 && r < 0x400:
+		s.greek++
+	case r >= 0x400 && r < 0x530:
+		s.cyrillic++
+	case r >= 0x590 && r < 0x600:
+		s.hebrew++
+	case r >= 0x600 && r < 0x800 || r >= 0xFB50 && r < 0xFE00 || r >= 0xFE70 && r < 0xFF00:
+		s.arabic++
+	case r >= 0x900 && r < 0x980:
+		s.devanagari++
+	case r >= 0xE00 && r < 0xE80:
+		s.thai++
+	case r >= 0x1E00 && r < 0x1F00:
+		s.latin++
+	case r >= 0x3040 && r < 0x3100 || r >= 0x31F0 && r < 0x3200 || r >= 0xFF66 && r < 0xFFA0:
+		s.kana++
+	case r >= 0xAC00 && r < 0xD7B0 || r >= 0x1100 && r < 0x1200 || r >= 0x3130 && r < 0x3190:
+		s.hangul++
+	case r >= 0x4E00 && r < 0xA000 || r >= 0x3400 && r < 0x4DC0 || r >= 0x20000 && r < 0x2FA20:
+		s.han++
+	default:
+		s.other++
+	}
+}
+
+// normOf returns the normalized bytes of tok.
+func (t *tokenizer) normOf(tok *token) []byte { return t.norm[tok.nOff : tok.nOff+tok.nLen] }
+
+// isEmoji reports whether r is a pictographic emoji or a common symbol used as one.
+func isEmoji(r rune) bool {
+	switch {
+	case r >= 0x1F300 && r <= 0x1FAFF:
+		return r < 0x1F3FB || r > 0x1F3FF // not the skin-tone modifiers
+	case r >= 0x2600 && r <= 0x27BF:
+		return true
+	case r >= 0x1F000 && r <= 0x1F2FF:
+		return true
+	case r == 0x2B50 || r == 0x2B55 || r == 0x2764 || r == 0x203C || r == 0x2049:
+		return true
+	}
+	return false
+}

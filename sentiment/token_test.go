@@ -1,0 +1,99 @@
+package sentiment
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+)
+
+// tokStrings renders tokens as kind:form for comparison.
+func tokStrings(text string) []string {
+	var t tokenizer
+	t.tokenize(text)
+	var out []string
+	for i := range t.toks {
+		tk := &t.toks[i]
+		s := tk.kind.String() + ":"
+		switch tk.kind {
+		case tkWord, tkHashtag:
+			s += string(t.normOf(tk))
+			if tk.flags&tfCaps != 0 {
+				s += "/caps"
+			}
+			if tk.flags&tfElongated != 0 {
+				s += "/long"
+			}
+		default:
+			s += text[tk.start:tk.end]
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestTokenize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"@united Flight UA123 delayed", []string{"mention:@united", "word:flight", "word:ua123/caps", "word:delayed"}},
+		{"see https://x.co/a?b=1 or www.example.com/x.", []string{"word:see", "url:https://x.co/a?b=1", "word:or", "url:www.example.com/x."}},
+		{"#fail #Love", []string{"hashtag:fail", "hashtag:love"}},
+		{"sooo goooood!!!", []string{"word:soo/long", "word:good/long", "exclaim:!!!"}},
+		{"WORST service EVER?!", []string{"word:worst/caps", "word:service", "word:ever/caps", "question:?!"}},
+		{"don't can’t it's", []string{"word:don't", "word:can't", "word:it's"}},
+		{"I <3 it :) :-( :D", []string{"word:i", "emoticon:<3", "word:it", "emoticon::)", "emoticon::-(", "emoticon::D"}},
+		{"I &lt;3 you &amp; them", []string{"word:i", "emoticon:&lt;3", "word:you", "word:them"}},
+		{"love it 😍👍🏽", []string{"word:love", "word:it", "emoji:😍", "emoji:👍"}},
+		{"Café crème, 3 hours", []string{"word:café", "word:crème", "break:,", "number:3", "word:hours"}},
+		{"3rd time", []string{"word:3rd", "word:time"}},
+		{"Daily :Drama", []string{"word:daily", "break::", "word:drama"}},
+		{"a\xffb", []string{"word:a", "word:b"}},
+		{"", nil},
+	} {
+		require.Equal(t, tc.want, tokStrings(tc.in), "tokenize %q", tc.in)
+	}
+}
+
+func TestTokenizeScripts(t *testing.T) {
+	var tk tokenizer
+	tk.tokenize("Привет мир")
+	require.Equal(t, 9, tk.scripts.cyrillic)
+	tk.tokenize("こんにちは")
+	require.Equal(t, 5, tk.scripts.kana)
+	tk.tokenize("hello")
+	require.Equal(t, 5, tk.scripts.latin)
+	require.Equal(t, 0, tk.scripts.cyrillic, "counts are reset between texts")
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"@united sooo late!!! :( http://t.co/x #fail 😡", "&lt;3 &amp;", "don't", "a\xff\xfe", ":-D x", "Ünïcödé", "!!1?", strings.Repeat("a", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var tk tokenizer
+		tk.tokenize(s)
+		prevEnd := int32(0)
+		for i := range tk.toks {
+			x := &tk.toks[i]
+			if x.start < prevEnd || x.end <= x.start || int(x.end) > len(s) {
+				t.Fatalf("token %d (%s) spans [%d,%d) after %d in %d bytes", i, x.kind, x.start, x.end, prevEnd, len(s))
+			}
+			prevEnd = x.end
+			if x.kind == tkWord || x.kind == tkHashtag {
+				n := tk.normOf(x)
+				if len(n) == 0 {
+					t.Fatalf("token %d: empty word", i)
+				}
+				if x.h != hashBytes(n) {
+					t.Fatalf("token %d: hash does not match its form", i)
+				}
+				if utf8.ValidString(s) && !utf8.Valid(n) {
+					t.Fatalf("token %d: invalid UTF-8 form %q from valid input", i, n)
+				}
+			}
+		}
+	})
+}

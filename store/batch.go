@@ -1,0 +1,413 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/cenkalti/backoff/v5"
+)
+
+// Encoder turns rows of type T into the columns of a batch insert.
+type Encoder[T any] interface {
+	// Columns is the insert's explicit column list, in order.
+	Columns() []string
+	// Append adds rows to the columns of b, in the order of Columns. It does not keep rows.
+	Append(b driver.Batch, rows []T) error
+}
+
+// BatchConfig tunes a BatchWriter.
+type BatchConfig struct {
+	// MaxRows flushes a batch once it holds this many rows.
+	MaxRows int `yaml:"max_rows"`
+	// MaxDelay flushes a batch this long after its first row arrived.
+	MaxDelay time.Duration `yaml:"max_delay"`
+	// Queue bounds how many Add calls may wait for the next batch; Add blocks past it.
+	Queue int `yaml:"queue"`
+	// RetryFor is how long one batch is retried on transient errors before it fails.
+	RetryFor time.Duration `yaml:"retry_for"`
+	// MinBackoff and MaxBackoff bound the wait between attempts.
+	MinBackoff time.Duration `yaml:"min_backoff"`
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+}
+
+// DefaultBatchConfig returns the batch settings used when a config leaves them out.
+func DefaultBatchConfig() BatchConfig {
+	return BatchConfig{
+		MaxRows: 50000, MaxDelay: 200 * time.Millisecond, Queue: 4096,
+		RetryFor: 10 * time.Second, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second,
+	}
+}
+
+// Validate reports settings that cannot work.
+func (c BatchConfig) Validate() error {
+	switch {
+	case c.MaxRows < 1:
+		return fmt.Errorf("max_rows must be at least 1, got %d", c.MaxRows)
+	case c.MaxDelay <= 0:
+		return fmt.Errorf("max_delay must be positive, got %s", c.MaxDelay)
+	case c.Queue < 1:
+		return fmt.Errorf("queue must be at least 1, got %d", c.Queue)
+	case c.RetryFor < 0:
+		return fmt.Errorf("retry_for must not be negative, got %s", c.RetryFor)
+	case c.MinBackoff <= 0 || c.MaxBackoff < c.MinBackoff:
+		return fmt.Errorf("need 0 < min_backoff <= max_backoff, got %s and %s", c.MinBackoff, c.MaxBackoff)
+	}
+	return nil
+}
+
+// ErrClosed is returned by Add once the writer is shutting down.
+var ErrClosed = errors.New("batch writer is closed")
+
+// Batch outcomes are reported through this type so callers can tell a batch that failed after
+// retries from one that was refused outright.
+type InsertError struct {
+	Table string
+	// Transient is true when the last failure was of the server or network, not of the data.
+	Transient bool
+	Err       error
+}
+
+// Error implements error.
+func (e *InsertError) Error() string {
+	kind := "failed"
+	if e.Transient {
+		kind = "failed after retries"
+	}
+	return fmt.Sprintf("insert into %s %s: %v", e.Table, kind, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *InsertError) Unwrap() error { return e.Err }
+
+type item[T any] struct {
+	rows []T
+	done func(error)
+}
+
+// BatchWriter groups rows from many producers into batch inserts of one table: a batch is
+// flushed when it reaches MaxRows or MaxDelay after its first row. Each Add's outcome is reported
+// once through its done callback, after the rows are committed or have failed. Transient
+// failures are retried with backoff for RetryFor. Batches are inserted one at a time, while the
+// next one fills.
+type BatchWriter[T any] struct {
+	store  *Store
+	table  string
+	insert string
+	enc    Encoder[T]
+	cfg    BatchConfig
+	logger *slog.Logger
+	// BeforeRetry, when set, is called before a batch is retried with the rows still to insert;
+	// it returns the rows that still need inserting (an insert whose outcome is unknown may have
+	// been committed). It runs on the writer's goroutine.
+	BeforeRetry func(ctx context.Context, rows []T) ([]T, error)
+
+	in      chan item[T]
+	mu      sync.Mutex
+	closed  bool
+	adding  sync.WaitGroup
+	healthy atomic.Bool
+	lastErr atomic.Pointer[string]
+	runOnce sync.Once
+}
+
+// NewBatchWriter returns a writer for table (unqualified; the store's database is used). It
+// starts nothing; call Run.
+func NewBatchWriter[T any](s *Store, table string, enc Encoder[T], cfg BatchConfig) *BatchWriter[T] {
+	w := &BatchWriter[T]{
+		store: s, table: table, enc: enc, cfg: cfg, logger: s.logger.With("table", table),
+		insert: fmt.Sprintf("INSERT INTO %s.%s (%s)", s.cfg.Database, table, strings.Join(enc.Columns(), ", ")),
+		in:     make(chan item[T], cfg.Queue),
+	}
+	w.healthy.Store(true)
+	s.metrics.prepare(table)
+	return w
+}
+
+// Add queues rows for insertion. done is called exactly once, from the writer's goroutine, with
+// nil when every row is committed, or with the error that stopped them (an *InsertError, or
+// ErrClosed). Add blocks while the queue is full, until ctx is done. The writer owns rows after
+// the call. When Add returns an error, done is not called.
+func (w *BatchWriter[T]) Add(ctx context.Context, rows []T, done func(error)) error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return ErrClosed
+	}
+	w.adding.Add(1)
+	w.mu.Unlock()
+	defer w.adding.Done()
+	select {
+	case w.in <- item[T]{rows: rows, done: done}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Healthy reports whether the last insert (or health check) succeeded.
+func (w *BatchWriter[T]) Healthy() bool { return w.healthy.Load() }
+
+// LastError is the message of the last failed insert or health check, "" when healthy.
+func (w *BatchWriter[T]) LastError() string {
+	if p := w.lastErr.Load(); p != nil && !w.healthy.Load() {
+		return *p
+	}
+	return ""
+}
+
+// Queued is the number of Add calls waiting for a batch.
+func (w *BatchWriter[T]) Queued() int { return len(w.in) }
+
+// Run inserts batches until ctx is cancelled; then it refuses new rows, flushes everything queued
+// (each batch still retried for up to RetryFor) and returns. While unhealthy it pings the server
+// every MaxBackoff to notice recovery without waiting for traffic.
+func (w *BatchWriter[T]) Run(ctx context.Context) error {
+	started := false
+	w.runOnce.Do(func() { started = true })
+	if !started {
+		return errors.New("batch writer: Run called twice")
+	}
+	batches := make(chan []item[T])
+	insertDone := make(chan struct{})
+	go func() {
+		defer close(insertDone)
+		for b := range batches {
+			w.flush(b)
+		}
+	}()
+
+	var (
+		pending []item[T]
+		rows    int
+		timer   = time.NewTimer(time.Hour)
+		armed   bool
+	)
+	timer.Stop()
+	ping := time.NewTicker(w.cfg.MaxBackoff)
+	defer ping.Stop()
+	seal := func() {
+		if len(pending) > 0 {
+			batches <- pending
+		}
+		pending, rows, armed = nil, 0, false
+		timer.Stop()
+	}
+	add := func(it item[T]) {
+		if len(it.rows) == 0 {
+			if it.done != nil {
+				it.done(nil)
+			}
+			return
+		}
+		for {
+			room := w.cfg.MaxRows - rows
+			if len(it.rows) <= room {
+				pending = append(pending, it)
+				rows += len(it.rows)
+				break
+			}
+			// Split an oversized Add across batches; its done runs once all parts are settled.
+			first, rest := it.rows[:room], it.rows[room:]
+			parts := splitDone(it.done)
+			pending = append(pending, item[T]{rows: first, done: parts.part()})
+			rows += len(first)
+			seal()
+			it = item[T]{rows: rest, done: parts.last()}
+		}
+		if rows >= w.cfg.MaxRows {
+			seal()
+		} else if !armed && rows > 0 {
+			timer.Reset(w.cfg.MaxDelay)
+			armed = true
+		}
+	}
+loop:
+	for {
+		select {
+		case it := <-w.in:
+			add(it)
+		case <-timer.C:
+			armed = false
+			seal()
+		case <-ping.C:
+			if !w.healthy.Load() && len(pending) == 0 {
+				w.checkHealth(ctx)
+			}
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	// Shutdown: refuse new rows, take what producers are still handing over, flush it all.
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	go func() {
+		w.adding.Wait()
+		close(w.in)
+	}()
+	for it := range w.in {
+		add(it)
+	}
+	seal()
+	close(batches)
+	<-insertDone
+	return nil
+}
+
+func (w *BatchWriter[T]) checkHealth(ctx context.Context) {
+	if err := w.store.Ping(ctx); err != nil {
+		w.setUnhealthy(err)
+		return
+	}
+	if !w.healthy.Swap(true) {
+		w.logger.Info("clickhouse is reachable again")
+	}
+}
+
+func (w *BatchWriter[T]) setUnhealthy(err error) {
+	msg := err.Error()
+	w.lastErr.Store(&msg)
+	if w.healthy.Swap(false) {
+		w.logger.Warn("clickhouse insert failing", "err", err)
+	}
+}
+
+// flush inserts one batch with retries and reports the outcome to every Add in it.
+func (w *BatchWriter[T]) flush(items []item[T]) {
+	var rows []T
+	if len(items) == 1 {
+		rows = items[0].rows
+	} else {
+		n := 0
+		for _, it := range items {
+			n += len(it.rows)
+		}
+		rows = make([]T, 0, n)
+		for _, it := range items {
+			rows = append(rows, it.rows...)
+		}
+	}
+	err := w.insertWithRetry(rows)
+	for _, it := range items {
+		if it.done != nil {
+			it.done(err)
+		}
+	}
+}
+
+func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
+	m := w.store.metrics
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval, bo.MaxInterval = w.cfg.MinBackoff, w.cfg.MaxBackoff
+	deadline := time.Now().Add(w.cfg.RetryFor)
+	// Inserts run to completion even during shutdown: the rows were accepted.
+	ctx := context.Background()
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			m.retries.WithLabelValues(w.table).Inc()
+			if w.BeforeRetry != nil {
+				left, err := w.BeforeRetry(ctx, rows)
+				if err != nil {
+					m.insertErrors.WithLabelValues(w.table, reasonTransient).Inc()
+					w.setUnhealthy(err)
+					if time.Now().After(deadline) {
+						return &InsertError{Table: w.table, Transient: true, Err: err}
+					}
+					time.Sleep(bo.NextBackOff())
+					continue
+				}
+				rows = left
+			}
+		}
+		if len(rows) == 0 {
+			w.healthy.Store(true)
+			return nil
+		}
+		start := time.Now()
+		err := w.send(ctx, rows)
+		m.insertDuration.WithLabelValues(w.table).Observe(time.Since(start).Seconds())
+		if err == nil {
+			m.insertRows.WithLabelValues(w.table).Add(float64(len(rows)))
+			m.batchRows.Observe(float64(len(rows)))
+			if !w.healthy.Swap(true) {
+				w.logger.Info("clickhouse inserts succeed again")
+			}
+			return nil
+		}
+		if !IsTransient(err) {
+			m.insertErrors.WithLabelValues(w.table, reasonPermanent).Inc()
+			w.logger.Error("batch insert refused", "rows", len(rows), "err", err)
+			return &InsertError{Table: w.table, Err: err}
+		}
+		m.insertErrors.WithLabelValues(w.table, reasonTransient).Inc()
+		w.setUnhealthy(err)
+		wait := bo.NextBackOff()
+		if time.Now().Add(wait).After(deadline) {
+			return &InsertError{Table: w.table, Transient: true, Err: err}
+		}
+		time.Sleep(wait)
+	}
+}
+
+func (w *BatchWriter[T]) send(ctx context.Context, rows []T) error {
+	ctx, cancel := context.WithTimeout(ctx, w.store.cfg.QueryTimeout)
+	defer cancel()
+	b, err := w.store.conn.PrepareBatch(ctx, w.insert)
+	if err != nil {
+		return err
+	}
+	if err := w.enc.Append(b, rows); err != nil {
+		_ = b.Abort()
+		return err
+	}
+	return b.Send()
+}
+
+// doneSplitter reports once for an Add split over several batches: the first error, or nil once
+// every part has settled.
+type doneSplitter struct {
+	mu      sync.Mutex
+	done    func(error)
+	pending int
+	err     error
+	sealed  bool
+}
+
+func splitDone(done func(error)) *doneSplitter { return &doneSplitter{done: done} }
+
+func (s *doneSplitter) part() func(error) {
+	s.mu.Lock()
+	s.pending++
+	s.mu.Unlock()
+	return s.settle
+}
+
+// last is the callback of the final part; after it no more parts are added.
+func (s *doneSplitter) last() func(error) {
+	s.mu.Lock()
+	s.pending++
+	s.sealed = true
+	s.mu.Unlock()
+	return s.settle
+}
+
+func (s *doneSplitter) settle(err error) {
+	s.mu.Lock()
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	s.pending--
+	fire := s.pending == 0 && s.sealed
+	err = s.err
+	s.mu.Unlock()
+	if fire && s.done != nil {
+		s.done(err)
+	}
+}

@@ -48,8 +48,6 @@ type Config struct {
 	DeadLetterTopic string `yaml:"dead_letter_topic"`
 	// ShutdownTimeout bounds the final Submit and commit at shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
-	// Limits are the event limits of the wire form.
-	Limits event.Limits `yaml:"limits"`
 }
 
 // DefaultConfig returns the defaults: group and client id "cxpulse", format json, source
@@ -68,7 +66,6 @@ func DefaultConfig() Config {
 		RetryInitial:    100 * time.Millisecond,
 		RetryMax:        10 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
-		Limits:          event.DefaultLimits(),
 	}
 }
 
@@ -122,9 +119,6 @@ func (c Config) Validate() error {
 	}
 	if c.RetryMax < c.RetryInitial {
 		errs = append(errs, fmt.Sprintf("retry_max %s must not be less than retry_initial %s", c.RetryMax, c.RetryInitial))
-	}
-	if err := c.Limits.Validate(); err != nil {
-		errs = append(errs, "limits: "+err.Error())
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("kafka: %s", strings.Join(errs, "; "))

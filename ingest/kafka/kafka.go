@@ -100,13 +100,16 @@ type inflight struct {
 	done   chan struct{}
 }
 
-// New returns a consumer of cfg's topics submitting to sub and writing rejects to sink (which
+// New returns a consumer of cfg's topics submitting events built within limits to sub and writing rejects to sink (which
 // may be nil when cfg.DeadLetterTopic is set). im holds the shared ingest counters (nil: private
 // ones); reg receives the Kafka-specific metrics. opts are extra franz-go options (TLS, SASL,
 // test tuning); they are applied after cxpulse's own. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, sink RejectSink, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics, opts ...kgo.Opt) (*Consumer, error) {
+func New(cfg Config, limits event.Limits, sub ingest.Submitter, sink RejectSink, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics, opts ...kgo.Opt) (*Consumer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if err := limits.Validate(); err != nil {
+		return nil, fmt.Errorf("kafka: event limits: %w", err)
 	}
 	if sink == nil && cfg.DeadLetterTopic == "" {
 		return nil, errors.New("kafka: a dead-letter destination is required: set dead_letter_topic or wire a RejectSink")
@@ -131,7 +134,7 @@ func New(cfg Config, sub ingest.Submitter, sink RejectSink, logger *slog.Logger,
 		sub:    sub,
 		sink:   sink,
 		log:    logger.With("component", "kafka"),
-		parser: event.NewParser(cfg.Limits, event.Defaults{Source: cfg.Source, Channel: ch}),
+		parser: event.NewParser(limits, event.Defaults{Source: cfg.Source, Channel: ch}),
 		shared: shared,
 		m:      m,
 		opts:   opts,

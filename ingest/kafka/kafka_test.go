@@ -186,7 +186,7 @@ func TestPoisonGoesToDeadLetter(t *testing.T) {
 	sub := intaketest.New()
 	sk := &sink{fails: 2} // the rejected table is briefly unavailable: retried, not skipped
 	reg := prometheus.NewPedanticRegistry()
-	c, err := New(testConfig(addrs), sub, sk, slog.New(slog.DiscardHandler), reg, nil, fast...)
+	c, err := New(testConfig(addrs), event.DefaultLimits(), sub, sk, slog.New(slog.DiscardHandler), reg, nil, fast...)
 	require.NoError(t, err)
 	stop := start(t, c)
 
@@ -246,7 +246,7 @@ func TestNDJSONRecords(t *testing.T) {
 	cfg.Channel = "review"
 	cfg.DeadLetterTopic = ""
 	sub, sk := intaketest.New(), &sink{}
-	c, err := New(cfg, sub, sk, nil, nil, nil, fast...)
+	c, err := New(cfg, event.DefaultLimits(), sub, sk, nil, nil, nil, fast...)
 	require.NoError(t, err)
 	stop := start(t, c)
 	require.NoError(t, sub.WaitFor(context.Background(), 30*time.Second, func(evs []event.Event) bool { return len(evs) == 2 }))
@@ -283,7 +283,7 @@ func TestAtLeastOnceAcrossCrash(t *testing.T) {
 		return nil
 	})
 	var err error
-	first, err = New(testConfig(addrs), sub, &sink{}, nil, nil, nil, fast...)
+	first, err = New(testConfig(addrs), event.DefaultLimits(), sub, &sink{}, nil, nil, nil, fast...)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -307,9 +307,9 @@ func TestAtLeastOnceAcrossCrash(t *testing.T) {
 		}
 		return nil
 	})
-	second, err := New(testConfig(addrs), sub, &sink{}, nil, nil, nil, fast...)
+	second, err := New(testConfig(addrs), event.DefaultLimits(), sub, &sink{}, nil, nil, nil, fast...)
 	require.NoError(t, err)
-	third, err := New(testConfig(addrs), sub, &sink{}, nil, prometheus.NewRegistry(), nil, fast...)
+	third, err := New(testConfig(addrs), event.DefaultLimits(), sub, &sink{}, nil, prometheus.NewRegistry(), nil, fast...)
 	require.NoError(t, err)
 	stop2 := start(t, second)
 	stop3 := start(t, third)
@@ -341,7 +341,7 @@ func TestBackPressurePausesAndResumes(t *testing.T) {
 	sub := intaketest.New()
 	sub.FailNext(intaketest.Busy(time.Millisecond), intaketest.Busy(time.Millisecond), errors.New("pipeline hiccup"))
 	reg := prometheus.NewPedanticRegistry()
-	c, err := New(testConfig(addrs), sub, &sink{}, nil, reg, nil, fast...)
+	c, err := New(testConfig(addrs), event.DefaultLimits(), sub, &sink{}, nil, reg, nil, fast...)
 	require.NoError(t, err)
 	stop := start(t, c)
 	require.NoError(t, sub.WaitFor(context.Background(), 30*time.Second, func(evs []event.Event) bool { return len(evs) == 100 }))
@@ -375,7 +375,7 @@ func metricValue(t *testing.T, reg *prometheus.Registry, name, label string) flo
 }
 
 func TestStopWithoutStart(t *testing.T) {
-	c, err := New(testConfig([]string{"127.0.0.1:1"}), intaketest.New(), &sink{}, nil, nil, nil)
+	c, err := New(testConfig([]string{"127.0.0.1:1"}), event.DefaultLimits(), intaketest.New(), &sink{}, nil, nil, nil)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -398,6 +398,6 @@ func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, err, "retry_max")
 	cfg = testConfig([]string{"x:1"})
 	cfg.DeadLetterTopic = ""
-	_, err = New(cfg, intaketest.New(), nil, nil, nil, nil)
+	_, err = New(cfg, event.DefaultLimits(), intaketest.New(), nil, nil, nil, nil)
 	require.ErrorContains(t, err, "dead-letter destination is required")
 }

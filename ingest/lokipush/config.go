@@ -21,12 +21,10 @@ type Config struct {
 	// each field, the first label present is used.
 	Fields intake.FieldMap `yaml:"fields"`
 	// Labels says what becomes of the labels no field uses: "remaining" copies them into the
-	// event's labels (sorted by name, up to limits.max_labels), "none" drops them.
+	// event's labels (sorted by name, up to the max_labels of the event limits), "none" drops them.
 	Labels string `yaml:"labels"`
 	// DropLabels are never copied into event labels.
 	DropLabels []string `yaml:"drop_labels"`
-	// Limits are the event limits of the wire form.
-	Limits event.Limits `yaml:"limits"`
 }
 
 // DefaultConfig returns the defaults: 8 MiB bodies, source "loki", channel "log", fields taken
@@ -46,7 +44,6 @@ func DefaultConfig() Config {
 			Language:   []string{"language"},
 		},
 		Labels: "remaining",
-		Limits: event.DefaultLimits(),
 	}
 }
 
@@ -67,9 +64,6 @@ func (c Config) Validate() error {
 	}
 	if err := c.Fields.Validate(); err != nil {
 		errs = append(errs, err.Error())
-	}
-	if err := c.Limits.Validate(); err != nil {
-		errs = append(errs, "limits: "+err.Error())
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("loki push: %s", strings.Join(errs, "; "))

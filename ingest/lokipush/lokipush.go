@@ -49,15 +49,20 @@ type Handler struct {
 	m       *intake.Metrics
 	dropped prometheus.Counter
 	skip    map[string]bool // labels never copied into event labels
+	limits  event.Limits
 	now     func() time.Time
 }
 
 var _ http.Handler = (*Handler)(nil)
 
-// New returns a handler submitting to sub. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
+// New returns a handler submitting to sub, building events within limits. im holds the shared
+// ingest counters (nil: private ones); reg receives the door's own metrics. It starts nothing.
+func New(cfg Config, limits event.Limits, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if err := limits.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: event limits: %w", SourceName, err)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -68,7 +73,7 @@ func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.R
 	}
 	dropped := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "cxpulse_ingest_loki_labels_dropped_total",
-		Help: "Stream labels and structured metadata not copied into event labels because an event already had limits.max_labels labels.",
+		Help: "Stream labels and structured metadata not copied into event labels because an event already had the max_labels of the event limits.",
 	})
 	if reg != nil {
 		if err := reg.Register(dropped); err != nil {
@@ -80,10 +85,11 @@ func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.R
 		cfg:     cfg,
 		sub:     sub,
 		log:     logger,
-		parser:  event.NewParser(cfg.Limits, event.Defaults{Source: cfg.Source, Channel: ch}),
+		parser:  event.NewParser(limits, event.Defaults{Source: cfg.Source, Channel: ch}),
 		m:       m,
 		dropped: dropped,
 		skip:    cfg.Fields.Keys(),
+		limits:  limits,
 		now:     time.Now,
 	}
 	for _, l := range cfg.DropLabels {
@@ -349,7 +355,7 @@ func (h *Handler) fields(labels []Label, e *entry, canon string) intake.Fields {
 		f.ID = lineID(canon, e)
 	}
 	if h.cfg.Labels == "remaining" {
-		max := h.cfg.Limits.MaxLabels
+		max := h.limits.MaxLabels
 		add := func(l Label) {
 			if h.skip[l.Name] {
 				return

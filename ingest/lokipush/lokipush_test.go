@@ -26,9 +26,14 @@ var t0 = time.Date(2026, 11, 25, 14, 3, 11, 250_000_000, time.UTC)
 
 func newHandler(t *testing.T, cfg Config) (*Handler, *intaketest.Submitter, *prometheus.Registry) {
 	t.Helper()
+	return newLimitedHandler(t, cfg, event.DefaultLimits())
+}
+
+func newLimitedHandler(t *testing.T, cfg Config, limits event.Limits) (*Handler, *intaketest.Submitter, *prometheus.Registry) {
+	t.Helper()
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
-	h, err := New(cfg, sub, nil, reg, ingest.NewMetrics(reg))
+	h, err := New(cfg, limits, sub, nil, reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return t0.Add(time.Minute) }
 	return h, sub, reg
@@ -178,9 +183,9 @@ func TestMappingConfig(t *testing.T) {
 }
 
 func TestLabelLimit(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Limits.MaxLabels = 2
-	h, sub, reg := newHandler(t, cfg)
+	limits := event.DefaultLimits()
+	limits.MaxLabels = 2
+	h, sub, reg := newLimitedHandler(t, DefaultConfig(), limits)
 	req := &push.PushRequest{Streams: []push.Stream{{
 		Labels:  `{a="1", b="2", c="3", d="4"}`,
 		Entries: []push.Entry{{Timestamp: t0, Line: "hello"}},
@@ -311,13 +316,11 @@ fields:
   customer_id: [account, customer_id]
 labels: none
 drop_labels: [filename]
-limits: {max_text_bytes: 4096, max_labels: 8, max_field_bytes: 128, max_label_value_bytes: 256, max_future: 10m}
 `
 	cfg, err := parseConfig(good)
 	require.NoError(t, err)
 	require.Equal(t, []string{"account", "customer_id"}, cfg.Fields.CustomerID)
 	require.Equal(t, []string{"product"}, cfg.Fields.Product, "unset keys keep their defaults")
-	require.Equal(t, 10*time.Minute, cfg.Limits.MaxFuture)
 
 	for in, want := range map[string]string{
 		"channel: fax":            "unknown channel",
@@ -409,7 +412,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add([]byte("\x00"), false)
 	f.Fuzz(func(t *testing.T, b []byte, isJSON bool) {
 		sub := intaketest.New()
-		h, err := New(DefaultConfig(), sub, nil, nil, nil)
+		h, err := New(DefaultConfig(), event.DefaultLimits(), sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return t0 }
 		ct := "application/x-protobuf"
@@ -433,7 +436,7 @@ func FuzzHandler(f *testing.F) {
 
 func BenchmarkProtobufPush(b *testing.B) {
 	sub := intaketest.New()
-	h, err := New(DefaultConfig(), sub, nil, nil, nil)
+	h, err := New(DefaultConfig(), event.DefaultLimits(), sub, nil, nil, nil)
 	require.NoError(b, err)
 	entries := make([]push.Entry, 100)
 	for i := range entries {

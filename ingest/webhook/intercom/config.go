@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/internal/intake"
 	"github.com/cxpulse/cxpulse/internal/secret"
 )
@@ -37,8 +36,6 @@ type Config struct {
 	Labels intake.LabelMap `yaml:"labels"`
 	// SeenIDs bounds the memory of notification ids kept for replay protection.
 	SeenIDs int `yaml:"seen_ids"`
-	// Limits are the event limits of the wire form.
-	Limits event.Limits `yaml:"limits"`
 }
 
 // DefaultConfig returns the defaults: 1 MiB bodies, notifications up to an hour old, source
@@ -52,7 +49,6 @@ func DefaultConfig() Config {
 		AdminReplies: "skip",
 		Fields:       intake.FieldMap{CustomerID: []string{"contact_external_id", "contact_id", "author_id"}},
 		SeenIDs:      100_000,
-		Limits:       event.DefaultLimits(),
 	}
 }
 
@@ -85,9 +81,6 @@ func (c Config) Validate() error {
 	}
 	if err := c.Labels.Validate(); err != nil {
 		errs = append(errs, err.Error())
-	}
-	if err := c.Limits.Validate(); err != nil {
-		errs = append(errs, "limits: "+err.Error())
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("intercom webhook: %s", strings.Join(errs, "; "))

@@ -67,10 +67,14 @@ type Handler struct {
 
 var _ http.Handler = (*Handler)(nil)
 
-// New returns a handler submitting to sub. It starts nothing.
-func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
+// New returns a handler submitting to sub, building events within limits. im holds the shared
+// ingest counters (nil: private ones); reg receives the door's own metrics. It starts nothing.
+func New(cfg Config, limits event.Limits, sub ingest.Submitter, logger *slog.Logger, reg prometheus.Registerer, im *ingest.Metrics) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if err := limits.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: event limits: %w", SourceName, err)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -83,7 +87,7 @@ func New(cfg Config, sub ingest.Submitter, logger *slog.Logger, reg prometheus.R
 		cfg:    cfg,
 		sub:    sub,
 		log:    logger,
-		parser: event.NewParser(cfg.Limits, event.Defaults{Source: cfg.Source, Channel: event.ChannelChat}),
+		parser: event.NewParser(limits, event.Defaults{Source: cfg.Source, Channel: event.ChannelChat}),
 		m:      m,
 		seen:   intake.NewSeen(cfg.MaxAge+cfg.MaxFuture, cfg.SeenIDs),
 		now:    time.Now,

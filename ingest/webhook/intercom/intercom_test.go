@@ -32,7 +32,7 @@ func newHandler(t *testing.T, mod func(*Config)) (*Handler, *intaketest.Submitte
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
 	var logs bytes.Buffer
-	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
+	h, err := New(cfg, event.DefaultLimits(), sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return now }
 	return h, sub, reg, &logs
@@ -264,7 +264,7 @@ func FuzzHandler(f *testing.F) {
 		cfg := DefaultConfig()
 		cfg.ClientSecret = testSecret
 		cfg.Fields.Product = []string{"custom_attribute:a", "tag_prefix:p"}
-		h, err := New(cfg, sub, nil, nil, nil)
+		h, err := New(cfg, event.DefaultLimits(), sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return now }
 		w := send(h, body, testSecret)

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/internal/intake"
 	"github.com/cxpulse/cxpulse/internal/secret"
 )
@@ -43,8 +42,6 @@ type Config struct {
 	Brands map[string]string `yaml:"brands"`
 	// SeenIDs bounds the memory of delivered event ids kept for replay protection.
 	SeenIDs int `yaml:"seen_ids"`
-	// Limits are the event limits of the wire form.
-	Limits event.Limits `yaml:"limits"`
 }
 
 // DefaultConfig returns the defaults: 1 MiB bodies, 5 minutes of skew, source "zendesk", agent
@@ -58,7 +55,6 @@ func DefaultConfig() Config {
 		TicketCreated: true,
 		Fields:        intake.FieldMap{CustomerID: []string{"requester_id", "author_id"}},
 		SeenIDs:       100_000,
-		Limits:        event.DefaultLimits(),
 	}
 }
 
@@ -88,9 +84,6 @@ func (c Config) Validate() error {
 	}
 	if err := c.Labels.Validate(); err != nil {
 		errs = append(errs, err.Error())
-	}
-	if err := c.Limits.Validate(); err != nil {
-		errs = append(errs, "limits: "+err.Error())
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("zendesk webhook: %s", strings.Join(errs, "; "))

@@ -33,7 +33,7 @@ func newHandler(t *testing.T, mod func(*Config)) (*Handler, *intaketest.Submitte
 	sub := intaketest.New()
 	reg := prometheus.NewPedanticRegistry()
 	var logs bytes.Buffer
-	h, err := New(cfg, sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
+	h, err := New(cfg, event.DefaultLimits(), sub, slog.New(slog.NewTextHandler(&logs, nil)), reg, ingest.NewMetrics(reg))
 	require.NoError(t, err)
 	h.now = func() time.Time { return now }
 	return h, sub, reg, &logs
@@ -182,7 +182,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.SigningSecret = testSecret
 	cfg.AgentComments = "bogus"
-	_, err := New(cfg, intaketest.New(), nil, nil, nil)
+	_, err := New(cfg, event.DefaultLimits(), intaketest.New(), nil, nil, nil)
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), testSecret)
 	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg.SigningSecret)} {
@@ -301,7 +301,7 @@ func FuzzHandler(f *testing.F) {
 		cfg := DefaultConfig()
 		cfg.SigningSecret = testSecret
 		cfg.Fields.Product = []string{"custom_field:1", "tag_prefix:p_", "brand"}
-		h, err := New(cfg, sub, nil, nil, nil)
+		h, err := New(cfg, event.DefaultLimits(), sub, nil, nil, nil)
 		require.NoError(t, err)
 		h.now = func() time.Time { return now }
 		w := send(h, body, now, testSecret)

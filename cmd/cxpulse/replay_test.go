@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/ingest"
+	"github.com/cxpulse/cxpulse/ingest/httpapi"
 )
 
 // eventsServer is an httptest stand-in for POST /v1/events that checks the real wire form: bearer
@@ -290,4 +292,53 @@ func TestReplayProgressBar(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 300, rep.accepted)
 	require.Contains(t, log.String(), "100%")
+}
+
+// TestReplayAgainstHTTPAPI replays into the real POST /v1/events handler (with its bearer-token
+// check) in front of a recording pipeline seam.
+func TestReplayAgainstHTTPAPI(t *testing.T) {
+	sub := &recorder{}
+	api := httpapi.New(httpapi.DefaultConfig(), event.DefaultLimits(), sub, nil, nil, ingest.NewMetrics(nil))
+	mux := http.NewServeMux()
+	mux.Handle("POST /v1/events", ingest.RequireToken("s3cret", nil, api))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	jsonl, csv := writeFiles(t, 700)
+	r, _, _ := newTestReplayer(t, ts.URL, nil)
+	rep, err := r.run(context.Background(), []string{jsonl, csv})
+	require.NoError(t, err)
+	require.EqualValues(t, 1400, rep.accepted)
+	require.Len(t, sub.Events(), 1400)
+	byID := map[string]event.Event{}
+	for _, ev := range sub.Events() {
+		byID[ev.ID] = ev
+	}
+	ev := byID["c-5"]
+	require.Equal(t, event.ChannelTicket, ev.Channel)
+	require.Equal(t, "acct-5", ev.CustomerID)
+	require.Equal(t, "refund, please (5)", ev.Text)
+	require.Equal(t, map[string]string{"plan": "pro"}, ev.Labels)
+
+	r, _, _ = newTestReplayer(t, ts.URL, func(o *replayOptions) { o.token = "wrong" })
+	_, err = r.run(context.Background(), []string{jsonl})
+	require.ErrorContains(t, err, "401 Unauthorized: missing or wrong bearer token")
+}
+
+// recorder is the pipeline seam of TestReplayAgainstHTTPAPI: it keeps what it is given.
+type recorder struct {
+	mu  sync.Mutex
+	evs []event.Event
+}
+
+func (r *recorder) Submit(_ context.Context, evs []event.Event) (event.Ack, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evs = append(r.evs, evs...)
+	return event.Ack{Accepted: len(evs)}, nil
+}
+
+func (r *recorder) Events() []event.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]event.Event(nil), r.evs...)
 }

@@ -68,7 +68,7 @@ func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	scfg.Addr, scfg.Database, scfg.DialTimeout = []string{srv.Addr()}, "cx", 5*time.Second
 	st, err := store.Open(scfg, nil, prometheus.NewRegistry())
 	require.NoError(t, err)
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	require.NoError(t, st.Migrate(context.Background()))
 	bcfg := store.DefaultBatchConfig()
 	bcfg.MaxDelay = 20 * time.Millisecond

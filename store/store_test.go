@@ -325,3 +325,22 @@ func TestFilterStoredRepairsAViewThatMissedRows(t *testing.T) {
 	require.Zero(t, n)
 	require.Equal(t, uint64(30), chtest.Count(t, conn, "SELECT sum(volume) FROM "+db+".sentiment_1m"))
 }
+
+func TestInsertRejected(t *testing.T) {
+	addr, db := chtest.Database(t)
+	s := openStore(t, addr, db)
+	ctx := context.Background()
+	require.NoError(t, s.Migrate(ctx))
+	now := time.Now().UTC()
+	rows := []RejectedRow{
+		{Time: now, Source: "kafka", Topic: "cx", Partition: 2, Offset: 41, Reason: "syntax", Error: "invalid JSON at byte 3", Payload: []byte("{no")},
+		{Time: now, Source: "kafka", Topic: "cx", Partition: 2, Offset: 42, Line: 3, Reason: "invalid", Error: "text: is required", Payload: []byte(`{"channel":"chat"}`)},
+	}
+	require.NoError(t, s.InsertRejected(ctx, rows))
+	conn := chtest.Conn(t, addr)
+	require.Equal(t, uint64(2), chtest.Count(t, conn, "SELECT count() FROM "+db+".rejected"))
+	var payload, reason string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT payload, reason FROM "+db+".rejected WHERE offset = 42").Scan(&payload, &reason))
+	require.Equal(t, `{"channel":"chat"}`, payload)
+	require.Equal(t, "invalid", reason)
+}

@@ -56,7 +56,7 @@ and prints what happened. Ctrl-C stops everything it started.`,
 	fl.StringVar(&f.clickhouse, "clickhouse", "", "use this ClickHouse (host:port) instead of starting one")
 	fl.StringVar(&f.database, "database", "cxpulse_demo", "database to use")
 	fl.Uint64Var(&f.seed, "seed", 42, "traffic seed")
-	fl.StringSliceVar(&f.rules, "rules", []string{"deploy/rules/demo.yaml"}, "rule files to run (console receiver; PagerDuty and Slack when PD_ROUTING_KEY / SLACK_BOT_TOKEN are set)")
+	fl.StringSliceVar(&f.rules, "rules", []string{"deploy/demo/rules.yaml"}, "rule files to run (console receiver; PagerDuty and Slack when PD_ROUTING_KEY / SLACK_BOT_TOKEN are set)")
 	return cmd
 }
 

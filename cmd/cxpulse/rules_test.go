@@ -35,6 +35,13 @@ func TestShippedRulesCheckAndTest(t *testing.T) {
 	out, err = runCLI(append([]string{"test", "rules"}, tests...)...)
 	require.NoError(t, err, out)
 	require.Contains(t, out, " passed, 0 failed")
+
+	// The demo's own rule set, too.
+	out, err = runCLI("check", "rules", "../../deploy/demo/rules.yaml")
+	require.NoError(t, err, out)
+	out, err = runCLI("test", "rules", "../../deploy/demo/rules_test.yaml")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 passed, 0 failed")
 }
 
 func TestCheckRulesReportsEveryError(t *testing.T) {

@@ -24,6 +24,8 @@ import (
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest"
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
+	"github.com/cxpulse/cxpulse/ingest/kafka"
+	"github.com/cxpulse/cxpulse/ingest/redact"
 	"github.com/cxpulse/cxpulse/internal/alertwire"
 	"github.com/cxpulse/cxpulse/internal/secret"
 	"github.com/cxpulse/cxpulse/pipeline"
@@ -173,6 +175,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	events := httpapi.New(cfg.Ingest.HTTP, cfg.Events, be, nil, logger, im)
 	denied := func() { im.Rejected(cfg.Ingest.HTTP.Source, ingest.ReasonUnauthorized, 1) }
 	mux.Handle("POST /v1/events", ingest.RequireToken(token.Value(), denied, events))
+	if err := mountDoors(mux, cfg, token, be, logger, reg, im); err != nil {
+		return err
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
@@ -204,7 +209,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	defer stopBack()
 	upErr := make(chan error, 1)
 	go func() {
-		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, alerts, logger, reg, be, &stages)
+		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, alerts, im, logger, reg, be, &stages)
 	}()
 
 	var runErr error
@@ -255,7 +260,7 @@ func (s ServerConfig) token() (secret.Secret, error) {
 // startBackend migrates the schema (waiting for ClickHouse), then starts the writer and the
 // pipeline and publishes the pipeline to be.
 func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, scorer *sentiment.Scorer,
-	alerts *alerting.Manager, logger *slog.Logger, reg prometheus.Registerer, be *backend, stages *stageGroup,
+	alerts *alerting.Manager, im *ingest.Metrics, logger *slog.Logger, reg prometheus.Registerer, be *backend, stages *stageGroup,
 ) error {
 	wait := 200 * time.Millisecond
 	for {
@@ -277,7 +282,14 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	}
 	w := store.NewBatchWriter[event.Scored](st, "events", store.NewEventEncoder(st.Dialect()), cfg.ClickHouse.Writer)
 	w.BeforeRetry = st.FilterStored
-	opts := pipeline.Options{RecentIDs: st.RecentIDs, Filter: st.FilterStored}
+	red, err := redact.New(cfg.Redact, reg)
+	if err != nil {
+		return fmt.Errorf("redact: %w", err)
+	}
+	opts := pipeline.Options{
+		RecentIDs: st.RecentIDs, Filter: st.FilterStored,
+		Redact: func(s string) string { out, _ := red.Redact(s); return out },
+	}
 	if cfg.Spool.Dir != "" {
 		sp, err := spool.Open(cfg.Spool, logger)
 		if err != nil {
@@ -301,6 +313,13 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	// Order matters at shutdown: stages stop in reverse (pipeline, then writer).
 	stages.start(backCtx, "writer", w.Run)
 	stages.start(backCtx, "pipeline", p.Run)
+	if len(cfg.Ingest.Kafka.Brokers) > 0 {
+		kc, err := kafka.New(cfg.Ingest.Kafka, cfg.Events, be, rejectSink{st}, logger, reg, im)
+		if err != nil {
+			return fmt.Errorf("kafka: %w", err)
+		}
+		stages.start(backCtx, "kafka", kc.Run)
+	}
 	if alerts != nil {
 		stages.start(backCtx, "alerting", alerts.Run)
 	}

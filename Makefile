@@ -8,7 +8,7 @@ SHARED    ?= ../shared
 GOLANGCI  := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT   := mvdan.cc/gofumpt@v0.12.0
 
-.PHONY: all build test demo bench lint fmt eval deps clean
+.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly
 
 all: build
 
@@ -30,6 +30,16 @@ demo: deps build
 
 bench: deps build
 	scripts/bench.sh
+
+# Anomaly detector: ns per point, allocations, bytes per series.
+bench: bench-anomaly
+bench-anomaly:
+	$(GO) test -run '^$$' -bench . -benchmem ./anomaly/
+
+# NAB v1.1 scores of the anomaly detector and the split-half check (skips without the data).
+eval: eval-nab
+eval-nab:
+	scripts/nab.sh
 
 lint:
 	$(GO) vet ./...

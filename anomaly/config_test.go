@@ -79,3 +79,11 @@ func TestParamsValidate(t *testing.T) {
 	require.ErrorContains(t, p.Validate(), "scale_alpha")
 	require.Panics(t, func() { NewWithParams(Config{}, &p) })
 }
+
+func TestRestTriggerBelowThresholds(t *testing.T) {
+	// Every alarm starts a rest period, at every sensitivity.
+	p := DefaultParams()
+	for _, s := range []Sensitivity{SensitivityLow, SensitivityMedium, SensitivityHigh} {
+		require.LessOrEqual(t, p.RestTrigger, s.Threshold(), s.String())
+	}
+}

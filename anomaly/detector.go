@@ -161,7 +161,9 @@ func (d *Detector) Explain() Explanation {
 }
 
 // Expected returns the value the detector expects at t and its band, from what it has learned so
-// far; it does not change the detector. Before the first point it returns a zero Band.
+// far; it does not change the detector. Called before Update(t, v) it gives the forecast that v is
+// scored against (a rule's baseline_* aggregate, a dashboard's anomaly band); called after, the
+// forecast for the next point. Before the first point it returns a zero Band.
 func (d *Detector) Expected(t time.Time) Band {
 	if d.s.N == 0 {
 		return Band{}

@@ -5,13 +5,14 @@
 //
 // The score of a point is −log10 of the probability of something at least as unusual under the
 // series' own history, divided by MaxSurprisal and capped at 1, so one threshold means the same
-// on every series: 0.3 is a one-in-a-thousand event, 0.5 one in 100,000. A detector combines
+// on every series: nominally 0.3 is a one-in-a-thousand event and 0.5 one in 100,000 (measured
+// false-alarm rates are in TestFalseAlarmRates). A detector combines
 //
 //   - a residual test: the deviation from the best of three predictors (the local level, a daily
 //     profile by ten-minute slot, a weekly correction by hour) in units of the typical deviation
-//     at that time of day, judged against a peaks-over-threshold fit of the series' own
-//     deviations and against the largest deviations seen lately, both for the point alone and for
-//     a smoothed run of points (level shifts, drifts);
+//     at that time of day; a point is judged against the largest deviations seen lately, a
+//     smoothed run of points (level shifts, drifts) also against a peaks-over-threshold fit of
+//     the run's own history; deviations below Params.ZFloor never count;
 //   - a new-extreme test: a value beyond the range seen so far;
 //   - a rest period: after an alarm, repeats are damped unless the anomaly escalates, so one
 //     incident raises one alarm.

@@ -137,7 +137,7 @@ func scoreFile(src, dst string, newDetector func() *Detector) (err error) {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }() // read-only: a close error loses nothing
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
@@ -146,9 +146,9 @@ func scoreFile(src, dst string, newDetector func() *Detector) (err error) {
 		return err
 	}
 	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+		if err != nil { // the error being returned says what went wrong; clean up best-effort
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
 		}
 	}()
 	if err := ScoreCSV(in, tmp, newDetector); err != nil {

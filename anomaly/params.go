@@ -51,7 +51,8 @@ type Params struct {
 	ExtSlope float64
 	// Rest is the number of points after an alarm during which repeats are damped.
 	Rest int
-	// RestTrigger is the score that starts a rest period.
+	// RestTrigger is the score that starts a rest period; it should not exceed the lowest
+	// sensitivity threshold, or a point could alarm without starting one.
 	RestTrigger float64
 	// Margin is how far a score must rise above the rest period's peak to be reported again.
 	Margin float64
@@ -61,7 +62,9 @@ type Params struct {
 	MaxGap int
 }
 
-// DefaultParams returns the frozen parameter set used for every series.
+// DefaultParams returns the frozen parameter set used for every series. Changing it changes the
+// fingerprint in saved states: UnmarshalBinary then reports ErrParamsChanged and the ruler
+// re-warms from history.
 func DefaultParams() Params {
 	return Params{
 		Warmup:           150,
@@ -125,6 +128,7 @@ func (p Params) Validate() error {
 		{"rest", float64(p.Rest), 0, 1e7},
 		{"rest_trigger", p.RestTrigger, 0, 1},
 		{"margin", p.Margin, 0, 1},
+		{"z_floor", p.ZFloor, 0, 1e6},
 		{"max_gap", float64(p.MaxGap), 1, 1e7},
 	} {
 		if !(c.v >= c.lo && c.v <= c.hi) {

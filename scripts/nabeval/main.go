@@ -1,18 +1,22 @@
-// Command nabsplit runs the split-half check of the anomaly detector on the Numenta Anomaly
-// Benchmark: it splits NAB's 58 files into two fixed halves (alternate files within each category,
-// in name order), chooses detector parameters and NAB thresholds on one half, scores the other
-// half with them, and does the same the other way round. It prints a Markdown table.
+// Command nabeval evaluates the anomaly detector on the Numenta Anomaly Benchmark (NAB v1.1) and
+// prints Markdown tables: the frozen defaults (anomaly.DefaultParams) on all 58 files, at the
+// thresholds NAB's scorer chooses and at the thresholds of the three sensitivities; then the
+// split-half check, in which NAB's files are split into two fixed halves (alternate files within
+// each category, in name order) and parameters and thresholds chosen on one half score the other
+// half, both ways round.
 //
-//	go run ./scripts/nabsplit -nab NAB_ROOT -nabscore NABSCORE_BINARY [-n 40] [-seed 1]
+//	go run ./scripts/nabeval -nab NAB_ROOT -nabscore NABSCORE_BINARY [-n 40] [-seed 1]
 //
 // NAB_ROOT holds data/, labels/combined_windows.json and config/profiles.json. The scorer runs as a
 // separate process (nabscore -windows restricts it to one half; -thresholds fixes the thresholds).
 //
 // The search on a half is a seeded random search around anomaly.DefaultParams: candidate 0 is the
 // defaults, each other candidate changes each parameter of the space below with probability -frac
-// to a value drawn uniformly (log-uniformly for rates) from its range. The candidate with the
-// highest sum of the three profiles' scores on the tuning half wins; its thresholds (one per
-// profile, chosen by the scorer on the tuning half) score the other half.
+// to a value drawn uniformly (log-uniformly for rates) from its range. Two selection rules are
+// reported: "best", the highest sum of the three profiles' scores on the tuning half, and
+// "robust", which splits the tuning half again the same way and takes the candidate whose worse
+// quarter scores highest. The winner's thresholds (one per profile, chosen by the scorer on the
+// whole tuning half) score the other half.
 package main
 
 import (
@@ -77,7 +81,24 @@ type result struct {
 
 func (r result) sum() float64 { return r.score[0] + r.score[1] + r.score[2] }
 
+// failure is a fatal error on its way from check to main, so that deferred cleanups run.
+type failure struct{ err error }
+
 func main() {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(failure)
+			if !ok {
+				panic(r)
+			}
+			fmt.Fprintln(os.Stderr, "nabeval:", f.err)
+			os.Exit(1)
+		}
+	}()
+	run()
+}
+
+func run() {
 	nab := flag.String("nab", "", "NAB root: data/, labels/, config/")
 	scorer := flag.String("nabscore", "", "nabscore binary")
 	work := flag.String("work", "", "scratch directory (default: a new temporary directory, removed at the end)")
@@ -90,19 +111,54 @@ func main() {
 	}
 	dir := *work
 	if dir == "" {
-		d, err := os.MkdirTemp("", "nabsplit-")
+		d, err := os.MkdirTemp("", "nabeval-")
 		check(err)
-		defer os.RemoveAll(d)
+		defer func() { _ = os.RemoveAll(d) }()
 		dir = d
 	}
-	halves, err := split(filepath.Join(*nab, "labels", "combined_windows.json"), dir)
+	wins, err := loadWindows(filepath.Join(*nab, "labels", "combined_windows.json"))
 	check(err)
+	files := make([]string, 0, len(wins))
+	for f := range wins {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	fa, fb := alternate(files)
+	halves := map[string]half{}
+	for name, fs := range map[string][]string{"A": fa, "B": fb} {
+		q1, q2 := alternate(fs)
+		for sub, sfs := range map[string][]string{name: fs, name + "1": q1, name + "2": q2} {
+			h, err := writeHalf(dir, sub, sfs, wins)
+			check(err)
+			halves[sub] = h
+		}
+	}
 
 	base := anomaly.DefaultParams()
-	fmt.Printf("Halves: alternate files within each category in name order; A has %d files, B %d.\n\n",
+	all := half{files: files, windows: filepath.Join(*nab, "labels", "combined_windows.json")}
+	full, err := evaluate(*scorer, *nab, dir, all, []anomaly.Params{base}, nil)
+	check(err)
+	fmt.Printf("All %d files, frozen defaults:\n\n", len(all.files))
+	fmt.Println("| thresholds | standard | reward_low_FP | reward_low_FN |")
+	fmt.Println("|---|---|---|---|")
+	fmt.Printf("| chosen by NAB's scorer (%.3f / %.3f / %.3f) | %.1f | %.1f | %.1f |\n",
+		full[0].thr[0], full[0].thr[1], full[0].thr[2], full[0].score[0], full[0].score[1], full[0].score[2])
+	for _, s := range []anomaly.Sensitivity{anomaly.SensitivityHigh, anomaly.SensitivityMedium, anomaly.SensitivityLow} {
+		th := s.Threshold()
+		r, err := evaluate(*scorer, *nab, dir, all, []anomaly.Params{base}, &[3]float64{th, th, th})
+		check(err)
+		fmt.Printf("| sensitivity %s (%.2f) | %.1f | %.1f | %.1f |\n", s, th, r[0].score[0], r[0].score[1], r[0].score[2])
+	}
+	fmt.Println()
+	fmt.Printf("Split-half check. Halves: alternate files within each category in name order; A has %d files, B %d.\n",
 		len(halves["A"].files), len(halves["B"].files))
-	fmt.Println("| tuned on | candidates | tuned half: standard / low_FP / low_FN | tested on | tested half, tuned half's thresholds: standard / low_FP / low_FN |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Printf("Each half tunes over the defaults and %d random candidates (seed %d). Selection rules:\n", *n, *seed)
+	fmt.Println("\"best\" takes the highest sum of the three profiles' scores on the tuning half; \"robust\" splits the")
+	fmt.Println("tuning half again the same way and takes the highest of the smaller of the two quarters' sums.")
+	fmt.Println("Thresholds always come from the whole tuning half.")
+	fmt.Println()
+	fmt.Println("| rule | tuned on | tuned half: standard / low_FP / low_FN | tested on | tested half, tuned half's thresholds: standard / low_FP / low_FN | chosen |")
+	fmt.Println("|---|---|---|---|---|---|")
 	var baseLines []string
 	for _, h := range []string{"A", "B"} {
 		o := map[string]string{"A": "B", "B": "A"}[h]
@@ -113,16 +169,28 @@ func main() {
 		}
 		res, err := evaluate(*scorer, *nab, dir, halves[h], cands, nil)
 		check(err)
-		best := 0
+		q1, err := evaluate(*scorer, *nab, dir, halves[h+"1"], cands, nil)
+		check(err)
+		q2, err := evaluate(*scorer, *nab, dir, halves[h+"2"], cands, nil)
+		check(err)
+		best, robust := 0, 0
 		for i := range res {
 			if res[i].sum() > res[best].sum() {
 				best = i
 			}
+			if min(q1[i].sum(), q2[i].sum()) > min(q1[robust].sum(), q2[robust].sum()) {
+				robust = i
+			}
 		}
-		test, err := evaluate(*scorer, *nab, dir, halves[o], cands[best:best+1], &res[best].thr)
-		check(err)
-		fmt.Printf("| %s | %d | %s | %s | %s |\n", h, len(cands), fmtScores(res[best]), o, fmtScores(test[0]))
-		fmt.Fprintf(os.Stderr, "best on %s: candidate %d: %s\n", h, best, describe(cands[best], base))
+		for _, rule := range []struct {
+			name string
+			i    int
+		}{{"best", best}, {"robust", robust}} {
+			test, err := evaluate(*scorer, *nab, dir, halves[o], cands[rule.i:rule.i+1], &res[rule.i].thr)
+			check(err)
+			fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", rule.name, h, fmtScores(res[rule.i]), o, fmtScores(test[0]),
+				describe(cands[rule.i], base))
+		}
 		// The frozen defaults, thresholds chosen on h, scored on o.
 		bt, err := evaluate(*scorer, *nab, dir, halves[o], cands[:1], &res[0].thr)
 		check(err)
@@ -149,50 +217,46 @@ type half struct {
 	windows string
 }
 
-// split divides the labelled files into halves A and B and writes their windows files into dir.
-func split(windowsPath, dir string) (map[string]half, error) {
-	b, err := os.ReadFile(windowsPath)
+func loadWindows(path string) (map[string]json.RawMessage, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var wins map[string]json.RawMessage
 	if err := json.Unmarshal(b, &wins); err != nil {
-		return nil, fmt.Errorf("%s: %w", windowsPath, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	files := make([]string, 0, len(wins))
-	for f := range wins {
-		files = append(files, f)
-	}
-	sort.Strings(files)
-	out := map[string]half{}
-	sub := map[string]map[string]json.RawMessage{"A": {}, "B": {}}
+	return wins, nil
+}
+
+// alternate splits sorted files into two: within each category, the 1st, 3rd, … file go to the
+// first part and the 2nd, 4th, … to the second.
+func alternate(files []string) (a, b []string) {
 	seen := map[string]int{}
 	for _, f := range files {
 		cat := path.Dir(f)
-		h := "A"
-		if seen[cat]%2 == 1 {
-			h = "B"
+		if seen[cat]%2 == 0 {
+			a = append(a, f)
+		} else {
+			b = append(b, f)
 		}
 		seen[cat]++
-		sub[h][f] = wins[f]
-		x := out[h]
-		x.files = append(x.files, f)
-		out[h] = x
 	}
-	for h, m := range sub {
-		p := filepath.Join(dir, "windows_"+h+".json")
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return nil, err
-		}
-		x := out[h]
-		x.windows = p
-		out[h] = x
+	return a, b
+}
+
+// writeHalf writes the windows file that restricts the scorer to files.
+func writeHalf(dir, name string, files []string, wins map[string]json.RawMessage) (half, error) {
+	m := map[string]json.RawMessage{}
+	for _, f := range files {
+		m[f] = wins[f]
 	}
-	return out, nil
+	b, err := json.Marshal(m)
+	if err != nil {
+		return half{}, err
+	}
+	p := filepath.Join(dir, "windows_"+name+".json")
+	return half{files: files, windows: p}, os.WriteFile(p, b, 0o644)
 }
 
 // evaluate scores each candidate on one half, in batches that share one scorer run. With fixed
@@ -313,7 +377,7 @@ func sample(r *rand.Rand, base anomaly.Params, frac float64) anomaly.Params {
 		case reflect.Float64:
 			f.SetFloat(x)
 		default:
-			panic("nabsplit: no parameter " + d.name)
+			panic("nabeval: no parameter " + d.name)
 		}
 	}
 	return p
@@ -340,7 +404,4 @@ func check(err error) {
 	}
 }
 
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "nabsplit:", err)
-	os.Exit(1)
-}
+func fail(err error) { panic(failure{err}) }

@@ -28,6 +28,7 @@ func newRootCmd() *cobra.Command {
 		newBacktestCmd(),
 		newSilenceCmd(),
 		newReplayCmd(),
+		newAnomalyCmd(),
 	)
 	return root
 }

@@ -27,6 +27,8 @@ func newRootCmd() *cobra.Command {
 		newTestCmd(),
 		newBacktestCmd(),
 		newSilenceCmd(),
+		newReplayCmd(),
+		newAnomalyCmd(),
 		newDashboardsCmd(),
 	)
 	return root

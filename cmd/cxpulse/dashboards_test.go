@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,15 +18,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cxpulse/cxpulse/alerting"
-	"github.com/cxpulse/cxpulse/internal/alertwire"
 	"github.com/cxpulse/cxpulse/internal/chtest"
-	"github.com/cxpulse/cxpulse/store"
 )
 
 // findTool returns the path of a Prometheus program (Debian's prometheus package puts both
@@ -215,31 +209,16 @@ func rateInterval(interval time.Duration) string {
 // traffic is sent.
 func TestDashboardAndAlertQueriesOnPrometheus(t *testing.T) {
 	addr, db := chtest.Database(t)
-	r := startServe(t, addr, db, nil)
+	r := startServe(t, addr, db, func(c *Config) {
+		c.Alerting = &alerting.Config{
+			RuleFiles:           []string{"../../deploy/rules/cx.yaml", "../../deploy/rules/routing.yaml"},
+			AllowMissingSecrets: true,
+		}
+	})
 	r.waitReady()
-
-	// `serve` does not run the ruler yet: until it does, the alerting package's metrics are
-	// served from a manager wired as serve will wire it (the example rules and routes, over the
-	// same ClickHouse), scraped by a second job whose samples are relabelled to look as if they
-	// came from the cxpulse instance.
-	cfg := store.DefaultConfig()
-	cfg.Addr, cfg.Database = []string{addr}, db
-	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = st.Close() })
-	reg := prometheus.NewRegistry()
-	deps := alertwire.Deps(st)
-	deps.Getenv = func(string) string { return "test-secret" }
-	deps.Console = io.Discard
-	_, err = alerting.New(alerting.Config{RuleFiles: []string{"../../deploy/rules/cx.yaml", "../../deploy/rules/routing.yaml"}},
-		deps, slog.New(slog.DiscardHandler), reg)
-	require.NoError(t, err)
-	ruler := httptest.NewServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	t.Cleanup(ruler.Close)
 
 	rules, err := filepath.Abs("../../deploy/prometheus/cxpulse-alerts.yml")
 	require.NoError(t, err)
-	instance := strings.TrimPrefix(r.url, "http://")
 	p := startPrometheus(t, fmt.Sprintf(`global:
   scrape_interval: %[1]s
   evaluation_interval: %[1]s
@@ -248,19 +227,11 @@ scrape_configs:
   - job_name: cxpulse
     static_configs:
       - targets: [%[3]q]
-  - job_name: cxpulse-ruler
-    static_configs:
-      - targets: [%[4]q]
-    metric_relabel_configs:
-      - target_label: job
-        replacement: cxpulse
-      - target_label: instance
-        replacement: %[3]q
-`, scrapeInterval, rules, instance, strings.TrimPrefix(ruler.URL, "http://")))
+`, scrapeInterval, rules, strings.TrimPrefix(r.url, "http://")))
 
 	// Enough scrapes of both targets for rates over $__rate_interval.
-	waitFor(t, 60*time.Second, "five scrapes of both targets", func() error {
-		res, err := p.query(`count(count_over_time(up[1m]) >= 5 and up == 1) == 2`)
+	waitFor(t, 60*time.Second, "five scrapes", func() error {
+		res, err := p.query(`count_over_time(up{job="cxpulse"}[1m]) >= 5 and up{job="cxpulse"} == 1`)
 		if err == nil && len(res.Data.Result) == 0 {
 			err = errors.New("not yet")
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/cxpulse/cxpulse/alerting"
+	"github.com/cxpulse/cxpulse/store"
 )
 
 const k8sDir = "../../deploy/k8s"
@@ -341,4 +343,82 @@ func TestSystemdUnit(t *testing.T) {
 	out, err := exec.Command(analyze, "verify", unit).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	require.Empty(t, strings.TrimSpace(string(out)))
+}
+
+// TestClickHouseClusterConfig checks the example cluster configuration against what the cluster
+// schema assumes: the macros of the Replicated tables' paths, internal replication on every shard
+// (else a Distributed insert writes every replica and rows double), synchronous Distributed
+// inserts for the writer (acknowledged means stored), and a cluster the migration can name.
+func TestClickHouseClusterConfig(t *testing.T) {
+	type replica struct {
+		Host string `xml:"host"`
+		Port int    `xml:"port"`
+	}
+	var cluster struct {
+		RemoteServers struct {
+			Clusters []struct {
+				XMLName xml.Name
+				Shards  []struct {
+					InternalReplication bool      `xml:"internal_replication"`
+					Replicas            []replica `xml:"replica"`
+				} `xml:"shard"`
+			} `xml:",any"`
+		} `xml:"remote_servers"`
+		ZooKeeper struct {
+			Nodes []replica `xml:"node"`
+		} `xml:"zookeeper"`
+		DistributedDDL struct {
+			Path string `xml:"path"`
+		} `xml:"distributed_ddl"`
+	}
+	var macros struct {
+		Macros struct {
+			Shard   string `xml:"shard"`
+			Replica string `xml:"replica"`
+		} `xml:"macros"`
+	}
+	var users struct {
+		Profiles struct {
+			Cxpulse struct {
+				InsertDistributedSync int `xml:"insert_distributed_sync"`
+			} `xml:"cxpulse"`
+			Grafana struct {
+				Readonly int `xml:"readonly"`
+			} `xml:"grafana"`
+		} `xml:"profiles"`
+	}
+	for file, v := range map[string]any{
+		"config.d/cxpulse-cluster.xml": &cluster, "config.d/macros.xml": &macros, "users.d/cxpulse.xml": &users,
+	} {
+		data, err := os.ReadFile(filepath.Join("../../deploy/clickhouse", file))
+		require.NoError(t, err)
+		require.NoError(t, xml.Unmarshal(data, v), file)
+	}
+	require.Len(t, cluster.RemoteServers.Clusters, 1)
+	c := cluster.RemoteServers.Clusters[0]
+	name := c.XMLName.Local
+	cfg := store.DefaultConfig()
+	cfg.Cluster = name
+	require.NoError(t, cfg.Validate(), "cluster name %q", name)
+	require.NotEmpty(t, c.Shards)
+	hosts := map[string]bool{}
+	for i, s := range c.Shards {
+		require.True(t, s.InternalReplication, "shard %d: internal_replication must be true with Replicated tables", i+1)
+		require.NotEmpty(t, s.Replicas)
+		for _, r := range s.Replicas {
+			require.False(t, hosts[r.Host], "host %s in two places", r.Host)
+			hosts[r.Host] = true
+			require.Positive(t, r.Port)
+		}
+	}
+	require.NotEmpty(t, cluster.ZooKeeper.Nodes, "replication and ON CLUSTER need ZooKeeper")
+	require.NotEmpty(t, cluster.DistributedDDL.Path)
+	require.NotEmpty(t, macros.Macros.Shard)
+	require.True(t, hosts[macros.Macros.Replica], "the example macros name a replica of the cluster")
+	d := store.Dialect{Caps: store.Modern(), Database: "cxpulse", Cluster: name}
+	ddl := strings.Join(d.CreateTable(store.Migrations()[0].Tables[0]), "\n")
+	require.Contains(t, ddl, "{shard}")
+	require.Contains(t, ddl, "{replica}")
+	require.Equal(t, 1, users.Profiles.Cxpulse.InsertDistributedSync)
+	require.Equal(t, 2, users.Profiles.Grafana.Readonly)
 }

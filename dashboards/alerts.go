@@ -4,13 +4,12 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-foundation-sdk/go/common"
-	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
-func (b builder) alerts() (string, *dashboard.DashboardBuilder) {
-	db := dashboard.NewDashboardBuilder("cxpulse: Alerts and outreach").
+func (b builder) alerts() (string, *dashboardBuilder) {
+	db := newDashboard("cxpulse: Alerts and outreach").
 		Uid(UIDAlerts).
 		Description("What fires now, what fired before, and what every notification attempt became.").
 		Tags([]string{"cxpulse", "alerting"}).

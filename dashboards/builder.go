@@ -4,13 +4,24 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 
 	"github.com/cxpulse/cxpulse/store"
 )
+
+// The dashboards are written in Grafana's classic JSON model, the one file provisioning loads on
+// every Grafana release. The SDK marks it deprecated in favour of its v2 schema, which only
+// Grafana's new dashboard API reads.
+type (
+	dashboardBuilder = dashboard.DashboardBuilder //nolint:staticcheck // classic model on purpose, see above
+	classicDashboard = dashboard.Dashboard        //nolint:staticcheck // classic model on purpose, see above
+)
+
+func newDashboard(title string) *dashboardBuilder {
+	return dashboard.NewDashboardBuilder(title) //nolint:staticcheck // classic model on purpose, see above
+}
 
 // builder holds what every dashboard needs: table names and data source references.
 type builder struct {
@@ -70,7 +81,7 @@ func allOption() dashboard.VariableOption {
 
 // dimVariables are the source, channel, product and region variables of the CX dashboards,
 // listing the values of the rollup within the time range.
-func (b builder) dimVariables(db *dashboard.DashboardBuilder) {
+func (b builder) dimVariables(db *dashboardBuilder) {
 	for _, v := range []struct{ name, label string }{
 		{"source", "Source"}, {"channel", "Channel"}, {"product", "Product"}, {"region", "Region"},
 	} {
@@ -93,14 +104,9 @@ func (b builder) promQuery(expr, legend string) *prometheus.DataqueryBuilder {
 	return q
 }
 
-// link is a data or panel link.
-func link(title, url string) cog.Builder[dashboard.DashboardLink] {
-	return dashboard.NewDashboardLinkBuilder(title).Type(dashboard.DashboardLinkTypeLink).Url(url)
-}
-
 // dashboardLinks are the links in every dashboard's header to the others, keeping the time range
 // and the variables they share.
-func dashboardLinks(db *dashboard.DashboardBuilder) {
+func dashboardLinks(db *dashboardBuilder) {
 	db.Link(dashboard.NewDashboardLinkBuilder("cxpulse").
 		Type(dashboard.DashboardLinkTypeDashboards).
 		Tags([]string{"cxpulse"}).

@@ -10,8 +10,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
-func (b builder) customer() (string, *dashboard.DashboardBuilder) {
-	db := dashboard.NewDashboardBuilder("cxpulse: Customer").
+func (b builder) customer() (string, *dashboardBuilder) {
+	db := newDashboard("cxpulse: Customer").
 		Uid(UIDCustomer).
 		Description("One customer across every channel: what they wrote, how it scored, and the alerts about them.").
 		Tags([]string{"cxpulse", "cx"}).

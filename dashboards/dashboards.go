@@ -14,7 +14,6 @@ import (
 	"regexp"
 
 	"github.com/grafana/grafana-foundation-sdk/go/common"
-	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 
 	"github.com/cxpulse/cxpulse/store"
 )
@@ -86,7 +85,7 @@ func (o Options) Validate() error {
 type Dashboard struct {
 	// UID is the dashboard's uid; its file is UID + ".json".
 	UID   string
-	Model dashboard.Dashboard
+	Model classicDashboard
 }
 
 // JSON renders the dashboard as Grafana reads it: indented, ending with a newline, the same bytes
@@ -111,7 +110,7 @@ func Build(o Options) ([]Dashboard, error) {
 		ch:   common.DataSourceRef{Type: ptr(ClickHousePluginID), Uid: ptr(o.ClickHouse)},
 		prom: common.DataSourceRef{Type: ptr("prometheus"), Uid: ptr(o.Prometheus)}}
 	var out []Dashboard
-	for _, f := range []func() (string, *dashboard.DashboardBuilder){b.overview, b.customer, b.alerts, b.pipeline} {
+	for _, f := range []func() (string, *dashboardBuilder){b.overview, b.customer, b.alerts, b.pipeline} {
 		uid, db := f()
 		m, err := db.Build()
 		if err != nil {

@@ -27,8 +27,8 @@ var NegativeSpikeQuery = store.RuleQuery{
 // NegativeSpikeThreshold is the negative share above which NegativeSpike fires.
 const NegativeSpikeThreshold = 0.35
 
-func (b builder) overview() (string, *dashboard.DashboardBuilder) {
-	db := dashboard.NewDashboardBuilder("cxpulse: CX overview").
+func (b builder) overview() (string, *dashboardBuilder) {
+	db := newDashboard("cxpulse: CX overview").
 		Uid(UIDOverview).
 		Description("What customers say, across every channel: volume, sentiment, negative share by product and region, topics, anomalies and the alerts they raised.").
 		Tags([]string{"cxpulse", "cx"}).

@@ -53,8 +53,8 @@ var pipelinePanels = []promPanel{
 	}},
 }
 
-func (b builder) pipeline() (string, *dashboard.DashboardBuilder) {
-	db := dashboard.NewDashboardBuilder("cxpulse: Pipeline health").
+func (b builder) pipeline() (string, *dashboardBuilder) {
+	db := newDashboard("cxpulse: Pipeline health").
 		Uid(UIDPipeline).
 		Description("cxpulse's own health from its /metrics: ingestion, back-pressure, spool, ClickHouse inserts, rule evaluation and notifications.").
 		Tags([]string{"cxpulse", "ops"}).

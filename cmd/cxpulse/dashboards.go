@@ -23,7 +23,9 @@ func newDashboardsCmd() *cobra.Command {
 				return err
 			}
 			for _, p := range paths {
-				fmt.Fprintln(cmd.OutOrStdout(), p)
+				if _, err := fmt.Fprintln(cmd.OutOrStdout(), p); err != nil {
+					return err
+				}
 			}
 			return nil
 		},

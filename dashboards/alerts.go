@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-foundation-sdk/go/common"
-	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
@@ -24,7 +23,7 @@ func (b builder) alerts() (string, *dashboardBuilder) {
 		fmt.Sprintf("SELECT DISTINCT receiver FROM %s WHERE $__timeFilter(time) ORDER BY receiver", notifications)))
 	db.Annotation(b.alertAnnotations())
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelAlertsFiring).Title("Firing now").
+	db.WithPanel(newTable().Id(PanelAlertsFiring).Title("Firing now").
 		Description("Alerts whose latest state (at the end of the time range, over the 30 days before it) is firing. The dashboard link opens the panel the rule points at, with its filters set.").
 		Height(8).Span(24).
 		OverrideByName("dashboard", override(prop("links", []map[string]any{{
@@ -73,7 +72,7 @@ WHERE $__timeFilter(time) AND %s
 GROUP BY t, outcome
 ORDER BY t, outcome`, bucket("time"), notifications, varFilter("receiver", "receiver")))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelAlertHistory).Title("History").
+	db.WithPanel(newTable().Id(PanelAlertHistory).Title("History").
 		Description("Every alert state change in the time range, newest first.").
 		Height(10).Span(24).
 		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`
@@ -83,7 +82,7 @@ WHERE $__timeFilter(time) AND %s
 ORDER BY time DESC, version DESC
 LIMIT 500`, alerts, varFilter("rule", "rule")))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(6).Title("Notifications by receiver").
+	db.WithPanel(newTable().Id(6).Title("Notifications by receiver").
 		Description("Attempts per receiver and integration and what became of them.").
 		Height(8).Span(12).
 		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`
@@ -97,7 +96,7 @@ WHERE $__timeFilter(time) AND %s
 GROUP BY receiver, integration
 ORDER BY receiver, integration`, notifications, varFilter("receiver", "receiver")))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelNotificationFailed).Title("Failed notifications").
+	db.WithPanel(newTable().Id(PanelNotificationFailed).Title("Failed notifications").
 		Description("Attempts that failed or were rejected, with the error the receiver gave.").
 		Height(8).Span(12).
 		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`

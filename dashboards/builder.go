@@ -7,6 +7,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
 
 	"github.com/cxpulse/cxpulse/store"
 )
@@ -130,6 +131,12 @@ func thresholds(steps ...any) *dashboard.ThresholdsConfigBuilder {
 		st = append(st, dashboard.Threshold{Value: &v, Color: steps[i+1].(string)})
 	}
 	return dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).Steps(st)
+}
+
+// newTable is a table panel without a footer.
+func newTable() *table.PanelBuilder {
+	return table.NewPanelBuilder().
+		Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"}).CountRows(false))
 }
 
 func legendTable() *common.VizLegendOptionsBuilder {

@@ -1,7 +1,9 @@
 package dashboards
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
@@ -90,7 +92,8 @@ func (q ClickHouseQuery) Equals(other variants.Dataquery) bool {
 	return string(a) == string(b)
 }
 
-// ClickHouseQueryConfig lets the SDK's runtime decode ClickHouse queries of dashboards it reads.
+// ClickHouseQueryConfig lets the SDK's runtime decode ClickHouse queries of dashboards it reads;
+// the strict decoder refuses fields ClickHouseQuery does not have.
 func ClickHouseQueryConfig() variants.DataqueryConfig {
 	return variants.DataqueryConfig{
 		Identifier: ClickHousePluginID,
@@ -98,6 +101,15 @@ func ClickHouseQueryConfig() variants.DataqueryConfig {
 			var q ClickHouseQuery
 			if err := json.Unmarshal(raw, &q); err != nil {
 				return nil, err
+			}
+			return q, nil
+		},
+		StrictDataqueryUnmarshaler: func(raw []byte) (variants.Dataquery, error) {
+			var q ClickHouseQuery
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&q); err != nil {
+				return nil, fmt.Errorf("clickhouse query: %w", err)
 			}
 			return q, nil
 		},

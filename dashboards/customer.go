@@ -6,7 +6,6 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
-	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
@@ -54,7 +53,7 @@ WHERE %s
 GROUP BY t, channel
 ORDER BY t, channel`, bucket("time"), events, where))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelCustomerTimeline).Title("Timeline").
+	db.WithPanel(newTable().Id(PanelCustomerTimeline).Title("Timeline").
 		Description("Every message of the customer, newest first, across channels (text redacted).").
 		Height(12).Span(24).
 		OverrideByName("score", override(prop("decimals", 2))).
@@ -66,7 +65,7 @@ WHERE %s
 ORDER BY time DESC
 LIMIT 500`, events, where))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(7).Title("Alerts about this customer").
+	db.WithPanel(newTable().Id(7).Title("Alerts about this customer").
 		Description("State changes of alerts whose customer_id label is this customer.").
 		Height(8).Span(24).
 		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
@@ -175,4 +178,38 @@ func TestGrafanaExpansion(t *testing.T) {
 	require.ErrorContains(t, err, "macro left unexpanded")
 	require.Len(t, permutations(order), 24)
 	require.True(t, slices.Equal(permutations(order)[0], order))
+}
+
+// TestCommittedDashboardsRoundTrip reads the committed JSON back into the SDK's dashboard model
+// and writes it again: the bytes must not change, so every field is one of Grafana's dashboard
+// model (an unknown one would be dropped) and every query one of a known type.
+func TestCommittedDashboardsRoundTrip(t *testing.T) {
+	plugins.RegisterDefaultPlugins()
+	cog.NewRuntime().RegisterDataqueryVariant(dashboards.ClickHouseQueryConfig())
+	files, err := filepath.Glob(filepath.Join(committed, "*.json"))
+	require.NoError(t, err)
+	require.Len(t, files, 4)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var d dashboards.Dashboard
+		require.NoError(t, json.Unmarshal(data, &d.Model), f)
+		again, err := d.JSON()
+		require.NoError(t, err)
+		require.JSONEq(t, string(data), string(again), f)
+		require.Equal(t, strings.TrimSuffix(filepath.Base(f), ".json"), *d.Model.Uid)
+		for i, p := range d.Model.Panels {
+			require.NotNil(t, p.Panel, "%s: panel %d is not a panel", f, i)
+			for _, q := range p.Panel.Targets {
+				switch q := q.(type) {
+				case dashboards.ClickHouseQuery:
+					require.NotEmpty(t, q.RawSQL)
+				case *prometheus.Dataquery:
+					require.NotEmpty(t, q.Expr)
+				default:
+					t.Fatalf("%s: panel %d: query of type %T", f, *p.Panel.Id, q)
+				}
+			}
+		}
+	}
 }

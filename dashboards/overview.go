@@ -9,7 +9,6 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
-	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
 	"github.com/cxpulse/cxpulse/store"
@@ -102,7 +101,7 @@ FROM (
 WHERE volume > 0 AND %s
 ORDER BY t, product`, ruleSQL, varFilter("g0", "product")))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelNegativeByProduct).Title("Negative share by product and region").
+	db.WithPanel(newTable().Id(PanelNegativeByProduct).Title("Negative share by product and region").
 		Description("Messages, negative share and mean score per product and region, most negative first.").
 		Height(8).Span(12).
 		OverrideByName("negative_share", override(prop("unit", "percentunit"), prop("min", 0), prop("max", 1),
@@ -163,7 +162,7 @@ FROM (
 GROUP BY t
 ORDER BY t`, bucket("toUInt32(minute) + d * 86400"), rollup, dimFilters()))))
 
-	db.WithPanel(table.NewPanelBuilder().Id(PanelLatestNegative).Title("Latest negative messages").
+	db.WithPanel(newTable().Id(PanelLatestNegative).Title("Latest negative messages").
 		Description("The newest messages scored negative (text redacted), refreshed with the dashboard. A customer id opens the customer's dashboard.").
 		Height(10).Span(24).
 		OverrideByName("customer_id", override(prop("links", []map[string]any{{

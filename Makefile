@@ -8,7 +8,7 @@ SHARED    ?= ../shared
 GOLANGCI  := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT   := mvdan.cc/gofumpt@v0.12.0
 
-.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly
+.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly dashboards
 
 all: build
 
@@ -42,6 +42,10 @@ bench-anomaly:
 eval: eval-nab
 eval-nab:
 	scripts/nab.sh
+
+# Regenerate the Grafana dashboards JSON (a test fails when the committed files differ).
+dashboards:
+	$(GO) run ./cmd/cxpulse dashboards --out deploy/grafana/dashboards
 
 lint:
 	$(GO) vet ./...

@@ -55,6 +55,7 @@ type analysis struct {
 	contrib []float32
 	// feats collects hashed feature ids when training (scoring sums weights directly).
 	feats   []uint64
+	vals    []float32
 	collect bool
 }
 
@@ -68,6 +69,7 @@ func (a *analysis) reset(n int) {
 	}
 	a.items = a.items[:0]
 	a.feats = a.feats[:0]
+	a.vals = a.vals[:0]
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo = 0, 0, 0, 0
 }
@@ -150,6 +152,9 @@ func (a *analysis) run(v *vocab, text string) {
 			if idx < 0 && tk.flags&tfElongated != 0 {
 				idx = v.words.get(squeezeHash(t.normOf(tk)))
 			}
+			if idx < 0 {
+				idx = stemLookup(v, t.normOf(tk))
+			}
 			a.info[i] = idx
 			if idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
 				a.eng++
@@ -199,8 +204,12 @@ func (a *analysis) run(v *vocab, text string) {
 			first, last := int32(i), int32(i+L-1)
 			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
 			if p.cue != cueSarcasmCond {
+				mk := uint8(mCovered)
+				if p.cue == cueNeutral {
+					mk |= mMasked
+				}
 				for k := first; k <= last; k++ {
-					a.mark[k] |= mCovered
+					a.mark[k] |= mk
 					a.group[k] = first
 				}
 			}
@@ -279,7 +288,15 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.cue != cueNone {
 			a.addCueNegated(wi.cue, wi.cueW, int32(i), int32(i), inScope)
 		}
+		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) {
+			// "3 hours", "two days": customers count the time they were kept waiting.
+			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itComplaint})
+			a.group[i] = int32(i - 1)
+		}
 		val := wi.valence
+		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
+			val = 0 // "looks like", "like a": not the verb
+		}
 		if val == 0 {
 			boost *= 0.5
 			continue
@@ -386,9 +403,8 @@ func (a *analysis) run(v *vocab, text string) {
 	if question && complaint == 0 {
 		r[rfQuestion] = 1
 	}
-	if pos == 0 && neg == 0 && complaint == 0 && praise == 0 {
-		r[rfNoSentiment] = 1
-	}
+	// 1 without any sentiment, fading as sentiment adds up.
+	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
 	r[rfExclaim] = float32(min(exclaim, 3)) / 3
 	if polite && complains {
 		r[rfPoliteComplaint] = 1
@@ -409,6 +425,64 @@ func (a *analysis) run(v *vocab, text string) {
 }
 
 func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }
+
+// stemLookup finds a lexicon word under a few English suffixes ("smartest" → "smart",
+// "nicely" → "nice", "happier" → "happy"); only sentiment-bearing stems count.
+func stemLookup(v *vocab, w []byte) int32 {
+	n := len(w)
+	if n < 5 {
+		return -1
+	}
+	try := func(stem []byte, tail string) int32 {
+		h := uint64(fnvOffset)
+		for _, c := range stem {
+			h ^= uint64(c)
+			h *= fnvPrime
+		}
+		for i := 0; i < len(tail); i++ {
+			h ^= uint64(tail[i])
+			h *= fnvPrime
+		}
+		if h == 0 {
+			h = 1
+		}
+		if idx := v.words.get(h); idx >= 0 && v.infos[idx].valence != 0 {
+			return idx
+		}
+		return -1
+	}
+	switch {
+	case w[n-3] == 'i' && w[n-2] == 'e' && w[n-1] == 'r': // happier
+		return try(w[:n-3], "y")
+	case w[n-4] == 'i' && w[n-3] == 'e' && w[n-2] == 's' && w[n-1] == 't': // happiest
+		return try(w[:n-4], "y")
+	case w[n-3] == 'i' && w[n-2] == 'l' && w[n-1] == 'y': // happily
+		return try(w[:n-3], "y")
+	case w[n-3] == 'e' && w[n-2] == 's' && w[n-1] == 't': // smartest, nicest
+		if idx := try(w[:n-3], ""); idx >= 0 {
+			return idx
+		}
+		return try(w[:n-2], "")
+	case w[n-2] == 'l' && w[n-1] == 'y': // nicely, badly
+		return try(w[:n-2], "")
+	case w[n-2] == 'e' && w[n-1] == 'r': // smarter, nicer
+		if idx := try(w[:n-2], ""); idx >= 0 {
+			return idx
+		}
+		return try(w[:n-1], "")
+	}
+	return -1
+}
+
+// isCount reports whether token i is a number or a number word.
+func (a *analysis) isCount(v *vocab, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind == tkNumber {
+		return true
+	}
+	idx := a.info[i]
+	return tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wCount != 0
+}
 
 func isPhraseTok(k tokKind) bool { return k == tkWord || k == tkHashtag || k == tkNumber }
 

@@ -18,8 +18,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			if a.mark[i]&mMasked != 0 {
-				unit = unitMasked
-				break
+				continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 			}
 			unit = tk.h
 			cached := false
@@ -41,10 +40,9 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 			}
 			if !cached {
 				nf += a.feat(m, tk.h^saltWord, i, &sum)
-				nb := t.normOf(tk)
-				nf += a.chars(m, nb, i, &sum)
+				nf += a.chars(m, t.normOf(tk), i, &sum)
 			}
-			if a.mark[i]&mNegated != 0 {
+			if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
 				nf += a.feat(m, tk.h^saltNeg, i, &sum)
 			}
 		case tkEmoji:
@@ -54,7 +52,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 			unit = uint64(tk.r) ^ saltEmotic
 			nf += a.feat(m, unit, i, &sum)
 		case tkMention:
-			unit = unitMention
+			continue // addressing someone says nothing about sentiment
 		case tkURL:
 			unit = unitURL
 		case tkNumber:
@@ -88,6 +86,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 func (a *analysis) feat(m *Model, h uint64, i int, sum *[numClass]float32) int {
 	if a.collect {
 		a.feats = append(a.feats, h)
+		a.vals = append(a.vals, 1)
 		return 1
 	}
 	r := m.row(h) * numClass
@@ -103,6 +102,7 @@ func (a *analysis) feat(m *Model, h uint64, i int, sum *[numClass]float32) int {
 func (a *analysis) bigram(m *Model, h uint64, prev, i int, sum *[numClass]float32) int {
 	if a.collect {
 		a.feats = append(a.feats, h)
+		a.vals = append(a.vals, 1)
 		return 1
 	}
 	r := m.row(h) * numClass
@@ -120,15 +120,18 @@ func (a *analysis) bigram(m *Model, h uint64, prev, i int, sum *[numClass]float3
 	return 1
 }
 
-// chars adds the character 3–5-grams of "<w>".
+// chars adds the mean of the character 3–5-gram features of "<w>" (one feature's worth, so that
+// a long word weighs no more than a short one); it returns 1.
 func (a *analysis) chars(m *Model, w []byte, i int, sum *[numClass]float32) int {
 	n := len(w) + 2
-	count := 0
+	k := charGramCount(len(w))
+	inv := 1 / float32(k)
+	var cs [numClass]float32
 	for s := 0; s+3 <= n; s++ {
 		h := uint64(fnvOffset)
-		for k := 0; k < 5 && s+k < n; k++ {
+		for j := 0; j < 5 && s+j < n; j++ {
 			var c byte
-			switch p := s + k; p {
+			switch p := s + j; p {
 			case 0:
 				c = '<'
 			case n - 1:
@@ -138,12 +141,30 @@ func (a *analysis) chars(m *Model, w []byte, i int, sum *[numClass]float32) int 
 			}
 			h ^= uint64(c)
 			h *= fnvPrime
-			if k >= 2 {
-				count += a.feat(m, h^saltChar, i, sum)
+			if j < 2 {
+				continue
 			}
+			if a.collect {
+				a.feats = append(a.feats, h^saltChar)
+				a.vals = append(a.vals, inv)
+				continue
+			}
+			r := m.row(h^saltChar) * numClass
+			x := m.w[r : r+numClass : r+numClass]
+			cs[0] += x[0]
+			cs[1] += x[1]
+			cs[2] += x[2]
 		}
 	}
-	return count
+	if a.collect {
+		return 1
+	}
+	for c := range cs {
+		cs[c] *= inv
+		sum[c] += cs[c]
+	}
+	a.contrib[i] += cs[cPos] - cs[cNeg]
+	return 1
 }
 
 // wordWeights is the sum of the unigram and character n-gram weights of word w, and their number.

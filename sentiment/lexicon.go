@@ -22,7 +22,16 @@ const (
 	wEnglish     // a common English word: evidence that a text is English
 	wPhraseStart // some phrase of two or more words starts with this word
 	wHasModel    // w holds model weights for the word
+	wSubject     // "like" after this word is the verb
+	wDuration    // a unit of time
+	wCount       // a number word ("two", "several")
+	wNeedsSubj   // the word's valence counts only after a wSubject word ("like")
+	wFunction    // a function word ("the", "at", "all"): no negated n-gram feature
 )
+
+// durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
+// the cues are read.
+var durationWeight float32
 
 // cueKind is what a cue phrase signals.
 type cueKind uint8
@@ -33,9 +42,10 @@ const (
 	cuePraise
 	cueSarcasm     // always sarcastic ("thanks for nothing")
 	cueSarcasmCond // sarcastic when the message also complains ("great job")
+	cueNeutral     // no sentiment: the model ignores the words ("at all")
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
@@ -255,6 +265,13 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wPolite
 		case "question":
 			flag = wQuestion
+		case "subject":
+			flag = wSubject
+		case "count":
+			flag = wCount
+		case "duration":
+			flag = wDuration
+			durationWeight = float32(wt)
 		case "intensifier":
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
@@ -264,8 +281,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}
@@ -313,9 +330,10 @@ hi hello hey yes yeah ok okay flight order account service customer support help
 hours minutes week one two three first last next new way call phone email app website online`
 
 func (b *vocabBuilder) addEnglish() {
+	b.word("like").flags |= wNeedsSubj
 	for _, w := range strings.Fields(englishWords) {
 		for _, form := range normalizeTerm(w) {
-			b.word(form).flags |= wEnglish
+			b.word(form).flags |= wEnglish | wFunction
 		}
 	}
 }

@@ -292,7 +292,6 @@ const (
 	unitNumber
 	unitExclaim
 	unitQuestion
-	unitMasked
 )
 
 // charGramCount is how many features charGrams gives for a word of n bytes.

@@ -131,9 +131,19 @@ func TestScoreInvariants(t *testing.T) {
 	for _, text := range []string{"", " \n\t ", "12345", "http://example.com", "@someone", "\xff\xfe\xfd"} {
 		require.False(t, score(s, text).Reliable, "%q has nothing to read", text)
 	}
-	d := score(s, long)
+	require.True(t, score(s, long).Reliable)
+
+	ticket := `Hello, I am writing about order 55213. I ordered a desk lamp three weeks ago and paid for
+express delivery. The tracking page has said "in transit" for twelve days and nobody at your
+warehouse answers the phone. I called on Monday and was on hold for forty minutes before the call
+was dropped. Yesterday I was told the parcel was lost and that I would get a refund within two
+days. Today there is still no refund, and the chat agent closed my conversation without a word.
+This is the second time this has happened to me this year. Please refund the order and the
+delivery fee, or I will dispute the charge with my bank.`
+	d := score(s, ticket)
 	require.True(t, d.Reliable)
-	require.Equal(t, event.Negative, d.Label)
+	require.Equal(t, event.Negative, d.Label, "%+v", d)
+	require.Subset(t, d.Topics, []string{"delivery", "refund"})
 }
 
 func TestScoreReusesDst(t *testing.T) {

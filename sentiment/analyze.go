@@ -53,10 +53,8 @@ type analysis struct {
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
-	// feats collects hashed feature ids when training (scoring sums weights directly).
-	feats   []uint64
-	vals    []float32
-	collect bool
+	// ents are the hashed features of the message (see features).
+	ents []fent
 }
 
 func (a *analysis) reset(n int) {
@@ -68,8 +66,7 @@ func (a *analysis) reset(n int) {
 		a.info[i], a.mark[i], a.group[i], a.contrib[i] = -1, 0, int32(i), 0
 	}
 	a.items = a.items[:0]
-	a.feats = a.feats[:0]
-	a.vals = a.vals[:0]
+	a.ents = a.ents[:0]
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo = 0, 0, 0, 0
 }
@@ -141,16 +138,16 @@ func (a *analysis) run(v *vocab, text string) {
 			a.words++
 			idx := int32(-1)
 			if tk.kind == tkHashtag {
-				idx = v.words.get(hashtagHash(t.normOf(tk)))
+				idx = v.lookup(hashtagHash(t.normOf(tk)))
 			}
 			if idx < 0 {
-				idx = v.words.get(tk.h)
+				idx = v.lookup(tk.h)
 				if idx >= 0 {
 					a.mark[i] |= mDirect
 				}
 			}
 			if idx < 0 && tk.flags&tfElongated != 0 {
-				idx = v.words.get(squeezeHash(t.normOf(tk)))
+				idx = v.lookup(squeezeHash(t.normOf(tk)))
 			}
 			if idx < 0 {
 				idx = stemLookup(v, t.normOf(tk))
@@ -161,7 +158,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		case tkNumber:
 			tk.h = hashString(text[tk.start:tk.end])
-			a.info[i] = v.words.get(tk.h)
+			a.info[i] = v.lookup(tk.h)
 		case tkEmoji, tkEmoticon:
 			a.emo++
 		}
@@ -175,7 +172,7 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		wi := &v.infos[idx]
-		a.topics |= wi.topics
+		a.topics |= v.topicsOf(idx)
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
@@ -282,11 +279,11 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.boost != 0 {
-			boost += wi.boost
+			boost += wi.boostF()
 			continue
 		}
 		if wi.cue != cueNone {
-			a.addCueNegated(wi.cue, wi.cueW, int32(i), int32(i), inScope)
+			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) {
 			// "3 hours", "two days": customers count the time they were kept waiting.
@@ -446,7 +443,7 @@ func stemLookup(v *vocab, w []byte) int32 {
 		if h == 0 {
 			h = 1
 		}
-		if idx := v.words.get(h); idx >= 0 && v.infos[idx].valence != 0 {
+		if idx := v.lookup(h); idx >= 0 && v.infos[idx].valence != 0 {
 			return idx
 		}
 		return -1

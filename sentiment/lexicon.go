@@ -3,6 +3,7 @@ package sentiment
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,7 @@ const (
 	wCount       // a number word ("two", "several")
 	wNeedsSubj   // the word's valence counts only after a wSubject word ("like")
 	wFunction    // a function word ("the", "at", "all"): no negated n-gram feature
+	wTopic       // the word is a topic term (see vocab.topics)
 )
 
 // durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
@@ -50,17 +52,32 @@ var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
 
-// wordInfo is everything the scorer knows about one normalized word; one lookup per word.
+// wordInfo is everything the scorer knows about one normalized word, packed in 32 bytes with the
+// word's hash: a word costs one cache line to look up. The vocabulary's open-addressing table is
+// an array of them.
 type wordInfo struct {
-	valence float32    // lexicon valence, -4..+4
-	boost   float32    // intensifier: scales the next sentiment word by 1+boost
-	cueW    float32    // weight of a one-word cue
+	key     uint64     // hash of the word; 0 marks an empty slot
 	w       [3]float32 // model: word unigram plus its character n-grams, per class
-	topics  uint64     // bit i: topic i of the topic dictionary
+	valence float32    // lexicon valence, -4..+4
 	flags   uint16
-	nf      uint16  // model features behind w: the unigram and the character n-grams
 	cue     cueKind // one-word cue
 	maxLen  uint8   // longest phrase starting with this word
+	boost   int8    // intensifier: scales the next sentiment word by 1+boost/100
+	cueW    uint8   // weight of a one-word cue, in tenths
+}
+
+func (wi *wordInfo) boostF() float32 { return float32(wi.boost) / 100 }
+func (wi *wordInfo) cueWF() float32  { return float32(wi.cueW) / 10 }
+
+// wordEntry is a word while the vocabulary is built.
+type wordEntry struct {
+	valence float32
+	boost   float32
+	cueW    float32
+	topics  uint64 // bit i: topic i of the topic dictionary
+	flags   uint16
+	cue     cueKind
+	maxLen  uint8
 }
 
 // phraseInfo is a cue or topic phrase of two or more words.
@@ -71,33 +88,38 @@ type phraseInfo struct {
 	topics uint64
 }
 
-// table is an open-addressing hash table from a 64-bit hash to a dense index. Lookups do not
-// allocate; it is read-only once built and then safe for concurrent use.
+// table is an open-addressing hash table from a 64-bit hash to a dense index, each key next to its
+// index (one cache line a probe). Lookups do not allocate; it is read-only once built and then safe
+// for concurrent use.
 type table struct {
-	keys []uint64
-	idx  []int32
-	mask uint64
+	slots []slot
+	mask  uint64
+}
+
+type slot struct {
+	key uint64
+	idx int32
 }
 
 func newTable(n int) table {
 	size := 16
-	for size < 2*n {
+	for size*3 < n*4 { // load factor at most 3/4
 		size <<= 1
 	}
-	return table{keys: make([]uint64, size), idx: make([]int32, size), mask: uint64(size - 1)}
+	return table{slots: make([]slot, size), mask: uint64(size - 1)}
 }
 
 func (t *table) get(h uint64) int32 {
-	if len(t.keys) == 0 {
+	if len(t.slots) == 0 {
 		return -1
 	}
 	i := (h ^ h>>29) & t.mask
 	for {
-		k := t.keys[i]
-		if k == h {
-			return t.idx[i]
+		s := &t.slots[i]
+		if s.key == h {
+			return s.idx
 		}
-		if k == 0 {
+		if s.key == 0 {
 			return -1
 		}
 		i = (i + 1) & t.mask
@@ -108,28 +130,61 @@ func (t *table) get(h uint64) int32 {
 func (t *table) put(h uint64, v int32) {
 	i := (h ^ h>>29) & t.mask
 	for {
-		k := t.keys[i]
-		if k == h || k == 0 {
-			t.keys[i], t.idx[i] = h, v
+		s := &t.slots[i]
+		if s.key == h || s.key == 0 {
+			s.key, s.idx = h, v
 			return
 		}
 		i = (i + 1) & t.mask
 	}
 }
 
-// vocab maps words and phrases to what the scorer knows about them.
+// vocab maps words and phrases to what the scorer knows about them. It is read-only once built
+// (the model's weights are cached into it before use) and then safe for concurrent use.
 type vocab struct {
-	words      table
-	infos      []wordInfo
+	infos      []wordInfo // open addressing on key, load at most 3/4
+	mask       uint64
+	topics     map[int32]uint64 // slot → topics, for the words flagged wTopic
 	phrases    table
 	phraseInfo []phraseInfo
 }
 
-func (v *vocab) word(h uint64) *wordInfo {
-	if i := v.words.get(h); i >= 0 {
-		return &v.infos[i]
+// lookup returns the slot of the word with hash h, or -1.
+func (v *vocab) lookup(h uint64) int32 {
+	if len(v.infos) == 0 {
+		return -1
 	}
-	return nil
+	i := (h ^ h>>29) & v.mask
+	for {
+		k := v.infos[i].key
+		if k == h {
+			return int32(i)
+		}
+		if k == 0 {
+			return -1
+		}
+		i = (i + 1) & v.mask
+	}
+}
+
+func (v *vocab) insert(h uint64) int32 {
+	i := (h ^ h>>29) & v.mask
+	for {
+		k := v.infos[i].key
+		if k == h || k == 0 {
+			v.infos[i].key = h
+			return int32(i)
+		}
+		i = (i + 1) & v.mask
+	}
+}
+
+// topicsOf returns the topics of the word in slot idx.
+func (v *vocab) topicsOf(idx int32) uint64 {
+	if v.infos[idx].flags&wTopic == 0 {
+		return 0
+	}
+	return v.topics[idx]
 }
 
 // phraseHash combines the hashes of consecutive words.
@@ -144,18 +199,18 @@ func phraseHash(h uint64, next uint64) uint64 {
 
 // vocabBuilder collects entries before the tables are sized.
 type vocabBuilder struct {
-	words   map[string]*wordInfo
+	words   map[string]*wordEntry
 	phrases map[string]*phraseInfo
 }
 
 func newVocabBuilder() *vocabBuilder {
-	return &vocabBuilder{words: map[string]*wordInfo{}, phrases: map[string]*phraseInfo{}}
+	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}}
 }
 
-func (b *vocabBuilder) word(w string) *wordInfo {
+func (b *vocabBuilder) word(w string) *wordEntry {
 	wi := b.words[w]
 	if wi == nil {
-		wi = &wordInfo{}
+		wi = &wordEntry{}
 		b.words[w] = wi
 	}
 	return wi
@@ -163,7 +218,7 @@ func (b *vocabBuilder) word(w string) *wordInfo {
 
 // phrase returns the entry of a phrase of one or more words (a one-word phrase is a word entry,
 // returned as nil with the word entry).
-func (b *vocabBuilder) phrase(words []string) (*phraseInfo, *wordInfo) {
+func (b *vocabBuilder) phrase(words []string) (*phraseInfo, *wordEntry) {
 	if len(words) == 1 {
 		return nil, b.word(words[0])
 	}
@@ -200,11 +255,21 @@ func normalizeTerm(term string) []string {
 }
 
 func (b *vocabBuilder) build() *vocab {
-	v := &vocab{words: newTable(len(b.words)), phrases: newTable(len(b.phrases))}
-	v.infos = make([]wordInfo, 0, len(b.words))
-	for w, wi := range b.words {
-		v.words.put(hashString(w), int32(len(v.infos)))
-		v.infos = append(v.infos, *wi)
+	size := 16
+	for size*3 < len(b.words)*4 {
+		size <<= 1
+	}
+	v := &vocab{infos: make([]wordInfo, size), mask: uint64(size - 1), topics: map[int32]uint64{}, phrases: newTable(len(b.phrases))}
+	for w, e := range b.words {
+		idx := v.insert(hashString(w))
+		wi := &v.infos[idx]
+		wi.valence, wi.flags, wi.cue, wi.maxLen = e.valence, e.flags, e.cue, e.maxLen
+		wi.boost = int8(math.Round(float64(e.boost) * 100))
+		wi.cueW = uint8(math.Round(float64(e.cueW) * 10))
+		if e.topics != 0 {
+			wi.flags |= wTopic
+			v.topics[idx] = e.topics
+		}
 	}
 	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
 	for p, pi := range b.phrases {

@@ -70,7 +70,7 @@ func NewWithModel(m *Model, name string, topics []byte) (*Scorer, error) {
 		b.word(w).flags |= wEnglish
 	}
 	v := b.build()
-	if m.w != nil {
+	if m.q != nil {
 		cacheWordWeights(v, b, m)
 	}
 	s := &Scorer{vocab: v, model: m, topics: d.names}
@@ -98,10 +98,8 @@ func cacheWordWeights(v *vocab, b *vocabBuilder, m *Model) {
 		if w == "" || w[0] == '#' {
 			continue
 		}
-		idx := v.words.get(hashString(w))
-		wi := &v.infos[idx]
-		ww, n := m.wordWeights(w)
-		wi.w, wi.nf = ww, uint16(min(n, math.MaxUint16))
+		wi := &v.infos[v.lookup(hashString(w))]
+		wi.w = m.wordWeights(w)
 		wi.flags |= wHasModel
 	}
 }
@@ -133,7 +131,6 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	a := s.pool.Get().(*analysis)
 	defer s.pool.Put(a)
 	text = clip(text)
-	a.collect = false
 	a.run(s.vocab, text)
 
 	var lr langResult
@@ -182,7 +179,7 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 			z[2] += m.rule[f][2] * x
 		}
 	}
-	if m.w != nil {
+	if m.q != nil {
 		a.ngrams(v, m, &z)
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}

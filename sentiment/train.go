@@ -13,8 +13,12 @@ import (
 type TrainOptions struct {
 	// Name is the model name, the first part of its version (default "custom").
 	Name string
-	// Bits is the log2 of the number of hashed feature rows (default 20).
+	// Bits is the log2 of the number of hashed feature rows (default 18).
 	Bits uint
+	// CharBits is the log2 of the number of rows character n-grams share (default 14).
+	CharBits uint
+	// BigramBits is the log2 of the number of rows bigrams share (default 16).
+	BigramBits uint
 	// Epochs over the data (default 12).
 	Epochs int
 	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
@@ -47,7 +51,13 @@ func (o *TrainOptions) defaults() {
 		o.Name = "custom"
 	}
 	if o.Bits == 0 {
-		o.Bits = 20
+		o.Bits = 18
+	}
+	if o.CharBits == 0 {
+		o.CharBits = 14
+	}
+	if o.BigramBits == 0 {
+		o.BigramBits = 16
 	}
 	if o.Epochs == 0 {
 		o.Epochs = 12
@@ -89,7 +99,10 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		return nil, err
 	}
 	v := b.build()
-	m := &Model{bits: opt.Bits, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
+	if opt.CharBits > opt.Bits || opt.BigramBits > opt.Bits {
+		return nil, fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", opt.CharBits, opt.BigramBits, opt.Bits)
+	}
+	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
 	for i := range ruleFeatures {
 		m.rule[i] = ruleFeatures[i].prior
 	}
@@ -100,22 +113,19 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	var vals []float32
 	counts := map[string]int{}
 	var a analysis
-	a.collect = true
 	var classCount [numClass]int
 	for i := range exs {
 		a.run(v, clip(exs[i].Text))
-		a.ngrams(v, m, nil)
+		nf := a.features(v, m, false, nil)
 		r := &rows[i]
 		r.off = int32(len(feats))
-		nf := 0.0
-		for k, h := range a.feats {
-			feats = append(feats, uint32(m.row(h)))
-			vals = append(vals, a.vals[k])
-			nf += float64(a.vals[k])
+		for _, e := range a.ents {
+			feats = append(feats, e.row)
+			vals = append(vals, e.val)
 		}
 		r.end = int32(len(feats))
 		if nf > 0 {
-			r.scale = float32(1 / math.Sqrt(math.Round(nf)))
+			r.scale = float32(1 / math.Sqrt(float64(nf)))
 		}
 		r.rule = a.rule
 		r.label = int(exs[i].Label) + 1
@@ -236,7 +246,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		rules = "fixed"
 	}
 	m.info = ModelInfo{
-		Name: opt.Name, Bits: opt.Bits, TrainedOn: opt.TrainedOn, Examples: len(exs), Seed: opt.Seed,
+		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, Examples: len(exs), Seed: opt.Seed,
 		Epochs: opt.Epochs, L2: opt.L2, Rules: rules,
 	}
 	for i := range ruleFeatures {

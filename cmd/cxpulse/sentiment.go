@@ -204,7 +204,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.StringSliceVar(&files, "data", nil, "labelled JSONL files (repeat or separate with commas)")
 	f.StringVar(&out, "out", "", "model file to write")
 	f.StringVar(&opt.Name, "name", "custom", "model name (the first part of its version)")
-	f.UintVar(&opt.Bits, "bits", 20, "log2 of the number of hashed feature rows")
+	f.UintVar(&opt.Bits, "bits", 18, "log2 of the number of hashed feature rows")
 	f.IntVar(&opt.Epochs, "epochs", 12, "passes over the data")
 	f.Float64Var(&opt.L2, "l2", 2e-6, "L2 regularisation of the n-gram weights")
 	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")

@@ -31,24 +31,26 @@ type ruleFeature struct {
 	name string
 	// prior weights for negative, neutral, positive.
 	prior [3]float32
+	// cx marks the cues of customer conversations, which general-domain data cannot weigh.
+	cx bool
 }
 
 var ruleFeatures = [numRule]ruleFeature{
-	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}},
-	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}},
-	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}},
-	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}},
-	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}},
-	rfQuestion:        {"question", [3]float32{-0.2, 0.6, -0.4}},
-	rfNoSentiment:     {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}},
-	rfExclaim:         {"exclamation", [3]float32{0.1, -0.5, 0.4}},
-	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}},
-	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}},
-	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}},
-	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}},
-	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}},
-	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}},
-	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}},
+	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, false},
+	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, false},
+	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}, true},
+	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}, true},
+	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}, true},
+	rfQuestion:        {"question", [3]float32{-0.2, 0.6, -0.4}, false},
+	rfNoSentiment:     {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}, false},
+	rfExclaim:         {"exclamation", [3]float32{0.25, -0.5, 0.25}, false},
+	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, true},
+	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}, false},
+	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}, false},
+	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, false},
+	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, false},
+	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
+	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
 }
 
 // priorBias is the class bias of the rules alone.

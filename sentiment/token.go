@@ -194,6 +194,14 @@ func (t *tokenizer) tokenize(text string) {
 				i = j
 				continue
 			}
+			if c == '\\' && i+5 < n && text[i+1] == 'u' && isHex4(text[i+2:i+6]) {
+				// A literal JSON escape left in exported text ("\u2019"): a break, not a word.
+				if len(t.toks) == 0 || t.toks[len(t.toks)-1].kind != tkBreak {
+					t.toks = append(t.toks, token{kind: tkBreak, start: int32(i), end: int32(i + 6)})
+				}
+				i += 6
+				continue
+			}
 			switch c {
 			case '.', ',', ';', ':', '(', ')', '"', '[', ']', '{', '}', '|', '/', '\\':
 				// Collapse runs of breaks into one token.
@@ -227,6 +235,16 @@ func (t *tokenizer) tokenize(text string) {
 			}
 		}
 	}
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i] | 0x20
+		if !isDigit(s[i]) && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func entityEnd(text string, i int) int {

@@ -35,6 +35,10 @@ type TrainOptions struct {
 	FixedRules bool
 	// Balanced weights each class by the inverse of its frequency.
 	Balanced bool
+	// NeutralEpochs, with Polarity, then fits the neutral class's bias and rule weights (the
+	// n-grams fixed) on all the examples, classes balanced: how much sentiment it takes for a
+	// message not to be neutral, learned from the data's own neutral examples.
+	NeutralEpochs int
 	// Polarity learns only negative against positive: neutral examples are skipped, and the
 	// neutral class and the class biases keep their priors. For general-domain data, whose
 	// neutral class (faint sentiment) is not the neutral of customer messages (questions,
@@ -235,6 +239,10 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		}
 	}
 
+	if opt.Polarity && opt.NeutralEpochs > 0 {
+		fitNeutral(m, rows, feats, vals, classCount, opt, rng)
+	}
+
 	for w, n := range counts {
 		if n >= opt.MinWordCount && w != "" {
 			m.vocab = append(m.vocab, w)
@@ -262,4 +270,67 @@ func reload(m *Model) (*Model, error) {
 		return nil, err
 	}
 	return ReadModel(m.info.Name, &buf)
+}
+
+// fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,
+// classes balanced; see TrainOptions.NeutralEpochs.
+func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, classCount [numClass]int, opt TrainOptions, rng *rand.Rand) {
+	var cw [numClass]float64
+	for c := range cw {
+		if classCount[c] > 0 {
+			cw[c] = float64(len(rows)) / (numClass * float64(classCount[c]))
+		}
+	}
+	// The n-gram part of every example does not change: compute it once.
+	ng := make([][numClass]float32, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		for k, row := range feats[r.off:r.end] {
+			x := vals[int(r.off)+k] * r.scale
+			for c := 0; c < numClass; c++ {
+				ng[i][c] += x * m.w[int(row)*numClass+c]
+			}
+		}
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	var gb float64
+	var gr [numRule]float64
+	const eps = 1e-8
+	lr := opt.LearningRate
+	for epoch := 0; epoch < opt.NeutralEpochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			r := &rows[i]
+			z := m.bias
+			for f := 0; f < numRule; f++ {
+				for c := 0; c < numClass; c++ {
+					z[c] += m.rule[f][c] * r.rule[f]
+				}
+			}
+			var zz [numClass]float64
+			for c := range zz {
+				zz[c] = float64(z[c] + ng[i][c])
+			}
+			p := softmax(zz)
+			y := 0.0
+			if r.label == cNeu {
+				y = 1
+			}
+			g := (p[cNeu] - y) * cw[r.label]
+			gb += g * g
+			m.bias[cNeu] -= float32(lr * g / math.Sqrt(gb+eps))
+			for f := 0; f < numRule; f++ {
+				x := float64(r.rule[f])
+				if x == 0 || ruleFeatures[f].cx {
+					continue // general text has too few customer conversations to weigh CX cues
+				}
+				d := g*x + opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu])
+				gr[f] += d * d
+				m.rule[f][cNeu] -= float32(lr * d / math.Sqrt(gr[f]+eps))
+			}
+		}
+	}
 }

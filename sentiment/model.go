@@ -32,8 +32,8 @@ type Model struct {
 	rule [numRule][numClass]float32
 	// w holds numClass weights per hashed feature while training; a model read from a file holds
 	// them quantized in q (w[i] = q[i]·scale), half the memory and cache footprint.
-	w     []float32
-	q     []int16
+	w          []float32
+	q          []int16
 	scale      float32
 	bits       uint
 	charBits   uint

@@ -18,6 +18,7 @@ const (
 	mNegated             // inside the scope of a negator
 	mMasked              // courtesy in a complaint, or praise in sarcasm: the model ignores it
 	mDirect              // info was found under the token's own hash (not as hashtag or squeezed)
+	mDirectMiss          // the token's own hash is not in the vocabulary
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -47,7 +48,7 @@ type analysis struct {
 
 	rule   [numRule]float32
 	topics uint64
-	words  int // word tokens
+	words  int // word tokens (not hashtags)
 	eng    int // common English words among them
 	emo    int // emoji and emoticons
 
@@ -135,15 +136,18 @@ func (a *analysis) run(v *vocab, text string) {
 		tk := &toks[i]
 		switch tk.kind {
 		case tkWord, tkHashtag:
-			a.words++
 			idx := int32(-1)
 			if tk.kind == tkHashtag {
 				idx = v.lookup(hashtagHash(t.normOf(tk)))
+			} else {
+				a.words++ // hashtags are no evidence of a language
 			}
 			if idx < 0 {
 				idx = v.lookup(tk.h)
 				if idx >= 0 {
 					a.mark[i] |= mDirect
+				} else {
+					a.mark[i] |= mDirectMiss
 				}
 			}
 			if idx < 0 && tk.flags&tfElongated != 0 {
@@ -153,7 +157,7 @@ func (a *analysis) run(v *vocab, text string) {
 				idx = stemLookup(v, t.normOf(tk))
 			}
 			a.info[i] = idx
-			if idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
+			if tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
 				a.eng++
 			}
 		case tkNumber:

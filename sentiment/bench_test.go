@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,10 +27,15 @@ func dataDir() string {
 // benchFiles are the message files the comparison benchmark scores.
 var benchFiles = []string{"airline_tweets.dev", "tweeteval_val", "vader_tweets", "vader_amazon", "vader_movies", "vader_nyt", "uci_amazon", "uci_imdb", "uci_yelp"}
 
-// benchTexts reads the texts of every data file; it skips b when the data is absent.
+// benchTexts reads the texts of the data files ($CXPULSE_BENCH_FILES, comma-separated names,
+// default benchFiles); it skips tb when the data is absent.
 func benchTexts(tb testing.TB) []string {
+	files := benchFiles
+	if f := os.Getenv("CXPULSE_BENCH_FILES"); f != "" {
+		files = strings.Split(f, ",")
+	}
 	var texts []string
-	for _, f := range benchFiles {
+	for _, f := range files {
 		exs, err := ReadExampleFile(filepath.Join(dataDir(), "sentiment", f+".jsonl"), Split{})
 		if os.IsNotExist(err) {
 			tb.Skipf("no data at %s (set CXPULSE_DATA): %v", dataDir(), err)

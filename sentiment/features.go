@@ -33,7 +33,11 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 			hit := false
 			if cache {
 				idx := a.info[i]
-				if a.mark[i]&mDirect == 0 {
+				switch {
+				case a.mark[i]&mDirect != 0:
+				case a.mark[i]&mDirectMiss != 0:
+					idx = -1
+				default: // found as a hashtag, squeezed or stemmed: the model knows the word itself
 					idx = v.lookup(tk.h)
 				}
 				if idx >= 0 {

@@ -11,7 +11,7 @@ import (
 const shortText = 3
 
 // langPrefixBytes bounds the text handed to the language detection library.
-const langPrefixBytes = 256
+const langPrefixBytes = 96
 
 // langDetector decides the language of a text. The common cases are decided from what the
 // tokenizer already counted (the script of the letters, the share of common English words); only
@@ -198,7 +198,7 @@ func (d *langDetector) ask(t *tokenizer, english int) langResult {
 	buf := make([]byte, 0, langPrefixBytes+32)
 	for k := range t.toks {
 		tk := &t.toks[k]
-		if tk.kind != tkWord && tk.kind != tkHashtag {
+		if tk.kind != tkWord {
 			continue
 		}
 		buf = append(buf, t.normOf(tk)...)

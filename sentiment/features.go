@@ -1,6 +1,9 @@
 package sentiment
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // fent is one hashed feature of a message: its weight row, its value, and the tokens it belongs
 // to (b < 0: only a; a < 0: the start of a clause and b).
@@ -30,6 +33,9 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 				continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 			}
 			unit = tk.h
+			if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[i]&mDirect != 0 {
+				break // a negator acts through the words it negates (and the bigrams), not on its own
+			}
 			hit := false
 			if cache {
 				idx := a.info[i]
@@ -46,15 +52,18 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 						cached[0] += wi.w[0]
 						cached[1] += wi.w[1]
 						cached[2] += wi.w[2]
-						nf += 2
+						nf += int(wi.nf)
 						a.contrib[i] += wi.w[cPos] - wi.w[cNeg]
 					}
 				}
 			}
 			if !hit {
 				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
-				a.chars(m, t.normOf(tk), int32(i))
-				nf += 2
+				nf++
+				if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
+					a.chars(m, t.normOf(tk), int32(i))
+					nf++
+				}
 			}
 			if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
 				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
@@ -160,11 +169,15 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 }
 
 // wordWeights is the sum of the unigram and the mean character n-gram weights of word w: what
-// features gives an uncached word, as two features.
-func (m *Model) wordWeights(w string) [numClass]float32 {
+// features gives an uncached word, and the number of features that is.
+func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	var a analysis
 	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
-	a.chars(m, []byte(w), 0)
+	nf := uint8(1)
+	if strings.IndexAny(w, "0123456789") < 0 {
+		a.chars(m, []byte(w), 0)
+		nf++
+	}
 	var sum [numClass]float32
 	for _, e := range a.ents {
 		r := int(e.row) * numClass
@@ -172,5 +185,5 @@ func (m *Model) wordWeights(w string) [numClass]float32 {
 			sum[c] += float32(m.q[r+c]) * e.val * m.scale
 		}
 	}
-	return sum
+	return sum, nf
 }

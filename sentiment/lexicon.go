@@ -64,6 +64,7 @@ type wordInfo struct {
 	maxLen  uint8   // longest phrase starting with this word
 	boost   int8    // intensifier: scales the next sentiment word by 1+boost/100
 	cueW    uint8   // weight of a one-word cue, in tenths
+	nf      uint8   // model features behind w (the unigram, and the character n-grams)
 }
 
 func (wi *wordInfo) boostF() float32 { return float32(wi.boost) / 100 }

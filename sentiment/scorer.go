@@ -99,7 +99,7 @@ func cacheWordWeights(v *vocab, b *vocabBuilder, m *Model) {
 			continue
 		}
 		wi := &v.infos[v.lookup(hashString(w))]
-		wi.w = m.wordWeights(w)
+		wi.w, wi.nf = m.wordWeights(w)
 		wi.flags |= wHasModel
 	}
 }

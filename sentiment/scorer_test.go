@@ -51,7 +51,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "My bag was lost and nobody answers the phone", want: neg},
 		// Negation.
 		{text: "not bad", want: neg, not: true},
-		{text: "not bad at all, really", want: pos},
+		{text: "not bad at all, really", want: neg, not: true},
+		{text: "The update is not bad, it is actually pretty good", want: pos},
+		{text: "not good", want: pos, not: true},
 		{text: "not good at all", want: neg},
 		{text: "The agent was not helpful", want: neg},
 		{text: "The order did not arrive on time", want: neg},

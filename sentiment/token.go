@@ -35,6 +35,7 @@ func (k tokKind) String() string {
 const (
 	tfCaps      uint8 = 1 << iota // a word of two or more letters, all upper case
 	tfElongated                   // a letter repeated three or more times ("sooo")
+	tfDigit                       // the word has a digit ("ua123", "3rd")
 )
 
 // token is one unit of text (32 bytes). start/end are byte offsets into the scored text;
@@ -307,6 +308,7 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 			r = rune(c | 0x20)
 		case c >= '0' && c <= '9':
 			r = rune(c)
+			flags |= tfDigit
 		case c == '\'' || c == '-' || c == '_':
 			// Inner apostrophe or hyphen: keep when a letter follows.
 			if i+1 < n && i > start && (isASCIILetter(text[i+1]) || text[i+1] >= utf8.RuneSelf) {

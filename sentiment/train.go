@@ -15,7 +15,7 @@ type TrainOptions struct {
 	Name string
 	// Bits is the log2 of the number of hashed feature rows (default 18).
 	Bits uint
-	// CharBits is the log2 of the number of rows character n-grams share (default 14).
+	// CharBits is the log2 of the number of rows character n-grams share (default 12).
 	CharBits uint
 	// BigramBits is the log2 of the number of rows bigrams share (default 16).
 	BigramBits uint
@@ -58,7 +58,7 @@ func (o *TrainOptions) defaults() {
 		o.Bits = 18
 	}
 	if o.CharBits == 0 {
-		o.CharBits = 14
+		o.CharBits = 12
 	}
 	if o.BigramBits == 0 {
 		o.BigramBits = 16

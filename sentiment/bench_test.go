@@ -122,6 +122,7 @@ func TestCompareGovader(t *testing.T) {
 		an.PolarityScores(x)
 	}
 	var cxTime, gvTime time.Duration
+	cxBest, gvBest := time.Duration(1<<62), time.Duration(1<<62)
 	var cxMallocs uint64
 	var ms runtime.MemStats
 	for r := 0; r < rounds; r++ {
@@ -131,19 +132,24 @@ func TestCompareGovader(t *testing.T) {
 		for _, x := range texts {
 			s.Score(x, "", &d)
 		}
-		cxTime += time.Since(start)
+		el := time.Since(start)
+		cxTime += el
+		cxBest = min(cxBest, el)
 		runtime.ReadMemStats(&ms)
 		cxMallocs += ms.Mallocs - m0
 		start = time.Now()
 		for _, x := range texts {
 			an.PolarityScores(x)
 		}
-		gvTime += time.Since(start)
+		el = time.Since(start)
+		gvTime += el
+		gvBest = min(gvBest, el)
 	}
-	n := float64(rounds * len(texts))
-	cx, gv := n/cxTime.Seconds(), n/gvTime.Seconds()
-	fmt.Printf("sentiment, one core, %d messages of %s, %d passes each:\n", len(texts), filepath.Join(dataDir(), "sentiment"), rounds)
-	fmt.Printf("  cxpulse  %9.0f msg/s  %6.0f ns/msg  %.4f allocs/msg (language detection, topics and evidence included)\n", cx, 1e9/cx, float64(cxMallocs)/n)
-	fmt.Printf("  govader  %9.0f msg/s  %6.0f ns/msg\n", gv, 1e9/gv)
-	fmt.Printf("  cxpulse/govader: %.1fx\n", cx/gv)
+	n := float64(len(texts))
+	rate := func(d time.Duration, passes int) float64 { return n * float64(passes) / d.Seconds() }
+	fmt.Printf("sentiment, one core, %d messages of %s, %d alternating passes each:\n", len(texts), filepath.Join(dataDir(), "sentiment"), rounds)
+	fmt.Printf("  cxpulse  best pass %9.0f msg/s (%5.0f ns/msg), all passes %9.0f msg/s; %.4f allocs/msg (language detection, topics and evidence included)\n",
+		rate(cxBest, 1), float64(cxBest.Nanoseconds())/n, rate(cxTime, rounds), float64(cxMallocs)/(n*float64(rounds)))
+	fmt.Printf("  govader  best pass %9.0f msg/s (%5.0f ns/msg), all passes %9.0f msg/s\n", rate(gvBest, 1), float64(gvBest.Nanoseconds())/n, rate(gvTime, rounds))
+	fmt.Printf("  cxpulse/govader: best pass %.1fx, all passes %.1fx\n", rate(cxBest, 1)/rate(gvBest, 1), rate(cxTime, rounds)/rate(gvTime, rounds))
 }

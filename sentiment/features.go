@@ -137,8 +137,8 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	}
 	// The rows were all computed first, so that the loads below are independent of each other
 	// and the memory system can serve several at once.
-	q := m.q
-	sc := m.scale
+	q := m.q8
+	sc := m.scale8
 	for k := range a.ents {
 		e := &a.ents[k]
 		r := int(e.row) * numClass

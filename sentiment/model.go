@@ -31,9 +31,13 @@ type Model struct {
 	bias [numClass]float32
 	rule [numRule][numClass]float32
 	// w holds numClass weights per hashed feature while training; a model read from a file holds
-	// them quantized in q (w[i] = q[i]·scale), half the memory and cache footprint.
+	// them quantized in q (w[i] ≈ q[i]·scale, as stored), and for scoring once more in q8
+	// (w[i] ≈ q8[i]·scale8): a quarter of the cache footprint of float32, and no measurable
+	// change on any evaluation file. Cached word weights are computed from q.
 	w          []float32
 	q          []int16
+	q8         []int8
+	scale8     float32
 	scale      float32
 	bits       uint
 	charBits   uint
@@ -279,6 +283,23 @@ func decodeModel(raw []byte) (*Model, error) {
 	}
 	if rd.Len() != 0 {
 		return nil, errors.New("trailing data")
+	}
+	if m.q != nil {
+		var mx int
+		for _, x := range m.q {
+			if x < 0 {
+				x = -x
+			}
+			mx = max(mx, int(x))
+		}
+		m.q8 = make([]int8, len(m.q))
+		m.scale8 = m.scale
+		if mx > 0 {
+			m.scale8 = m.scale * float32(mx) / 127
+			for i, x := range m.q {
+				m.q8[i] = int8(math.Round(float64(x) * 127 / float64(mx)))
+			}
+		}
 	}
 	return m, nil
 }

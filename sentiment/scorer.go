@@ -246,43 +246,39 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 		a.contrib[a.group[it.first]] += w
 	}
 	toks := a.tok.toks
-	// Fold phrase members into their first token; pick the strongest groups.
+	// Fold phrase members into their first token; keep the strongest groups, strongest first.
 	type cand struct {
 		first, last int32
-		w           float32
+		w, aw       float32
 	}
 	var top [maxEvidence]cand
 	n := 0
 	for i := 0; i < len(toks); {
 		first := a.group[i]
-		j := i
-		w := float32(0)
+		w := a.contrib[i]
+		j := i + 1
 		for j < len(toks) && a.group[j] == first {
 			w += a.contrib[j]
 			j++
 		}
-		if j == i {
-			j = i + 1
-		}
 		last := int32(j - 1)
 		i = j
-		aw := float32(math.Abs(float64(w)))
-		if aw < 0.05 {
+		aw := w
+		if aw < 0 {
+			aw = -aw
+		}
+		if aw < 0.05 || (n == maxEvidence && aw <= top[n-1].aw) {
 			continue
 		}
-		c := cand{first: first, last: last, w: w}
 		pos := n
-		for pos > 0 && float32(math.Abs(float64(top[pos-1].w))) < aw {
+		for pos > 0 && top[pos-1].aw < aw {
 			pos--
-		}
-		if pos >= maxEvidence {
-			continue
 		}
 		if n < maxEvidence {
 			n++
 		}
 		copy(top[pos+1:n], top[pos:n-1])
-		top[pos] = c
+		top[pos] = cand{first: first, last: last, w: w, aw: aw}
 	}
 	for k := 0; k < n; k++ {
 		c := top[k]

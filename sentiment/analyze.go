@@ -14,11 +14,11 @@ const maxEvidence = 5
 
 // Token marks set by the analysis.
 const (
-	mCovered = 1 << iota // part of a cue phrase: its words do not count on their own
-	mNegated             // inside the scope of a negator
-	mMasked              // courtesy in a complaint, or praise in sarcasm: the model ignores it
-	mDirect              // info was found under the token's own hash (not as hashtag or squeezed)
-	mDirectMiss          // the token's own hash is not in the vocabulary
+	mCovered    = 1 << iota // part of a cue phrase: its words do not count on their own
+	mNegated                // inside the scope of a negator
+	mMasked                 // courtesy in a complaint, or praise in sarcasm: the model ignores it
+	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
+	mDirectMiss             // the token's own hash is not in the vocabulary
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].

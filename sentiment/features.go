@@ -174,7 +174,7 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	var a analysis
 	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
 	nf := uint8(1)
-	if strings.IndexAny(w, "0123456789") < 0 {
+	if !strings.ContainsAny(w, "0123456789") {
 		a.chars(m, []byte(w), 0)
 		nf++
 	}

@@ -118,37 +118,64 @@ macro-F1 over negative and positive, and a neutral answer counts as wrong.`,
 }
 
 func writeEvalText(w io.Writer, rep evalReport) error {
-	fmt.Fprintf(w, "model %s\n", rep.ModelVersion)
+	ew := &errWriter{w: w}
+	ew.printf("model %s\n", rep.ModelVersion)
 	for _, f := range rep.Files {
 		m := f.Metrics
 		kind := "3-class"
 		if m.Binary {
 			kind = "binary"
 		}
-		fmt.Fprintf(w, "\n%s: %d messages, %s\n", f.File, m.N, kind)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "accuracy\t%.3f\n", m.Accuracy)
-		fmt.Fprintf(tw, "macro-F1\t%.3f\n", m.MacroF1)
+		ew.printf("\n%s: %d messages, %s\n", f.File, m.N, kind)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		tp := &errWriter{w: tw}
+		tp.printf("accuracy\t%.3f\n", m.Accuracy)
+		tp.printf("macro-F1\t%.3f\n", m.MacroF1)
 		if m.Unreliable > 0 {
-			fmt.Fprintf(tw, "unreliable\t%d (scored neutral)\n", m.Unreliable)
+			tp.printf("unreliable\t%d (scored neutral)\n", m.Unreliable)
 		}
-		fmt.Fprintf(tw, "class\tprecision\trecall\tF1\tsupport\n")
+		tp.printf("class\tprecision\trecall\tF1\tsupport\n")
 		for _, c := range []string{"negative", "neutral", "positive"} {
 			cm := m.Classes[c]
 			if m.Binary && c == "neutral" {
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\n", c, cm.Precision, cm.Recall, cm.F1, cm.Support)
+			tp.printf("%s\t%.3f\t%.3f\t%.3f\t%d\n", c, cm.Precision, cm.Recall, cm.F1, cm.Support)
 		}
-		fmt.Fprintf(tw, "true \\ predicted\tnegative\tneutral\tpositive\n")
+		tp.printf("true \\ predicted\tnegative\tneutral\tpositive\n")
 		for i, c := range []string{"negative", "neutral", "positive"} {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", c, m.Confusion[i][0], m.Confusion[i][1], m.Confusion[i][2])
+			tp.printf("%s\t%d\t%d\t%d\n", c, m.Confusion[i][0], m.Confusion[i][1], m.Confusion[i][2])
+		}
+		if tp.err != nil {
+			return tp.err
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
-	return nil
+	return ew.err
+}
+
+// errWriter remembers the first write error, so that a report can be written without checking
+// every line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
 }
 
 func newSentimentTrainCmd() *cobra.Command {
@@ -196,7 +223,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if err := writeModel(out, m); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "trained %s on %d messages in %.1fs; wrote %s\n", m.Version(), len(exs), took.Seconds(), out)
+			cmd.PrintErrf("trained %s on %d messages in %.1fs; wrote %s\n", m.Version(), len(exs), took.Seconds(), out)
 			return nil
 		},
 	}
@@ -223,9 +250,9 @@ func writeModel(path string, m *sentiment.Model) error {
 	if err != nil {
 		return fmt.Errorf("model %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename
 	if _, err := m.WriteTo(tmp); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("model %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

@@ -16,10 +16,23 @@ import (
 //go:embed model/default.cxm
 var defaultModelFile []byte
 
+// defaultModelName is the name `make model` gives the default model.
+const defaultModelName = "cx-default"
+
 // DefaultModel returns the model embedded in the binary.
 func DefaultModel() (*Model, error) {
 	return ReadModel("default", bytes.NewReader(defaultModelFile))
 }
+
+// defaultVocab is the vocabulary of the default model (nil if it cannot be read, which the
+// tests of this package rule out).
+var defaultVocab = sync.OnceValue(func() []string {
+	m, err := DefaultModel()
+	if err != nil {
+		return nil
+	}
+	return m.vocab
+})
 
 // Scorer scores messages. It is read-only once built: every method is safe for concurrent use.
 type Scorer struct {
@@ -66,8 +79,15 @@ func NewWithModel(m *Model, name string, topics []byte) (*Scorer, error) {
 		return nil, err
 	}
 	b.addTopics(d)
+	// The words the model was trained on, and those of the default model (English text), are
+	// evidence that a text is English.
 	for _, w := range m.vocab {
 		b.word(w).flags |= wEnglish
+	}
+	if m.info.Name != defaultModelName {
+		for _, w := range defaultVocab() {
+			b.word(w).flags |= wEnglish
+		}
 	}
 	v := b.build()
 	if m.q != nil {

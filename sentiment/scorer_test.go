@@ -259,6 +259,9 @@ func TestScoreBatch(t *testing.T) {
 	require.Equal(t, "fr", evs[1].Sentiment.Language)
 	require.False(t, evs[1].Sentiment.Reliable)
 	require.Equal(t, s.ModelVersion(), evs[0].Sentiment.ModelVersion)
+	require.True(t, strings.HasPrefix(s.ModelVersion(), defaultModelName+"-"), s.ModelVersion())
+	require.Equal(t, "fixed", s.Model().Info().Rules)
+	require.NotEmpty(t, defaultVocab())
 }
 
 func TestScoreAllocs(t *testing.T) {

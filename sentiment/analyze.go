@@ -336,8 +336,6 @@ func (a *analysis) run(v *vocab, text string) {
 		switch it.kind {
 		case itComplaint:
 			complaint += it.v
-		case itPraise:
-			praise += it.v
 		case itSarcasm:
 			sarcasm = true
 		case itSarcasmCond:
@@ -374,6 +372,8 @@ func (a *analysis) run(v *vocab, text string) {
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
+		case itPraise: // what sarcasm did not turn around
+			praise += it.v
 		case itLex, itPolite:
 			if it.v > 0 {
 				pos += it.v

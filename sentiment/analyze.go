@@ -220,7 +220,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope := 0
 	boost := float32(0)
-	exclaim, negations, capsHits, question := 0, 0, 0, false
+	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
 	for i := range toks {
 		tk := &toks[i]
@@ -251,6 +251,9 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		idx := a.info[i]
+		if idx >= 0 && v.infos[idx].flags&wPerson != 0 {
+			person = true
+		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
 			if idx >= 0 && v.infos[idx].flags&wQuestion != 0 {
@@ -423,6 +426,9 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 	}
 	r[rfLength] = log1p(float32(a.words)) / 4
+	if person {
+		r[rfPerson] = 1
+	}
 }
 
 func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }

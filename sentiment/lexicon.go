@@ -29,6 +29,7 @@ const (
 	wNeedsSubj   // the word's valence counts only after a wSubject word ("like")
 	wFunction    // a function word ("the", "at", "all"): no negated n-gram feature
 	wTopic       // the word is a topic term (see vocab.topics)
+	wPerson      // first or second person ("i", "my", "you")
 )
 
 // durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
@@ -333,6 +334,8 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wQuestion
 		case "subject":
 			flag = wSubject
+		case "person":
+			flag = wPerson
 		case "count":
 			flag = wCount
 		case "duration":

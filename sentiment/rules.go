@@ -23,6 +23,7 @@ const (
 	rfEmojiNeg               // negative emoji or emoticons (0..1)
 	rfURL                    // a link
 	rfLength                 // log(1 + words) / 4
+	rfPerson                 // the writer speaks as "I"/"we" or to "you": subjective, not a news line
 	numRule
 )
 
@@ -51,6 +52,7 @@ var ruleFeatures = [numRule]ruleFeature{
 	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, false},
 	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
 	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
+	rfPerson:          {"person", [3]float32{0.1, -0.3, 0.1}, false},
 }
 
 // priorBias is the class bias of the rules alone.

@@ -39,6 +39,9 @@ type TrainOptions struct {
 	// n-grams fixed) on all the examples, classes balanced: how much sentiment it takes for a
 	// message not to be neutral, learned from the data's own neutral examples.
 	NeutralEpochs int
+	// Average returns the average of the weights over all steps of training instead of the last
+	// ones: steadier from one seed to another, and usually better on new data.
+	Average bool
 	// Polarity learns only negative against positive: neutral examples are skipped, and the
 	// neutral class and the class biases keep their priors. For general-domain data, whose
 	// neutral class (faint sentiment) is not the neutral of customer messages (questions,
@@ -160,6 +163,15 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 	lr := opt.LearningRate
 	const eps = 1e-8
+	// Averaging without touching every weight at every step: u accumulates step·update, and the
+	// average is w − u/step at the end.
+	var uw []float32
+	var ub [numClass]float64
+	var ur [numRule][numClass]float64
+	if opt.Average {
+		uw = make([]float32, len(m.w))
+	}
+	step := 1.0
 	for epoch := 0; epoch < opt.Epochs; epoch++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
@@ -207,7 +219,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 				}
 				for c := range g {
 					gb[c] += g[c] * g[c]
-					m.bias[c] -= float32(lr * g[c] / math.Sqrt(gb[c]+eps))
+					delta := lr * g[c] / math.Sqrt(gb[c]+eps)
+					m.bias[c] -= float32(delta)
+					ub[c] -= step * delta
 				}
 			}
 			for f := 0; f < numRule; f++ {
@@ -221,7 +235,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 					}
 					d := g[c]*x + opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c])
 					gr[f][c] += d * d
-					m.rule[f][c] -= float32(lr * d / math.Sqrt(gr[f][c]+eps))
+					delta := lr * d / math.Sqrt(gr[f][c]+eps)
+					m.rule[f][c] -= float32(delta)
+					ur[f][c] -= step * delta
 				}
 			}
 			for j, row := range feats[r.off:r.end] {
@@ -233,8 +249,26 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 					}
 					d := g[c]*x + opt.L2*float64(m.w[k+c])
 					gw[k+c] += float32(d * d)
-					m.w[k+c] -= float32(lr * d / math.Sqrt(float64(gw[k+c])+eps))
+					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
+					m.w[k+c] -= float32(delta)
+					if uw != nil {
+						uw[k+c] -= float32(step * delta)
+					}
 				}
+			}
+			step++
+		}
+	}
+	if opt.Average {
+		for k := range m.w {
+			m.w[k] -= uw[k] / float32(step)
+		}
+		for c := range m.bias {
+			m.bias[c] -= float32(ub[c] / step)
+		}
+		for f := range m.rule {
+			for c := range m.rule[f] {
+				m.rule[f][c] -= float32(ur[f][c] / step)
 			}
 		}
 	}

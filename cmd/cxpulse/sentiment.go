@@ -236,6 +236,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.Float64Var(&opt.L2, "l2", 2e-6, "L2 regularisation of the n-gram weights")
 	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")
 	f.BoolVar(&opt.Balanced, "balanced", true, "weight classes by the inverse of their frequency")
+	f.BoolVar(&opt.Average, "average", true, "keep the average of the weights over training (steadier across seeds)")
 	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors (for general-domain data)")
 	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")

@@ -170,6 +170,7 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Cue and topic phrases: longest match first; a cue phrase covers its words.
 	lastContrast := -1
+	request := false
 	for i := 0; i < len(toks); i++ {
 		idx := a.info[i]
 		if idx < 0 {
@@ -206,8 +207,11 @@ func (a *analysis) run(v *vocab, text string) {
 			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
 			if p.cue != cueSarcasmCond {
 				mk := uint8(mCovered)
-				if p.cue == cueNeutral {
+				if p.cue == cueNeutral || p.cue == cueRequest {
 					mk |= mMasked
+				}
+				if p.cue == cueRequest {
+					request = true
 				}
 				for k := first; k <= last; k++ {
 					a.mark[k] |= mk
@@ -404,7 +408,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if question && complaint == 0 {
+	if (question || request) && complaint == 0 {
 		r[rfQuestion] = 1
 	}
 	// 1 without any sentiment, fading as sentiment adds up.

@@ -46,9 +46,10 @@ const (
 	cueSarcasm     // always sarcastic ("thanks for nothing")
 	cueSarcasmCond // sarcastic when the message also complains ("great job")
 	cueNeutral     // no sentiment: the model ignores the words ("at all")
+	cueRequest     // a request ("I'd like to"): neutral like a question; the model ignores the words
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
@@ -350,8 +351,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm", "neutral":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral", "request":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}

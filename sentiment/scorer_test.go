@@ -75,6 +75,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "What time does the store open tomorrow?", want: neu},
 		{text: "Can you send me the invoice for order 1234?", want: neu},
 		{text: "How do I change my delivery address?", want: neu},
+		// Other industries.
+		{text: "Received the wrong item and the return label does not work", want: neg},
+		{text: "Internet down again, third outage this week", want: neg},
+		{text: "There is an unauthorized charge on my card", want: neg},
+		{text: "Issue resolved quickly, great experience", want: pos},
+		{text: "I'd like to know the status of my order 5512", want: neu},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},

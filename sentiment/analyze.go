@@ -49,6 +49,8 @@ type analysis struct {
 	rule   [numRule]float32
 	topics uint64
 	words  int // word tokens (not hashtags)
+	tags   int // hashtags
+	tagEng int // hashtags that are common English words
 	eng    int // common English words among them
 	emo    int // emoji and emoticons
 
@@ -69,7 +71,7 @@ func (a *analysis) reset(n int) {
 	a.items = a.items[:0]
 	a.ents = a.ents[:0]
 	a.rule = [numRule]float32{}
-	a.topics, a.words, a.eng, a.emo = 0, 0, 0, 0
+	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 }
 
 func grow[T any](s []T, n int) []T {
@@ -157,8 +159,15 @@ func (a *analysis) run(v *vocab, text string) {
 				idx = stemLookup(v, t.normOf(tk))
 			}
 			a.info[i] = idx
-			if tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
+			isEng := idx >= 0 && v.infos[idx].flags&wEnglish != 0
+			switch {
+			case tk.kind == tkWord && isEng:
 				a.eng++
+			case tk.kind == tkHashtag:
+				a.tags++
+				if isEng {
+					a.tagEng++
+				}
 			}
 		case tkNumber:
 			tk.h = hashString(text[tk.start:tk.end])

@@ -158,10 +158,14 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 		l := senderLanguage(lang)
 		lr = langResult{lang: l, english: l == "en"}
 	} else {
-		lr = s.lang.detect(&a.tok, a.words, a.eng)
+		words, eng := a.words, a.eng
+		if words == 0 { // only hashtags ("#fail #neveragain"): they are the words then
+			words, eng = a.tags, a.tagEng
+		}
+		lr = s.lang.detect(&a.tok, words, eng)
 	}
 	dst.Language = lr.lang
-	if !lr.english && (a.words > 0 || a.emo == 0) {
+	if !lr.english && (a.words+a.tags > 0 || a.emo == 0) {
 		dst.Label = event.Neutral
 		dst.Probs = event.Probs{Negative: 0.3333, Neutral: 0.3334, Positive: 0.3333}
 		return

@@ -185,6 +185,7 @@ func TestLanguage(t *testing.T) {
 		{"the order is late", "en-GB", "en", true},
 		{"the order is late", "FR", "fr", false},
 		{"😡😡", "", "", true},
+		{"#fail #disappointed", "", "en", true},
 	} {
 		var d event.Sentiment
 		s.Score(tc.text, tc.tag, &d)

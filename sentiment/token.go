@@ -294,6 +294,24 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 	run := 0
 	for i < n {
 		c := text[i]
+		if c-'a' < 26 { // the common case, a lower-case ASCII letter, without the general switch
+			letters++
+			latin++
+			if rune(c) == prev {
+				run++
+			} else {
+				prev, run = rune(c), 1
+			}
+			if run >= 3 {
+				flags |= tfElongated
+			} else {
+				t.norm = append(t.norm, c)
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			i++
+			continue
+		}
 		var r rune
 		size := 1
 		switch {

@@ -141,10 +141,11 @@ func (s *Scorer) ScoreBatch(evs []event.Scored) {
 	}
 }
 
-// Score fills dst for text. lang is the sender's language tag ("" if none). dst's slices are
-// reused (dst.Reset()); Evidence phrases are substrings of text. It never fails: text the model
-// cannot read (not English, or nothing but numbers and links) gets Reliable=false, a neutral
-// label, uniform probabilities and confidence 0. It is safe for concurrent use.
+// Score fills dst for text. lang is the sender's language tag ("" if none); it is trusted, except
+// "en" on text mostly in a non-Latin script, which is detected. dst's slices are reused
+// (dst.Reset()); Evidence phrases are substrings of text. It never fails: text the model cannot
+// read (not English, or nothing but numbers and links) gets Reliable=false, a neutral label,
+// uniform probabilities and confidence 0. It is safe for concurrent use.
 func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	dst.Reset()
 	dst.ModelVersion = s.model.version
@@ -154,10 +155,10 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	a.run(s.vocab, text)
 
 	var lr langResult
-	if lang != "" {
-		l := senderLanguage(lang)
+	sc := &a.tok.scripts
+	if l := senderLanguage(lang); l != "" && (l != "en" || sc.latin*2 >= sc.total()) {
 		lr = langResult{lang: l, english: l == "en"}
-	} else {
+	} else { // no tag, or "en" on text mostly in another script: detect
 		words, eng := a.words, a.eng
 		if words == 0 { // only hashtags ("#fail #neveragain"): they are the words then
 			words, eng = a.tags, a.tagEng

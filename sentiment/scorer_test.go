@@ -184,6 +184,7 @@ func TestLanguage(t *testing.T) {
 		{"배송이 너무 늦어요", "", "ko", false},
 		{"the order is late", "en-GB", "en", true},
 		{"the order is late", "FR", "fr", false},
+		{"注文した商品がまだ届きません", "en", "ja", false},
 		{"😡😡", "", "", true},
 		{"#fail #disappointed", "", "en", true},
 	} {

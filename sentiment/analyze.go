@@ -305,7 +305,7 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.cue != cueNone {
 			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 		}
-		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) {
+		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
 			// "3 hours", "two days": customers count the time they were kept waiting.
 			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itComplaint})
 			a.group[i] = int32(i - 1)
@@ -492,6 +492,15 @@ func stemLookup(v *vocab, w []byte) int32 {
 		return try(w[:n-1], "")
 	}
 	return -1
+}
+
+// notWaiting reports whether token i says that a duration before it was no wait ("two days
+// early", "3 hours ago").
+func (a *analysis) notWaiting(v *vocab, i int) bool {
+	if i >= len(a.tok.toks) || a.info[i] < 0 {
+		return false
+	}
+	return v.infos[a.info[i]].flags&wNotWaiting != 0
 }
 
 // isCount reports whether token i is a number or a number word.

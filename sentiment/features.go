@@ -33,8 +33,10 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 				continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 			}
 			unit = tk.h
-			if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[i]&mDirect != 0 {
-				break // a negator acts through the words it negates (and the bigrams), not on its own
+			if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
+				// A negator acts through the words it negates, a function word ("you", "the")
+				// through its bigrams; alone they learn only the habits of the training text.
+				break
 			}
 			hit := false
 			if cache {

@@ -30,6 +30,7 @@ const (
 	wFunction    // a function word ("the", "at", "all"): no negated n-gram feature
 	wTopic       // the word is a topic term (see vocab.topics)
 	wPerson      // first or second person ("i", "my", "you")
+	wNotWaiting  // after a duration, says it was no wait ("early", "ago")
 )
 
 // durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
@@ -337,6 +338,8 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wSubject
 		case "person":
 			flag = wPerson
+		case "notwaiting":
+			flag = wNotWaiting
 		case "count":
 			flag = wCount
 		case "duration":

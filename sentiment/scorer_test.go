@@ -81,6 +81,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "There is an unauthorized charge on my card", want: neg},
 		{text: "Issue resolved quickly, great experience", want: pos},
 		{text: "I'd like to know the status of my order 5512", want: neu},
+		{text: "Good morning, I would like to change my delivery address", want: neu},
+		{text: "Can you help me reset my password?", want: neu},
+		{text: "My order arrived two days early, thank you!", want: pos},
+		{text: "Why was my account suspended??", want: neg},
+		{text: "I was billed $49 but my plan is $29. Please correct this.", want: neg},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},

@@ -108,9 +108,10 @@ type Evaluator struct {
 	logger  *slog.Logger
 	metrics *metrics
 
-	mu      sync.Mutex
-	groups  []*groupState
-	unsaved []AlertRecord
+	mu        sync.Mutex
+	groups    []*groupState
+	unsaved   []AlertRecord
+	anomalies []AnomalyRecord
 }
 
 // NewEvaluator wires an evaluator for the rules of set. It starts nothing.
@@ -346,6 +347,11 @@ func (e *Evaluator) evalRule(ctx context.Context, rs *ruleState, now time.Time) 
 				firstErr = cmpErr(firstErr, err)
 				continue
 			}
+			x, _ := v.Get(r.Anomaly.Series)
+			e.anomalies = append(e.anomalies, AnomalyRecord{
+				Time: now, Group: rs.group.Name, Rule: r.Alert, Fingerprint: key, Series: out.series,
+				Labels: s.Labels, Value: x, Baseline: out.expected, Low: out.low, High: out.high, Score: out.score,
+			})
 		}
 		ok, err := e.condition(r, &v, out)
 		if err != nil {
@@ -551,8 +557,18 @@ func (e *Evaluator) change(a *Alert, now time.Time) {
 }
 
 // flushRecords writes pending state changes; on failure they are kept and written with the next
-// evaluation.
+// evaluation. Detector outputs are written when the store keeps them, and dropped (counted) when
+// it fails: they are for dashboards, not for state.
 func (e *Evaluator) flushRecords(ctx context.Context) {
+	if len(e.anomalies) > 0 {
+		if as, ok := e.deps.Store.(AnomalyStore); ok {
+			if err := as.AppendAnomalies(ctx, e.anomalies); err != nil {
+				e.metrics.storeErrors.WithLabelValues("anomalies").Inc()
+				e.logger.Warn("write anomaly detector outputs", "records", len(e.anomalies), "err", err)
+			}
+		}
+		e.anomalies = e.anomalies[:0]
+	}
 	if len(e.unsaved) == 0 {
 		return
 	}

@@ -16,7 +16,7 @@ func (b builder) alerts() (string, *dashboardBuilder) {
 		Time("now-24h", "now").
 		Timezone(common.TimeZoneBrowser)
 	dashboardLinks(db)
-	alerts, notifications := b.table("alerts"), b.table("notifications")
+	alerts, notifications, anomalies := b.table("alerts"), b.table("notifications"), b.table("anomalies")
 	db.WithVariable(b.chVariable("rule", "Rule",
 		fmt.Sprintf("SELECT DISTINCT rule FROM %s WHERE $__timeFilter(time) ORDER BY rule", alerts)))
 	db.WithVariable(b.chVariable("receiver", "Receiver",
@@ -105,5 +105,27 @@ FROM %s
 WHERE $__timeFilter(time) AND outcome IN ('failed', 'rejected') AND %s
 ORDER BY time DESC
 LIMIT 200`, notifications, varFilter("receiver", "receiver")))))
+
+	db.WithPanel(timeseries.NewPanelBuilder().Id(PanelAnomalyScores).Title("Anomaly scores").
+		Description("What the detectors of anomaly rules made of each evaluation, per rule and series: 0 is usual, the rule's sensitivity sets where it alarms (medium 0.27). The same scores the rules fire on.").
+		Height(8).Span(12).Unit("short").Min(0).Max(1).Legend(legendList()).
+		WithTarget(b.chQuery(FormatTimeSeries, fmt.Sprintf(`
+SELECT %s AS t, concat(rule, ' ', labels) AS series, max(anomaly_score) AS score
+FROM %s
+WHERE $__timeFilter(time)
+GROUP BY t, series
+ORDER BY t, series`, bucket("time"), anomalies))))
+
+	db.WithPanel(newTable().Id(PanelAnomalyBands).Title("Anomaly detectors: latest value and expected band").
+		Description("For each series an anomaly rule watches, its latest value, the value its detector expected and the band outside which a value may be anomalous.").
+		Height(8).Span(12).
+		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`
+SELECT rule, labels, max(time) AS at, argMax(series, time) AS aggregate, argMax(value, time) AS value,
+    argMax(baseline, time) AS expected, argMax(baseline_low, time) AS low, argMax(baseline_high, time) AS high,
+    argMax(anomaly_score, time) AS score
+FROM %s
+WHERE $__timeFilter(time)
+GROUP BY rule, fingerprint, labels
+ORDER BY score DESC, rule`, anomalies))))
 	return UIDAlerts, db
 }

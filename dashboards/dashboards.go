@@ -44,6 +44,8 @@ const (
 	PanelAlertHistory        = 3
 	PanelNotificationOutcome = 4
 	PanelNotificationFailed  = 5
+	PanelAnomalyScores       = 7
+	PanelAnomalyBands        = 8
 )
 
 // Data source uids the provisioning under deploy/grafana/provisioning/datasources gives.

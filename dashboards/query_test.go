@@ -183,6 +183,17 @@ func ingest(t *testing.T, s *store.Store) {
 		nots = append(nots, n)
 	}
 	require.NoError(t, s.AppendNotifications(ctx, nots))
+	var anoms []store.AnomalyRow
+	for i := range 60 {
+		v := 40.0
+		if i >= 50 {
+			v = 160
+		}
+		anoms = append(anoms, store.AnomalyRow{Time: at(time.Duration(60-i) * time.Minute), Group: "cx-volume", Rule: "VolumeAnomaly",
+			Fingerprint: "f-chat", Series: "volume", Labels: map[string]string{"channel": "chat"}, Value: v, Baseline: 40,
+			Low: 25, High: 55, Score: map[bool]float64{true: 0.6, false: 0.02}[i >= 50]})
+	}
+	require.NoError(t, s.AppendAnomalies(ctx, anoms))
 }
 
 // states are the variable settings every query runs with: everything "All", and one or two

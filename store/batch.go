@@ -35,6 +35,9 @@ type BatchConfig struct {
 	// MinBackoff and MaxBackoff bound the wait between attempts.
 	MinBackoff time.Duration `yaml:"min_backoff"`
 	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// Inserters is how many batches are encoded and sent at once: while one is on the wire,
+	// the next is being encoded.
+	Inserters int `yaml:"inserters"`
 }
 
 // DefaultBatchConfig returns the batch settings used when a config leaves them out.
@@ -42,6 +45,7 @@ func DefaultBatchConfig() BatchConfig {
 	return BatchConfig{
 		MaxRows: 50000, MaxDelay: 200 * time.Millisecond, Queue: 4096,
 		RetryFor: 10 * time.Second, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second,
+		Inserters: 2,
 	}
 }
 
@@ -56,6 +60,8 @@ func (c BatchConfig) Validate() error {
 		return fmt.Errorf("queue must be at least 1, got %d", c.Queue)
 	case c.RetryFor < 0:
 		return fmt.Errorf("retry_for must not be negative, got %s", c.RetryFor)
+	case c.Inserters < 1 || c.Inserters > 16:
+		return fmt.Errorf("inserters must be between 1 and 16, got %d", c.Inserters)
 	case c.MinBackoff <= 0 || c.MaxBackoff < c.MinBackoff:
 		return fmt.Errorf("need 0 < min_backoff <= max_backoff, got %s and %s", c.MinBackoff, c.MaxBackoff)
 	}
@@ -94,8 +100,8 @@ type item[T any] struct {
 // BatchWriter groups rows from many producers into batch inserts of one table: a batch is
 // flushed when it reaches MaxRows or MaxDelay after its first row. Each Add's outcome is reported
 // once through its done callback, after the rows are committed or have failed. Transient
-// failures are retried with backoff for RetryFor. Batches are inserted one at a time, while the
-// next one fills.
+// failures are retried with backoff for RetryFor. Up to Inserters batches are encoded and sent at
+// once, while the next one fills.
 type BatchWriter[T any] struct {
 	store  *Store
 	table  string
@@ -176,11 +182,19 @@ func (w *BatchWriter[T]) Run(ctx context.Context) error {
 	}
 	batches := make(chan []item[T])
 	insertDone := make(chan struct{})
+	var inserters sync.WaitGroup
+	for range w.cfg.Inserters {
+		inserters.Add(1)
+		go func() {
+			defer inserters.Done()
+			for b := range batches {
+				w.flush(b)
+			}
+		}()
+	}
 	go func() {
-		defer close(insertDone)
-		for b := range batches {
-			w.flush(b)
-		}
+		inserters.Wait()
+		close(insertDone)
 	}()
 
 	var (

@@ -42,6 +42,7 @@ func main() {
 		concurrency = flag.Int("concurrency", 8, "concurrent HTTP senders")
 		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
+		inserters   = flag.Int("inserters", 0, "batch inserts the service runs at once (0: its default)")
 		outage      = flag.Duration("outage", 0, "instead: ingest this long with ClickHouse stopped for its middle third, and check nothing is lost")
 		outageRate  = flag.Int("outage-rate", 5000, "events a second offered during the outage test")
 	)
@@ -106,7 +107,7 @@ func main() {
 		}
 		version = v
 		plainRates = append(plainRates, rate)
-		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows)
+		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters)
 		if err != nil {
 			log.Fatalf("pipeline: %v", err)
 		}
@@ -154,8 +155,12 @@ func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int)
 }
 
 // pipeline runs `cxpulse serve` and posts the bodies to it from several senders.
-func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch int) (float64, error) {
-	sp, err := startServe(binary, addr, db, fmt.Sprintf("clickhouse:\n  writer:\n    max_rows: %d\n", batch))
+func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch, inserters int) (float64, error) {
+	conf := fmt.Sprintf("clickhouse:\n  writer:\n    max_rows: %d\n", batch)
+	if inserters > 0 {
+		conf += fmt.Sprintf("    inserters: %d\n", inserters)
+	}
+	sp, err := startServe(binary, addr, db, conf)
 	if err != nil {
 		return 0, err
 	}

@@ -99,6 +99,17 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 		if !ok {
 			return fmt.Errorf("events encoder: no data for column %s", c)
 		}
+		// Array columns row by row with a []string each: clickhouse-go appends those without
+		// reflection, which its whole-column path uses.
+		if arrs, ok := v.([][]string); ok {
+			col := b.Column(i)
+			for _, a := range arrs {
+				if err := col.AppendRow(a); err != nil {
+					return fmt.Errorf("events column %s: %w", c, err)
+				}
+			}
+			continue
+		}
 		if err := b.Column(i).Append(v); err != nil {
 			return fmt.Errorf("events column %s: %w", c, err)
 		}

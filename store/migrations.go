@@ -7,6 +7,7 @@ func Migrations() []Migration {
 		{ID: "0001_events", Tables: []Table{eventsTable}},
 		{ID: "0002_sentiment_1m", Tables: []Table{sentiment1mTable}, Views: []View{sentiment1mView}},
 		{ID: "alerting_0001_state", Tables: []Table{alertsTable, notificationsTable, silencesTable}},
+		{ID: "outreach_0001", Tables: []Table{customerHealthTable, outreachTable, outreachIncidentsTable}, Views: []View{customerHealthView}},
 	}
 }
 

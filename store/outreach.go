@@ -107,6 +107,7 @@ GROUP BY bucket, customer_id`,
 			{Name: "ref", Type: "String"},
 			{Name: "error", Type: "String"},
 			{Name: "attempt", Type: "UInt32"},
+			{Name: "retry_at", Type: "DateTime"},
 			{Name: "outcome", Type: TypeLC},
 			{Name: "score_before", Type: "Float64"},
 			{Name: "score_after", Type: "Float64"},
@@ -374,17 +375,20 @@ type OutreachEntry struct {
 	Ref             string
 	Error           string
 	Attempt         int
-	Outcome         string
-	ScoreBefore     float64
-	ScoreAfter      float64
-	ContactsBefore  int
-	ContactsAfter   int
+	// RetryAt is when a failed delivery is tried again (a server's Retry-After survives a
+	// restart).
+	RetryAt        time.Time
+	Outcome        string
+	ScoreBefore    float64
+	ScoreAfter     float64
+	ContactsBefore int
+	ContactsAfter  int
 }
 
 var outreachColumns = []string{"task_id", "version", "entry", "time", "created_at", "customer_id", "owner", "policy",
 	"priority", "status", "assignee", "note", "contacted_at", "message_ids", "message_times", "message_channels",
 	"snippets", "scores", "topics", "channels", "product", "region", "labels", "health", "held_by", "integration",
-	"delivery", "ref", "error", "attempt", "outcome", "score_before", "score_after", "contacts_before", "contacts_after"}
+	"delivery", "ref", "error", "attempt", "retry_at", "outcome", "score_before", "score_after", "contacts_before", "contacts_after"}
 
 func nonNilStrings(s []string) []string {
 	if s == nil {
@@ -414,7 +418,7 @@ func (s *Store) AppendOutreach(ctx context.Context, rows []OutreachEntry) error 
 			r.Priority, r.Status, r.Assignee, r.Note, dt(r.ContactedAt), nonNilStrings(r.MessageIDs), times,
 			nonNilStrings(r.MessageChannels), nonNilStrings(r.Snippets), scores, nonNilStrings(r.Topics),
 			nonNilStrings(r.Channels), r.Product, r.Region, jsonMap(r.Labels), health, r.HeldBy, r.Integration,
-			r.Delivery, r.Ref, r.Error, uint32(r.Attempt), r.Outcome, r.ScoreBefore, r.ScoreAfter,
+			r.Delivery, r.Ref, r.Error, uint32(r.Attempt), dt(r.RetryAt), r.Outcome, r.ScoreBefore, r.ScoreAfter,
 			uint32(r.ContactsBefore), uint32(r.ContactsAfter)}
 	})
 }
@@ -426,6 +430,7 @@ type OutreachDelivery struct {
 	Error    string
 	Attempt  int
 	Time     time.Time
+	RetryAt  time.Time
 }
 
 // OutreachTask is a task as its log says it is now. Its fields match outreach.Task one for one.
@@ -541,7 +546,7 @@ func (s *Store) OutreachTasks(ctx context.Context, f OutreachFilter) ([]Outreach
 	}
 	del := func(integration string) string {
 		c := fmt.Sprintf("version, entry = 'delivery' AND integration = '%s'", integration)
-		return fmt.Sprintf("argMaxIf(delivery, %[1]s), argMaxIf(ref, %[1]s), argMaxIf(error, %[1]s), argMaxIf(attempt, %[1]s), argMaxIf(time, %[1]s)", c)
+		return fmt.Sprintf("argMaxIf(delivery, %[1]s), argMaxIf(ref, %[1]s), argMaxIf(error, %[1]s), argMaxIf(attempt, %[1]s), argMaxIf(time, %[1]s), argMaxIf(retry_at, %[1]s)", c)
 	}
 	sql := fmt.Sprintf(`SELECT task_id, min(created_at) AS created, max(time), any(customer_id), any(owner),
     argMaxIf(policy, version, entry = 'created'), argMaxIf(priority, version, entry = 'created'),
@@ -584,13 +589,14 @@ ORDER BY %s
 		if err := rows.Scan(&t.ID, &t.CreatedAt, &t.UpdatedAt, &t.CustomerID, &t.Owner, &t.Policy, &t.Priority, &t.Status,
 			&t.Assignee, &t.Note, &t.ContactedAt, &t.MessageIDs, &t.MessageTimes, &t.MessageChannels, &t.Snippets,
 			&scores, &t.Topics, &t.Channels, &t.Product, &t.Region, &labels, &health, &t.HeldBy,
-			&t.Slack.Delivery, &t.Slack.Ref, &t.Slack.Error, &sAttempt, &t.Slack.Time,
-			&t.Webhook.Delivery, &t.Webhook.Ref, &t.Webhook.Error, &wAttempt, &t.Webhook.Time,
+			&t.Slack.Delivery, &t.Slack.Ref, &t.Slack.Error, &sAttempt, &t.Slack.Time, &t.Slack.RetryAt,
+			&t.Webhook.Delivery, &t.Webhook.Ref, &t.Webhook.Error, &wAttempt, &t.Webhook.Time, &t.Webhook.RetryAt,
 			&t.Outcome, &t.OutcomeAt, &t.ScoreBefore, &t.ScoreAfter, &cBefore, &cAfter, &hasCreated); err != nil {
 			return nil, fmt.Errorf("read outreach tasks: %w", err)
 		}
 		t.CreatedAt, t.UpdatedAt, t.ContactedAt, t.OutcomeAt = fromDT(t.CreatedAt), fromDT(t.UpdatedAt), fromDT(t.ContactedAt), fromDT(t.OutcomeAt)
 		t.Slack.Time, t.Webhook.Time = fromDT(t.Slack.Time), fromDT(t.Webhook.Time)
+		t.Slack.RetryAt, t.Webhook.RetryAt = fromDT(t.Slack.RetryAt), fromDT(t.Webhook.RetryAt)
 		for i := range t.MessageTimes {
 			t.MessageTimes[i] = fromDT(t.MessageTimes[i])
 		}

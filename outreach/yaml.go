@@ -288,7 +288,7 @@ var durationUnits = map[string]time.Duration{
 	"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
 }
 
-// FormatDuration prints d as ParseDuration reads it ("7d", "1h30m", "0s").
+// FormatDuration prints d as ParseDuration reads it ("7d", "1h30m", "0s"), weeks as days.
 func FormatDuration(d time.Duration) string {
 	if d == 0 {
 		return "0s"
@@ -297,7 +297,7 @@ func FormatDuration(d time.Duration) string {
 	for _, u := range []struct {
 		d time.Duration
 		s string
-	}{{7 * 24 * time.Hour, "w"}, {24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
 		if d >= u.d {
 			fmt.Fprintf(&b, "%d%s", d/u.d, u.s)
 			d %= u.d

@@ -788,3 +788,30 @@ func TestDeliveryRetriesAndRestarts(t *testing.T) {
 	require.NotContains(t, w.logs.String(), crmSecret)
 	require.NotContains(t, w.logs.String(), slackToken)
 }
+
+func TestStopWithoutStart(t *testing.T) {
+	cfg := store.DefaultConfig()
+	cfg.Addr, cfg.DialTimeout = []string{"127.0.0.1:1"}, 200*time.Millisecond
+	s, err := store.Open(cfg, nil, nil)
+	require.NoError(t, err)
+	defer func() { _ = s.Close() }()
+	spec, err := outreach.ParseFile("../../outreach/testdata/outreach.good.yaml")
+	require.NoError(t, err)
+	logs := &lockedBuffer{}
+	m, err := outreach.New(outreach.DefaultConfig(), spec, outreach.Deps{Store: outreachwire.Store{S: s},
+		Getenv: func(string) string { return "" }}, slog.New(slog.NewTextHandler(logs, nil)), nil)
+	require.ErrorContains(t, err, "team customer-success: slack.token: environment variable SLACK_BOT_TOKEN is not set")
+	require.Nil(t, m)
+	c := outreach.DefaultConfig()
+	c.AllowMissingSecrets = true
+	m, err = outreach.New(c, spec, outreach.Deps{Store: outreachwire.Store{S: s}, Getenv: func(string) string { return "" }},
+		slog.New(slog.NewTextHandler(logs, nil)), nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, m.Run(ctx))
+	require.NoError(t, m.Run(ctx), "a second Run returns at once")
+	require.Contains(t, logs.String(), "outreach state not restored yet")
+	_, err = m.Evaluate(context.Background(), t0)
+	require.Error(t, err, "no store, no evaluation")
+}

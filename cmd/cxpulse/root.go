@@ -27,6 +27,7 @@ func newRootCmd() *cobra.Command {
 		newTestCmd(),
 		newBacktestCmd(),
 		newSilenceCmd(),
+		newOutreachCmd(),
 	)
 	return root
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // HealthRow is one customer's raw health as the store returns it: sums over the policy window
-// and its recent end. Its fields match store.CustomerHealthRow one for one.
+// and its recent end, read from an hourly rollup (a window holds the hours that overlap it). Its
+// fields match store.CustomerHealthRow one for one.
 type HealthRow struct {
 	CustomerID      string
 	Contacts        int
@@ -26,7 +27,6 @@ type HealthRow struct {
 	Product        string
 	Region         string
 	Labels         map[string]string
-	LastAt         time.Time
 	LastNegativeAt time.Time
 }
 
@@ -69,7 +69,6 @@ type Health struct {
 
 	// Places are where the recent negative contacts were about, for incident holds.
 	Places         []Place   `expr:"-"`
-	LastAt         time.Time `expr:"-"`
 	LastNegativeAt time.Time `expr:"-"`
 }
 
@@ -79,7 +78,7 @@ func NewHealth(r HealthRow) Health {
 		CustomerID: r.CustomerID, Contacts: r.Contacts, Negatives: r.Negatives, Positives: r.Positives,
 		RecentContacts: r.RecentContacts, RecentNegatives: r.RecentNegatives, Unresolved: r.Unresolved,
 		Channels: sorted(r.Channels), Topics: sorted(r.Topics), Product: r.Product, Region: r.Region,
-		Labels: r.Labels, LastAt: r.LastAt, LastNegativeAt: r.LastNegativeAt,
+		Labels: r.Labels, LastNegativeAt: r.LastNegativeAt,
 		EarlierContacts: r.Contacts - r.RecentContacts,
 	}
 	if h.Labels == nil {

@@ -19,7 +19,7 @@ func TestNewHealth(t *testing.T) {
 		RecentContacts: 4, RecentNegatives: 4, RecentScoreSum: -3.2, Unresolved: 3,
 		Channels: []string{"ticket", "chat"}, Topics: []string{"refund", "billing"},
 		Places:  []string{"checkout\x1feu", "login\x1fus", "checkout\x1feu"},
-		Product: "login", Region: "us", Labels: nil, LastAt: last, LastNegativeAt: last,
+		Product: "login", Region: "us", Labels: nil, LastNegativeAt: last,
 	})
 	require.Equal(t, 0.625, h.NegativeShare)
 	require.InDelta(t, -0.2, h.MeanScore, 1e-12)

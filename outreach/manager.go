@@ -114,8 +114,10 @@ type Manager struct {
 	unsaved     []Entry
 	noteNext    map[noteKey]time.Time
 	lastReasons map[string]string
-	lastErr     string
-	runOnce     sync.Once
+	// matchedSince is when each customer's policy condition started to hold, for Policy.For.
+	matchedSince map[string]time.Time
+	lastErr      string
+	runOnce      sync.Once
 }
 
 // maxUnsaved bounds the delivery records kept in memory while the store refuses them.
@@ -146,7 +148,8 @@ func New(cfg Config, spec *Spec, deps Deps, logger *slog.Logger, reg prometheus.
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	m := &Manager{cfg: cfg, spec: spec, deps: deps, logger: logger, metrics: newMetrics(reg), teams: map[string]*team{},
-		pending: map[string]*pendingDelivery{}, noteNext: map[noteKey]time.Time{}, lastReasons: map[string]string{}}
+		pending: map[string]*pendingDelivery{}, noteNext: map[noteKey]time.Time{}, lastReasons: map[string]string{},
+		matchedSince: map[string]time.Time{}}
 	var errs []error
 	for _, ts := range spec.Teams {
 		t := &team{spec: ts}
@@ -247,6 +250,8 @@ type Report struct {
 	Suppressed map[string]int
 	// Held counts the customers held, by alert name.
 	Held map[string]int
+	// Waiting counts the customers whose policy's `for` has not passed yet.
+	Waiting int
 }
 
 // Evaluate runs one evaluation at now, whatever the schedule, then the deliveries due. Tests
@@ -377,6 +382,7 @@ func (m *Manager) evaluate(ctx context.Context, now time.Time) (*Report, error) 
 	rep := &Report{Candidates: len(rows), Suppressed: map[string]int{}, Held: map[string]int{}}
 	reasons := map[string]string{}
 	holds := map[noteKey]*hold{}
+	matched := map[string]time.Time{}
 	var want []candidate
 	var exprErr error
 	for i := range healths {
@@ -390,6 +396,11 @@ func (m *Manager) evaluate(ctx context.Context, now time.Time) (*Report, error) 
 		if p == nil {
 			continue
 		}
+		since, ok := m.matchedSince[h.CustomerID]
+		if !ok || since.After(now) {
+			since = now
+		}
+		matched[h.CustomerID] = since
 		tm := p.Route(h)
 		if tm == "" {
 			reasons[h.CustomerID] = ReasonUnrouted
@@ -413,8 +424,13 @@ func (m *Manager) evaluate(ctx context.Context, now time.Time) (*Report, error) 
 			holds[k].customers = append(holds[k].customers, h.CustomerID)
 			continue
 		}
+		if now.Sub(since) < p.For {
+			rep.Waiting++
+			continue
+		}
 		want = append(want, candidate{h: h, policy: p, team: tm})
 	}
+	m.matchedSince = matched
 	if exprErr != nil {
 		m.logger.Warn("outreach policy condition failed", "err", exprErr)
 	}
@@ -786,8 +802,9 @@ func (m *Manager) recover(ctx context.Context, now time.Time) error {
 	var entries []Entry
 	for _, t := range tasks {
 		c := t.ContactedAt
-		// The last minute of the window is complete a minute after it starts.
-		if now.Before(c.Add(w + time.Minute)) {
+		// The rollup is hourly: the last hour the window overlaps is complete an hour after the
+		// window ends.
+		if now.Before(c.Add(w + time.Hour)) {
 			continue
 		}
 		before, err := m.deps.Store.Sentiment(ctx, t.CustomerID, c.Add(-w), c)

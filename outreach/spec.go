@@ -134,8 +134,12 @@ type Policy struct {
 	Priority Priority
 	// Cooldown: no task of this policy for a customer who got any task this recently.
 	Cooldown time.Duration
-	Owners   []Owner
-	Pos      Pos
+	// For is how long the condition must hold before the task is created, so an alert about the
+	// incident behind a complaint has time to fire and hold it (the alert's own `for` and
+	// window). Kept in memory: after a restart the wait starts again.
+	For    time.Duration
+	Owners []Owner
+	Pos    Pos
 
 	prog *vm.Program
 }
@@ -174,7 +178,9 @@ type IncidentSpec struct {
 
 // RecoverySpec says how the outcome of a contact is judged.
 type RecoverySpec struct {
-	// Window is compared before and after the contact; the outcome is recorded once it passed.
+	// Window is compared before and after the contact (whole hours: the hours starting in
+	// [contact-window, contact) against [contact, contact+window)); the outcome is recorded an
+	// hour after it passed.
 	Window time.Duration
 	// MinContacts after the contact are needed to judge; fewer is the outcome "silent".
 	MinContacts int
@@ -183,7 +189,9 @@ type RecoverySpec struct {
 	MinScore float64
 }
 
-// Spec is the parsed `outreach:` sections of the rule files.
+// Spec is the parsed `outreach:` sections of the rule files. Customer health comes from an hourly
+// rollup: Window and Recent hold the hours that overlap them (a `recent` of 10m is the current
+// hour, and the previous one in its first ten minutes); cooldowns and caps are exact.
 type Spec struct {
 	Interval      time.Duration
 	Window        time.Duration
@@ -335,7 +343,7 @@ func ParseSections(sections []Section) (*Spec, error) {
 				}
 			case "window", "recent":
 				if d < time.Minute || d%time.Minute != 0 {
-					c.at(fs[key].val, "%s must be a whole number of minutes, at least 1m (the customer rollup is per minute)", key)
+					c.at(fs[key].val, "%s must be a whole number of minutes, at least 1m", key)
 				} else if key == "window" {
 					s.Window = d
 				} else {
@@ -501,8 +509,8 @@ func (c *checker) recovery(n *yaml.Node, def RecoverySpec) RecoverySpec {
 	fs := c.mapping(n, "recovery", "window", "min_contacts", "min_score")
 	out := def
 	if d, ok := c.duration(fs["window"].val, "recovery.window"); ok {
-		if d < time.Minute || d%time.Minute != 0 {
-			c.at(fs["window"].val, "recovery.window must be a whole number of minutes, at least 1m")
+		if d < time.Hour || d%time.Hour != 0 {
+			c.at(fs["window"].val, "recovery.window must be a whole number of hours (the customer rollup is hourly)")
 		} else {
 			out.Window = d
 		}
@@ -579,7 +587,7 @@ func (c *checker) owner(n *yaml.Node) Owner {
 }
 
 func (c *checker) policy(n *yaml.Node) (p *Policy, hasCooldown bool, ownerNodes map[int]*yaml.Node) {
-	fs := c.mapping(n, "policy", "name", "when", "priority", "cooldown", "owner", "owners")
+	fs := c.mapping(n, "policy", "name", "when", "for", "priority", "cooldown", "owner", "owners")
 	p = &Policy{Pos: c.pos(n), Priority: PriorityNormal}
 	ownerNodes = map[int]*yaml.Node{}
 	p.Name = c.str(fs["name"].val, "policy name")
@@ -598,6 +606,9 @@ func (c *checker) policy(n *yaml.Node) (p *Policy, hasCooldown bool, ownerNodes 
 	}
 	if d, ok := c.duration(fs["cooldown"].val, "cooldown"); ok {
 		p.Cooldown, hasCooldown = d, true
+	}
+	if d, ok := c.duration(fs["for"].val, "for"); ok {
+		p.For = d
 	}
 	_, one := fs["owner"]
 	_, many := fs["owners"]

@@ -51,6 +51,8 @@ func TestParseGoodFile(t *testing.T) {
 	w := s.Policies[1]
 	require.Equal(t, PriorityNormal, w.Priority)
 	require.Equal(t, 14*24*time.Hour, w.Cooldown)
+	require.Equal(t, 15*time.Minute, w.For)
+	require.Zero(t, p.For)
 
 	enterprise := &Health{RecentNegatives: 2, Labels: map[string]string{"plan": "enterprise"}, Region: "eu"}
 	ok, err := p.Matches(enterprise)
@@ -77,7 +79,7 @@ func TestParseBadFile(t *testing.T) {
 	require.Error(t, err)
 	want := []string{
 		`testdata/several.bad.yaml:2:13: interval must be positive`,
-		`testdata/several.bad.yaml:3:11: window must be a whole number of minutes, at least 1m (the customer rollup is per minute)`,
+		`testdata/several.bad.yaml:3:11: window must be a whole number of minutes, at least 1m`,
 		`testdata/several.bad.yaml:4:11: recent: invalid duration "10x": unknown unit "x"`,
 		`testdata/several.bad.yaml:5:3: unknown key "colour" in outreach`,
 		`testdata/several.bad.yaml:6:18: dashboard_url: template: dashboard_url:1:3: executing "dashboard_url" at <.Customer>: can't evaluate field Customer in type outreach.LinkData (fields: .CustomerID, .TaskID, .Product, .Region, .Labels)`,

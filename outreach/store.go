@@ -16,7 +16,7 @@ type Store interface {
 	// Messages returns up to perCustomer of each customer's negative messages in [from, to),
 	// newest first.
 	Messages(ctx context.Context, customers []string, from, to time.Time, perCustomer int) ([]Message, error)
-	// Sentiment sums a customer's contacts in the minutes starting in [from, to).
+	// Sentiment sums a customer's contacts in the hours starting in [from, to).
 	Sentiment(ctx context.Context, customer string, from, to time.Time) (Sentiment, error)
 	// Append writes task log entries.
 	Append(ctx context.Context, entries []Entry) error

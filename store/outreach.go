@@ -11,13 +11,14 @@ import (
 // The tables of proactive outreach: the per-customer rollup health is computed from, the task
 // log, and the incident notes sent instead of per-customer tasks while an alert fires.
 var (
-	// customerHealthTable is one row per customer × minute once merged (query it with sum(),
-	// …Merge() and GROUP BY): contacts, negatives, positives, the score sum, and states for the
-	// channels, the topics and places (product, region) of negative contacts, the last contact,
-	// negative and positive times, and the last product, region and labels seen. Times inside
-	// the states are Unix seconds (UInt32), the same on every server version.
+	// customerHealthTable is one row per customer × hour once merged (query it with sum(),
+	// …Merge() and GROUP BY): contacts, negatives, positives, the score sum and the contacts per
+	// channel, which are cheap to sum over long windows, and states read for candidates only: the
+	// topics and places (product, region) of negative contacts, the last negative and positive
+	// times, and the last product, region and labels seen. Times inside the states are Unix
+	// seconds (UInt32), the same on every server version.
 	customerHealthTable = Table{
-		Name: "customer_health_1m",
+		Name: "customer_health_1h",
 		Columns: []Column{
 			{Name: "bucket", Type: "DateTime"},
 			{Name: "customer_id", Type: "String"},
@@ -25,10 +26,13 @@ var (
 			{Name: "negatives", Type: "UInt64"},
 			{Name: "positives", Type: "UInt64"},
 			{Name: "score_sum", Type: "Float64"},
-			{Name: "channel_set", Type: "AggregateFunction(groupUniqArray, String)"},
+			{Name: "ticket", Type: "UInt64"},
+			{Name: "chat", Type: "UInt64"},
+			{Name: "social", Type: "UInt64"},
+			{Name: "review", Type: "UInt64"},
+			{Name: "survey", Type: "UInt64"},
 			{Name: "negative_topics", Type: "AggregateFunction(groupUniqArrayArrayIf, Array(String), UInt8)"},
 			{Name: "negative_places", Type: "AggregateFunction(groupUniqArrayIf, String, UInt8)"},
-			{Name: "last_at", Type: "AggregateFunction(max, UInt32)"},
 			{Name: "last_negative_at", Type: "AggregateFunction(maxIf, UInt32, UInt8)"},
 			{Name: "last_positive_at", Type: "AggregateFunction(maxIf, UInt32, UInt8)"},
 			{Name: "last_product", Type: "AggregateFunction(argMax, String, UInt32)"},
@@ -47,20 +51,23 @@ var (
 	// are not contacts). Places and labels are joined with the unit separator, which event
 	// validation keeps out of keys and fields.
 	customerHealthView = View{
-		Name: "customer_health_1m_mv",
-		To:   "customer_health_1m",
+		Name: "customer_health_1h_mv",
+		To:   "customer_health_1h",
 		From: "events",
 		Select: `SELECT
-    toStartOfMinute(time) AS bucket,
+    toStartOfHour(time) AS bucket,
     customer_id,
     count() AS contacts,
     countIf(label = 'negative') AS negatives,
     countIf(label = 'positive') AS positives,
     sum(toFloat64(score)) AS score_sum,
-    groupUniqArrayState(CAST(channel AS String)) AS channel_set,
+    countIf(channel = 'ticket') AS ticket,
+    countIf(channel = 'chat') AS chat,
+    countIf(channel = 'social') AS social,
+    countIf(channel = 'review') AS review,
+    countIf(channel = 'survey') AS survey,
     groupUniqArrayArrayIfState(CAST(topics AS Array(String)), toUInt8(label = 'negative')) AS negative_topics,
     groupUniqArrayIfState(concat(CAST(product AS String), '\x1f', CAST(region AS String)), toUInt8(label = 'negative')) AS negative_places,
-    maxState(toUnixTimestamp(time)) AS last_at,
     maxIfState(toUnixTimestamp(time), toUInt8(label = 'negative')) AS last_negative_at,
     maxIfState(toUnixTimestamp(time), toUInt8(label = 'positive')) AS last_positive_at,
     argMaxState(CAST(product AS String), toUnixTimestamp(time)) AS last_product,
@@ -175,46 +182,53 @@ type CustomerHealthRow struct {
 	Topics []string
 	// Places are the product and region of each negative contact of the recent end, as
 	// "product\x1fregion".
-	Places         []string
+	Places []string
+	// Product, Region and Labels are the last seen (labels: the last non-empty set).
 	Product        string
 	Region         string
 	Labels         map[string]string
-	LastAt         time.Time
 	LastNegativeAt time.Time
 }
 
 // CustomerHealthQuery asks for the customers with a negative contact in [RecentFrom, To), with
-// their health over [From, To). Windows hold the minutes that overlap them. At most Limit
-// customers are returned, those with the most recent negative contacts first.
+// their health over [From, To). Windows hold the hours of the rollup that overlap them. At most
+// Limit customers are returned, those with the most recent negative contacts first.
 type CustomerHealthQuery struct {
 	From, RecentFrom, To time.Time
 	Limit                int
 }
 
-// CustomerHealth runs q over the customer_health_1m rollup.
+// CustomerHealth runs q over the customer_health_1h rollup in two steps within one query: the
+// candidates come from sums over the recent hours alone, and only their rows of the window are
+// aggregated, states included.
 func (s *Store) CustomerHealth(ctx context.Context, q CustomerHealthQuery) ([]CustomerHealthRow, error) {
 	if q.Limit <= 0 {
 		q.Limit = 10000
 	}
 	from, recent, to := q.From.Unix(), q.RecentFrom.Unix(), q.To.Unix()
+	table := s.Dialect().Qualified("customer_health_1h")
 	sql := fmt.Sprintf(`SELECT customer_id,
     sum(contacts) AS c, sum(negatives) AS n, sum(positives) AS p, sum(score_sum) AS s,
-    sumIf(contacts, bucket > toDateTime(%[2]d - 60)) AS rc,
-    sumIf(negatives, bucket > toDateTime(%[2]d - 60)) AS rn,
-    sumIf(score_sum, bucket > toDateTime(%[2]d - 60)) AS rs,
+    sumIf(contacts, bucket > toDateTime(%[2]d - 3600)) AS rc,
+    sumIf(negatives, bucket > toDateTime(%[2]d - 3600)) AS rn,
+    sumIf(score_sum, bucket > toDateTime(%[2]d - 3600)) AS rs,
+    sum(ticket), sum(chat), sum(social), sum(review), sum(survey),
     maxIfMerge(last_positive_at) AS lp,
     arraySum(arrayMap(x -> if(tupleElement(x, 1) > lp, tupleElement(x, 2), 0),
         groupArray((finalizeAggregation(last_negative_at), negatives)))) AS unresolved,
-    groupUniqArrayMerge(channel_set), groupUniqArrayArrayIfMerge(negative_topics),
-    groupUniqArrayIfMergeIf(negative_places, bucket > toDateTime(%[2]d - 60)),
+    groupUniqArrayArrayIfMerge(negative_topics),
+    groupUniqArrayIfMergeIf(negative_places, bucket > toDateTime(%[2]d - 3600)),
     argMaxMerge(last_product), argMaxMerge(last_region), argMaxIfMerge(last_labels),
-    maxMerge(last_at), maxIfMerge(last_negative_at) AS ln
+    maxIfMerge(last_negative_at) AS ln
 FROM %[4]s
-WHERE bucket > toDateTime(%[1]d - 60) AND bucket < toDateTime(%[3]d)
+WHERE bucket > toDateTime(%[1]d - 3600) AND bucket < toDateTime(%[3]d) AND customer_id IN (
+    SELECT customer_id FROM %[4]s
+    WHERE bucket > toDateTime(%[2]d - 3600) AND bucket < toDateTime(%[3]d) AND negatives > 0
+    GROUP BY customer_id
+    ORDER BY sum(negatives) DESC, customer_id
+    LIMIT %[5]d)
 GROUP BY customer_id
-HAVING rn > 0
-ORDER BY rn DESC, ln DESC, customer_id
-LIMIT %[5]d`, from, recent, to, s.Dialect().Qualified("customer_health_1m"), q.Limit)
+ORDER BY rn DESC, ln DESC, customer_id`, from, recent, to, table, q.Limit)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sql)
@@ -223,20 +237,27 @@ LIMIT %[5]d`, from, recent, to, s.Dialect().Qualified("customer_health_1m"), q.L
 	}
 	defer func() { _ = rows.Close() }()
 	var out []CustomerHealthRow
+	channels := []string{"ticket", "chat", "social", "review", "survey"}
 	for rows.Next() {
 		var r CustomerHealthRow
-		var c, n, p, rc, rn uint64
-		var lp, last, lastNeg uint32
-		var unresolved uint64
+		var c, n, p, rc, rn, unresolved uint64
+		var byChannel [5]uint64
+		var lp, lastNeg uint32
 		var labels []string
-		if err := rows.Scan(&r.CustomerID, &c, &n, &p, &r.ScoreSum, &rc, &rn, &r.RecentScoreSum, &lp, &unresolved,
-			&r.Channels, &r.Topics, &r.Places, &r.Product, &r.Region, &labels, &last, &lastNeg); err != nil {
+		if err := rows.Scan(&r.CustomerID, &c, &n, &p, &r.ScoreSum, &rc, &rn, &r.RecentScoreSum,
+			&byChannel[0], &byChannel[1], &byChannel[2], &byChannel[3], &byChannel[4], &lp, &unresolved,
+			&r.Topics, &r.Places, &r.Product, &r.Region, &labels, &lastNeg); err != nil {
 			return nil, fmt.Errorf("read customer health: %w", err)
 		}
 		r.Contacts, r.Negatives, r.Positives, r.RecentContacts, r.RecentNegatives = int(c), int(n), int(p), int(rc), int(rn)
 		r.Unresolved = int(unresolved)
+		for i, v := range byChannel {
+			if v > 0 {
+				r.Channels = append(r.Channels, channels[i])
+			}
+		}
 		r.Labels = splitPairs(labels)
-		r.LastAt, r.LastNegativeAt = unixOrZero(last), unixOrZero(lastNeg)
+		r.LastNegativeAt = unixOrZero(lastNeg)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -267,11 +288,11 @@ type CustomerSentiment struct {
 	ScoreSum  float64
 }
 
-// CustomerSentimentBetween sums customer's contacts in the minutes starting in [from, to).
+// CustomerSentimentBetween sums customer's contacts in the hours starting in [from, to).
 func (s *Store) CustomerSentimentBetween(ctx context.Context, customer string, from, to time.Time) (CustomerSentiment, error) {
 	sql := fmt.Sprintf(`SELECT sum(contacts), sum(negatives), sum(score_sum) FROM %s
 WHERE bucket >= toDateTime(%d) AND bucket < toDateTime(%d) AND customer_id = %s`,
-		s.Dialect().Qualified("customer_health_1m"), from.Unix(), to.Unix(), quoteString(customer))
+		s.Dialect().Qualified("customer_health_1h"), from.Unix(), to.Unix(), quoteString(customer))
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
 	defer cancel()
 	var c, n uint64

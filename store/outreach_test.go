@@ -28,9 +28,9 @@ func TestDDLCustomerHealth(t *testing.T) {
 			}
 		}
 		ddl := strings.Join(d.Statements(m), "\n")
-		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.customer_health_1m")
+		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.customer_health_1h")
 		require.Contains(t, ddl, "ENGINE = SummingMergeTree()")
-		require.Contains(t, ddl, "CREATE MATERIALIZED VIEW IF NOT EXISTS cx.customer_health_1m_mv TO cx.customer_health_1m AS")
+		require.Contains(t, ddl, "CREATE MATERIALIZED VIEW IF NOT EXISTS cx.customer_health_1h_mv TO cx.customer_health_1h AS")
 		require.Contains(t, ddl, "FROM cx.events\nWHERE customer_id != '' AND channel != 'log'")
 		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.outreach (")
 		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.outreach_incidents (")
@@ -53,6 +53,8 @@ func TestCustomerHealthRollup(t *testing.T) {
 		customerEvent("a2", "alice", at(9, 0).Add(30*time.Second), event.ChannelTicket, "checkout", "eu", event.Negative, -0.6, "billing"),
 		customerEvent("a3", "alice", at(11, 0), event.ChannelTicket, "checkout", "eu", event.Positive, 0.5),
 		customerEvent("a4", "alice", at(12, 0), event.ChannelChat, "login", "us", event.Negative, -0.4, "login"),
+		// carl: one complaint.
+		customerEvent("c1", "carl", at(10, 0), event.ChannelSocial, "search", "us", event.Negative, -0.5),
 		// bob: only happy.
 		customerEvent("b1", "bob", at(10, 0), event.ChannelChat, "checkout", "eu", event.Positive, 0.9),
 		// no customer, and a log line: not in the rollup.
@@ -64,7 +66,9 @@ func TestCustomerHealthRollup(t *testing.T) {
 
 	got, err := s.CustomerHealth(ctx, CustomerHealthQuery{From: at(-72, 0), RecentFrom: at(0, 0), To: at(13, 0)})
 	require.NoError(t, err)
-	require.Len(t, got, 1, "only customers with a recent negative contact")
+	require.Len(t, got, 2, "only customers with a recent negative contact")
+	require.Equal(t, "carl", got[1].CustomerID, "the most recent complaints first")
+	require.Equal(t, []string{"social"}, got[1].Channels)
 	a := got[0]
 	require.Equal(t, "alice", a.CustomerID)
 	require.Equal(t, 5, a.Contacts)
@@ -75,14 +79,20 @@ func TestCustomerHealthRollup(t *testing.T) {
 	require.Equal(t, 3, a.RecentNegatives)
 	require.InDelta(t, -0.8-0.6+0.5-0.4, a.RecentScoreSum, 1e-5)
 	require.Equal(t, 1, a.Unresolved, "one complaint after the last positive message")
-	require.ElementsMatch(t, []string{"chat", "ticket"}, a.Channels)
+	require.Equal(t, []string{"ticket", "chat"}, a.Channels)
 	require.ElementsMatch(t, []string{"refund", "billing", "login"}, a.Topics)
 	require.ElementsMatch(t, []string{"checkout\x1feu", "login\x1fus"}, a.Places)
 	require.Equal(t, "login", a.Product)
 	require.Equal(t, "us", a.Region)
 	require.Equal(t, map[string]string{"plan": "pro", "agent": "a1"}, a.Labels)
-	require.Equal(t, at(12, 0), a.LastAt)
 	require.Equal(t, at(12, 0), a.LastNegativeAt)
+
+	// The limit keeps the customers with the most recent complaints.
+	got, err = s.CustomerHealth(ctx, CustomerHealthQuery{From: at(-72, 0), RecentFrom: at(0, 0), To: at(13, 0), Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "alice", got[0].CustomerID)
+	require.Equal(t, 5, got[0].Contacts, "the whole window of the customers kept")
 
 	// The recent end decides who is a candidate; a window ending before the complaints has none.
 	got, err = s.CustomerHealth(ctx, CustomerHealthQuery{From: at(-72, 0), RecentFrom: at(-1, 0), To: at(8, 0)})

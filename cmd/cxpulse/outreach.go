@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -52,7 +55,7 @@ contacted, resolved and dismissed.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(tasks)
 			}
-			printTasks(cmd, tasks)
+			printTasks(cmd.OutOrStdout(), tasks)
 			return nil
 		},
 	}
@@ -97,8 +100,57 @@ contacted, resolved and dismissed.`,
 	return cmd
 }
 
-func printTasks(cmd *cobra.Command, tasks []outreach.TaskJSON) {
-	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+// printOutreachSummary prints what outreach did, for the demo: tasks by team and priority, the
+// customers held during incidents and released after them, and the first of those tasks.
+func printOutreachSummary(ctx context.Context, out io.Writer, c *silenceClient) error {
+	var tasks []outreach.TaskJSON
+	if err := c.do(ctx, http.MethodGet, "/v1/outreach?limit=1000", nil, &tasks); err != nil {
+		return err
+	}
+	count := func(key func(t outreach.TaskJSON) string) string {
+		n := map[string]int{}
+		for _, t := range tasks {
+			n[key(t)]++
+		}
+		keys := make([]string, 0, len(n))
+		for k := range n {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s %d", k, n[k])
+		}
+		return strings.Join(parts, ", ")
+	}
+	var released []outreach.TaskJSON
+	byIncident := map[string]int{}
+	for _, t := range tasks {
+		if t.HeldBy != "" {
+			released = append(released, t)
+			byIncident[t.HeldBy]++
+		}
+	}
+	_, _ = fmt.Fprintf(out, "outreach: %d task(s) (%s; %s), %d of them for customers held during an incident and released after it\n",
+		len(tasks), count(func(t outreach.TaskJSON) string { return t.Owner }), count(func(t outreach.TaskJSON) string { return t.Priority }),
+		len(released))
+	incidents := make([]string, 0, len(byIncident))
+	for k := range byIncident {
+		incidents = append(incidents, k)
+	}
+	sort.Strings(incidents)
+	for _, k := range incidents {
+		_, _ = fmt.Fprintf(out, "  held by %s: %d customer(s)\n", k, byIncident[k])
+	}
+	if len(released) > 0 {
+		_, _ = fmt.Fprintln(out)
+		printTasks(out, released[:min(len(released), 10)])
+	}
+	return nil
+}
+
+func printTasks(w io.Writer, tasks []outreach.TaskJSON) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	_, _ = fmt.Fprintln(tw, "ID\tCREATED\tPRIORITY\tSTATUS\tTEAM\tCUSTOMER\tWHY\tOUTCOME")
 	for _, t := range tasks {
 		why := fmt.Sprintf("%d/%d negative", int(t.Health["negatives"]), int(t.Health["contacts"]))

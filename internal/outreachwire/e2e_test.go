@@ -230,6 +230,9 @@ type world struct {
 	alerts *alerting.Manager
 	m      *outreach.Manager
 	reg    *prometheus.Registry
+	// fed are events still to insert, each once the clock passes its time (the rollups are per
+	// minute and per hour: an event inserted early would be seen before it happened).
+	fed []event.Scored
 }
 
 func newWorld(t *testing.T, successCap, supportCap int) *world {
@@ -272,10 +275,30 @@ func (w *world) start(now time.Time) {
 	w.alerts, w.m = am, m
 }
 
-// run ticks both managers every 30 s from the clock's time up to until.
+// feed queues events to insert as the clock passes them.
+func (w *world) feed(rows ...event.Scored) { w.fed = append(w.fed, rows...) }
+
+func (w *world) insertFed(now time.Time) {
+	var due, later []event.Scored
+	for _, r := range w.fed {
+		if r.Time.Before(now) {
+			due = append(due, r)
+		} else {
+			later = append(later, r)
+		}
+	}
+	if len(due) > 0 {
+		w.insert(due...)
+	}
+	w.fed = later
+}
+
+// run ticks both managers every 30 s from the clock's time up to until, inserting the fed events
+// as their time passes.
 func (w *world) run(until time.Time) {
 	for t := w.clock.Now(); !t.After(until); t = t.Add(30 * time.Second) {
 		w.clock.Set(t)
+		w.insertFed(t)
 		w.alerts.Tick(context.Background(), t)
 		w.m.Tick(context.Background(), t)
 	}
@@ -529,7 +552,7 @@ func TestIncidentHoldsTasksAndReleasesThem(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		rows = append(rows, msg(fmt.Sprintf("lou-%d", i), "lou", at(0, 0, 12+i), event.ChannelChat, "login", "us", "pro", event.Negative, "cannot log in"))
 	}
-	w.insert(rows...)
+	w.feed(rows...)
 
 	w.start(at(0, 0, 5))
 	w.run(at(0, 0, 17))
@@ -814,4 +837,27 @@ func TestStopWithoutStart(t *testing.T) {
 	require.Contains(t, logs.String(), "outreach state not restored yet")
 	_, err = m.Evaluate(context.Background(), t0)
 	require.Error(t, err, "no store, no evaluation")
+}
+
+func TestPolicyForWaitsBeforeCreating(t *testing.T) {
+	w := newWorld(t, 10, 10)
+	b, err := os.ReadFile(w.rules)
+	require.NoError(t, err)
+	y := strings.Replace(string(b), "      priority: urgent\n", "      priority: urgent\n      for: 10m\n", 1)
+	require.NoError(t, os.WriteFile(w.rules, []byte(y), 0o600))
+	w.insert(
+		msg("a1", "alice", at(0, 0, 0), event.ChannelChat, "checkout", "eu", "enterprise", event.Negative, "refund please"),
+		msg("a2", "alice", at(0, 0, 5), event.ChannelTicket, "checkout", "eu", "enterprise", event.Negative, "still waiting"),
+	)
+	w.start(at(0, 0, 6))
+	for m := 6; m <= 20; m++ {
+		now := at(0, 0, m)
+		w.clock.Set(now)
+		w.m.Tick(context.Background(), now)
+		if len(w.tasks(outreach.Filter{})) > 0 {
+			require.Equal(t, 16, m, "the condition held from minute 6, the task comes 10 minutes later")
+			return
+		}
+	}
+	t.Fatal("no task")
 }

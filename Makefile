@@ -8,7 +8,7 @@ SHARED    ?= ../shared
 GOLANGCI  := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT   := mvdan.cc/gofumpt@v0.12.0
 
-.PHONY: all build test demo bench lint fmt eval deps clean
+.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly
 
 all: build
 
@@ -32,6 +32,16 @@ bench: deps build
 	scripts/bench.sh
 	@echo; echo "== alerting: incident events accepted -> PagerDuty request (5 s rule interval)"
 	$(GO) test -run '^$$' -bench IncidentToPage -benchtime 5x ./internal/alertwire/
+
+# Anomaly detector: ns per point, allocations, bytes per series.
+bench: bench-anomaly
+bench-anomaly:
+	$(GO) test -run '^$$' -bench . -benchmem ./anomaly/
+
+# NAB v1.1 scores of the anomaly detector and the split-half check (skips without the data).
+eval: eval-nab
+eval-nab:
+	scripts/nab.sh
 
 lint:
 	$(GO) vet ./...

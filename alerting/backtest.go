@@ -124,6 +124,9 @@ func Backtest(ctx context.Context, set *RuleSet, deps BacktestDeps, from, to tim
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := newMetrics(nil)
 	errSeen := map[string]bool{}
+	if deps.Detectors == nil {
+		deps.Detectors = AnomalyDetectors
+	}
 	ev, err := NewEvaluator(set, EvaluatorDeps{Query: query, Detectors: deps.Detectors, OnChange: onChange}, logger, m)
 	if err != nil {
 		return nil, err

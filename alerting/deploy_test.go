@@ -21,13 +21,9 @@ func TestShippedRules(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, tests)
 	var out bytes.Buffer
-	passed, failed, err := RunTests(context.Background(), tests, TestOptions{Out: &out, Detectors: testDetectors})
+	passed, failed, err := RunTests(context.Background(), tests, TestOptions{Out: &out})
 	t.Log(out.String())
 	require.NoError(t, err)
 	require.Zero(t, failed, out.String())
 	require.NotZero(t, passed)
 }
-
-// testDetectors makes anomaly detectors for the shipped rules' tests; nil until package anomaly
-// is wired in.
-var testDetectors DetectorFactory

@@ -395,6 +395,7 @@ func (e *Evaluator) evalRule(ctx context.Context, rs *ruleState, now time.Time) 
 		if a == nil || a.State == StateResolved {
 			a = &Alert{Group: rs.group.Name, Rule: r.Alert, Labels: labels, State: StatePending, ActiveAt: now, fp: fp}
 			rs.alerts[fp] = a
+			a.Annotations, a.Value, a.Values = ann, value, values
 			e.change(a, now)
 		}
 		a.Annotations, a.Value, a.Values = ann, value, values

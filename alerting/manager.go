@@ -145,6 +145,9 @@ func New(cfg Config, deps Deps, logger *slog.Logger, reg prometheus.Registerer) 
 		}
 		audit = m.pusher.Push
 	}
+	if deps.Detectors == nil {
+		deps.Detectors = AnomalyDetectors
+	}
 	for _, g := range set.Groups {
 		for _, r := range g.Rules {
 			if r.Anomaly != nil && deps.Detectors == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cxpulse/cxpulse/anomaly"
 	"github.com/cxpulse/cxpulse/event"
 )
 
@@ -104,15 +105,16 @@ func (s Sensitivity) String() string {
 	return "medium"
 }
 
-// Threshold is the anomaly score at or above which a value counts as anomalous.
+// Threshold is the anomaly score at or above which a value counts as anomalous: the anomaly
+// package's threshold for the sensitivity.
 func (s Sensitivity) Threshold() float64 {
 	switch s {
 	case SensitivityLow:
-		return 0.99
+		return anomaly.SensitivityLow.Threshold()
 	case SensitivityHigh:
-		return 0.9
+		return anomaly.SensitivityHigh.Threshold()
 	}
-	return 0.97
+	return anomaly.SensitivityMedium.Threshold()
 }
 
 // Seasonality is the period a detector's baseline follows.
@@ -123,6 +125,8 @@ const (
 	SeasonalityNone Seasonality = iota
 	SeasonalityDaily
 	SeasonalityWeekly
+	// SeasonalityAuto learns daily and weekly shapes and follows whichever predicts best.
+	SeasonalityAuto
 )
 
 // String returns none, daily or weekly.
@@ -132,6 +136,8 @@ func (s Seasonality) String() string {
 		return "daily"
 	case SeasonalityWeekly:
 		return "weekly"
+	case SeasonalityAuto:
+		return "auto"
 	}
 	return "none"
 }
@@ -141,7 +147,7 @@ func (s Seasonality) Period() time.Duration {
 	switch s {
 	case SeasonalityDaily:
 		return 24 * time.Hour
-	case SeasonalityWeekly:
+	case SeasonalityWeekly, SeasonalityAuto:
 		return 7 * 24 * time.Hour
 	}
 	return 0
@@ -565,13 +571,15 @@ func (l *errList) anomaly(n *yaml.Node) *AnomalySpec {
 		l.at(fs["sensitivity"].val, "anomaly.sensitivity: unknown value %q (want low, medium or high)", s)
 	}
 	switch s := l.str(fs["seasonality"].val, "anomaly.seasonality"); s {
-	case "", "none":
+	case "", "auto":
+		a.Seasonality = SeasonalityAuto
+	case "none":
 	case "daily":
 		a.Seasonality = SeasonalityDaily
 	case "weekly":
 		a.Seasonality = SeasonalityWeekly
 	default:
-		l.at(fs["seasonality"].val, "anomaly.seasonality: unknown value %q (want none, daily or weekly)", s)
+		l.at(fs["seasonality"].val, "anomaly.seasonality: unknown value %q (want auto, none, daily or weekly)", s)
 	}
 	if t := fs["threshold"].val; t != nil {
 		a.Threshold = l.number(t, "anomaly.threshold")

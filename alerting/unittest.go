@@ -214,6 +214,9 @@ func runTestCase(ctx context.Context, set *RuleSet, tc *TestCase, opts TestOptio
 		}
 		mem.Series = append(mem.Series, s)
 	}
+	if opts.Detectors == nil {
+		opts.Detectors = AnomalyDetectors
+	}
 	ev, err := NewEvaluator(set, EvaluatorDeps{Query: mem.Query, Samples: mem.Samples, Detectors: opts.Detectors},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {

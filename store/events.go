@@ -200,6 +200,14 @@ func (s *Store) FilterStored(ctx context.Context, rows []event.Scored) ([]event.
 	if err != nil || len(stored) == 0 {
 		return rows, err
 	}
+	// Rows an earlier attempt stored may have missed the rollups: that attempt failed.
+	found := make([]string, 0, len(stored))
+	for id := range stored {
+		found = append(found, id)
+	}
+	if _, err := s.RepairViews(ctx, found); err != nil {
+		return rows, err
+	}
 	left := rows[:0:0]
 	for _, r := range rows {
 		if !stored[r.ID] {

@@ -16,6 +16,7 @@ type metrics struct {
 	insertErrors   *prometheus.CounterVec
 	batchRows      prometheus.Histogram
 	retries        *prometheus.CounterVec
+	repaired       *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -42,9 +43,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "cxpulse_clickhouse_insert_retries_total",
 			Help: "Batch insert attempts after a transient failure, per table.",
 		}, []string{"table"}),
+		repaired: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cxpulse_clickhouse_view_rows_repaired_total",
+			Help: "Rows re-fed to a materialized view's target after an insert reached events but not the view, per target table.",
+		}, []string{"table"}),
 	}
+	m.repaired.WithLabelValues("sentiment_1m")
 	if reg != nil {
-		reg.MustRegister(m.insertDuration, m.insertRows, m.insertErrors, m.batchRows, m.retries)
+		reg.MustRegister(m.insertDuration, m.insertRows, m.insertErrors, m.batchRows, m.retries, m.repaired)
 	}
 	return m
 }

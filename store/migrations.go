@@ -7,6 +7,7 @@ func Migrations() []Migration {
 		{ID: "0001_events", Tables: []Table{eventsTable}},
 		{ID: "0002_sentiment_1m", Tables: []Table{sentiment1mTable}, Views: []View{sentiment1mView}},
 		{ID: "alerting_0001_state", Tables: []Table{alertsTable, notificationsTable, silencesTable}},
+		{ID: "0003_rejected", Tables: []Table{rejectedTable}},
 		{ID: "outreach_0001", Tables: []Table{customerHealthTable, outreachTable, outreachIncidentsTable}, Views: []View{customerHealthView}},
 	}
 }
@@ -85,4 +86,9 @@ var sentiment1mView = View{
     uniqIfState(customer_id, customer_id != '') AS customers
 FROM {from}
 GROUP BY minute, source, channel, product, region`,
+	Keys: []ViewKey{
+		{Column: "minute", Expr: "toStartOfMinute(time)"}, {Column: "source", Expr: "source"},
+		{Column: "channel", Expr: "channel"}, {Column: "product", Expr: "product"}, {Column: "region", Expr: "region"},
+	},
+	Count: "volume",
 }

@@ -22,6 +22,7 @@ var (
 		Columns: []Column{
 			{Name: "bucket", Type: "DateTime"},
 			{Name: "customer_id", Type: "String"},
+			{Name: "rows", Type: "UInt64"},
 			{Name: "contacts", Type: "UInt64"},
 			{Name: "negatives", Type: "UInt64"},
 			{Name: "positives", Type: "UInt64"},
@@ -35,8 +36,8 @@ var (
 			{Name: "negative_places", Type: "AggregateFunction(groupUniqArrayIf, String, UInt8)"},
 			{Name: "last_negative_at", Type: "AggregateFunction(maxIf, UInt32, UInt8)"},
 			{Name: "last_positive_at", Type: "AggregateFunction(maxIf, UInt32, UInt8)"},
-			{Name: "last_product", Type: "AggregateFunction(argMax, String, UInt32)"},
-			{Name: "last_region", Type: "AggregateFunction(argMax, String, UInt32)"},
+			{Name: "last_product", Type: "AggregateFunction(argMaxIf, String, UInt32, UInt8)"},
+			{Name: "last_region", Type: "AggregateFunction(argMaxIf, String, UInt32, UInt8)"},
 			{Name: "last_labels", Type: "AggregateFunction(argMaxIf, Array(String), UInt32, UInt8)"},
 		},
 		Engine:      "SummingMergeTree",
@@ -47,9 +48,11 @@ var (
 		ShardingKey: "cityHash64(customer_id)",
 	}
 
-	// customerHealthView feeds the rollup from events with a customer, log lines excepted (they
-	// are not contacts). Places and labels are joined with the unit separator, which event
-	// validation keeps out of keys and fields.
+	// customerHealthView feeds the rollup from every event (rows counts them all, for the repair
+	// of a view that missed an insert); log lines are no contacts and are left out of everything
+	// else. Events without a customer roll up under customer_id '', which queries skip. Places
+	// and labels are joined with the unit separator, which event validation keeps out of keys and
+	// fields.
 	customerHealthView = View{
 		Name: "customer_health_1h_mv",
 		To:   "customer_health_1h",
@@ -57,25 +60,27 @@ var (
 		Select: `SELECT
     toStartOfHour(time) AS bucket,
     customer_id,
-    count() AS contacts,
-    countIf(label = 'negative') AS negatives,
-    countIf(label = 'positive') AS positives,
-    sum(toFloat64(score)) AS score_sum,
+    count() AS rows,
+    countIf(channel != 'log') AS contacts,
+    countIf(label = 'negative' AND channel != 'log') AS negatives,
+    countIf(label = 'positive' AND channel != 'log') AS positives,
+    sumIf(toFloat64(score), channel != 'log') AS score_sum,
     countIf(channel = 'ticket') AS ticket,
     countIf(channel = 'chat') AS chat,
     countIf(channel = 'social') AS social,
     countIf(channel = 'review') AS review,
     countIf(channel = 'survey') AS survey,
-    groupUniqArrayArrayIfState(CAST(topics AS Array(String)), toUInt8(label = 'negative')) AS negative_topics,
-    groupUniqArrayIfState(concat(CAST(product AS String), '\x1f', CAST(region AS String)), toUInt8(label = 'negative')) AS negative_places,
-    maxIfState(toUnixTimestamp(time), toUInt8(label = 'negative')) AS last_negative_at,
-    maxIfState(toUnixTimestamp(time), toUInt8(label = 'positive')) AS last_positive_at,
-    argMaxState(CAST(product AS String), toUnixTimestamp(time)) AS last_product,
-    argMaxState(CAST(region AS String), toUnixTimestamp(time)) AS last_region,
-    argMaxIfState(arrayMap((k, v) -> concat(k, '\x1f', v), label_keys, label_values), toUnixTimestamp(time), toUInt8(length(label_keys) > 0)) AS last_labels
+    groupUniqArrayArrayIfState(CAST(topics AS Array(String)), toUInt8(label = 'negative' AND channel != 'log')) AS negative_topics,
+    groupUniqArrayIfState(concat(CAST(product AS String), '\x1f', CAST(region AS String)), toUInt8(label = 'negative' AND channel != 'log')) AS negative_places,
+    maxIfState(toUnixTimestamp(time), toUInt8(label = 'negative' AND channel != 'log')) AS last_negative_at,
+    maxIfState(toUnixTimestamp(time), toUInt8(label = 'positive' AND channel != 'log')) AS last_positive_at,
+    argMaxIfState(CAST(product AS String), toUnixTimestamp(time), toUInt8(channel != 'log')) AS last_product,
+    argMaxIfState(CAST(region AS String), toUnixTimestamp(time), toUInt8(channel != 'log')) AS last_region,
+    argMaxIfState(arrayMap((k, v) -> concat(k, '\x1f', v), label_keys, label_values), toUnixTimestamp(time), toUInt8(length(label_keys) > 0 AND channel != 'log')) AS last_labels
 FROM {from}
-WHERE customer_id != '' AND channel != 'log'
 GROUP BY bucket, customer_id`,
+		Keys:  []ViewKey{{Column: "bucket", Expr: "toStartOfHour(time)"}, {Column: "customer_id", Expr: "customer_id"}},
+		Count: "rows",
 	}
 
 	// outreachTable is the task log: every change of a task is a new row of one kind (created,
@@ -218,12 +223,12 @@ func (s *Store) CustomerHealth(ctx context.Context, q CustomerHealthQuery) ([]Cu
         groupArray((finalizeAggregation(last_negative_at), negatives)))) AS unresolved,
     groupUniqArrayArrayIfMerge(negative_topics),
     groupUniqArrayIfMergeIf(negative_places, bucket > toDateTime(%[2]d - 3600)),
-    argMaxMerge(last_product), argMaxMerge(last_region), argMaxIfMerge(last_labels),
+    argMaxIfMerge(last_product), argMaxIfMerge(last_region), argMaxIfMerge(last_labels),
     maxIfMerge(last_negative_at) AS ln
 FROM %[4]s
 WHERE bucket > toDateTime(%[1]d - 3600) AND bucket < toDateTime(%[3]d) AND customer_id IN (
     SELECT customer_id FROM %[4]s
-    WHERE bucket > toDateTime(%[2]d - 3600) AND bucket < toDateTime(%[3]d) AND negatives > 0
+    WHERE bucket > toDateTime(%[2]d - 3600) AND bucket < toDateTime(%[3]d) AND negatives > 0 AND customer_id != ''
     GROUP BY customer_id
     ORDER BY sum(negatives) DESC, customer_id
     LIMIT %[5]d)

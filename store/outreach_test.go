@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -31,12 +32,48 @@ func TestDDLCustomerHealth(t *testing.T) {
 		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.customer_health_1h")
 		require.Contains(t, ddl, "ENGINE = SummingMergeTree()")
 		require.Contains(t, ddl, "CREATE MATERIALIZED VIEW IF NOT EXISTS cx.customer_health_1h_mv TO cx.customer_health_1h AS")
-		require.Contains(t, ddl, "FROM cx.events\nWHERE customer_id != '' AND channel != 'log'")
+		require.Contains(t, ddl, "FROM cx.events\nGROUP BY bucket, customer_id")
 		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.outreach (")
 		require.Contains(t, ddl, "CREATE TABLE IF NOT EXISTS cx.outreach_incidents (")
 		// The aggregate states never carry LowCardinality, whatever the server.
 		require.NotContains(t, ddl, "AggregateFunction(groupUniqArray, LowCardinality")
 	}
+}
+
+func TestCustomerHealthRepair(t *testing.T) {
+	addr, db := chtest.Database(t)
+	s := openStore(t, addr, db)
+	ctx := context.Background()
+	require.NoError(t, s.Migrate(ctx))
+	conn := chtest.Conn(t, addr)
+	base := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	var rows []event.Scored
+	for i := range 12 {
+		ch := []event.Channel{event.ChannelChat, event.ChannelLog, event.ChannelTicket}[i%3]
+		rows = append(rows, customerEvent(fmt.Sprintf("h-%d", i), []string{"ann", "ben", ""}[i%3], base.Add(time.Duration(i)*time.Minute), ch,
+			"checkout", "eu", event.Negative, -0.5))
+	}
+	// The second half reaches events while the views are away, as when a server stops in the
+	// middle of an insert; the writer's retry then finds it stored and repairs the rollups.
+	insertEvents(t, s, rows[:6])
+	chtest.Exec(t, conn, "DETACH TABLE "+db+".customer_health_1h_mv", "DETACH TABLE "+db+".sentiment_1m_mv")
+	insertEvents(t, s, rows[6:])
+	chtest.Exec(t, conn, "ATTACH TABLE "+db+".customer_health_1h_mv", "ATTACH TABLE "+db+".sentiment_1m_mv")
+	require.Equal(t, uint64(6), chtest.Count(t, conn, "SELECT sum(rows) FROM "+db+".customer_health_1h"))
+	left, err := s.FilterStored(ctx, rows[6:])
+	require.NoError(t, err)
+	require.Empty(t, left)
+	require.Equal(t, uint64(12), chtest.Count(t, conn, "SELECT sum(rows) FROM "+db+".customer_health_1h"))
+	require.Equal(t, uint64(8), chtest.Count(t, conn, "SELECT sum(contacts) FROM "+db+".customer_health_1h"), "log lines are no contacts")
+	got, err := s.CustomerHealth(ctx, CustomerHealthQuery{From: base, RecentFrom: base, To: base.Add(time.Hour)})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "ann; ben only wrote log lines; events without a customer are skipped")
+	require.Equal(t, "ann", got[0].CustomerID)
+	require.Equal(t, 4, got[0].Negatives)
+	// Nothing is counted twice.
+	_, err = s.FilterStored(ctx, rows)
+	require.NoError(t, err)
+	require.Equal(t, uint64(12), chtest.Count(t, conn, "SELECT sum(rows) FROM "+db+".customer_health_1h"))
 }
 
 func TestCustomerHealthRollup(t *testing.T) {

@@ -332,7 +332,8 @@ func (s *Store) SampleTexts(ctx context.Context, q RuleQuery, group map[string]s
 		}
 		where = append(where, "toString("+col+") = "+quoteString(group[strings.TrimPrefix(f, "labels.")]))
 	}
-	sql := fmt.Sprintf("SELECT text FROM %s WHERE %s ORDER BY score ASC, time DESC LIMIT %d",
+	// The most negative distinct texts: a wave of identical complaints is shown once.
+	sql := fmt.Sprintf("SELECT text FROM %s WHERE %s ORDER BY score ASC, time DESC LIMIT 1 BY text LIMIT %d",
 		s.Dialect().Qualified("events"), strings.Join(where, " AND "), n)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
 	defer cancel()

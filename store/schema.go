@@ -57,6 +57,18 @@ type View struct {
 	To     string
 	From   string
 	Select string
+	// Keys and Count let the store repair the view's target when an insert reached From but not
+	// To (an insert into a table with views is not atomic in ClickHouse): Keys are the target's
+	// grouping columns with the expressions computing them from the source, Count the target
+	// column holding how many source rows each target row stands for.
+	Keys  []ViewKey
+	Count string
+}
+
+// ViewKey is a grouping column of a view's target and its expression over the source.
+type ViewKey struct {
+	Column string
+	Expr   string
 }
 
 // Migration is one step of the schema, identified by a stable ID and applied once, in order.

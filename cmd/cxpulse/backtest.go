@@ -55,7 +55,7 @@ RFC 3339 (2026-11-25T14:00:00Z) or a duration before now (24h, 7d).`,
 			if _, err := s.Probe(cmd.Context()); err != nil {
 				return fmt.Errorf("clickhouse: %w", err)
 			}
-			res, err := alerting.Backtest(cmd.Context(), set, alerting.BacktestDeps{Query: alertwire.Query(s), Detectors: anomalyDetectors}, f, t)
+			res, err := alerting.Backtest(cmd.Context(), set, alerting.BacktestDeps{Query: alertwire.Query(s)}, f, t)
 			if err != nil {
 				return err
 			}

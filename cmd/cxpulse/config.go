@@ -13,8 +13,14 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
+	"github.com/cxpulse/cxpulse/ingest/kafka"
+	"github.com/cxpulse/cxpulse/ingest/lokipush"
+	"github.com/cxpulse/cxpulse/ingest/redact"
+	"github.com/cxpulse/cxpulse/ingest/webhook/intercom"
+	"github.com/cxpulse/cxpulse/ingest/webhook/zendesk"
 	"github.com/cxpulse/cxpulse/internal/secret"
 	"github.com/cxpulse/cxpulse/pipeline"
 	"github.com/cxpulse/cxpulse/pipeline/spool"
@@ -31,6 +37,10 @@ type Config struct {
 	Events     event.Limits     `yaml:"events"`
 	Ingest     IngestConfig     `yaml:"ingest"`
 	Sentiment  sentiment.Config `yaml:"sentiment"`
+	// Redact says which kinds of personal data are replaced before storage.
+	Redact redact.Config `yaml:"redact"`
+	// Alerting runs rule files when set.
+	Alerting *alerting.Config `yaml:"alerting"`
 }
 
 // ServerConfig is the `server:` section.
@@ -56,9 +66,15 @@ type ClickHouseConfig struct {
 	Writer       store.BatchConfig `yaml:"writer"`
 }
 
-// IngestConfig is the `ingest:` section, one key per door.
+// IngestConfig is the `ingest:` section, one key per door. The Loki push endpoint is always on
+// (behind the ingest token); Zendesk, Intercom and Kafka are on when their secret or brokers are
+// set.
 type IngestConfig struct {
-	HTTP httpapi.Config `yaml:"http"`
+	HTTP     httpapi.Config  `yaml:"http"`
+	Loki     lokipush.Config `yaml:"loki"`
+	Zendesk  zendesk.Config  `yaml:"zendesk"`
+	Intercom intercom.Config `yaml:"intercom"`
+	Kafka    kafka.Config    `yaml:"kafka"`
 }
 
 // defaultConfig is the configuration before a file or flags change it.
@@ -71,8 +87,12 @@ func defaultConfig() Config {
 		Pipeline:   pipeline.DefaultConfig(),
 		Spool:      spool.DefaultConfig(),
 		Events:     event.DefaultLimits(),
-		Ingest:     IngestConfig{HTTP: httpapi.DefaultConfig()},
-		Sentiment:  sentiment.DefaultConfig(),
+		Ingest: IngestConfig{
+			HTTP: httpapi.DefaultConfig(), Loki: lokipush.DefaultConfig(), Zendesk: zendesk.DefaultConfig(),
+			Intercom: intercom.DefaultConfig(), Kafka: kafka.DefaultConfig(),
+		},
+		Sentiment: sentiment.DefaultConfig(),
+		Redact:    redact.DefaultConfig(),
 	}
 }
 
@@ -110,8 +130,33 @@ func (c *Config) Validate() error {
 	add("spool", c.Spool.Validate())
 	add("events", c.Events.Validate())
 	add("ingest.http", c.Ingest.HTTP.Validate())
+	add("ingest.loki", c.Ingest.Loki.Validate())
+	if c.Ingest.Zendesk.SigningSecret != "" {
+		add("ingest.zendesk", c.Ingest.Zendesk.Validate())
+		add("ingest.zendesk.signing_secret", secretInFile(c.Ingest.Zendesk.SigningSecret))
+	}
+	if c.Ingest.Intercom.ClientSecret != "" {
+		add("ingest.intercom", c.Ingest.Intercom.Validate())
+		add("ingest.intercom.client_secret", secretInFile(c.Ingest.Intercom.ClientSecret))
+	}
+	if len(c.Ingest.Kafka.Brokers) > 0 {
+		add("ingest.kafka", c.Ingest.Kafka.Validate())
+	}
+	add("redact", c.Redact.Validate())
 	add("sentiment", c.Sentiment.Validate())
+	if c.Alerting != nil {
+		c.Alerting.Defaults()
+		add("alerting", c.Alerting.Validate())
+	}
 	return errors.Join(errs...)
+}
+
+// secretInFile insists that a secret in a file is an environment reference.
+func secretInFile(s secret.Secret) error {
+	if !secret.IsReference(s.Value()) {
+		return errors.New("write secrets as ${ENV_VAR}, never in the file")
+	}
+	return nil
 }
 
 func validateListen(addr string) error {

@@ -11,12 +11,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cxpulse/cxpulse/alerting"
 
 	"github.com/cxpulse/cxpulse/internal/chserver"
 	"github.com/cxpulse/cxpulse/internal/secret"
@@ -30,6 +33,7 @@ type demoFlags struct {
 	clickhouse string
 	database   string
 	seed       uint64
+	rules      []string
 }
 
 func newDemoCmd() *cobra.Command {
@@ -47,16 +51,22 @@ and prints what happened. Ctrl-C stops everything it started.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.DurationVar(&f.duration, "duration", 3*time.Minute, "how long to send traffic")
+	fl.DurationVar(&f.duration, "duration", 4*time.Minute, "how long to send traffic")
 	fl.IntVar(&f.rate, "rate", 400, "mean messages a second")
 	fl.StringVar(&f.clickhouse, "clickhouse", "", "use this ClickHouse (host:port) instead of starting one")
 	fl.StringVar(&f.database, "database", "cxpulse_demo", "database to use")
 	fl.Uint64Var(&f.seed, "seed", 42, "traffic seed")
+	fl.StringSliceVar(&f.rules, "rules", []string{"deploy/demo/rules.yaml"}, "rule files to run (console receiver; PagerDuty and Slack when PD_ROUTING_KEY / SLACK_BOT_TOKEN are set)")
 	return cmd
 }
 
 func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
 	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	for _, r := range f.rules {
+		if matches, _ := filepath.Glob(r); len(matches) == 0 {
+			return fmt.Errorf("rule file %s not found: run the demo from the repository's root (make demo), or pass --rules", r)
+		}
+	}
 	addr := f.clickhouse
 	if addr == "" {
 		say("starting a private ClickHouse in a temporary directory…")
@@ -81,6 +91,7 @@ func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
 	cfg.Server.IngestToken, cfg.Server.tokenFromFlag = secret.Secret(token), true
 	cfg.ClickHouse.Addr, cfg.ClickHouse.Database = []string{addr}, f.database
 	cfg.ClickHouse.Writer.MaxDelay = 100 * time.Millisecond
+	cfg.Alerting = &alerting.Config{RuleFiles: f.rules, AllowMissingSecrets: true}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -109,7 +120,7 @@ func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
 	gen := traffic.New(f.seed)
 	incident := traffic.Incident{
 		Product: "checkout", Region: "eu",
-		From: start.Add(f.duration * 40 / 100), To: start.Add(f.duration * 65 / 100),
+		From: start.Add(f.duration * 25 / 100), To: start.Add(f.duration * 45 / 100),
 	}
 	gen.SetIncident(incident)
 	say("sending about %d messages a second for %s; incident: %s in %s turns negative from +%s to +%s",
@@ -154,6 +165,7 @@ loop:
 	say("\ntraffic done: %d sent, %d accepted, %d refused in %s (%.0f events/s)\n",
 		sent.Load(), accepted.Load(), refused.Load(), el.Round(time.Second), float64(accepted.Load())/el.Seconds())
 	summarize(context.Background(), out, svc.store, f.database, start)
+	printAlerts(context.Background(), out, svc.store, f.database, start)
 
 	stopSvc()
 	if err := <-served; err != nil {
@@ -232,6 +244,35 @@ WHERE minute >= toDateTime(%d) GROUP BY p ORDER BY p`, in.Product, in.Region, db
 		}
 	}
 	return "negative: " + strings.Join(parts, "  ")
+}
+
+// printAlerts lists the alert state changes of the run, from the alerts table.
+func printAlerts(ctx context.Context, out io.Writer, st *store.Store, db string, since time.Time) {
+	q := fmt.Sprintf(`SELECT toUnixTimestamp(time), rule, state, labels, value FROM %s.alerts
+WHERE time >= toDateTime(%d) ORDER BY time, version`, db, since.Unix())
+	rows, err := st.Conn().Query(ctx, q)
+	if err != nil {
+		fmt.Fprintf(out, "(alerts: %v)\n", err)
+		return
+	}
+	defer rows.Close()
+	fmt.Fprintln(out, "alert state changes (from the alerts table)")
+	n := 0
+	for rows.Next() {
+		var ts uint32
+		var rule, state, labels string
+		var value float64
+		if err := rows.Scan(&ts, &rule, &state, &labels, &value); err != nil {
+			fmt.Fprintf(out, "(alerts: %v)\n", err)
+			return
+		}
+		fmt.Fprintf(out, "  +%-6s %-14s %-9s %s value=%.2f\n", time.Unix(int64(ts), 0).Sub(since).Round(time.Second), rule, state, labels, value)
+		n++
+	}
+	if n == 0 {
+		fmt.Fprintln(out, "  (none)")
+	}
+	fmt.Fprintln(out)
 }
 
 // summarize prints what the run stored: totals, then sentiment by channel and by product over time.

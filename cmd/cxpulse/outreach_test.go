@@ -71,7 +71,7 @@ func TestOutreachCommands(t *testing.T) {
 	require.Contains(t, sum.String(), "o-held")
 	require.NotContains(t, sum.String(), id, "the table shows the released tasks")
 
-	out, err := runCLI("outreach", "list", "--url", srv.URL, "--status", "open")
+	out, err := runCLI(t, "", "outreach", "list", "--url", srv.URL, "--status", "open")
 	require.NoError(t, err, out)
 	require.Contains(t, out, id)
 	require.Contains(t, out, "urgent")
@@ -80,29 +80,29 @@ func TestOutreachCommands(t *testing.T) {
 	require.Contains(t, out, "3/3 negative (refund)")
 	require.Contains(t, out, "o-held")
 
-	out, err = runCLI("outreach", "ack", "--url", srv.URL, "--owner", "dana", "--note", "called", id)
+	out, err = runCLI(t, "", "outreach", "ack", "--url", srv.URL, "--owner", "dana", "--note", "called", id)
 	require.NoError(t, err, out)
 	require.Equal(t, id+" contacted\n", out)
-	out, err = runCLI("outreach", "list", "--url", srv.URL, "--status", "open")
+	out, err = runCLI(t, "", "outreach", "list", "--url", srv.URL, "--status", "open")
 	require.NoError(t, err, out)
 	require.NotContains(t, out, id)
-	out, err = runCLI("outreach", "list", "--url", srv.URL, "--json", "--customer", "acct-991")
+	out, err = runCLI(t, "", "outreach", "list", "--url", srv.URL, "--json", "--customer", "acct-991")
 	require.NoError(t, err, out)
 	require.Contains(t, out, `"assignee": "dana"`)
 
-	_, err = runCLI("outreach", "ack", "--url", srv.URL, "--status", "done", id)
+	_, err = runCLI(t, "", "outreach", "ack", "--url", srv.URL, "--status", "done", id)
 	require.ErrorContains(t, err, `unknown status "done"`)
-	_, err = runCLI("outreach", "ack", "--url", srv.URL, "o-missing")
+	_, err = runCLI(t, "", "outreach", "ack", "--url", srv.URL, "o-missing")
 	require.ErrorContains(t, err, "404")
-	_, err = runCLI("outreach", "list", "--url", srv.URL, "--limit", "0")
+	_, err = runCLI(t, "", "outreach", "list", "--url", srv.URL, "--limit", "0")
 	require.ErrorContains(t, err, "limit must be 1 to 1000")
 }
 
 func TestCheckRulesChecksOutreach(t *testing.T) {
-	out, err := runCLI("check", "rules", "../../deploy/rules/outreach.yaml")
+	out, err := runCLI(t, "", "check", "rules", "../../deploy/rules/outreach.yaml")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "ok: outreach: 3 policies, 2 team(s)")
-	_, err = runCLI("check", "rules", "../../outreach/testdata/several.bad.yaml")
+	_, err = runCLI(t, "", "check", "rules", "../../outreach/testdata/several.bad.yaml")
 	var ee *exitError
 	require.ErrorAs(t, err, &ee)
 	require.Equal(t, 1, ee.code)

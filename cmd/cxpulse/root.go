@@ -27,6 +27,8 @@ func newRootCmd() *cobra.Command {
 		newTestCmd(),
 		newBacktestCmd(),
 		newSilenceCmd(),
+		newReplayCmd(),
+		newAnomalyCmd(),
 		newOutreachCmd(),
 	)
 	return root

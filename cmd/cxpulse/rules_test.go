@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -10,35 +9,32 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func runCLI(args ...string) (string, error) {
-	var out bytes.Buffer
-	cmd := newRootCmd()
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
-
 // The shipped rules pass `check rules` and their unit tests pass `test rules`, as in CI.
 func TestShippedRulesCheckAndTest(t *testing.T) {
 	rules, err := filepath.Glob("../../deploy/rules/*.yaml")
 	require.NoError(t, err)
 	require.NotEmpty(t, rules)
-	out, err := runCLI(append([]string{"check", "rules"}, rules...)...)
+	out, err := runCLI(t, "", append([]string{"check", "rules"}, rules...)...)
 	require.NoError(t, err, out)
 	require.Contains(t, out, "ok: ")
 
 	tests, err := filepath.Glob("../../deploy/rules/tests/*.yaml")
 	require.NoError(t, err)
 	require.NotEmpty(t, tests)
-	out, err = runCLI(append([]string{"test", "rules"}, tests...)...)
+	out, err = runCLI(t, "", append([]string{"test", "rules"}, tests...)...)
 	require.NoError(t, err, out)
 	require.Contains(t, out, " passed, 0 failed")
+
+	// The demo's own rule set, too.
+	out, err = runCLI(t, "", "check", "rules", "../../deploy/demo/rules.yaml")
+	require.NoError(t, err, out)
+	out, err = runCLI(t, "", "test", "rules", "../../deploy/demo/rules_test.yaml")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 passed, 0 failed")
 }
 
 func TestCheckRulesReportsEveryError(t *testing.T) {
-	_, err := runCLI("check", "rules", "../../alerting/testdata/several.bad.yaml")
+	_, err := runCLI(t, "", "check", "rules", "../../alerting/testdata/several.bad.yaml")
 	var ee *exitError
 	require.True(t, errors.As(err, &ee))
 	require.Equal(t, 1, ee.code)

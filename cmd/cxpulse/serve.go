@@ -20,9 +20,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
+	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/ingest"
 	"github.com/cxpulse/cxpulse/ingest/httpapi"
+	"github.com/cxpulse/cxpulse/ingest/kafka"
+	"github.com/cxpulse/cxpulse/ingest/redact"
+	"github.com/cxpulse/cxpulse/internal/alertwire"
 	"github.com/cxpulse/cxpulse/internal/secret"
 	"github.com/cxpulse/cxpulse/pipeline"
 	"github.com/cxpulse/cxpulse/pipeline/spool"
@@ -39,6 +43,7 @@ type serveFlags struct {
 	ingestToken    string
 	insecureNoAuth bool
 	model          string
+	rules          []string
 }
 
 func newServeCmd() *cobra.Command {
@@ -64,6 +69,7 @@ func newServeCmd() *cobra.Command {
 	fl.StringVar(&f.ingestToken, "ingest-token", "", "bearer token required on ingest endpoints (default $CXPULSE_INGEST_TOKEN)")
 	fl.BoolVar(&f.insecureNoAuth, "insecure-no-auth", false, "allow listening beyond loopback without an ingest token")
 	fl.StringVar(&f.model, "model", "", "sentiment model file (default: the embedded model)")
+	fl.StringSliceVar(&f.rules, "rules", nil, "rule files (globs allowed; repeat or comma-separate); sets alerting.rule_files")
 	return cmd
 }
 
@@ -88,6 +94,12 @@ func (f *serveFlags) load(cmd *cobra.Command) (Config, error) {
 	}
 	if changed("model") {
 		cfg.Sentiment.Model = f.model
+	}
+	if changed("rules") {
+		if cfg.Alerting == nil {
+			cfg.Alerting = &alerting.Config{}
+		}
+		cfg.Alerting.RuleFiles = f.rules
 	}
 	switch {
 	case changed("ingest-token"):
@@ -145,12 +157,27 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	}
 	defer st.Close()
 
+	var alerts *alerting.Manager
+	if cfg.Alerting != nil {
+		alerts, err = alerting.New(*cfg.Alerting, alertwire.Deps(st), logger, reg)
+		if err != nil {
+			return err
+		}
+	}
+
 	im := ingest.NewMetrics(reg)
 	be := &backend{}
 	mux := http.NewServeMux()
-	api := httpapi.New(cfg.Ingest.HTTP, cfg.Events, be, nil, logger, im)
+	api := ingest.RequireToken(token.Value(), nil, alertsAPI(alerts))
+	mux.Handle("GET /v1/alerts", api)
+	mux.Handle("/v1/silences", api)
+	mux.Handle("/v1/silences/", api)
+	events := httpapi.New(cfg.Ingest.HTTP, cfg.Events, be, nil, logger, im)
 	denied := func() { im.Rejected(cfg.Ingest.HTTP.Source, ingest.ReasonUnauthorized, 1) }
-	mux.Handle("POST /v1/events", ingest.RequireToken(token.Value(), denied, api))
+	mux.Handle("POST /v1/events", ingest.RequireToken(token.Value(), denied, events))
+	if err := mountDoors(mux, cfg, token, be, logger, reg, im); err != nil {
+		return err
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
@@ -182,7 +209,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	defer stopBack()
 	upErr := make(chan error, 1)
 	go func() {
-		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, logger, reg, be, &stages)
+		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, alerts, im, logger, reg, be, &stages)
 	}()
 
 	var runErr error
@@ -233,7 +260,7 @@ func (s ServerConfig) token() (secret.Secret, error) {
 // startBackend migrates the schema (waiting for ClickHouse), then starts the writer and the
 // pipeline and publishes the pipeline to be.
 func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, scorer *sentiment.Scorer,
-	logger *slog.Logger, reg prometheus.Registerer, be *backend, stages *stageGroup,
+	alerts *alerting.Manager, im *ingest.Metrics, logger *slog.Logger, reg prometheus.Registerer, be *backend, stages *stageGroup,
 ) error {
 	wait := 200 * time.Millisecond
 	for {
@@ -255,7 +282,14 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	}
 	w := store.NewBatchWriter[event.Scored](st, "events", store.NewEventEncoder(st.Dialect()), cfg.ClickHouse.Writer)
 	w.BeforeRetry = st.FilterStored
-	opts := pipeline.Options{RecentIDs: st.RecentIDs, Filter: st.FilterStored}
+	red, err := redact.New(cfg.Redact, reg)
+	if err != nil {
+		return fmt.Errorf("redact: %w", err)
+	}
+	opts := pipeline.Options{
+		RecentIDs: st.RecentIDs, Filter: st.FilterStored,
+		Redact: func(s string) string { out, _ := red.Redact(s); return out },
+	}
 	if cfg.Spool.Dir != "" {
 		sp, err := spool.Open(cfg.Spool, logger)
 		if err != nil {
@@ -279,8 +313,28 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	// Order matters at shutdown: stages stop in reverse (pipeline, then writer).
 	stages.start(backCtx, "writer", w.Run)
 	stages.start(backCtx, "pipeline", p.Run)
+	if len(cfg.Ingest.Kafka.Brokers) > 0 {
+		kc, err := kafka.New(cfg.Ingest.Kafka, cfg.Events, be, rejectSink{st}, logger, reg, im)
+		if err != nil {
+			return fmt.Errorf("kafka: %w", err)
+		}
+		stages.start(backCtx, "kafka", kc.Run)
+	}
+	if alerts != nil {
+		stages.start(backCtx, "alerting", alerts.Run)
+	}
 	be.set(p)
 	return nil
+}
+
+// alertsAPI serves /v1/alerts and /v1/silences, or says alerting is off.
+func alertsAPI(m *alerting.Manager) http.Handler {
+	if m != nil {
+		return m.Handler()
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		ingest.WriteError(w, http.StatusNotFound, "alerting is not configured (alerting.rule_files)")
+	})
 }
 
 // backend is the Submitter the doors see: the pipeline once it is up, 503 before.

@@ -8,10 +8,6 @@ import (
 	"github.com/cxpulse/cxpulse/alerting"
 )
 
-// anomalyDetectors is the detector factory of anomaly rules in `test rules` and `backtest`; nil
-// until package anomaly is wired in.
-var anomalyDetectors alerting.DetectorFactory
-
 func newTestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "test",
@@ -26,7 +22,7 @@ to fire at given times, with their labels and annotations. Exit status 1 when a 
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			passed, failed, err := alerting.RunTests(cmd.Context(), args, alerting.TestOptions{
-				Out: cmd.OutOrStdout(), Detectors: anomalyDetectors})
+				Out: cmd.OutOrStdout()})
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}

@@ -8,7 +8,7 @@ SHARED    ?= ../shared
 GOLANGCI  := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT   := mvdan.cc/gofumpt@v0.12.0
 
-.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly
+.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly model bench-sentiment
 
 all: build
 
@@ -42,6 +42,36 @@ bench-anomaly:
 eval: eval-nab
 eval-nab:
 	scripts/nab.sh
+
+# Sentiment. The data directory is $(CXPULSE_DATA) (default $(SHARED)/data); see README.md.
+CXPULSE_DATA ?= $(SHARED)/data
+SENT_DATA    := $(CXPULSE_DATA)/sentiment
+# The default model is trained only on permissively licensed data: the VADER snippets (MIT) and the
+# UCI sentences.
+SENT_TRAIN   := $(foreach f,vader_tweets vader_amazon vader_movies vader_nyt uci_amazon uci_imdb uci_yelp,$(SENT_DATA)/$(f).jsonl)
+SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_amazon vader_movies vader_nyt uci_amazon uci_imdb uci_yelp,$(SENT_DATA)/$(f).jsonl)
+
+# Rebuilds the embedded default model; the same data gives the same bytes.
+model:
+	@test -d $(SENT_DATA) || { echo "model: no data at $(SENT_DATA) (set CXPULSE_DATA)" >&2; exit 1; }
+	$(GO) run ./cmd/cxpulse sentiment train --name cx-default --polarity --fixed-rules --balanced=false --average=false \
+		--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 --out sentiment/model/default.cxm $(addprefix --data ,$(SENT_TRAIN))
+
+# The evaluation table of README.md: the default model on every file, then a model trained on a
+# fixed 80% of the airline tweets and evaluated on the other 20%.
+eval: build
+	@if [ ! -d $(SENT_DATA) ]; then echo "eval: skipped, no data at $(SENT_DATA) (set CXPULSE_DATA)"; exit 0; fi; \
+	set -e; \
+	$(BIN) sentiment eval $(addprefix --data ,$(SENT_EVAL)); \
+	$(BIN) sentiment train --name airline80 --data $(SENT_DATA)/airline_tweets.dev.jsonl --split 0.8 --part train --out bin/airline80.cxm; \
+	$(BIN) sentiment eval --model bin/airline80.cxm --data $(SENT_DATA)/airline_tweets.dev.jsonl --split 0.8 --part test
+
+# cxpulse against govader on the same messages, one core.
+bench-sentiment:
+	CXPULSE_DATA=$(abspath $(CXPULSE_DATA)) CXPULSE_BENCH=1 $(GO) test -count=1 -run TestCompareGovader -v ./sentiment/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'BenchmarkScore$$' -benchtime 2s -cpu 1 ./sentiment/
+
+bench: bench-sentiment
 
 lint:
 	$(GO) vet ./...

@@ -14,10 +14,11 @@ const maxEvidence = 5
 
 // Token marks set by the analysis.
 const (
-	mCovered = 1 << iota // part of a cue phrase: its words do not count on their own
-	mNegated             // inside the scope of a negator
-	mMasked              // courtesy in a complaint, or praise in sarcasm: the model ignores it
-	mDirect              // info was found under the token's own hash (not as hashtag or squeezed)
+	mCovered    = 1 << iota // part of a cue phrase: its words do not count on their own
+	mNegated                // inside the scope of a negator
+	mMasked                 // courtesy in a complaint, or praise in sarcasm: the model ignores it
+	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
+	mDirectMiss             // the token's own hash is not in the vocabulary
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -47,15 +48,16 @@ type analysis struct {
 
 	rule   [numRule]float32
 	topics uint64
-	words  int // word tokens
+	words  int // word tokens (not hashtags)
+	tags   int // hashtags
+	tagEng int // hashtags that are common English words
 	eng    int // common English words among them
 	emo    int // emoji and emoticons
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
-	// feats collects hashed feature ids when training (scoring sums weights directly).
-	feats   []uint64
-	collect bool
+	// ents are the hashed features of the message (see features).
+	ents []fent
 }
 
 func (a *analysis) reset(n int) {
@@ -67,9 +69,9 @@ func (a *analysis) reset(n int) {
 		a.info[i], a.mark[i], a.group[i], a.contrib[i] = -1, 0, int32(i), 0
 	}
 	a.items = a.items[:0]
-	a.feats = a.feats[:0]
+	a.ents = a.ents[:0]
 	a.rule = [numRule]float32{}
-	a.topics, a.words, a.eng, a.emo = 0, 0, 0, 0
+	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 }
 
 func grow[T any](s []T, n int) []T {
@@ -136,27 +138,40 @@ func (a *analysis) run(v *vocab, text string) {
 		tk := &toks[i]
 		switch tk.kind {
 		case tkWord, tkHashtag:
-			a.words++
 			idx := int32(-1)
 			if tk.kind == tkHashtag {
-				idx = v.words.get(hashtagHash(t.normOf(tk)))
+				idx = v.lookup(hashtagHash(t.normOf(tk)))
+			} else {
+				a.words++ // hashtags are no evidence of a language
 			}
 			if idx < 0 {
-				idx = v.words.get(tk.h)
+				idx = v.lookup(tk.h)
 				if idx >= 0 {
 					a.mark[i] |= mDirect
+				} else {
+					a.mark[i] |= mDirectMiss
 				}
 			}
 			if idx < 0 && tk.flags&tfElongated != 0 {
-				idx = v.words.get(squeezeHash(t.normOf(tk)))
+				idx = v.lookup(squeezeHash(t.normOf(tk)))
+			}
+			if idx < 0 {
+				idx = stemLookup(v, t.normOf(tk))
 			}
 			a.info[i] = idx
-			if idx >= 0 && v.infos[idx].flags&wEnglish != 0 {
+			isEng := idx >= 0 && v.infos[idx].flags&wEnglish != 0
+			switch {
+			case tk.kind == tkWord && isEng:
 				a.eng++
+			case tk.kind == tkHashtag:
+				a.tags++
+				if isEng {
+					a.tagEng++
+				}
 			}
 		case tkNumber:
 			tk.h = hashString(text[tk.start:tk.end])
-			a.info[i] = v.words.get(tk.h)
+			a.info[i] = v.lookup(tk.h)
 		case tkEmoji, tkEmoticon:
 			a.emo++
 		}
@@ -164,13 +179,14 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Cue and topic phrases: longest match first; a cue phrase covers its words.
 	lastContrast := -1
+	request := false
 	for i := 0; i < len(toks); i++ {
 		idx := a.info[i]
 		if idx < 0 {
 			continue
 		}
 		wi := &v.infos[idx]
-		a.topics |= wi.topics
+		a.topics |= v.topicsOf(idx)
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
@@ -199,8 +215,15 @@ func (a *analysis) run(v *vocab, text string) {
 			first, last := int32(i), int32(i+L-1)
 			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
 			if p.cue != cueSarcasmCond {
+				mk := uint8(mCovered)
+				if p.cue == cueNeutral || p.cue == cueRequest {
+					mk |= mMasked
+				}
+				if p.cue == cueRequest {
+					request = true
+				}
 				for k := first; k <= last; k++ {
-					a.mark[k] |= mCovered
+					a.mark[k] |= mk
 					a.group[k] = first
 				}
 			}
@@ -210,7 +233,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope := 0
 	boost := float32(0)
-	exclaim, negations, capsHits, question := 0, 0, 0, false
+	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
 	for i := range toks {
 		tk := &toks[i]
@@ -241,6 +264,9 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		idx := a.info[i]
+		if idx >= 0 && v.infos[idx].flags&wPerson != 0 {
+			person = true
+		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
 			if idx >= 0 && v.infos[idx].flags&wQuestion != 0 {
@@ -273,13 +299,21 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.boost != 0 {
-			boost += wi.boost
+			boost += wi.boostF()
 			continue
 		}
 		if wi.cue != cueNone {
-			a.addCueNegated(wi.cue, wi.cueW, int32(i), int32(i), inScope)
+			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+		}
+		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
+			// "3 hours", "two days": customers count the time they were kept waiting.
+			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itComplaint})
+			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
+		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
+			val = 0 // "looks like", "like a": not the verb
+		}
 		if val == 0 {
 			boost *= 0.5
 			continue
@@ -318,8 +352,6 @@ func (a *analysis) run(v *vocab, text string) {
 		switch it.kind {
 		case itComplaint:
 			complaint += it.v
-		case itPraise:
-			praise += it.v
 		case itSarcasm:
 			sarcasm = true
 		case itSarcasmCond:
@@ -356,6 +388,8 @@ func (a *analysis) run(v *vocab, text string) {
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
+		case itPraise: // what sarcasm did not turn around
+			praise += it.v
 		case itLex, itPolite:
 			if it.v > 0 {
 				pos += it.v
@@ -383,12 +417,11 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if question && complaint == 0 {
+	if (question || request) && complaint == 0 {
 		r[rfQuestion] = 1
 	}
-	if pos == 0 && neg == 0 && complaint == 0 && praise == 0 {
-		r[rfNoSentiment] = 1
-	}
+	// 1 without any sentiment, fading as sentiment adds up.
+	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
 	r[rfExclaim] = float32(min(exclaim, 3)) / 3
 	if polite && complains {
 		r[rfPoliteComplaint] = 1
@@ -406,9 +439,79 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 	}
 	r[rfLength] = log1p(float32(a.words)) / 4
+	if person {
+		r[rfPerson] = 1
+	}
 }
 
 func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }
+
+// stemLookup finds a lexicon word under a few English suffixes ("smartest" → "smart",
+// "nicely" → "nice", "happier" → "happy"); only sentiment-bearing stems count.
+func stemLookup(v *vocab, w []byte) int32 {
+	n := len(w)
+	if n < 5 {
+		return -1
+	}
+	try := func(stem []byte, tail string) int32 {
+		h := uint64(fnvOffset)
+		for _, c := range stem {
+			h ^= uint64(c)
+			h *= fnvPrime
+		}
+		for i := 0; i < len(tail); i++ {
+			h ^= uint64(tail[i])
+			h *= fnvPrime
+		}
+		if h == 0 {
+			h = 1
+		}
+		if idx := v.lookup(h); idx >= 0 && v.infos[idx].valence != 0 {
+			return idx
+		}
+		return -1
+	}
+	switch {
+	case w[n-3] == 'i' && w[n-2] == 'e' && w[n-1] == 'r': // happier
+		return try(w[:n-3], "y")
+	case w[n-4] == 'i' && w[n-3] == 'e' && w[n-2] == 's' && w[n-1] == 't': // happiest
+		return try(w[:n-4], "y")
+	case w[n-3] == 'i' && w[n-2] == 'l' && w[n-1] == 'y': // happily
+		return try(w[:n-3], "y")
+	case w[n-3] == 'e' && w[n-2] == 's' && w[n-1] == 't': // smartest, nicest
+		if idx := try(w[:n-3], ""); idx >= 0 {
+			return idx
+		}
+		return try(w[:n-2], "")
+	case w[n-2] == 'l' && w[n-1] == 'y': // nicely, badly
+		return try(w[:n-2], "")
+	case w[n-2] == 'e' && w[n-1] == 'r': // smarter, nicer
+		if idx := try(w[:n-2], ""); idx >= 0 {
+			return idx
+		}
+		return try(w[:n-1], "")
+	}
+	return -1
+}
+
+// notWaiting reports whether token i says that a duration before it was no wait ("two days
+// early", "3 hours ago").
+func (a *analysis) notWaiting(v *vocab, i int) bool {
+	if i >= len(a.tok.toks) || a.info[i] < 0 {
+		return false
+	}
+	return v.infos[a.info[i]].flags&wNotWaiting != 0
+}
+
+// isCount reports whether token i is a number or a number word.
+func (a *analysis) isCount(v *vocab, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind == tkNumber {
+		return true
+	}
+	idx := a.info[i]
+	return tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wCount != 0
+}
 
 func isPhraseTok(k tokKind) bool { return k == tkWord || k == tkHashtag || k == tkNumber }
 

@@ -1,134 +1,118 @@
 package sentiment
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
-// ngrams adds the model's n-gram part to z: word unigrams (and their negated form inside a
-// negation scope), character 3–5-grams of each word, bigrams, emoji and emoticons, scaled by
-// 1/sqrt(number of features). It records each token's share of the positive-minus-negative logit
-// in a.contrib. When a.collect is set it appends the feature hashes to a.feats instead (m unused).
-func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
+// fent is one hashed feature of a message: its weight row, its value, and the tokens it belongs
+// to (b < 0: only a; a < 0: the start of a clause and b).
+type fent struct {
+	row  uint32
+	a, b int32
+	val  float32
+}
+
+// features lists the model features of the analysed message in a.ents: word unigrams (and their
+// negated form inside a negation scope), the mean of each word's character 3–5-grams, bigrams,
+// emoji, emoticons and punctuation. Words whose weights the vocabulary caches (when cache is set)
+// are summed into cached instead, with their share of the positive-minus-negative logit in
+// a.contrib. It returns the number of features (a word counts two: unigram and characters).
+func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]float32) int {
 	t := &a.tok
 	toks := t.toks
-	var sum [numClass]float32
+	a.ents = a.ents[:0]
 	nf := 0
-	prevUnit, prevTok := uint64(unitBOS), -1
+	prevUnit, prevTok := uint64(unitBOS), int32(-1)
 	for i := range toks {
 		tk := &toks[i]
 		var unit uint64
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			if a.mark[i]&mMasked != 0 {
-				unit = unitMasked
-				break
+				continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 			}
 			unit = tk.h
-			cached := false
-			if !a.collect {
+			if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
+				// A negator acts through the words it negates, a function word ("you", "the")
+				// through its bigrams; alone they learn only the habits of the training text.
+				break
+			}
+			hit := false
+			if cache {
 				idx := a.info[i]
-				if a.mark[i]&mDirect == 0 {
-					idx = v.words.get(tk.h)
+				switch {
+				case a.mark[i]&mDirect != 0:
+				case a.mark[i]&mDirectMiss != 0:
+					idx = -1
+				default: // found as a hashtag, squeezed or stemmed: the model knows the word itself
+					idx = v.lookup(tk.h)
 				}
 				if idx >= 0 {
 					if wi := &v.infos[idx]; wi.flags&wHasModel != 0 {
-						cached = true
-						sum[0] += wi.w[0]
-						sum[1] += wi.w[1]
-						sum[2] += wi.w[2]
+						hit = true
+						cached[0] += wi.w[0]
+						cached[1] += wi.w[1]
+						cached[2] += wi.w[2]
 						nf += int(wi.nf)
 						a.contrib[i] += wi.w[cPos] - wi.w[cNeg]
 					}
 				}
 			}
-			if !cached {
-				nf += a.feat(m, tk.h^saltWord, i, &sum)
-				nb := t.normOf(tk)
-				nf += a.chars(m, nb, i, &sum)
+			if !hit {
+				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
+				nf++
+				if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
+					a.chars(m, t.normOf(tk), int32(i))
+					nf++
+				}
 			}
-			if a.mark[i]&mNegated != 0 {
-				nf += a.feat(m, tk.h^saltNeg, i, &sum)
+			if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
+				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
+				nf++
 			}
 		case tkEmoji:
 			unit = uint64(tk.r) ^ saltEmoji
-			nf += a.feat(m, unit, i, &sum)
+			a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
+			nf++
 		case tkEmoticon:
 			unit = uint64(tk.r) ^ saltEmotic
-			nf += a.feat(m, unit, i, &sum)
+			a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
+			nf++
 		case tkMention:
-			unit = unitMention
+			continue // addressing someone says nothing about sentiment
 		case tkURL:
 			unit = unitURL
 		case tkNumber:
 			unit = unitNumber
-		case tkExclaim:
+		case tkExclaim, tkQuestion:
 			unit = unitExclaim
-			nf += a.feat(m, unit^saltSpecial, i, &sum)
-		case tkQuestion:
-			unit = unitQuestion
-			nf += a.feat(m, unit^saltSpecial, i, &sum)
+			if tk.kind == tkQuestion {
+				unit = unitQuestion
+			}
+			a.ents = append(a.ents, fent{row: m.row(unit ^ saltSpecial), a: int32(i), b: -1, val: 1})
+			nf++
 		case tkBreak:
 			prevUnit, prevTok = unitBOS, -1
 			continue
 		}
-		nf += a.bigram(m, phraseHash(prevUnit, unit)^saltBigram, prevTok, i, &sum)
-		prevUnit, prevTok = unit, i
+		a.ents = append(a.ents, fent{row: m.bigramRow(phraseHash(prevUnit, unit) ^ saltBigram), a: prevTok, b: int32(i), val: 1})
+		nf++
+		prevUnit, prevTok = unit, int32(i)
 	}
-	if a.collect || nf == 0 {
-		return
-	}
-	s := float32(1 / math.Sqrt(float64(nf)))
-	for c := range sum {
-		z[c] += s * sum[c]
-	}
-	for i := range toks {
-		a.contrib[i] *= s
-	}
+	return nf
 }
 
-// feat adds one feature of token i; it returns 1 (the count of features).
-func (a *analysis) feat(m *Model, h uint64, i int, sum *[numClass]float32) int {
-	if a.collect {
-		a.feats = append(a.feats, h)
-		return 1
-	}
-	r := m.row(h) * numClass
-	w := m.w[r : r+numClass : r+numClass]
-	sum[0] += w[0]
-	sum[1] += w[1]
-	sum[2] += w[2]
-	a.contrib[i] += w[cPos] - w[cNeg]
-	return 1
-}
-
-// bigram adds a bigram feature shared by tokens prev (−1: start of clause) and i.
-func (a *analysis) bigram(m *Model, h uint64, prev, i int, sum *[numClass]float32) int {
-	if a.collect {
-		a.feats = append(a.feats, h)
-		return 1
-	}
-	r := m.row(h) * numClass
-	w := m.w[r : r+numClass : r+numClass]
-	sum[0] += w[0]
-	sum[1] += w[1]
-	sum[2] += w[2]
-	d := w[cPos] - w[cNeg]
-	if prev >= 0 {
-		a.contrib[prev] += d / 2
-		a.contrib[i] += d / 2
-	} else {
-		a.contrib[i] += d
-	}
-	return 1
-}
-
-// chars adds the character 3–5-grams of "<w>".
-func (a *analysis) chars(m *Model, w []byte, i int, sum *[numClass]float32) int {
+// chars adds the character 3–5-grams of "<w>", each valued 1/count so that together they weigh
+// one feature, however long the word.
+func (a *analysis) chars(m *Model, w []byte, i int32) {
 	n := len(w) + 2
-	count := 0
+	inv := 1 / float32(charGramCount(len(w)))
 	for s := 0; s+3 <= n; s++ {
 		h := uint64(fnvOffset)
-		for k := 0; k < 5 && s+k < n; k++ {
+		for j := 0; j < 5 && s+j < n; j++ {
 			var c byte
-			switch p := s + k; p {
+			switch p := s + j; p {
 			case 0:
 				c = '<'
 			case n - 1:
@@ -138,21 +122,70 @@ func (a *analysis) chars(m *Model, w []byte, i int, sum *[numClass]float32) int 
 			}
 			h ^= uint64(c)
 			h *= fnvPrime
-			if k >= 2 {
-				count += a.feat(m, h^saltChar, i, sum)
+			if j >= 2 {
+				a.ents = append(a.ents, fent{row: m.charRow(h ^ saltChar), a: i, b: -1, val: inv})
 			}
 		}
 	}
-	return count
 }
 
-// wordWeights is the sum of the unigram and character n-gram weights of word w, and their number.
-func (m *Model) wordWeights(w string) ([numClass]float32, int) {
-	var a analysis
-	a.contrib = make([]float32, 1)
+// ngrams adds the model's n-gram part to z, scaled by 1/sqrt(number of features), and records
+// each token's share of the positive-minus-negative logit in a.contrib.
+func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	var sum [numClass]float32
-	h := hashString(w)
-	n := a.feat(m, h^saltWord, 0, &sum)
-	n += a.chars(m, []byte(w), 0, &sum)
-	return sum, n
+	nf := a.features(v, m, true, &sum)
+	if nf == 0 {
+		return
+	}
+	// The rows were all computed first, so that the loads below are independent of each other
+	// and the memory system can serve several at once.
+	q := m.q8
+	sc := m.scale8
+	for k := range a.ents {
+		e := &a.ents[k]
+		r := int(e.row) * numClass
+		x := q[r : r+numClass : r+numClass]
+		f := e.val * sc
+		w0, w1, w2 := float32(x[0])*f, float32(x[1])*f, float32(x[2])*f
+		sum[0] += w0
+		sum[1] += w1
+		sum[2] += w2
+		d := w2 - w0
+		switch {
+		case e.b < 0:
+			a.contrib[e.a] += d
+		case e.a < 0:
+			a.contrib[e.b] += d
+		default:
+			a.contrib[e.a] += d / 2
+			a.contrib[e.b] += d / 2
+		}
+	}
+	s := float32(1 / math.Sqrt(float64(nf)))
+	for c := range sum {
+		z[c] += s * sum[c]
+	}
+	for i := range a.tok.toks {
+		a.contrib[i] *= s
+	}
+}
+
+// wordWeights is the sum of the unigram and the mean character n-gram weights of word w: what
+// features gives an uncached word, and the number of features that is.
+func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
+	var a analysis
+	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
+	nf := uint8(1)
+	if !strings.ContainsAny(w, "0123456789") {
+		a.chars(m, []byte(w), 0)
+		nf++
+	}
+	var sum [numClass]float32
+	for _, e := range a.ents {
+		r := int(e.row) * numClass
+		for c := 0; c < numClass; c++ {
+			sum[c] += float32(m.q[r+c]) * e.val * m.scale
+		}
+	}
+	return sum, nf
 }

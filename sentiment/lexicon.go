@@ -3,6 +3,7 @@ package sentiment
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -22,7 +23,19 @@ const (
 	wEnglish     // a common English word: evidence that a text is English
 	wPhraseStart // some phrase of two or more words starts with this word
 	wHasModel    // w holds model weights for the word
+	wSubject     // "like" after this word is the verb
+	wDuration    // a unit of time
+	wCount       // a number word ("two", "several")
+	wNeedsSubj   // the word's valence counts only after a wSubject word ("like")
+	wFunction    // a function word ("the", "at", "all"): no negated n-gram feature
+	wTopic       // the word is a topic term (see vocab.topics)
+	wPerson      // first or second person ("i", "my", "you")
+	wNotWaiting  // after a duration, says it was no wait ("early", "ago")
 )
+
+// durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
+// the cues are read.
+var durationWeight float32
 
 // cueKind is what a cue phrase signals.
 type cueKind uint8
@@ -33,24 +46,42 @@ const (
 	cuePraise
 	cueSarcasm     // always sarcastic ("thanks for nothing")
 	cueSarcasmCond // sarcastic when the message also complains ("great job")
+	cueNeutral     // no sentiment: the model ignores the words ("at all")
+	cueRequest     // a request ("I'd like to"): neutral like a question; the model ignores the words
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
 
-// wordInfo is everything the scorer knows about one normalized word; one lookup per word.
+// wordInfo is everything the scorer knows about one normalized word, packed in 32 bytes with the
+// word's hash: a word costs one cache line to look up. The vocabulary's open-addressing table is
+// an array of them.
 type wordInfo struct {
-	valence float32    // lexicon valence, -4..+4
-	boost   float32    // intensifier: scales the next sentiment word by 1+boost
-	cueW    float32    // weight of a one-word cue
+	key     uint64     // hash of the word; 0 marks an empty slot
 	w       [3]float32 // model: word unigram plus its character n-grams, per class
-	topics  uint64     // bit i: topic i of the topic dictionary
+	valence float32    // lexicon valence, -4..+4
 	flags   uint16
-	nf      uint16  // model features behind w: the unigram and the character n-grams
 	cue     cueKind // one-word cue
 	maxLen  uint8   // longest phrase starting with this word
+	boost   int8    // intensifier: scales the next sentiment word by 1+boost/100
+	cueW    uint8   // weight of a one-word cue, in tenths
+	nf      uint8   // model features behind w (the unigram, and the character n-grams)
+}
+
+func (wi *wordInfo) boostF() float32 { return float32(wi.boost) / 100 }
+func (wi *wordInfo) cueWF() float32  { return float32(wi.cueW) / 10 }
+
+// wordEntry is a word while the vocabulary is built.
+type wordEntry struct {
+	valence float32
+	boost   float32
+	cueW    float32
+	topics  uint64 // bit i: topic i of the topic dictionary
+	flags   uint16
+	cue     cueKind
+	maxLen  uint8
 }
 
 // phraseInfo is a cue or topic phrase of two or more words.
@@ -61,33 +92,38 @@ type phraseInfo struct {
 	topics uint64
 }
 
-// table is an open-addressing hash table from a 64-bit hash to a dense index. Lookups do not
-// allocate; it is read-only once built and then safe for concurrent use.
+// table is an open-addressing hash table from a 64-bit hash to a dense index, each key next to its
+// index (one cache line a probe). Lookups do not allocate; it is read-only once built and then safe
+// for concurrent use.
 type table struct {
-	keys []uint64
-	idx  []int32
-	mask uint64
+	slots []slot
+	mask  uint64
+}
+
+type slot struct {
+	key uint64
+	idx int32
 }
 
 func newTable(n int) table {
 	size := 16
-	for size < 2*n {
+	for size*3 < n*4 { // load factor at most 3/4
 		size <<= 1
 	}
-	return table{keys: make([]uint64, size), idx: make([]int32, size), mask: uint64(size - 1)}
+	return table{slots: make([]slot, size), mask: uint64(size - 1)}
 }
 
 func (t *table) get(h uint64) int32 {
-	if len(t.keys) == 0 {
+	if len(t.slots) == 0 {
 		return -1
 	}
 	i := (h ^ h>>29) & t.mask
 	for {
-		k := t.keys[i]
-		if k == h {
-			return t.idx[i]
+		s := &t.slots[i]
+		if s.key == h {
+			return s.idx
 		}
-		if k == 0 {
+		if s.key == 0 {
 			return -1
 		}
 		i = (i + 1) & t.mask
@@ -98,28 +134,61 @@ func (t *table) get(h uint64) int32 {
 func (t *table) put(h uint64, v int32) {
 	i := (h ^ h>>29) & t.mask
 	for {
-		k := t.keys[i]
-		if k == h || k == 0 {
-			t.keys[i], t.idx[i] = h, v
+		s := &t.slots[i]
+		if s.key == h || s.key == 0 {
+			s.key, s.idx = h, v
 			return
 		}
 		i = (i + 1) & t.mask
 	}
 }
 
-// vocab maps words and phrases to what the scorer knows about them.
+// vocab maps words and phrases to what the scorer knows about them. It is read-only once built
+// (the model's weights are cached into it before use) and then safe for concurrent use.
 type vocab struct {
-	words      table
-	infos      []wordInfo
+	infos      []wordInfo // open addressing on key, load at most 3/4
+	mask       uint64
+	topics     map[int32]uint64 // slot → topics, for the words flagged wTopic
 	phrases    table
 	phraseInfo []phraseInfo
 }
 
-func (v *vocab) word(h uint64) *wordInfo {
-	if i := v.words.get(h); i >= 0 {
-		return &v.infos[i]
+// lookup returns the slot of the word with hash h, or -1.
+func (v *vocab) lookup(h uint64) int32 {
+	if len(v.infos) == 0 {
+		return -1
 	}
-	return nil
+	i := (h ^ h>>29) & v.mask
+	for {
+		k := v.infos[i].key
+		if k == h {
+			return int32(i)
+		}
+		if k == 0 {
+			return -1
+		}
+		i = (i + 1) & v.mask
+	}
+}
+
+func (v *vocab) insert(h uint64) int32 {
+	i := (h ^ h>>29) & v.mask
+	for {
+		k := v.infos[i].key
+		if k == h || k == 0 {
+			v.infos[i].key = h
+			return int32(i)
+		}
+		i = (i + 1) & v.mask
+	}
+}
+
+// topicsOf returns the topics of the word in slot idx.
+func (v *vocab) topicsOf(idx int32) uint64 {
+	if v.infos[idx].flags&wTopic == 0 {
+		return 0
+	}
+	return v.topics[idx]
 }
 
 // phraseHash combines the hashes of consecutive words.
@@ -134,18 +203,18 @@ func phraseHash(h uint64, next uint64) uint64 {
 
 // vocabBuilder collects entries before the tables are sized.
 type vocabBuilder struct {
-	words   map[string]*wordInfo
+	words   map[string]*wordEntry
 	phrases map[string]*phraseInfo
 }
 
 func newVocabBuilder() *vocabBuilder {
-	return &vocabBuilder{words: map[string]*wordInfo{}, phrases: map[string]*phraseInfo{}}
+	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}}
 }
 
-func (b *vocabBuilder) word(w string) *wordInfo {
+func (b *vocabBuilder) word(w string) *wordEntry {
 	wi := b.words[w]
 	if wi == nil {
-		wi = &wordInfo{}
+		wi = &wordEntry{}
 		b.words[w] = wi
 	}
 	return wi
@@ -153,7 +222,7 @@ func (b *vocabBuilder) word(w string) *wordInfo {
 
 // phrase returns the entry of a phrase of one or more words (a one-word phrase is a word entry,
 // returned as nil with the word entry).
-func (b *vocabBuilder) phrase(words []string) (*phraseInfo, *wordInfo) {
+func (b *vocabBuilder) phrase(words []string) (*phraseInfo, *wordEntry) {
 	if len(words) == 1 {
 		return nil, b.word(words[0])
 	}
@@ -190,11 +259,21 @@ func normalizeTerm(term string) []string {
 }
 
 func (b *vocabBuilder) build() *vocab {
-	v := &vocab{words: newTable(len(b.words)), phrases: newTable(len(b.phrases))}
-	v.infos = make([]wordInfo, 0, len(b.words))
-	for w, wi := range b.words {
-		v.words.put(hashString(w), int32(len(v.infos)))
-		v.infos = append(v.infos, *wi)
+	size := 16
+	for size*3 < len(b.words)*4 {
+		size <<= 1
+	}
+	v := &vocab{infos: make([]wordInfo, size), mask: uint64(size - 1), topics: map[int32]uint64{}, phrases: newTable(len(b.phrases))}
+	for w, e := range b.words {
+		idx := v.insert(hashString(w))
+		wi := &v.infos[idx]
+		wi.valence, wi.flags, wi.cue, wi.maxLen = e.valence, e.flags, e.cue, e.maxLen
+		wi.boost = int8(math.Round(float64(e.boost) * 100))
+		wi.cueW = uint8(math.Round(float64(e.cueW) * 10))
+		if e.topics != 0 {
+			wi.flags |= wTopic
+			v.topics[idx] = e.topics
+		}
 	}
 	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
 	for p, pi := range b.phrases {
@@ -255,6 +334,17 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wPolite
 		case "question":
 			flag = wQuestion
+		case "subject":
+			flag = wSubject
+		case "person":
+			flag = wPerson
+		case "notwaiting":
+			flag = wNotWaiting
+		case "count":
+			flag = wCount
+		case "duration":
+			flag = wDuration
+			durationWeight = float32(wt)
 		case "intensifier":
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
@@ -264,8 +354,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral", "request":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}
@@ -313,9 +403,10 @@ hi hello hey yes yeah ok okay flight order account service customer support help
 hours minutes week one two three first last next new way call phone email app website online`
 
 func (b *vocabBuilder) addEnglish() {
+	b.word("like").flags |= wNeedsSubj
 	for _, w := range strings.Fields(englishWords) {
 		for _, form := range normalizeTerm(w) {
-			b.word(form).flags |= wEnglish
+			b.word(form).flags |= wEnglish | wFunction
 		}
 	}
 }

@@ -2,9 +2,9 @@ package sentiment
 
 // The rule features: what the lexicon and the cues of customer conversations say about a message.
 // The model turns them into class scores with one weight per class; the priors below are the
-// weights written from knowledge of support conversations, used as they are by the default model
-// for the CX cues (general text has too few of them to learn from) and as the starting point, and
-// the centre of regularisation, when a team trains its own model.
+// weights written from knowledge of support conversations. The default model keeps them as they
+// are (general-domain text has too few customer conversations to weigh them); a team training
+// its own model starts from them and is regularised towards them.
 
 // Rule feature indices.
 const (
@@ -23,6 +23,7 @@ const (
 	rfEmojiNeg               // negative emoji or emoticons (0..1)
 	rfURL                    // a link
 	rfLength                 // log(1 + words) / 4
+	rfPerson                 // the writer speaks as "I"/"we" or to "you": subjective, not a news line
 	numRule
 )
 
@@ -31,26 +32,27 @@ type ruleFeature struct {
 	name string
 	// prior weights for negative, neutral, positive.
 	prior [3]float32
-	// general: learned from general-domain text by the default model (otherwise kept at prior).
-	general bool
+	// cx marks the cues of customer conversations, which general-domain data cannot weigh.
+	cx bool
 }
 
 var ruleFeatures = [numRule]ruleFeature{
-	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, true},
-	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, true},
-	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}, false},
-	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}, false},
-	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}, false},
+	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, false},
+	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, false},
+	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}, true},
+	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}, true},
+	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}, true},
 	rfQuestion:        {"question", [3]float32{-0.2, 0.6, -0.4}, false},
 	rfNoSentiment:     {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}, false},
-	rfExclaim:         {"exclamation", [3]float32{0.1, -0.5, 0.4}, true},
-	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, false},
-	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}, true},
-	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}, true},
-	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, true},
-	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, true},
+	rfExclaim:         {"exclamation", [3]float32{0.25, -0.5, 0.25}, false},
+	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, true},
+	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}, false},
+	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}, false},
+	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, false},
+	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, false},
 	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
-	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, true},
+	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
+	rfPerson:          {"person", [3]float32{0.1, -0.3, 0.1}, false},
 }
 
 // priorBias is the class bias of the rules alone.

@@ -16,10 +16,23 @@ import (
 //go:embed model/default.cxm
 var defaultModelFile []byte
 
+// defaultModelName is the name `make model` gives the default model.
+const defaultModelName = "cx-default"
+
 // DefaultModel returns the model embedded in the binary.
 func DefaultModel() (*Model, error) {
 	return ReadModel("default", bytes.NewReader(defaultModelFile))
 }
+
+// defaultVocab is the vocabulary of the default model (nil if it cannot be read, which the
+// tests of this package rule out).
+var defaultVocab = sync.OnceValue(func() []string {
+	m, err := DefaultModel()
+	if err != nil {
+		return nil
+	}
+	return m.vocab
+})
 
 // Scorer scores messages. It is read-only once built: every method is safe for concurrent use.
 type Scorer struct {
@@ -66,11 +79,18 @@ func NewWithModel(m *Model, name string, topics []byte) (*Scorer, error) {
 		return nil, err
 	}
 	b.addTopics(d)
+	// The words the model was trained on, and those of the default model (English text), are
+	// evidence that a text is English.
 	for _, w := range m.vocab {
 		b.word(w).flags |= wEnglish
 	}
+	if m.info.Name != defaultModelName {
+		for _, w := range defaultVocab() {
+			b.word(w).flags |= wEnglish
+		}
+	}
 	v := b.build()
-	if m.w != nil {
+	if m.q != nil {
 		cacheWordWeights(v, b, m)
 	}
 	s := &Scorer{vocab: v, model: m, topics: d.names}
@@ -98,10 +118,8 @@ func cacheWordWeights(v *vocab, b *vocabBuilder, m *Model) {
 		if w == "" || w[0] == '#' {
 			continue
 		}
-		idx := v.words.get(hashString(w))
-		wi := &v.infos[idx]
-		ww, n := m.wordWeights(w)
-		wi.w, wi.nf = ww, uint16(min(n, math.MaxUint16))
+		wi := &v.infos[v.lookup(hashString(w))]
+		wi.w, wi.nf = m.wordWeights(w)
 		wi.flags |= wHasModel
 	}
 }
@@ -123,28 +141,32 @@ func (s *Scorer) ScoreBatch(evs []event.Scored) {
 	}
 }
 
-// Score fills dst for text. lang is the sender's language tag ("" if none). dst's slices are
-// reused (dst.Reset()); Evidence phrases are substrings of text. It never fails: text the model
-// cannot read (not English, or nothing but numbers and links) gets Reliable=false, a neutral
-// label, uniform probabilities and confidence 0. It is safe for concurrent use.
+// Score fills dst for text. lang is the sender's language tag ("" if none); it is trusted, except
+// "en" on text mostly in a non-Latin script, which is detected. dst's slices are reused
+// (dst.Reset()); Evidence phrases are substrings of text. It never fails: text the model cannot
+// read (not English, or nothing but numbers and links) gets Reliable=false, a neutral label,
+// uniform probabilities and confidence 0. It is safe for concurrent use.
 func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	dst.Reset()
 	dst.ModelVersion = s.model.version
 	a := s.pool.Get().(*analysis)
 	defer s.pool.Put(a)
 	text = clip(text)
-	a.collect = false
 	a.run(s.vocab, text)
 
 	var lr langResult
-	if lang != "" {
-		l := senderLanguage(lang)
+	sc := &a.tok.scripts
+	if l := senderLanguage(lang); l != "" && (l != "en" || sc.latin*2 >= sc.total()) {
 		lr = langResult{lang: l, english: l == "en"}
-	} else {
-		lr = s.lang.detect(&a.tok, a.words, a.eng)
+	} else { // no tag, or "en" on text mostly in another script: detect
+		words, eng := a.words, a.eng
+		if words == 0 { // only hashtags ("#fail #neveragain"): they are the words then
+			words, eng = a.tags, a.tagEng
+		}
+		lr = s.lang.detect(&a.tok, words, eng)
 	}
 	dst.Language = lr.lang
-	if !lr.english && (a.words > 0 || a.emo == 0) {
+	if !lr.english && (a.words+a.tags > 0 || a.emo == 0) {
 		dst.Label = event.Neutral
 		dst.Probs = event.Probs{Negative: 0.3333, Neutral: 0.3334, Positive: 0.3333}
 		return
@@ -182,7 +204,7 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 			z[2] += m.rule[f][2] * x
 		}
 	}
-	if m.w != nil {
+	if m.q != nil {
 		a.ngrams(v, m, &z)
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
@@ -249,43 +271,39 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 		a.contrib[a.group[it.first]] += w
 	}
 	toks := a.tok.toks
-	// Fold phrase members into their first token; pick the strongest groups.
+	// Fold phrase members into their first token; keep the strongest groups, strongest first.
 	type cand struct {
 		first, last int32
-		w           float32
+		w, aw       float32
 	}
 	var top [maxEvidence]cand
 	n := 0
 	for i := 0; i < len(toks); {
 		first := a.group[i]
-		j := i
-		w := float32(0)
+		w := a.contrib[i]
+		j := i + 1
 		for j < len(toks) && a.group[j] == first {
 			w += a.contrib[j]
 			j++
 		}
-		if j == i {
-			j = i + 1
-		}
 		last := int32(j - 1)
 		i = j
-		aw := float32(math.Abs(float64(w)))
-		if aw < 0.05 {
+		aw := w
+		if aw < 0 {
+			aw = -aw
+		}
+		if aw < 0.05 || (n == maxEvidence && aw <= top[n-1].aw) {
 			continue
 		}
-		c := cand{first: first, last: last, w: w}
 		pos := n
-		for pos > 0 && float32(math.Abs(float64(top[pos-1].w))) < aw {
+		for pos > 0 && top[pos-1].aw < aw {
 			pos--
-		}
-		if pos >= maxEvidence {
-			continue
 		}
 		if n < maxEvidence {
 			n++
 		}
 		copy(top[pos+1:n], top[pos:n-1])
-		top[pos] = c
+		top[pos] = cand{first: first, last: last, w: w, aw: aw}
 	}
 	for k := 0; k < n; k++ {
 		c := top[k]

@@ -51,7 +51,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "My bag was lost and nobody answers the phone", want: neg},
 		// Negation.
 		{text: "not bad", want: neg, not: true},
-		{text: "not bad at all, really", want: pos},
+		{text: "not bad at all, really", want: neg, not: true},
+		{text: "The update is not bad, it is actually pretty good", want: pos},
+		{text: "not good", want: pos, not: true},
 		{text: "not good at all", want: neg},
 		{text: "The agent was not helpful", want: neg},
 		{text: "The order did not arrive on time", want: neg},
@@ -73,6 +75,17 @@ func TestScoreCases(t *testing.T) {
 		{text: "What time does the store open tomorrow?", want: neu},
 		{text: "Can you send me the invoice for order 1234?", want: neu},
 		{text: "How do I change my delivery address?", want: neu},
+		// Other industries.
+		{text: "Received the wrong item and the return label does not work", want: neg},
+		{text: "Internet down again, third outage this week", want: neg},
+		{text: "There is an unauthorized charge on my card", want: neg},
+		{text: "Issue resolved quickly, great experience", want: pos},
+		{text: "I'd like to know the status of my order 5512", want: neu},
+		{text: "Good morning, I would like to change my delivery address", want: neu},
+		{text: "Can you help me reset my password?", want: neu},
+		{text: "My order arrived two days early, thank you!", want: pos},
+		{text: "Why was my account suspended??", want: neg},
+		{text: "I was billed $49 but my plan is $29. Please correct this.", want: neg},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},
@@ -131,9 +144,19 @@ func TestScoreInvariants(t *testing.T) {
 	for _, text := range []string{"", " \n\t ", "12345", "http://example.com", "@someone", "\xff\xfe\xfd"} {
 		require.False(t, score(s, text).Reliable, "%q has nothing to read", text)
 	}
-	d := score(s, long)
+	require.True(t, score(s, long).Reliable)
+
+	ticket := `Hello, I am writing about order 55213. I ordered a desk lamp three weeks ago and paid for
+express delivery. The tracking page has said "in transit" for twelve days and nobody at your
+warehouse answers the phone. I called on Monday and was on hold for forty minutes before the call
+was dropped. Yesterday I was told the parcel was lost and that I would get a refund within two
+days. Today there is still no refund, and the chat agent closed my conversation without a word.
+This is the second time this has happened to me this year. Please refund the order and the
+delivery fee, or I will dispute the charge with my bank.`
+	d := score(s, ticket)
 	require.True(t, d.Reliable)
-	require.Equal(t, event.Negative, d.Label)
+	require.Equal(t, event.Negative, d.Label, "%+v", d)
+	require.Subset(t, d.Topics, []string{"delivery", "refund"})
 }
 
 func TestScoreReusesDst(t *testing.T) {
@@ -166,7 +189,9 @@ func TestLanguage(t *testing.T) {
 		{"배송이 너무 늦어요", "", "ko", false},
 		{"the order is late", "en-GB", "en", true},
 		{"the order is late", "FR", "fr", false},
+		{"注文した商品がまだ届きません", "en", "ja", false},
 		{"😡😡", "", "", true},
+		{"#fail #disappointed", "", "en", true},
 	} {
 		var d event.Sentiment
 		s.Score(tc.text, tc.tag, &d)
@@ -247,6 +272,9 @@ func TestScoreBatch(t *testing.T) {
 	require.Equal(t, "fr", evs[1].Sentiment.Language)
 	require.False(t, evs[1].Sentiment.Reliable)
 	require.Equal(t, s.ModelVersion(), evs[0].Sentiment.ModelVersion)
+	require.True(t, strings.HasPrefix(s.ModelVersion(), defaultModelName+"-"), s.ModelVersion())
+	require.Equal(t, "fixed", s.Model().Info().Rules)
+	require.NotEmpty(t, defaultVocab())
 }
 
 func TestScoreAllocs(t *testing.T) {

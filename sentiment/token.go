@@ -35,20 +35,21 @@ func (k tokKind) String() string {
 const (
 	tfCaps      uint8 = 1 << iota // a word of two or more letters, all upper case
 	tfElongated                   // a letter repeated three or more times ("sooo")
+	tfDigit                       // the word has a digit ("ua123", "3rd")
 )
 
-// token is one unit of text. start/end are byte offsets into the scored text; nOff/nLen locate the
-// normalized form in the tokenizer's norm buffer (words, hashtags).
+// token is one unit of text (32 bytes). start/end are byte offsets into the scored text;
+// nOff/nLen locate the normalized form in the tokenizer's norm buffer (words, hashtags).
 type token struct {
-	kind  tokKind
-	flags uint8
-	n     uint16 // run length of ! and ?
+	h     uint64 // hash of the normalized form (words, hashtags, numbers)
 	start int32
 	end   int32
 	nOff  int32
-	nLen  int32
 	r     rune   // emoji rune; emoticon index
-	h     uint64 // hash of the normalized form (words, hashtags)
+	nLen  uint16 // text is clipped to maxScoreBytes, so a word fits
+	n     uint16 // run length of ! and ?
+	kind  tokKind
+	flags uint8
 }
 
 // scripts counts letters by writing system, for language detection.
@@ -194,6 +195,14 @@ func (t *tokenizer) tokenize(text string) {
 				i = j
 				continue
 			}
+			if c == '\\' && i+5 < n && text[i+1] == 'u' && isHex4(text[i+2:i+6]) {
+				// A literal JSON escape left in exported text ("\u2019"): a break, not a word.
+				if len(t.toks) == 0 || t.toks[len(t.toks)-1].kind != tkBreak {
+					t.toks = append(t.toks, token{kind: tkBreak, start: int32(i), end: int32(i + 6)})
+				}
+				i += 6
+				continue
+			}
 			switch c {
 			case '.', ',', ';', ':', '(', ')', '"', '[', ']', '{', '}', '|', '/', '\\':
 				// Collapse runs of breaks into one token.
@@ -229,6 +238,16 @@ func (t *tokenizer) tokenize(text string) {
 	}
 }
 
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i] | 0x20
+		if !isDigit(s[i]) && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func entityEnd(text string, i int) int {
 	j := i + 1
 	for j < len(text) && j-i <= 8 && (isASCIILetter(text[j]) || text[j] == '#' || isDigit(text[j])) {
@@ -262,48 +281,65 @@ func (t *tokenizer) url(text string, i int) int {
 }
 
 // word reads a word starting at i: letters, digits, inner apostrophes and hyphens. It lower-cases
-// it into t.norm, collapses any letter repeated three or more times to two, and hashes it.
+// it into t.norm, collapses any letter repeated three or more times to two, and hashes it (FNV-1a,
+// as hashBytes) on the way.
 func (t *tokenizer) word(text string, i int, kind tokKind) int {
 	n := len(text)
 	off := len(t.norm)
 	start := i
+	h := uint64(fnvOffset)
 	var flags uint8
-	upper, letters := 0, 0
+	upper, letters, latin := 0, 0, 0
 	var prev rune = -1
 	run := 0
 	for i < n {
 		c := text[i]
+		if c-'a' < 26 { // the common case, a lower-case ASCII letter, without the general switch
+			letters++
+			latin++
+			if rune(c) == prev {
+				run++
+			} else {
+				prev, run = rune(c), 1
+			}
+			if run >= 3 {
+				flags |= tfElongated
+			} else {
+				t.norm = append(t.norm, c)
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			i++
+			continue
+		}
 		var r rune
 		size := 1
-		if c < utf8.RuneSelf {
-			switch {
-			case isASCIILetter(c):
-				letters++
-				t.scripts.latin++
-				if c <= 'Z' {
-					upper++
-					c |= 0x20
-				}
+		switch {
+		case c >= 'a' && c <= 'z':
+			letters++
+			latin++
+			r = rune(c)
+		case c >= 'A' && c <= 'Z':
+			letters++
+			latin++
+			upper++
+			r = rune(c | 0x20)
+		case c >= '0' && c <= '9':
+			r = rune(c)
+			flags |= tfDigit
+		case c == '\'' || c == '-' || c == '_':
+			// Inner apostrophe or hyphen: keep when a letter follows.
+			if i+1 < n && i > start && (isASCIILetter(text[i+1]) || text[i+1] >= utf8.RuneSelf) {
 				r = rune(c)
-			case isDigit(c):
-				r = rune(c)
-			case c == '\'' || c == '-' || c == '_':
-				// Inner apostrophe or hyphen: keep when a letter follows.
-				if i+1 < n && i > start && (isASCIILetter(text[i+1]) || text[i+1] >= utf8.RuneSelf) {
-					r = rune(c)
-					if c == '_' || c == '-' {
-						r = '-'
-					}
-					if c == '\'' {
-						r = '\''
-					}
-				} else {
-					goto done
+				if c == '_' {
+					r = '-'
 				}
-			default:
+			} else {
 				goto done
 			}
-		} else {
+		case c < utf8.RuneSelf:
+			goto done
+		default:
 			var rr rune
 			rr, size = utf8.DecodeRuneInString(text[i:])
 			switch {
@@ -337,8 +373,15 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 			flags |= tfElongated
 		} else if r < utf8.RuneSelf {
 			t.norm = append(t.norm, byte(r))
+			h ^= uint64(r)
+			h *= fnvPrime
 		} else {
+			k := len(t.norm)
 			t.norm = utf8.AppendRune(t.norm, r)
+			for _, b := range t.norm[k:] {
+				h ^= uint64(b)
+				h *= fnvPrime
+			}
 		}
 		i += size
 	}
@@ -349,11 +392,13 @@ done:
 	if letters >= 2 && upper == letters {
 		flags |= tfCaps
 	}
+	t.scripts.latin += latin
+	if h == 0 {
+		h = 1
+	}
 	t.upper += upper
 	t.letters += letters
-	nb := t.norm[off:]
-	// Drop a trailing apostrophe-s-less possessive tail: "airline's" keeps its form (lexicon has it or not).
-	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: int32(len(nb)), h: hashBytes(nb)})
+	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(t.norm) - off), h: h})
 	return i
 }
 
@@ -388,7 +433,7 @@ func (t *tokenizer) countScript(r rune) {
 }
 
 // normOf returns the normalized bytes of tok.
-func (t *tokenizer) normOf(tok *token) []byte { return t.norm[tok.nOff : tok.nOff+tok.nLen] }
+func (t *tokenizer) normOf(tok *token) []byte { return t.norm[tok.nOff : tok.nOff+int32(tok.nLen)] }
 
 // isEmoji reports whether r is a pictographic emoji or a common symbol used as one.
 func isEmoji(r rune) bool {

@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
+
+// repairRecheck is how long a rollup shortfall must last before it is repaired.
+const repairRecheck = time.Second
 
 // RepairViews re-feeds the views of the events table for the given event ids where they missed
 // them; the ids are the rows of one failed insert (all of which reached a view, or none). An insert into a table with materialized views is not atomic in ClickHouse: a server
@@ -59,35 +63,59 @@ func (s *Store) repairView(ctx context.Context, d Dialect, v View, idList string
 	if err != nil {
 		return 0, err
 	}
-	stored, err := s.keyCounts(ctx, fmt.Sprintf("SELECT %s, count() FROM %s WHERE %s GROUP BY %s",
-		strings.Join(strExprs, ", "), src, fmt.Sprintf(touched, strings.Join(exprs, ", ")), strings.Join(exprs, ", ")))
-	if err != nil {
+	// short returns, per suspect key, whether the target lacks exactly the suspects' rows.
+	short := func() (map[string]bool, error) {
+		stored, err := s.keyCounts(ctx, fmt.Sprintf("SELECT %s, count() FROM %s WHERE %s GROUP BY %s",
+			strings.Join(strExprs, ", "), src, fmt.Sprintf(touched, strings.Join(exprs, ", ")), strings.Join(exprs, ", ")))
+		if err != nil {
+			return nil, err
+		}
+		rolled, err := s.keyCounts(ctx, fmt.Sprintf("SELECT %s, toUInt64(sum(%s)) FROM %s WHERE %s GROUP BY %s",
+			strings.Join(strCols, ", "), v.Count, dst, fmt.Sprintf(touched, strings.Join(cols, ", ")), strings.Join(cols, ", ")))
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]bool{}
+		for key, n := range suspects {
+			switch missing := int64(stored[key]) - int64(rolled[key]); {
+			case missing == 0:
+			case missing == int64(n):
+				out[key] = true
+			default:
+				s.logger.Error("rollup disagrees with events by a count the repair cannot explain",
+					"view", v.Name, "key", strings.ReplaceAll(key, "\x00", "/"), "events", stored[key], "rollup", rolled[key], "suspects", n)
+			}
+		}
+		return out, nil
+	}
+	first, err := short()
+	if err != nil || len(first) == 0 {
 		return 0, err
 	}
-	rolled, err := s.keyCounts(ctx, fmt.Sprintf("SELECT %s, toUInt64(sum(%s)) FROM %s WHERE %s GROUP BY %s",
-		strings.Join(strCols, ", "), v.Count, dst, fmt.Sprintf(touched, strings.Join(cols, ", ")), strings.Join(cols, ", ")))
+	// An insert in progress shows its rows in the source a moment before in the target: only a
+	// shortfall that is still there a little later is a missed insert.
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(repairRecheck):
+	}
+	second, err := short()
 	if err != nil {
 		return 0, err
 	}
 	var conds []string
 	fed := 0
-	for key, n := range suspects {
-		missing := int64(stored[key]) - int64(rolled[key])
-		switch {
-		case missing == 0:
+	for key := range second {
+		if !first[key] {
 			continue
-		case missing == int64(n):
-			parts := strings.Split(key, "\x00")
-			var c []string
-			for i, e := range strExprs {
-				c = append(c, e+" = "+quoteString(parts[i]))
-			}
-			conds = append(conds, "("+strings.Join(c, " AND ")+")")
-			fed += int(n)
-		default:
-			s.logger.Error("rollup disagrees with events by a count the repair cannot explain",
-				"view", v.Name, "key", strings.ReplaceAll(key, "\x00", "/"), "events", stored[key], "rollup", rolled[key], "suspects", n)
 		}
+		parts := strings.Split(key, "\x00")
+		var c []string
+		for i, e := range strExprs {
+			c = append(c, e+" = "+quoteString(parts[i]))
+		}
+		conds = append(conds, "("+strings.Join(c, " AND ")+")")
+		fed += int(suspects[key])
 	}
 	if len(conds) == 0 {
 		return 0, nil

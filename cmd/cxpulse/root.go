@@ -29,6 +29,7 @@ func newRootCmd() *cobra.Command {
 		newSilenceCmd(),
 		newReplayCmd(),
 		newAnomalyCmd(),
+		newSentimentCmd(),
 		newOutreachCmd(),
 	)
 	return root

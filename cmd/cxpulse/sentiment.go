@@ -1,0 +1,269 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxpulse/cxpulse/sentiment"
+)
+
+func newSentimentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sentiment",
+		Short: "Evaluate and train sentiment models",
+	}
+	cmd.AddCommand(newSentimentEvalCmd(), newSentimentTrainCmd())
+	return cmd
+}
+
+// splitFlags selects a deterministic part of the data (by a hash of each text).
+type splitFlags struct {
+	fraction float64
+	part     string
+}
+
+func (f *splitFlags) add(cmd *cobra.Command) {
+	cmd.Flags().Float64Var(&f.fraction, "split", 0.8, "fraction of the data in the train part (with --part)")
+	cmd.Flags().StringVar(&f.part, "part", "", "use only the train or the test part of the data: messages are assigned by a hash of their text, so the split is the same on every run and machine")
+}
+
+func (f *splitFlags) split() (sentiment.Split, error) {
+	s := sentiment.Split{Fraction: f.fraction, Part: f.part}
+	return s, s.Validate()
+}
+
+func readData(files []string, split sentiment.Split) ([][]sentiment.Example, error) {
+	if len(files) == 0 {
+		return nil, errors.New("no data: give --data FILE.jsonl (one or more)")
+	}
+	out := make([][]sentiment.Example, len(files))
+	for i, f := range files {
+		exs, err := sentiment.ReadExampleFile(f, split)
+		if err != nil {
+			return nil, err
+		}
+		if len(exs) == 0 {
+			return nil, fmt.Errorf("%s: no examples (in the selected part)", f)
+		}
+		out[i] = exs
+	}
+	return out, nil
+}
+
+// evalReport is the --json output of `sentiment eval`.
+type evalReport struct {
+	ModelVersion string     `json:"model_version"`
+	Files        []evalFile `json:"files"`
+}
+
+type evalFile struct {
+	File string `json:"file"`
+	sentiment.Metrics
+}
+
+func newSentimentEvalCmd() *cobra.Command {
+	var (
+		cfg     sentiment.Config
+		files   []string
+		asJSON  bool
+		binary  bool
+		splitFl splitFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "eval --data F.jsonl…",
+		Short: "Accuracy, macro-F1, per-class precision and recall and the confusion matrix on labelled data",
+		Long: `Scores every message of each JSONL file ({"text": ..., "label": "negative|neutral|positive"})
+and compares with its label. A file without neutral labels (or --binary) is evaluated as binary:
+macro-F1 over negative and positive, and a neutral answer counts as wrong.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			split, err := splitFl.split()
+			if err != nil {
+				return err
+			}
+			data, err := readData(files, split)
+			if err != nil {
+				return err
+			}
+			s, err := sentiment.New(cfg)
+			if err != nil {
+				return err
+			}
+			rep := evalReport{ModelVersion: s.ModelVersion()}
+			for i, exs := range data {
+				rep.Files = append(rep.Files, evalFile{File: files[i], Metrics: sentiment.Evaluate(s, exs, binary)})
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			}
+			return writeEvalText(cmd.OutOrStdout(), rep)
+		},
+	}
+	addModelFlags(cmd, &cfg)
+	cmd.Flags().StringSliceVar(&files, "data", nil, "labelled JSONL files (repeat or separate with commas)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write the results as JSON")
+	cmd.Flags().BoolVar(&binary, "binary", false, "evaluate as binary (negative/positive; neutral answers count as wrong)")
+	splitFl.add(cmd)
+	return cmd
+}
+
+func writeEvalText(w io.Writer, rep evalReport) error {
+	ew := &errWriter{w: w}
+	ew.printf("model %s\n", rep.ModelVersion)
+	for _, f := range rep.Files {
+		m := f.Metrics
+		kind := "3-class"
+		if m.Binary {
+			kind = "binary"
+		}
+		ew.printf("\n%s: %d messages, %s\n", f.File, m.N, kind)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		tp := &errWriter{w: tw}
+		tp.printf("accuracy\t%.3f\n", m.Accuracy)
+		tp.printf("macro-F1\t%.3f\n", m.MacroF1)
+		if m.Unreliable > 0 {
+			tp.printf("unreliable\t%d (scored neutral)\n", m.Unreliable)
+		}
+		tp.printf("class\tprecision\trecall\tF1\tsupport\n")
+		for _, c := range []string{"negative", "neutral", "positive"} {
+			cm := m.Classes[c]
+			if m.Binary && c == "neutral" {
+				continue
+			}
+			tp.printf("%s\t%.3f\t%.3f\t%.3f\t%d\n", c, cm.Precision, cm.Recall, cm.F1, cm.Support)
+		}
+		tp.printf("true \\ predicted\tnegative\tneutral\tpositive\n")
+		for i, c := range []string{"negative", "neutral", "positive"} {
+			tp.printf("%s\t%d\t%d\t%d\n", c, m.Confusion[i][0], m.Confusion[i][1], m.Confusion[i][2])
+		}
+		if tp.err != nil {
+			return tp.err
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return ew.err
+}
+
+// errWriter remembers the first write error, so that a report can be written without checking
+// every line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+func newSentimentTrainCmd() *cobra.Command {
+	var (
+		files   []string
+		out     string
+		opt     sentiment.TrainOptions
+		splitFl splitFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "train --data F.jsonl… --out M",
+		Short: "Train a model on labelled messages (the linear model on top of the rule features)",
+		Long: `Trains the linear model over hashed word and character n-grams and the rule features
+(lexicon, complaint and praise cues, questions, sarcasm, ...) on labelled JSONL
+({"text": ..., "label": "negative|neutral|positive"}). The same data and flags give the same model
+file. Use the model with --model on score and eval, or sentiment.model in the config.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return errors.New("give --out FILE for the model")
+			}
+			split, err := splitFl.split()
+			if err != nil {
+				return err
+			}
+			data, err := readData(files, split)
+			if err != nil {
+				return err
+			}
+			var exs []sentiment.Example
+			for i, d := range data {
+				exs = append(exs, d...)
+				name := filepath.Base(files[i])
+				if split.Part != "" {
+					name += fmt.Sprintf(" (part %s of a %.2f split)", split.Part, split.Fraction)
+				}
+				opt.TrainedOn = append(opt.TrainedOn, name)
+			}
+			start := time.Now()
+			m, err := sentiment.Train(exs, opt)
+			if err != nil {
+				return err
+			}
+			took := time.Since(start)
+			if err := writeModel(out, m); err != nil {
+				return err
+			}
+			cmd.PrintErrf("trained %s on %d messages in %.1fs; wrote %s\n", m.Version(), len(exs), took.Seconds(), out)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&files, "data", nil, "labelled JSONL files (repeat or separate with commas)")
+	f.StringVar(&out, "out", "", "model file to write")
+	f.StringVar(&opt.Name, "name", "custom", "model name (the first part of its version)")
+	f.UintVar(&opt.Bits, "bits", 18, "log2 of the number of hashed feature rows")
+	f.IntVar(&opt.Epochs, "epochs", 12, "passes over the data")
+	f.Float64Var(&opt.L2, "l2", 2e-6, "L2 regularisation of the n-gram weights")
+	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")
+	f.BoolVar(&opt.Balanced, "balanced", true, "weight classes by the inverse of their frequency")
+	f.BoolVar(&opt.Average, "average", true, "keep the average of the weights over training (steadier across seeds)")
+	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors (for general-domain data)")
+	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
+	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
+	splitFl.add(cmd)
+	return cmd
+}
+
+// writeModel writes m to path through a temporary file, so that a failed write leaves no partial
+// model behind.
+func writeModel(path string, m *sentiment.Model) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".model-*")
+	if err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename
+	if _, err := m.WriteTo(tmp); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// writeData writes a small labelled data set written for the test.
+func writeData(t *testing.T, dir string) string {
+	t.Helper()
+	rows := []struct{ text, label string }{
+		{"the parcel never came and nobody answers", "negative"},
+		{"refund still missing after two weeks", "negative"},
+		{"the agent was rude and hung up on me", "negative"},
+		{"what are your opening hours on sunday", "neutral"},
+		{"how do I update my delivery address", "neutral"},
+		{"can I change the delivery day of order", "neutral"},
+		{"quick delivery and friendly support, thanks", "positive"},
+		{"the agent sorted it out in minutes, great", "positive"},
+		{"love the new app, so easy", "positive"},
+	}
+	var b strings.Builder
+	for k := 0; k < 20; k++ {
+		for _, r := range rows {
+			fmt.Fprintf(&b, `{"text": %q, "label": %q}`+"\n", fmt.Sprintf("%s #%d", r.text, k), r.label)
+		}
+	}
+	path := filepath.Join(dir, "data.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	return path
+}
+
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestSentimentTrainEval(t *testing.T) {
+	dir := t.TempDir()
+	data := writeData(t, dir)
+	model := filepath.Join(dir, "team.cxm")
+	_, stderr, err := run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model, "--name", "team", "--bits", "16")
+	require.NoError(t, err)
+	require.Contains(t, stderr, "trained team-")
+
+	out, _, err := run(t, "sentiment", "eval", "--json", "--model", model, "--data", data, "--split", "0.8", "--part", "test")
+	require.NoError(t, err)
+	var rep evalReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Files, 1)
+	require.Contains(t, rep.ModelVersion, "team-")
+	f := rep.Files[0]
+	require.False(t, f.Binary)
+	require.Greater(t, f.N, 10)
+	require.Less(t, f.N, 90, "only the test part")
+	require.Greater(t, f.Accuracy, 0.9, "%+v", f.Metrics)
+
+	out, _, err = run(t, "sentiment", "eval", "--data", data)
+	require.NoError(t, err)
+	for _, want := range []string{"model cx-default-", "180 messages, 3-class", "accuracy", "macro-F1", "precision", "true \\ predicted"} {
+		require.Contains(t, out, want)
+	}
+
+	// The same data and flags give the same model file.
+	model2 := filepath.Join(dir, "team2.cxm")
+	_, _, err = run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model2, "--name", "team", "--bits", "16")
+	require.NoError(t, err)
+	a, _ := os.ReadFile(model)
+	b, _ := os.ReadFile(model2)
+	require.Equal(t, a, b)
+
+	// A trained model scores through `score --model`.
+	cmd := newRootCmd()
+	var sout bytes.Buffer
+	cmd.SetIn(strings.NewReader("the parcel never came\n"))
+	cmd.SetOut(&sout)
+	cmd.SetArgs([]string{"score", "--model", model})
+	require.NoError(t, cmd.Execute())
+	require.Contains(t, sout.String(), `"model_version":"team-`)
+}
+
+func TestSentimentErrors(t *testing.T) {
+	dir := t.TempDir()
+	data := writeData(t, dir)
+	bad := filepath.Join(dir, "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"text": "x", "label": "great"}`+"\n"), 0o600))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sentiment", "eval"}, "no data"},
+		{[]string{"sentiment", "eval", "--data", bad}, `bad.jsonl:1: unknown sentiment label "great"`},
+		{[]string{"sentiment", "eval", "--data", filepath.Join(dir, "missing.jsonl")}, "no such file"},
+		{[]string{"sentiment", "eval", "--data", data, "--part", "dev"}, `split part "dev"`},
+		{[]string{"sentiment", "train", "--data", data}, "give --out"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--bits", "30"}, "bits 30 out of range"},
+		{[]string{"sentiment", "eval", "--data", data, "--model", data}, "not a cxpulse model file"},
+	} {
+		_, _, err := run(t, tc.args...)
+		require.ErrorContains(t, err, tc.want, "%v", tc.args)
+	}
+}

@@ -1,0 +1,72 @@
+package sentiment
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxpulse/cxpulse/event"
+)
+
+func TestReadExamples(t *testing.T) {
+	exs, err := ReadExamples("d.jsonl", strings.NewReader(`{"text": "great", "label": "positive", "id": 1}
+
+{"text": "awful", "label": "negative", "language": "en"}
+`), Split{})
+	require.NoError(t, err)
+	require.Len(t, exs, 2)
+	require.Equal(t, Example{Text: "awful", Language: "en", Label: event.Negative}, exs[1])
+
+	for _, tc := range []struct{ in, want string }{
+		{`{"text": "x"}`, `d.jsonl:1: want "text" and "label"`},
+		{`{"text": "x", "label": "meh"}`, `d.jsonl:1: unknown sentiment label "meh"`},
+		{"{\"text\": \"x\", \"label\": \"neutral\"}\n{oops", `d.jsonl:2: invalid character`},
+	} {
+		_, err := ReadExamples("d.jsonl", strings.NewReader(tc.in), Split{})
+		require.ErrorContains(t, err, tc.want)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	require.NoError(t, Split{}.Validate())
+	require.Error(t, Split{Fraction: 0.8, Part: "dev"}.Validate())
+	require.Error(t, Split{Fraction: 1, Part: "train"}.Validate())
+	train, test := Split{Fraction: 0.8, Part: "train"}, Split{Fraction: 0.8, Part: "test"}
+	n := 0
+	for i := 0; i < 10000; i++ {
+		text := fmt.Sprintf("message %d", i)
+		require.NotEqual(t, train.Keep(text), test.Keep(text), "every message is in exactly one part")
+		require.Equal(t, train.Keep(text), train.Keep(text), "deterministic")
+		if train.Keep(text) {
+			n++
+		}
+	}
+	require.InDelta(t, 8000, n, 200)
+}
+
+func TestMetrics(t *testing.T) {
+	m := Metrics{N: 10, Confusion: [3][3]int{{3, 1, 0}, {1, 2, 0}, {0, 1, 2}}}.finish()
+	require.InDelta(t, 0.7, m.Accuracy, 1e-9)
+	require.InDelta(t, 0.75, m.Classes["negative"].Precision, 1e-9)
+	require.InDelta(t, 0.75, m.Classes["negative"].Recall, 1e-9)
+	require.InDelta(t, 0.5, m.Classes["neutral"].Precision, 1e-9)
+	require.InDelta(t, 1.0, m.Classes["positive"].Precision, 1e-9)
+	require.InDelta(t, (0.75+0.5714285714+0.8)/3, m.MacroF1, 1e-6)
+	require.Equal(t, 4, m.Classes["negative"].Support)
+
+	// Binary data: a neutral answer is wrong and the neutral class leaves the macro average.
+	b := Metrics{N: 4, Binary: true, Confusion: [3][3]int{{1, 1, 0}, {0, 0, 0}, {0, 0, 2}}}.finish()
+	require.InDelta(t, 0.75, b.Accuracy, 1e-9)
+	require.InDelta(t, (2.0/3+1)/2, b.MacroF1, 1e-9)
+}
+
+func TestEvaluateDetectsBinary(t *testing.T) {
+	s := newScorer(t)
+	m := Evaluate(s, []Example{{Text: "terrible, still no refund", Label: event.Negative}, {Text: "love it, thanks!", Label: event.Positive}}, false)
+	require.True(t, m.Binary)
+	require.Equal(t, 1.0, m.Accuracy)
+	m = Evaluate(s, []Example{{Text: "what time do you open?", Label: event.Neutral}}, false)
+	require.False(t, m.Binary)
+}

@@ -1,0 +1,370 @@
+package sentiment
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// TrainOptions configure Train. The zero value of a field takes its default.
+type TrainOptions struct {
+	// Name is the model name, the first part of its version (default "custom").
+	Name string
+	// Bits is the log2 of the number of hashed feature rows (default 18).
+	Bits uint
+	// CharBits is the log2 of the number of rows character n-grams share (default 12).
+	CharBits uint
+	// BigramBits is the log2 of the number of rows bigrams share (default 16).
+	BigramBits uint
+	// Epochs over the data (default 12).
+	Epochs int
+	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
+	L2 float64
+	// RuleL2 pulls the rule feature weights towards their priors (default 1e-3).
+	RuleL2 float64
+	// LearningRate of AdaGrad (default 0.2).
+	LearningRate float64
+	// Seed fixes the order of the examples; the same data and options give the same model.
+	Seed uint64
+	// FixedRules keeps the weights of the rule features at their priors: the n-grams then learn
+	// what the rules miss. For general-domain data, which has too few customer conversations to
+	// weigh the CX cues, and on which the n-grams would otherwise absorb the lexicon.
+	FixedRules bool
+	// Balanced weights each class by the inverse of its frequency.
+	Balanced bool
+	// NeutralEpochs, with Polarity, then fits the neutral class's bias and rule weights (the
+	// n-grams fixed) on all the examples, classes balanced: how much sentiment it takes for a
+	// message not to be neutral, learned from the data's own neutral examples.
+	NeutralEpochs int
+	// Average returns the average of the weights over all steps of training instead of the last
+	// ones: steadier from one seed to another, and usually better on new data.
+	Average bool
+	// Polarity learns only negative against positive: neutral examples are skipped, and the
+	// neutral class and the class biases keep their priors. For general-domain data, whose
+	// neutral class (faint sentiment) is not the neutral of customer messages (questions,
+	// requests, information).
+	Polarity bool
+	// MinWordCount is how often a word must occur to enter the model's vocabulary (default 2).
+	MinWordCount int
+	// TrainedOn names the data, for the model's description.
+	TrainedOn []string
+}
+
+func (o *TrainOptions) defaults() {
+	if o.Name == "" {
+		o.Name = "custom"
+	}
+	if o.Bits == 0 {
+		o.Bits = 18
+	}
+	if o.CharBits == 0 {
+		o.CharBits = 12
+	}
+	if o.BigramBits == 0 {
+		o.BigramBits = 16
+	}
+	if o.Epochs == 0 {
+		o.Epochs = 12
+	}
+	if o.L2 == 0 {
+		o.L2 = 2e-6
+	}
+	if o.RuleL2 == 0 {
+		o.RuleL2 = 1e-3
+	}
+	if o.LearningRate == 0 {
+		o.LearningRate = 0.2
+	}
+	if o.MinWordCount == 0 {
+		o.MinWordCount = 2
+	}
+}
+
+// trainRow is one example as features.
+type trainRow struct {
+	off, end int32 // its rows in the shared feature slices
+	scale    float32
+	rule     [numRule]float32
+	label    int
+}
+
+// Train fits a model to labelled examples: multinomial logistic regression with AdaGrad over the
+// hashed n-grams and the rule features, the latter regularised towards their priors.
+func Train(exs []Example, opt TrainOptions) (*Model, error) {
+	opt.defaults()
+	if len(exs) == 0 {
+		return nil, errors.New("train: no examples")
+	}
+	if opt.Bits < 10 || opt.Bits > 24 {
+		return nil, fmt.Errorf("train: bits %d out of range 10..24", opt.Bits)
+	}
+	b, err := baseVocab()
+	if err != nil {
+		return nil, err
+	}
+	v := b.build()
+	if opt.CharBits > opt.Bits || opt.BigramBits > opt.Bits {
+		return nil, fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", opt.CharBits, opt.BigramBits, opt.Bits)
+	}
+	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
+	for i := range ruleFeatures {
+		m.rule[i] = ruleFeatures[i].prior
+	}
+
+	// Features of every example, and the vocabulary.
+	rows := make([]trainRow, len(exs))
+	var feats []uint32
+	var vals []float32
+	counts := map[string]int{}
+	var a analysis
+	var classCount [numClass]int
+	for i := range exs {
+		a.run(v, clip(exs[i].Text))
+		nf := a.features(v, m, false, nil)
+		r := &rows[i]
+		r.off = int32(len(feats))
+		for _, e := range a.ents {
+			feats = append(feats, e.row)
+			vals = append(vals, e.val)
+		}
+		r.end = int32(len(feats))
+		if nf > 0 {
+			r.scale = float32(1 / math.Sqrt(float64(nf)))
+		}
+		r.rule = a.rule
+		r.label = int(exs[i].Label) + 1
+		classCount[r.label]++
+		t := &a.tok
+		for k := range t.toks {
+			if tk := &t.toks[k]; tk.kind == tkWord {
+				counts[string(t.normOf(tk))]++
+			}
+		}
+	}
+	var classWeight [numClass]float64
+	for c := range classWeight {
+		classWeight[c] = 1
+		if opt.Balanced && classCount[c] > 0 {
+			classWeight[c] = float64(len(exs)) / (numClass * float64(classCount[c]))
+		}
+	}
+
+	// AdaGrad.
+	gw := make([]float32, len(m.w))
+	var gb [numClass]float64
+	var gr [numRule][numClass]float64
+	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D))
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	lr := opt.LearningRate
+	const eps = 1e-8
+	// Averaging without touching every weight at every step: u accumulates step·update, and the
+	// average is w − u/step at the end.
+	var uw []float32
+	var ub [numClass]float64
+	var ur [numRule][numClass]float64
+	if opt.Average {
+		uw = make([]float32, len(m.w))
+	}
+	step := 1.0
+	for epoch := 0; epoch < opt.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			r := &rows[i]
+			z := m.bias
+			for f := 0; f < numRule; f++ {
+				if x := r.rule[f]; x != 0 {
+					for c := 0; c < numClass; c++ {
+						z[c] += m.rule[f][c] * x
+					}
+				}
+			}
+			var sum [numClass]float32
+			for k, row := range feats[r.off:r.end] {
+				x := vals[int(r.off)+k]
+				w := m.w[int(row)*numClass : int(row)*numClass+numClass]
+				sum[0] += x * w[0]
+				sum[1] += x * w[1]
+				sum[2] += x * w[2]
+			}
+			var zz [numClass]float64
+			for c := range z {
+				zz[c] = float64(z[c] + r.scale*sum[c])
+			}
+			var g [numClass]float64
+			if opt.Polarity {
+				if r.label == cNeu {
+					continue
+				}
+				pp := 1 / (1 + math.Exp(zz[cNeg]-zz[cPos]))
+				y := 0.0
+				if r.label == cPos {
+					y = 1
+				}
+				g[cPos] = (pp - y) * classWeight[r.label]
+				g[cNeg] = -g[cPos]
+			} else {
+				p := softmax(zz)
+				for c := range g {
+					y := 0.0
+					if c == r.label {
+						y = 1
+					}
+					g[c] = (p[c] - y) * classWeight[r.label]
+				}
+				for c := range g {
+					gb[c] += g[c] * g[c]
+					delta := lr * g[c] / math.Sqrt(gb[c]+eps)
+					m.bias[c] -= float32(delta)
+					ub[c] -= step * delta
+				}
+			}
+			for f := 0; f < numRule; f++ {
+				x := float64(r.rule[f])
+				if x == 0 || opt.FixedRules {
+					continue
+				}
+				for c := range g {
+					if opt.Polarity && c == cNeu {
+						continue
+					}
+					d := g[c]*x + opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c])
+					gr[f][c] += d * d
+					delta := lr * d / math.Sqrt(gr[f][c]+eps)
+					m.rule[f][c] -= float32(delta)
+					ur[f][c] -= step * delta
+				}
+			}
+			for j, row := range feats[r.off:r.end] {
+				k := int(row) * numClass
+				x := float64(vals[int(r.off)+j] * r.scale)
+				for c := range g {
+					if opt.Polarity && c == cNeu {
+						continue
+					}
+					d := g[c]*x + opt.L2*float64(m.w[k+c])
+					gw[k+c] += float32(d * d)
+					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
+					m.w[k+c] -= float32(delta)
+					if uw != nil {
+						uw[k+c] -= float32(step * delta)
+					}
+				}
+			}
+			step++
+		}
+	}
+	if opt.Average {
+		for k := range m.w {
+			m.w[k] -= uw[k] / float32(step)
+		}
+		for c := range m.bias {
+			m.bias[c] -= float32(ub[c] / step)
+		}
+		for f := range m.rule {
+			for c := range m.rule[f] {
+				m.rule[f][c] -= float32(ur[f][c] / step)
+			}
+		}
+	}
+
+	if opt.Polarity && opt.NeutralEpochs > 0 {
+		fitNeutral(m, rows, feats, vals, classCount, opt, rng)
+	}
+
+	for w, n := range counts {
+		if n >= opt.MinWordCount && w != "" {
+			m.vocab = append(m.vocab, w)
+		}
+	}
+	sort.Strings(m.vocab)
+	rules := "learned"
+	if opt.FixedRules {
+		rules = "fixed"
+	}
+	m.info = ModelInfo{
+		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, Examples: len(exs), Seed: opt.Seed,
+		Epochs: opt.Epochs, L2: opt.L2, Rules: rules,
+	}
+	for i := range ruleFeatures {
+		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)
+	}
+	// Round-trip through the file format so that the model in memory is the one a file gives.
+	return reload(m)
+}
+
+func reload(m *Model) (*Model, error) {
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return ReadModel(m.info.Name, &buf)
+}
+
+// fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,
+// classes balanced; see TrainOptions.NeutralEpochs.
+func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, classCount [numClass]int, opt TrainOptions, rng *rand.Rand) {
+	var cw [numClass]float64
+	for c := range cw {
+		if classCount[c] > 0 {
+			cw[c] = float64(len(rows)) / (numClass * float64(classCount[c]))
+		}
+	}
+	// The n-gram part of every example does not change: compute it once.
+	ng := make([][numClass]float32, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		for k, row := range feats[r.off:r.end] {
+			x := vals[int(r.off)+k] * r.scale
+			for c := 0; c < numClass; c++ {
+				ng[i][c] += x * m.w[int(row)*numClass+c]
+			}
+		}
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	var gb float64
+	var gr [numRule]float64
+	const eps = 1e-8
+	lr := opt.LearningRate
+	for epoch := 0; epoch < opt.NeutralEpochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			r := &rows[i]
+			z := m.bias
+			for f := 0; f < numRule; f++ {
+				for c := 0; c < numClass; c++ {
+					z[c] += m.rule[f][c] * r.rule[f]
+				}
+			}
+			var zz [numClass]float64
+			for c := range zz {
+				zz[c] = float64(z[c] + ng[i][c])
+			}
+			p := softmax(zz)
+			y := 0.0
+			if r.label == cNeu {
+				y = 1
+			}
+			g := (p[cNeu] - y) * cw[r.label]
+			gb += g * g
+			m.bias[cNeu] -= float32(lr * g / math.Sqrt(gb+eps))
+			for f := 0; f < numRule; f++ {
+				x := float64(r.rule[f])
+				if x == 0 || ruleFeatures[f].cx {
+					continue // general text has too few customer conversations to weigh CX cues
+				}
+				d := g*x + opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu])
+				gr[f] += d * d
+				m.rule[f][cNeu] -= float32(lr * d / math.Sqrt(gr[f]+eps))
+			}
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package sentiment
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxpulse/cxpulse/event"
+)
+
+// synthetic makes labelled examples from word lists: enough signal for training to pick up,
+// written for the test.
+func synthetic(n int) []Example {
+	neg := []string{"the parcel never came", "refund still missing", "agent was rude", "app crashes on login", "charged me twice"}
+	neu := []string{"what are your opening hours", "how do I update my address", "is the store open on sunday", "where can I find the invoice", "can I change the delivery day"}
+	pos := []string{"quick delivery, thanks", "the agent sorted it out", "love the new app", "great support team", "arrived early, very happy"}
+	var out []Example
+	for i := 0; i < n; i++ {
+		k := i % 5
+		out = append(out,
+			Example{Text: fmt.Sprintf("%s order %d", neg[k], i), Label: event.Negative},
+			Example{Text: fmt.Sprintf("%s order %d", neu[k], i), Label: event.Neutral},
+			Example{Text: fmt.Sprintf("%s order %d", pos[k], i), Label: event.Positive})
+	}
+	return out
+}
+
+func TestTrainLearnsAndRoundTrips(t *testing.T) {
+	exs := synthetic(40)
+	m, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1})
+	require.NoError(t, err)
+	s, err := NewWithModel(m, "", nil)
+	require.NoError(t, err)
+	met := Evaluate(s, exs, false)
+	require.Greater(t, met.Accuracy, 0.95, "fits its training data: %+v", met)
+
+	// Deterministic: the same data and options give the same bytes.
+	var a, b bytes.Buffer
+	_, err = m.WriteTo(&a)
+	require.NoError(t, err)
+	m2, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1})
+	require.NoError(t, err)
+	_, err = m2.WriteTo(&b)
+	require.NoError(t, err)
+	require.Equal(t, a.Bytes(), b.Bytes())
+
+	// Reading the file gives the same scores.
+	back, err := ReadModel("test", bytes.NewReader(a.Bytes()))
+	require.NoError(t, err)
+	require.Equal(t, m.Version(), back.Version())
+	s2, err := NewWithModel(back, "", nil)
+	require.NoError(t, err)
+	for _, ex := range exs[:10] {
+		var x, y event.Sentiment
+		s.Score(ex.Text, "", &x)
+		s2.Score(ex.Text, "", &y)
+		require.Equal(t, x, y)
+	}
+}
+
+func TestReadModelBad(t *testing.T) {
+	var good bytes.Buffer
+	_, err := RulesModel().WriteTo(&good)
+	require.NoError(t, err)
+	for name, data := range map[string][]byte{
+		"empty":     nil,
+		"not gzip":  []byte("hello"),
+		"truncated": good.Bytes()[:good.Len()/2],
+	} {
+		_, err := ReadModel(name, bytes.NewReader(data))
+		require.ErrorContains(t, err, "model "+name, name)
+	}
+}
+
+func BenchmarkTrain(b *testing.B) {
+	exs := synthetic(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := Train(exs, TrainOptions{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

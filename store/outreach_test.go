@@ -111,7 +111,7 @@ func TestCustomerHealthRollup(t *testing.T) {
 	require.Equal(t, 5, a.Contacts)
 	require.Equal(t, 3, a.Negatives)
 	require.Equal(t, 2, a.Positives)
-	require.InDelta(t, 0.8-0.8-0.6+0.5-0.4, a.ScoreSum, 1e-5)
+	require.InDelta(t, -0.5, a.ScoreSum, 1e-5, "0.8 - 0.8 - 0.6 + 0.5 - 0.4")
 	require.Equal(t, 4, a.RecentContacts)
 	require.Equal(t, 3, a.RecentNegatives)
 	require.InDelta(t, -0.8-0.6+0.5-0.4, a.RecentScoreSum, 1e-5)

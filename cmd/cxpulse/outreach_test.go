@@ -102,6 +102,9 @@ func TestCheckRulesChecksOutreach(t *testing.T) {
 	out, err := runCLI(t, "", "check", "rules", "../../deploy/rules/outreach.yaml")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "ok: outreach: 3 policies, 2 team(s)")
+	out, err = runCLI(t, "", "check", "rules", "../../deploy/demo/rules.yaml", "../../deploy/demo/outreach.yaml")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "ok: outreach: 2 policies, 2 team(s)")
 	_, err = runCLI(t, "", "check", "rules", "../../outreach/testdata/several.bad.yaml")
 	var ee *exitError
 	require.ErrorAs(t, err, &ee)

@@ -213,13 +213,17 @@ func (m *Manager) Tick(ctx context.Context, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.restore(ctx, now); err != nil {
-		m.logOnce("outreach state not restored yet; evaluation waits", err)
+		if ctx.Err() == nil {
+			m.logOnce("outreach state not restored yet; evaluation waits", err)
+		}
 		return
 	}
 	m.flushUnsaved(ctx)
 	if m.nextEval.IsZero() || !now.Before(m.nextEval) {
 		if _, err := m.evaluate(ctx, now); err != nil {
-			m.logOnce("outreach evaluation failed", err)
+			if ctx.Err() == nil {
+				m.logOnce("outreach evaluation failed", err)
+			}
 		} else {
 			m.lastErr = ""
 		}

@@ -834,6 +834,8 @@ func TestStopWithoutStart(t *testing.T) {
 	cancel()
 	require.NoError(t, m.Run(ctx))
 	require.NoError(t, m.Run(ctx), "a second Run returns at once")
+	require.NotContains(t, logs.String(), "not restored", "stopping is no failure")
+	m.Tick(context.Background(), t0)
 	require.Contains(t, logs.String(), "outreach state not restored yet")
 	_, err = m.Evaluate(context.Background(), t0)
 	require.Error(t, err, "no store, no evaluation")

@@ -356,5 +356,7 @@ func (m *Manager) ack(r *http.Request, t *Task, req AckRequest, now time.Time) (
 		out.ContactedAt = e.ContactedAt
 	}
 	m.logger.Info("outreach task acknowledged", "task", t.ID, "status", e.Status, "assignee", e.Assignee)
+	m.audit(now, map[string]any{"event": "acknowledged", "task": t.ID, "customer": t.CustomerID, "team": t.Owner,
+		"status": e.Status, "assignee": e.Assignee})
 	return &out, nil
 }

@@ -69,6 +69,10 @@ type Deps struct {
 	Getenv func(string) string
 	// HTTPClient is used for Slack and webhooks; one with a 10 s timeout when nil.
 	HTTPClient *http.Client
+	// Audit receives a JSON line of kind "outreach" for every task created, acknowledged or
+	// measured and every incident note opened or released (the Loki audit trail); optional,
+	// must not block.
+	Audit func(t time.Time, kind, line string)
 }
 
 type team struct {
@@ -607,6 +611,8 @@ func (m *Manager) create(ctx context.Context, now time.Time, cands []candidate, 
 		m.metrics.created.WithLabelValues(e.Owner).Inc()
 		m.logger.Info("outreach task created", "task", e.TaskID, "customer", e.CustomerID, "team", e.Owner,
 			"policy", e.Policy, "priority", e.Priority, "held_by", e.HeldBy)
+		m.audit(now, map[string]any{"event": "task_created", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
+			"policy": e.Policy, "priority": e.Priority, "held_by": e.HeldBy})
 	}
 	return out, nil
 }
@@ -677,6 +683,7 @@ func (m *Manager) updateNotes(ctx context.Context, now time.Time, alerts []Alert
 			dirty[k] = true
 			m.metrics.notes.WithLabelValues(NoteHeld).Inc()
 			m.logger.Info("outreach held for an incident", "team", k.team, "alert", h.alert.Name, "customers", len(h.customers))
+			m.audit(now, map[string]any{"event": "incident_held", "team": k.team, "alert": h.alert.Name, "labels": h.alert.Labels})
 		}
 		if n.State != NoteHeld {
 			continue
@@ -716,6 +723,8 @@ func (m *Manager) updateNotes(ctx context.Context, now time.Time, alerts []Alert
 		dirty[k] = true
 		m.metrics.notes.WithLabelValues(NoteReleased).Inc()
 		m.logger.Info("outreach released after an incident", "team", n.Team, "alert", n.Alert, "held", n.Held, "tasks", n.ReleasedTasks)
+		m.audit(now, map[string]any{"event": "incident_released", "team": n.Team, "alert": n.Alert, "labels": n.Labels,
+			"held": n.Held, "tasks": n.ReleasedTasks})
 	}
 	for _, k := range order {
 		if m.deliverNote(ctx, now, notes[k]) {
@@ -839,6 +848,8 @@ func (m *Manager) recover(ctx context.Context, now time.Time) error {
 	for _, e := range entries {
 		m.metrics.outcomes.WithLabelValues(e.Outcome).Inc()
 		m.logger.Info("outreach outcome", "task", e.TaskID, "outcome", e.Outcome, "before", e.ScoreBefore, "after", e.ScoreAfter)
+		m.audit(now, map[string]any{"event": "outcome", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
+			"outcome": e.Outcome, "score_before": e.ScoreBefore, "score_after": e.ScoreAfter})
 	}
 	return nil
 }
@@ -917,6 +928,18 @@ func (m *Manager) deliverDue(ctx context.Context, now time.Time) {
 		m.unsaved = append(m.unsaved, e)
 	}
 	m.flushUnsaved(ctx)
+}
+
+// audit ships one audit line, when an audit trail is wired.
+func (m *Manager) audit(t time.Time, fields map[string]any) {
+	if m.deps.Audit == nil {
+		return
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return
+	}
+	m.deps.Audit(t, "outreach", string(b))
 }
 
 // flushUnsaved writes the delivery records not yet stored; they stay for the next try when the

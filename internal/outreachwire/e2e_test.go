@@ -233,6 +233,15 @@ type world struct {
 	// fed are events still to insert, each once the clock passes its time (the rollups are per
 	// minute and per hour: an event inserted early would be seen before it happened).
 	fed []event.Scored
+	// audit collects the outreach audit lines.
+	auditMu sync.Mutex
+	audit   []string
+}
+
+func (w *world) auditLines() string {
+	w.auditMu.Lock()
+	defer w.auditMu.Unlock()
+	return strings.Join(w.audit, "\n")
 }
 
 func newWorld(t *testing.T, successCap, supportCap int) *world {
@@ -269,7 +278,12 @@ func (w *world) start(now time.Time) {
 	w.reg = prometheus.NewRegistry()
 	m, err := outreach.New(outreach.Config{PollInterval: time.Second, DeliverFor: 24 * time.Hour,
 		ExternalURL: "http://cxpulse.test", GrafanaURL: "http://grafana.test"}, spec,
-		outreach.Deps{Store: outreachwire.Store{S: w.store}, Alerts: outreachwire.Alerts(am), Now: w.clock.Now, Getenv: getenv},
+		outreach.Deps{Store: outreachwire.Store{S: w.store}, Alerts: outreachwire.Alerts(am), Now: w.clock.Now, Getenv: getenv,
+			Audit: func(_ time.Time, kind, line string) {
+				w.auditMu.Lock()
+				w.audit = append(w.audit, kind+" "+line)
+				w.auditMu.Unlock()
+			}},
 		logger, w.reg)
 	require.NoError(w.t, err)
 	w.alerts, w.m = am, m
@@ -617,6 +631,10 @@ func TestIncidentHoldsTasksAndReleasesThem(t *testing.T) {
 		}
 	}
 	require.Len(t, taskMessages(w.slack.Messages()), 13)
+	audit := w.auditLines()
+	require.Contains(t, audit, `outreach {"alert":"CheckoutDown","event":"incident_held"`)
+	require.Contains(t, audit, `"event":"incident_released","held":12`)
+	require.Contains(t, audit, `"customer":"inc-00","event":"task_created","held_by":"CheckoutDown product=checkout region=eu"`)
 }
 
 func incidentKinds(ms []outreach.WebhookMessage) []string {
@@ -752,6 +770,8 @@ func TestRecoveryIsMeasuredFromLaterMessages(t *testing.T) {
 	require.Equal(t, "silent", sam.Outcome)
 	require.Equal(t, 0, sam.ContactsAfter)
 	require.Equal(t, 1.0, w.metric("cxpulse_outreach_outcomes_total", "outcome", "recovered"))
+	require.Contains(t, w.auditLines(), `"event":"outcome","outcome":"recovered"`)
+	require.Contains(t, w.auditLines(), `"event":"acknowledged"`)
 
 	// Outcomes are recorded once.
 	w.runHourly(at(1, 6, 0))

@@ -8,7 +8,7 @@ SHARED    ?= ../shared
 GOLANGCI  := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT   := mvdan.cc/gofumpt@v0.12.0
 
-.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly model bench-sentiment
+.PHONY: all build test demo bench lint fmt eval deps clean eval-nab bench-anomaly model bench-sentiment dashboards
 
 all: build
 
@@ -72,6 +72,10 @@ bench-sentiment:
 	$(GO) test -run '^$$' -bench 'BenchmarkScore$$' -benchtime 2s -cpu 1 ./sentiment/
 
 bench: bench-sentiment
+
+# Regenerate the Grafana dashboards JSON (a test fails when the committed files differ).
+dashboards:
+	$(GO) run ./cmd/cxpulse dashboards --out deploy/grafana/dashboards
 
 lint:
 	$(GO) vet ./...

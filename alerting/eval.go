@@ -108,9 +108,10 @@ type Evaluator struct {
 	logger  *slog.Logger
 	metrics *metrics
 
-	mu      sync.Mutex
-	groups  []*groupState
-	unsaved []AlertRecord
+	mu        sync.Mutex
+	groups    []*groupState
+	unsaved   []AlertRecord
+	anomalies []AnomalyRecord
 }
 
 // NewEvaluator wires an evaluator for the rules of set. It starts nothing.
@@ -123,6 +124,9 @@ func NewEvaluator(set *RuleSet, deps EvaluatorDeps, logger *slog.Logger, m *metr
 	}
 	e := &Evaluator{deps: deps, logger: logger, metrics: m}
 	for _, g := range set.Groups {
+		// Every group's series exist from the start, so dashboards and alerts on them see zero.
+		m.evals.WithLabelValues(g.Name)
+		m.evalDuration.WithLabelValues(g.Name)
 		gs := &groupState{g: g}
 		for _, r := range g.Rules {
 			gs.rules = append(gs.rules, &ruleState{group: g, rule: r, alerts: map[string]*Alert{}, dets: map[string]*detState{}})
@@ -343,6 +347,11 @@ func (e *Evaluator) evalRule(ctx context.Context, rs *ruleState, now time.Time) 
 				firstErr = cmpErr(firstErr, err)
 				continue
 			}
+			x, _ := v.Get(r.Anomaly.Series)
+			e.anomalies = append(e.anomalies, AnomalyRecord{
+				Time: now, Group: rs.group.Name, Rule: r.Alert, Fingerprint: key, Series: out.series,
+				Labels: s.Labels, Value: x, Baseline: out.expected, Low: out.low, High: out.high, Score: out.score,
+			})
 		}
 		ok, err := e.condition(r, &v, out)
 		if err != nil {
@@ -548,8 +557,18 @@ func (e *Evaluator) change(a *Alert, now time.Time) {
 }
 
 // flushRecords writes pending state changes; on failure they are kept and written with the next
-// evaluation.
+// evaluation. Detector outputs are written when the store keeps them, and dropped (counted) when
+// it fails: they are for dashboards, not for state.
 func (e *Evaluator) flushRecords(ctx context.Context) {
+	if len(e.anomalies) > 0 {
+		if as, ok := e.deps.Store.(AnomalyStore); ok {
+			if err := as.AppendAnomalies(ctx, e.anomalies); err != nil {
+				e.metrics.storeErrors.WithLabelValues("anomalies").Inc()
+				e.logger.Warn("write anomaly detector outputs", "records", len(e.anomalies), "err", err)
+			}
+		}
+		e.anomalies = e.anomalies[:0]
+	}
 	if len(e.unsaved) == 0 {
 		return
 	}

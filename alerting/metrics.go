@@ -81,7 +81,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	for _, r := range []string{suppressSilenced, suppressInhibited, suppressRateLimited} {
 		m.suppressed.WithLabelValues(r)
 	}
-	for _, t := range []string{"alerts", "notifications", "silences"} {
+	for _, t := range []string{"alerts", "notifications", "silences", "anomalies"} {
 		m.storeErrors.WithLabelValues(t)
 	}
 	if reg != nil {

@@ -56,6 +56,26 @@ type AlertRecord struct {
 	ResolvedAt  time.Time
 }
 
+// AnomalyRecord is what an anomaly rule's detector made of one evaluation of one series: the
+// value, the band it expected and the score. Dashboards draw them as anomaly bands.
+type AnomalyRecord struct {
+	Time        time.Time
+	Group       string
+	Rule        string
+	Fingerprint string
+	Series      string
+	Labels      map[string]string
+	Value       float64
+	Baseline    float64
+	Low, High   float64
+	Score       float64
+}
+
+// AnomalyStore is implemented by a StateStore that also keeps detector outputs.
+type AnomalyStore interface {
+	AppendAnomalies(ctx context.Context, recs []AnomalyRecord) error
+}
+
 // NotificationRecord is one attempt to notify a receiver about a group, as persisted in the
 // notifications table. The latest delivered record of each (receiver, group key) is the
 // notification log that keeps a restart from re-sending.

@@ -2,7 +2,9 @@ package event
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -11,8 +13,8 @@ import (
 // replacement for encoding/json on the hot path: unknown and duplicate keys are errors, a value of
 // the wrong type names its field. Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json
 // does. The returned error is an *Error with Index 0.
-func decodeWire(data []byte, w *wire) error {
-	d := decoder{data: data}
+func decodeWire(data []byte, w *wire, in *interner) error {
+	d := decoder{data: data, intern: in}
 	d.skipSpace()
 	if d.eof() {
 		return d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
@@ -84,8 +86,32 @@ func decodeWire(data []byte, w *wire) error {
 }
 
 type decoder struct {
-	data []byte
-	pos  int
+	data   []byte
+	pos    int
+	intern *interner
+}
+
+// interner shares one copy of each short, frequent string (sources, products, label keys)
+// among the events a parser decodes, instead of allocating it for every event. It is a fixed
+// table of the last string seen per hash slot, safe for concurrent use without locks.
+type interner struct {
+	seed  maphash.Seed
+	slots [1 << 12]atomic.Pointer[string]
+}
+
+func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
+
+func (in *interner) get(b []byte) string {
+	if len(b) > 64 {
+		return string(b)
+	}
+	slot := &in.slots[maphash.Bytes(in.seed, b)&(1<<12-1)]
+	if p := slot.Load(); p != nil && *p == string(b) {
+		return *p
+	}
+	s := string(b)
+	slot.Store(&s)
+	return s
 }
 
 func (d *decoder) eof() bool { return d.pos >= len(d.data) }
@@ -153,17 +179,18 @@ func (d *decoder) key() ([]byte, error) {
 func (d *decoder) field(keyBytes []byte, w *wire) (uint16, error) {
 	var dst *string
 	var bit, has uint16
+	lowCard := true
 	switch string(keyBytes) {
 	case "id":
-		dst, bit, has = &w.ID, 1, hasID
+		dst, bit, has, lowCard = &w.ID, 1, hasID, false
 	case "source":
 		dst, bit, has = &w.Source, 2, hasSource
 	case "channel":
 		dst, bit, has = &w.Channel, 4, hasChannel
 	case "text":
-		dst, bit, has = &w.Text, 8, hasText
+		dst, bit, has, lowCard = &w.Text, 8, hasText, false
 	case "customer_id":
-		dst, bit = &w.CustomerID, 16
+		dst, bit, lowCard = &w.CustomerID, 16, false
 	case "product":
 		dst, bit = &w.Product, 32
 	case "region":
@@ -193,7 +220,13 @@ func (d *decoder) field(keyBytes []byte, w *wire) (uint16, error) {
 	if d.eof() || d.data[d.pos] != '"' {
 		return 0, d.typeError(string(keyBytes))
 	}
-	s, err := d.str()
+	var s string
+	var err error
+	if lowCard {
+		s, err = d.lowCard()
+	} else {
+		s, err = d.str()
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +273,7 @@ func (d *decoder) labels(w *wire) error {
 		if d.data[d.pos] != '"' {
 			return d.syntax("want a quoted label name")
 		}
-		k, err := d.str()
+		k, err := d.lowCard()
 		if err != nil {
 			return err
 		}
@@ -256,7 +289,7 @@ func (d *decoder) labels(w *wire) error {
 			}
 			return d.syntax("invalid value")
 		}
-		v, err := d.str()
+		v, err := d.lowCard()
 		if err != nil {
 			return err
 		}
@@ -293,6 +326,23 @@ func (d *decoder) literal(lit string) bool {
 
 // str decodes the JSON string at pos (which is '"').
 func (d *decoder) str() (string, error) {
+	b, err := d.strBytes()
+	return string(b), err
+}
+
+// lowCard decodes a JSON string that takes few distinct values (source, product, a label key),
+// sharing one copy of each value through the parser's interner.
+func (d *decoder) lowCard() (string, error) {
+	b, err := d.strBytes()
+	if err != nil || d.intern == nil {
+		return string(b), err
+	}
+	return d.intern.get(b), nil
+}
+
+// strBytes decodes the JSON string at pos (which is '"'). Without escapes the result aliases
+// data; it is only valid until data changes.
+func (d *decoder) strBytes() ([]byte, error) {
 	d.pos++
 	start := d.pos
 	// Fast path: no escapes, valid UTF-8, no control characters.
@@ -302,9 +352,9 @@ func (d *decoder) str() (string, error) {
 			s := d.data[start:d.pos]
 			d.pos++
 			if utf8.Valid(s) {
-				return string(s), nil
+				return s, nil
 			}
-			return string(fixUTF8(nil, s)), nil
+			return fixUTF8(nil, s), nil
 		}
 		if c == '\\' || c < 0x20 {
 			break
@@ -316,7 +366,7 @@ func (d *decoder) str() (string, error) {
 	buf = append(buf, d.data[start:d.pos]...)
 	for {
 		if d.eof() {
-			return "", d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
+			return nil, d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
 		}
 		c := d.data[d.pos]
 		switch {
@@ -325,16 +375,16 @@ func (d *decoder) str() (string, error) {
 			if !utf8.Valid(buf) {
 				buf = fixUTF8(nil, buf)
 			}
-			return string(buf), nil
+			return buf, nil
 		case c < 0x20:
-			return "", d.syntax("control character in string")
+			return nil, d.syntax("control character in string")
 		case c != '\\':
 			buf = append(buf, c)
 			d.pos++
 			continue
 		}
 		if d.pos+1 >= len(d.data) {
-			return "", d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
+			return nil, d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
 		}
 		e := d.data[d.pos+1]
 		d.pos += 2
@@ -354,7 +404,7 @@ func (d *decoder) str() (string, error) {
 		case 'u':
 			r, ok := d.hex4()
 			if !ok {
-				return "", d.syntax("invalid \\u escape")
+				return nil, d.syntax("invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
 				// A high surrogate followed by \uDC00-\uDFFF forms one rune; a lone one is U+FFFD.
@@ -374,7 +424,7 @@ func (d *decoder) str() (string, error) {
 			buf = utf8.AppendRune(buf, r)
 		default:
 			d.pos--
-			return "", d.syntax("invalid escape")
+			return nil, d.syntax("invalid escape")
 		}
 	}
 }

@@ -63,7 +63,7 @@ func TestDecodeWireMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("%s: reference failed: %v", in, err)
 		}
 		var got wire
-		if err := decodeWire([]byte(in), &got); err != nil {
+		if err := decodeWire([]byte(in), &got, newInterner()); err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
 		if !reflect.DeepEqual(normalizeRaw(want), normalizeRaw(got)) {
@@ -76,7 +76,7 @@ func TestDecodeWireMatchesEncodingJSON(t *testing.T) {
 		`{"labels":[]}`, `{"text":true}`, `{"TEXT":"a"}`, `{"text":"a"`, `[]`, ``, `nul`,
 	} {
 		var got wire
-		if err := decodeWire([]byte(in), &got); err == nil {
+		if err := decodeWire([]byte(in), &got, newInterner()); err == nil {
 			t.Errorf("%s: accepted", in)
 		}
 	}
@@ -97,7 +97,7 @@ func FuzzDecodeWireAgainstEncodingJSON(f *testing.F) {
 	f.Add([]byte(`{"time":[1,{"a":null}],"text":"a"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var got wire
-		err := decodeWire(data, &got)
+		err := decodeWire(data, &got, newInterner())
 		want, refErr := referenceDecode(data)
 		switch {
 		case err == nil && refErr != nil:

@@ -114,10 +114,13 @@ const (
 type Parser struct {
 	Limits   Limits
 	Defaults Defaults
+	intern   *interner
 }
 
 // NewParser returns a parser with the given limits and defaults.
-func NewParser(l Limits, d Defaults) *Parser { return &Parser{Limits: l, Defaults: d} }
+func NewParser(l Limits, d Defaults) *Parser {
+	return &Parser{Limits: l, Defaults: d, intern: newInterner()}
+}
 
 // ParseObject decodes and normalizes one JSON object. index is only used in the error. now is the
 // receive time, used when the event has no time.
@@ -127,7 +130,7 @@ func (p *Parser) ParseObject(data []byte, index int, now time.Time) (Event, Fixe
 	if !utf8.Valid(data) {
 		fx.UTF8Repaired = true
 	}
-	if err := decodeWire(data, &w); err != nil {
+	if err := decodeWire(data, &w, p.intern); err != nil {
 		err.(*Error).Index = index
 		return Event{}, fx, err
 	}
@@ -483,6 +486,9 @@ func AppendJSON(dst []byte, ev *Event) []byte {
 	}
 	return append(dst, '}')
 }
+
+// AppendString appends s as a JSON string literal.
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s) }
 
 // appendString appends s as a JSON string, escaping what JSON requires and, as encoding/json
 // does, <, > and & (for HTML safety) and U+2028/U+2029.

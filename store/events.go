@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +48,14 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 		labels                                                                               = make([]int8, n)
 		reliable                                                                             = make([]uint8, n)
 	)
-	var buf []byte
+	// Evidence JSON and label arrays of the whole batch share one allocation each.
+	var evBuf []byte
+	evEnd := make([]int, n)
+	nLabels := 0
+	for i := range rows {
+		nLabels += len(rows[i].Labels)
+	}
+	labelBacking := make([]string, 0, 2*nLabels)
 	for i := range rows {
 		r := &rows[i]
 		ids[i], sources[i], channels[i] = r.ID, r.Source, r.Channel.String()
@@ -59,7 +67,7 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 		texts[i], models[i] = r.Text, r.Sentiment.ModelVersion
 		times[i], ingested[i] = r.Time, r.IngestedAt
 		ms[i] = uint16(r.Time.Nanosecond() / 1e6)
-		keys[i], values[i] = labelColumns(r.Labels)
+		keys[i], values[i], labelBacking = labelColumns(r.Labels, labelBacking)
 		topics[i] = r.Sentiment.Topics
 		if topics[i] == nil {
 			topics[i] = []string{}
@@ -71,8 +79,13 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 		if s.Reliable {
 			reliable[i] = 1
 		}
-		buf = AppendEvidence(buf[:0], s.Evidence)
-		evidence[i] = string(buf)
+		evBuf = AppendEvidence(evBuf, s.Evidence)
+		evEnd[i] = len(evBuf)
+	}
+	all := string(evBuf)
+	for i, start := 0, 0; i < n; i++ {
+		evidence[i] = all[start:evEnd[i]]
+		start = evEnd[i]
 	}
 	byName := map[string]any{
 		"id": ids, "time": times, "time_ms": ms, "source": sources, "channel": channels,
@@ -95,25 +108,46 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 
 func strs(n int) []string { return make([]string, n) }
 func f32(n int) []float32 { return make([]float32, n) }
-func labelColumns(l map[string]string) (keys, values []string) {
-	keys, values = make([]string, 0, len(l)), make([]string, 0, len(l))
-	for k := range l {
-		keys = append(keys, k)
+
+var noStrings = []string{}
+
+// labelColumns returns the sorted keys of l and their values, carved out of backing (which it
+// returns grown).
+func labelColumns(l map[string]string, backing []string) (keys, values, rest []string) {
+	if len(l) == 0 {
+		return noStrings, noStrings, backing
 	}
+	start := len(backing)
+	for k := range l {
+		backing = append(backing, k)
+	}
+	keys = backing[start:len(backing):len(backing)]
 	sort.Strings(keys)
 	for _, k := range keys {
-		values = append(values, l[k])
+		backing = append(backing, l[k])
 	}
-	return keys, values
+	values = backing[start+len(keys) : len(backing) : len(backing)]
+	return keys, values, backing
 }
 
 // AppendEvidence appends evidence as a JSON array of {"phrase","weight"} objects.
 func AppendEvidence(dst []byte, ev []event.Evidence) []byte {
-	if len(ev) == 0 {
-		return append(dst, "[]"...)
+	dst = append(dst, '[')
+	for i, e := range ev {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"phrase":`...)
+		dst = event.AppendString(dst, e.Phrase)
+		dst = append(dst, `,"weight":`...)
+		w := e.Weight
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			w = 0
+		}
+		dst = strconv.AppendFloat(dst, w, 'g', -1, 64)
+		dst = append(dst, '}')
 	}
-	b, _ := json.Marshal(ev) // plain strings and finite floats always marshal
-	return append(dst, b...)
+	return append(dst, ']')
 }
 
 // ExistingIDs returns which of ids are already in the events table. It is used before retrying an

@@ -51,6 +51,11 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Store, e
 	if cfg.Compression {
 		opts.Compression = &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
 	}
+	if cfg.Cluster != "" {
+		// Acknowledged means stored: an insert into a Distributed table returns only once the
+		// shards have the rows, not when they are queued on the node that took it.
+		opts.Settings = clickhouse.Settings{"insert_distributed_sync": 1}
+	}
 	conn, err := clickhouse.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse %s: %w", strings.Join(cfg.Addr, ","), err)

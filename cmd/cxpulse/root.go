@@ -30,6 +30,7 @@ func newRootCmd() *cobra.Command {
 		newReplayCmd(),
 		newAnomalyCmd(),
 		newSentimentCmd(),
+		newDashboardsCmd(),
 		newOutreachCmd(),
 	)
 	return root

@@ -61,6 +61,17 @@ func (w StateStore) AppendAlerts(ctx context.Context, recs []alerting.AlertRecor
 	return w.S.AppendAlerts(ctx, rows)
 }
 
+var _ alerting.AnomalyStore = StateStore{}
+
+// AppendAnomalies implements alerting.AnomalyStore.
+func (w StateStore) AppendAnomalies(ctx context.Context, recs []alerting.AnomalyRecord) error {
+	rows := make([]store.AnomalyRow, len(recs))
+	for i, r := range recs {
+		rows[i] = store.AnomalyRow(r)
+	}
+	return w.S.AppendAnomalies(ctx, rows)
+}
+
 // LoadAlerts implements alerting.StateStore.
 func (w StateStore) LoadAlerts(ctx context.Context, since time.Time) ([]alerting.AlertRecord, error) {
 	rows, err := w.S.LatestAlerts(ctx, since)

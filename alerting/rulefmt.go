@@ -48,6 +48,9 @@ type File struct {
 	Route        *Route
 	Receivers    []*Receiver
 	InhibitRules []*InhibitRule
+	// Outreach is the file's `outreach:` section as written, nil without one. Package alerting
+	// does not read it; package outreach does (see RuleSet.Outreach).
+	Outreach *yaml.Node
 }
 
 // Group is a named set of rules evaluated together at one interval.
@@ -334,7 +337,8 @@ func Parse(path string, content []byte) (*File, error) {
 	if top == nil {
 		return f, nil
 	}
-	fs := l.fields(top, "rule file", "groups", "route", "receivers", "inhibit_rules")
+	fs := l.fields(top, "rule file", "groups", "route", "receivers", "inhibit_rules", "outreach")
+	f.Outreach = fs["outreach"].val
 	for _, g := range l.seq(fs["groups"].val, "groups") {
 		f.Groups = append(f.Groups, l.group(g))
 	}

@@ -115,3 +115,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestOutreachSectionIsPassedThrough(t *testing.T) {
+	f, err := Parse("a.yaml", []byte("groups: []\noutreach:\n  window: 7d\n"))
+	require.NoError(t, err)
+	require.NotNil(t, f.Outreach)
+	require.Equal(t, 3, f.Outreach.Line)
+	g, err := Parse("b.yaml", []byte("receivers: [{name: x, console: {}}]\n"))
+	require.NoError(t, err)
+	require.Nil(t, g.Outreach)
+	set, errs := Assemble([]*File{f, g})
+	require.Empty(t, errs)
+	require.Len(t, set.Outreach, 1)
+	require.Equal(t, "a.yaml", set.Outreach[0].File)
+	require.Same(t, f.Outreach, set.Outreach[0].Node)
+}

@@ -3,6 +3,8 @@ package alerting
 import (
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // RuleSet is the union of rule files: every group, and the one routing configuration.
@@ -12,6 +14,14 @@ type RuleSet struct {
 	Route        *Route
 	Receivers    map[string]*Receiver
 	InhibitRules []*InhibitRule
+	// Outreach lists the files' `outreach:` sections, in file order, for package outreach.
+	Outreach []Section
+}
+
+// Section is a top-level section of a rule file that another package reads.
+type Section struct {
+	File string
+	Node *yaml.Node
 }
 
 // Receiver returns the named receiver or nil.
@@ -97,6 +107,9 @@ func assemble(files []*File, needRoute bool) (*RuleSet, Errors) {
 			set.Receivers[r.Name] = r
 		}
 		set.InhibitRules = append(set.InhibitRules, f.InhibitRules...)
+		if f.Outreach != nil {
+			set.Outreach = append(set.Outreach, Section{File: f.Path, Node: f.Outreach})
+		}
 	}
 	if set.Route == nil {
 		if len(set.Groups) > 0 && needRoute {

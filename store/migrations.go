@@ -9,6 +9,7 @@ func Migrations() []Migration {
 		{ID: "alerting_0001_state", Tables: []Table{alertsTable, notificationsTable, silencesTable}},
 		{ID: "0003_rejected", Tables: []Table{rejectedTable}},
 		{ID: "0004_anomalies", Tables: []Table{anomaliesTable}},
+		{ID: "outreach_0001", Tables: []Table{customerHealthTable, outreachTable, outreachIncidentsTable}, Views: []View{customerHealthView}},
 	}
 }
 

@@ -31,6 +31,7 @@ func newRootCmd() *cobra.Command {
 		newAnomalyCmd(),
 		newSentimentCmd(),
 		newDashboardsCmd(),
+		newOutreachCmd(),
 	)
 	return root
 }

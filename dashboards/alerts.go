@@ -16,7 +16,7 @@ func (b builder) alerts() (string, *dashboardBuilder) {
 		Time("now-24h", "now").
 		Timezone(common.TimeZoneBrowser)
 	dashboardLinks(db)
-	alerts, notifications, anomalies := b.table("alerts"), b.table("notifications"), b.table("anomalies")
+	alerts, notifications, anomalies, tasks := b.table("alerts"), b.table("notifications"), b.table("anomalies"), b.table("outreach")
 	db.WithVariable(b.chVariable("rule", "Rule",
 		fmt.Sprintf("SELECT DISTINCT rule FROM %s WHERE $__timeFilter(time) ORDER BY rule", alerts)))
 	db.WithVariable(b.chVariable("receiver", "Receiver",
@@ -127,5 +127,43 @@ FROM %s
 WHERE $__timeFilter(time)
 GROUP BY rule, fingerprint, labels
 ORDER BY score DESC, rule`, anomalies))))
+	// One row per task as its log says it is now, for the outreach panels.
+	taskState := fmt.Sprintf(`SELECT task_id,
+        argMaxIf(created_at, version, entry = 'created') AS created,
+        argMaxIf(owner, version, entry = 'created') AS team,
+        argMaxIf(status, version, entry IN ('created', 'status')) AS status,
+        argMaxIf(held_by, version, entry = 'created') AS held_by,
+        argMaxIf(outcome, version, entry = 'outcome') AS outcome
+    FROM %s
+    WHERE time <= toDateTime(toUInt32($__toTime))
+    GROUP BY task_id
+    HAVING created >= toDateTime(toUInt32($__fromTime)) AND created <= toDateTime(toUInt32($__toTime))`, tasks)
+	db.WithPanel(newTable().Id(PanelOutreachFunnel).Title("Outreach funnel").
+		Description("Tasks created in the time range per team, how far they got (contacted, resolved, dismissed), how many were held during an incident first, and how many contacted customers recovered.").
+		Height(8).Span(12).
+		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`
+SELECT team,
+    count() AS created,
+    countIf(held_by != '') AS held_by_incident,
+    countIf(status IN ('contacted', 'resolved')) AS contacted,
+    countIf(status = 'resolved') AS resolved,
+    countIf(status = 'dismissed') AS dismissed,
+    countIf(outcome = 'recovered') AS recovered,
+    countIf(outcome = 'not_recovered') AS not_recovered
+FROM (%s)
+GROUP BY team
+ORDER BY created DESC, team`, taskState))))
+
+	db.WithPanel(timeseries.NewPanelBuilder().Id(PanelOutreachRecovery).Title("Outreach tasks and recovery").
+		Description("Tasks created per interval by what became of them: recovered and not recovered once contacted, still open, or other (contacted with no verdict yet, resolved, dismissed).").
+		Height(8).Span(12).Unit("short").DrawStyle(common.GraphDrawStyleBars).FillOpacity(60).
+		Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal)).Legend(legendList()).
+		OverrideByName("recovered", override(prop("color", map[string]any{"mode": "fixed", "fixedColor": "green"}))).
+		OverrideByName("not_recovered", override(prop("color", map[string]any{"mode": "fixed", "fixedColor": "red"}))).
+		WithTarget(b.chQuery(FormatTimeSeries, fmt.Sprintf(`
+SELECT %s AS t, multiIf(outcome = 'recovered', 'recovered', outcome = 'not_recovered', 'not_recovered', status = 'open', 'open', 'other') AS state, count() AS tasks
+FROM (%s)
+GROUP BY t, state
+ORDER BY t, state`, bucket("created"), taskState))))
 	return UIDAlerts, db
 }

@@ -75,5 +75,35 @@ WHERE $__timeFilter(time)
   AND visitParamExtractString(labels, 'customer_id') = ${customer:singlequote}
 ORDER BY time DESC
 LIMIT 200`, b.table("alerts")))))
+	health, tasks := b.table("customer_health_1h"), b.table("outreach")
+	db.WithPanel(timeseries.NewPanelBuilder().Id(PanelCustomerHealth).Title("Health by hour").
+		Description("The customer's contacts and negative contacts per hour across every channel, from the per-customer rollup outreach policies read.").
+		Height(8).Span(12).Unit("short").Min(0).DrawStyle(common.GraphDrawStyleBars).FillOpacity(60).Legend(legendList()).
+		OverrideByName("negatives", override(prop("color", map[string]any{"mode": "fixed", "fixedColor": "red"}))).
+		WithTarget(b.chQuery(FormatTimeSeries, fmt.Sprintf(`
+SELECT bucket AS t, sum(contacts) AS contacts, sum(negatives) AS negatives
+FROM %s
+WHERE bucket >= toDateTime(intDiv(toUInt32($__fromTime), 3600) * 3600) AND bucket <= toDateTime(toUInt32($__toTime))
+  AND customer_id = ${customer:singlequote}
+GROUP BY t
+ORDER BY t`, health))))
+
+	db.WithPanel(newTable().Id(PanelCustomerOutreach).Title("Outreach").
+		Description("Outreach tasks for the customer: why, for whom, what became of them, and whether the customer's sentiment recovered after contact.").
+		Height(8).Span(12).
+		WithTarget(b.chQuery(FormatTable, fmt.Sprintf(`
+SELECT task_id,
+    argMaxIf(created_at, version, entry = 'created') AS created,
+    argMaxIf(policy, version, entry = 'created') AS policy,
+    argMaxIf(priority, version, entry = 'created') AS priority,
+    argMaxIf(owner, version, entry = 'created') AS team,
+    argMaxIf(status, version, entry IN ('created', 'status')) AS status,
+    argMaxIf(held_by, version, entry = 'created') AS held_by,
+    argMaxIf(outcome, version, entry = 'outcome') AS outcome
+FROM %s
+WHERE customer_id = ${customer:singlequote} AND time <= toDateTime(toUInt32($__toTime))
+GROUP BY task_id
+HAVING created >= toDateTime(toUInt32($__fromTime))
+ORDER BY created DESC`, tasks))))
 	return UIDCustomer, db
 }

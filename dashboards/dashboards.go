@@ -39,6 +39,8 @@ const (
 	// Customer.
 	PanelCustomerTimeline  = 5
 	PanelCustomerSentiment = 4
+	PanelCustomerHealth    = 9
+	PanelCustomerOutreach  = 10
 	// Alerts and outreach.
 	PanelAlertsFiring        = 1
 	PanelAlertHistory        = 3
@@ -46,6 +48,8 @@ const (
 	PanelNotificationFailed  = 5
 	PanelAnomalyScores       = 7
 	PanelAnomalyBands        = 8
+	PanelOutreachFunnel      = 9
+	PanelOutreachRecovery    = 10
 )
 
 // Data source uids the provisioning under deploy/grafana/provisioning/datasources gives.

@@ -194,6 +194,28 @@ func ingest(t *testing.T, s *store.Store) {
 			Low: 25, High: 55, Score: map[bool]float64{true: 0.6, false: 0.02}[i >= 50]})
 	}
 	require.NoError(t, s.AppendAnomalies(ctx, anoms))
+
+	// Outreach tasks through the task log: one contacted and recovered, one held by an incident
+	// and still open, one dismissed.
+	var entries []store.OutreachEntry
+	for i, tc := range []struct {
+		status, outcome, heldBy string
+	}{{"contacted", "recovered", ""}, {"open", "", "NegativeSpike product=checkout region=eu"}, {"dismissed", "", ""}} {
+		id := fmt.Sprintf("task-%d", i)
+		created := at(time.Duration(150-30*i) * time.Minute)
+		entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "created", Time: created, CreatedAt: created,
+			CustomerID: vipCust, Owner: "customer-success", Policy: "unhappy-enterprise", Priority: "urgent", Status: "open",
+			Product: "checkout", Region: "eu", HeldBy: tc.heldBy, Labels: map[string]string{"plan": "enterprise"}})
+		if tc.status != "open" {
+			entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "status", Time: created.Add(10 * time.Minute),
+				CreatedAt: created, CustomerID: vipCust, Status: tc.status, Assignee: "ana", ContactedAt: created.Add(10 * time.Minute)})
+		}
+		if tc.outcome != "" {
+			entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "outcome", Time: created.Add(70 * time.Minute),
+				CreatedAt: created, CustomerID: vipCust, Outcome: tc.outcome, ScoreBefore: -0.6, ScoreAfter: 0.4, ContactsBefore: 3, ContactsAfter: 2})
+		}
+	}
+	require.NoError(t, s.AppendOutreach(ctx, entries))
 }
 
 // states are the variable settings every query runs with: everything "All", and one or two

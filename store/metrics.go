@@ -48,7 +48,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Rows re-fed to a materialized view's target after an insert reached events but not the view, per target table.",
 		}, []string{"table"}),
 	}
-	m.repaired.WithLabelValues("sentiment_1m")
+	for _, t := range []string{"sentiment_1m", "customer_health_1h"} {
+		m.repaired.WithLabelValues(t)
+	}
 	if reg != nil {
 		reg.MustRegister(m.insertDuration, m.insertRows, m.insertErrors, m.batchRows, m.retries, m.repaired)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/cxpulse/cxpulse/ingest/webhook/intercom"
 	"github.com/cxpulse/cxpulse/ingest/webhook/zendesk"
 	"github.com/cxpulse/cxpulse/internal/secret"
+	"github.com/cxpulse/cxpulse/outreach"
 	"github.com/cxpulse/cxpulse/pipeline"
 	"github.com/cxpulse/cxpulse/pipeline/spool"
 	"github.com/cxpulse/cxpulse/sentiment"
@@ -41,6 +42,8 @@ type Config struct {
 	Redact redact.Config `yaml:"redact"`
 	// Alerting runs rule files when set.
 	Alerting *alerting.Config `yaml:"alerting"`
+	// Outreach runs the outreach: sections of the rule files.
+	Outreach outreach.Config `yaml:"outreach"`
 }
 
 // ServerConfig is the `server:` section.
@@ -93,6 +96,7 @@ func defaultConfig() Config {
 		},
 		Sentiment: sentiment.DefaultConfig(),
 		Redact:    redact.DefaultConfig(),
+		Outreach:  outreach.DefaultConfig(),
 	}
 }
 
@@ -148,6 +152,7 @@ func (c *Config) Validate() error {
 		c.Alerting.Defaults()
 		add("alerting", c.Alerting.Validate())
 	}
+	add("outreach", c.Outreach.Validate())
 	return errors.Join(errs...)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxpulse/cxpulse/alerting"
+	"github.com/cxpulse/cxpulse/outreach"
 
 	"github.com/cxpulse/cxpulse/internal/chserver"
 	"github.com/cxpulse/cxpulse/internal/secret"
@@ -56,7 +57,7 @@ and prints what happened. Ctrl-C stops everything it started.`,
 	fl.StringVar(&f.clickhouse, "clickhouse", "", "use this ClickHouse (host:port) instead of starting one")
 	fl.StringVar(&f.database, "database", "cxpulse_demo", "database to use")
 	fl.Uint64Var(&f.seed, "seed", 42, "traffic seed")
-	fl.StringSliceVar(&f.rules, "rules", []string{"deploy/demo/rules.yaml"}, "rule files to run (console receiver; PagerDuty and Slack when PD_ROUTING_KEY / SLACK_BOT_TOKEN are set)")
+	fl.StringSliceVar(&f.rules, "rules", []string{"deploy/demo/rules.yaml", "deploy/demo/outreach.yaml"}, "rule files to run (console receiver; PagerDuty and Slack when PD_ROUTING_KEY / SLACK_BOT_TOKEN are set)")
 	return cmd
 }
 
@@ -165,13 +166,56 @@ loop:
 	say("\ntraffic done: %d sent, %d accepted, %d refused in %s (%.0f events/s)\n",
 		sent.Load(), accepted.Load(), refused.Load(), el.Round(time.Second), float64(accepted.Load())/el.Seconds())
 	summarize(context.Background(), out, svc.store, f.database, start)
+	api := &apiClient{url: base, token: token, hc: client}
+	if err := waitIncidentOver(ctx, api); err != nil {
+		say("(%v)", err)
+	}
 	printAlerts(context.Background(), out, svc.store, f.database, start)
+	if err := printOutreachSummary(context.Background(), out, api); err != nil {
+		say("(outreach: %v)", err)
+	}
 
 	stopSvc()
 	if err := <-served; err != nil {
 		return err
 	}
 	return nil
+}
+
+// waitIncidentOver waits (up to 90 s) until no alert is pending or firing and outreach has
+// released the tasks it held during the incident.
+func waitIncidentOver(ctx context.Context, api *apiClient) error {
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var alerts []alerting.AlertJSON
+		var tasks []outreach.TaskJSON
+		active, released := 0, 0
+		if err := api.do(ctx, http.MethodGet, "/v1/alerts", nil, &alerts); err == nil {
+			for _, a := range alerts {
+				if a.State == "pending" || a.State == "firing" {
+					active++
+				}
+			}
+		}
+		if err := api.do(ctx, http.MethodGet, "/v1/outreach?limit=1000", nil, &tasks); err == nil {
+			for _, t := range tasks {
+				if t.HeldBy != "" {
+					released++
+				}
+			}
+		}
+		if active == 0 && released > 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("after 90 s: %d alert(s) still active, %d held task(s) released", active, released)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 func randomToken() string {

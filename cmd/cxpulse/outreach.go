@@ -20,7 +20,7 @@ import (
 )
 
 func newOutreachCmd() *cobra.Command {
-	c := &silenceClient{hc: &http.Client{Timeout: 30 * time.Second}}
+	c := &apiClient{hc: &http.Client{Timeout: 30 * time.Second}}
 	cmd := &cobra.Command{
 		Use:   "outreach",
 		Short: "List and acknowledge the outreach tasks of a running cxpulse",
@@ -102,7 +102,7 @@ contacted, resolved and dismissed.`,
 
 // printOutreachSummary prints what outreach did, for the demo: tasks by team and priority, the
 // customers held during incidents and released after them, and the first of those tasks.
-func printOutreachSummary(ctx context.Context, out io.Writer, c *silenceClient) error {
+func printOutreachSummary(ctx context.Context, out io.Writer, c *apiClient) error {
 	var tasks []outreach.TaskJSON
 	if err := c.do(ctx, http.MethodGet, "/v1/outreach?limit=1000", nil, &tasks); err != nil {
 		return err

@@ -59,13 +59,13 @@ func TestOutreachCommands(t *testing.T) {
 	defer srv.Close()
 
 	var sum strings.Builder
-	require.NoError(t, printOutreachSummary(ctx, &sum, &silenceClient{url: srv.URL, hc: srv.Client()}))
+	require.NoError(t, printOutreachSummary(ctx, &sum, &apiClient{url: srv.URL, hc: srv.Client()}))
 	require.Contains(t, sum.String(), "outreach: 1 task(s) (customer-success 1; urgent 1), 0 of them for customers held during an incident")
 	require.NoError(t, outreachwire.Store{S: st}.Append(ctx, []outreach.Entry{{TaskID: "o-held", Kind: outreach.EntryCreated,
 		Time: now, CreatedAt: now, CustomerID: "acct-7", Owner: "cx-queue", Policy: "repeated-complaints", Priority: "high",
 		Status: "open", HeldBy: "RegionalNegativeSpike product=checkout region=eu", Health: map[string]float64{"negatives": 2, "contacts": 2}}}))
 	sum.Reset()
-	require.NoError(t, printOutreachSummary(ctx, &sum, &silenceClient{url: srv.URL, hc: srv.Client()}))
+	require.NoError(t, printOutreachSummary(ctx, &sum, &apiClient{url: srv.URL, hc: srv.Client()}))
 	require.Contains(t, sum.String(), "outreach: 2 task(s) (customer-success 1, cx-queue 1; high 1, urgent 1), 1 of them")
 	require.Contains(t, sum.String(), "  held by RegionalNegativeSpike product=checkout region=eu: 1 customer(s)")
 	require.Contains(t, sum.String(), "o-held")

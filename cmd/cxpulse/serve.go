@@ -27,7 +27,9 @@ import (
 	"github.com/cxpulse/cxpulse/ingest/kafka"
 	"github.com/cxpulse/cxpulse/ingest/redact"
 	"github.com/cxpulse/cxpulse/internal/alertwire"
+	"github.com/cxpulse/cxpulse/internal/outreachwire"
 	"github.com/cxpulse/cxpulse/internal/secret"
+	"github.com/cxpulse/cxpulse/outreach"
 	"github.com/cxpulse/cxpulse/pipeline"
 	"github.com/cxpulse/cxpulse/pipeline/spool"
 	"github.com/cxpulse/cxpulse/sentiment"
@@ -165,6 +167,11 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 		}
 	}
 
+	reach, err := newOutreach(cfg, st, alerts, logger, reg)
+	if err != nil {
+		return err
+	}
+
 	im := ingest.NewMetrics(reg)
 	be := &backend{}
 	mux := http.NewServeMux()
@@ -172,6 +179,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	mux.Handle("GET /v1/alerts", api)
 	mux.Handle("/v1/silences", api)
 	mux.Handle("/v1/silences/", api)
+	oapi := ingest.RequireToken(token.Value(), nil, outreachAPI(reach))
+	mux.Handle("/v1/outreach", oapi)
+	mux.Handle("/v1/outreach/", oapi)
 	events := httpapi.New(cfg.Ingest.HTTP, cfg.Events, be, nil, logger, im)
 	denied := func() { im.Rejected(cfg.Ingest.HTTP.Source, ingest.ReasonUnauthorized, 1) }
 	mux.Handle("POST /v1/events", ingest.RequireToken(token.Value(), denied, events))
@@ -209,7 +219,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	defer stopBack()
 	upErr := make(chan error, 1)
 	go func() {
-		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, alerts, im, logger, reg, be, &stages)
+		upErr <- startBackend(ctx, backCtx, cfg, st, scorer, alerts, reach, im, logger, reg, be, &stages)
 	}()
 
 	var runErr error
@@ -260,7 +270,8 @@ func (s ServerConfig) token() (secret.Secret, error) {
 // startBackend migrates the schema (waiting for ClickHouse), then starts the writer and the
 // pipeline and publishes the pipeline to be.
 func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, scorer *sentiment.Scorer,
-	alerts *alerting.Manager, im *ingest.Metrics, logger *slog.Logger, reg prometheus.Registerer, be *backend, stages *stageGroup,
+	alerts *alerting.Manager, reach *outreach.Manager, im *ingest.Metrics, logger *slog.Logger, reg prometheus.Registerer,
+	be *backend, stages *stageGroup,
 ) error {
 	wait := 200 * time.Millisecond
 	for {
@@ -323,8 +334,49 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 	if alerts != nil {
 		stages.start(backCtx, "alerting", alerts.Run)
 	}
+	if reach != nil {
+		stages.start(backCtx, "outreach", reach.Run)
+	}
 	be.set(p)
 	return nil
+}
+
+// newOutreach builds the outreach manager from the outreach: sections of the rule files; nil
+// when there are none.
+func newOutreach(cfg Config, st *store.Store, alerts *alerting.Manager, logger *slog.Logger, reg prometheus.Registerer) (*outreach.Manager, error) {
+	if alerts == nil {
+		return nil, nil
+	}
+	spec, err := outreachwire.Spec(alerts.RuleSet())
+	if err != nil {
+		return nil, fmt.Errorf("outreach: rules:\n%w", err)
+	}
+	if spec == nil {
+		return nil, nil
+	}
+	oc := cfg.Outreach
+	if oc.ExternalURL == "" {
+		oc.ExternalURL = cfg.Alerting.ExternalURL
+	}
+	if oc.GrafanaURL == "" {
+		oc.GrafanaURL = cfg.Alerting.GrafanaURL
+	}
+	oc.AllowMissingSecrets = oc.AllowMissingSecrets || cfg.Alerting.AllowMissingSecrets
+	deps := outreach.Deps{Store: outreachwire.Store{S: st}, Alerts: outreachwire.Alerts(alerts)}
+	if p := alerts.Pusher(); p != nil {
+		deps.Audit = p.Push
+	}
+	return outreach.New(oc, spec, deps, logger, reg)
+}
+
+// outreachAPI serves /v1/outreach, or says outreach is off.
+func outreachAPI(m *outreach.Manager) http.Handler {
+	if m != nil {
+		return m.Handler()
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		ingest.WriteError(w, http.StatusNotFound, "outreach is not configured (no outreach: section in the rule files)")
+	})
 }
 
 // alertsAPI serves /v1/alerts and /v1/silences, or says alerting is off.

@@ -17,12 +17,12 @@ import (
 	"github.com/cxpulse/cxpulse/alerting"
 )
 
-type silenceClient struct {
+type apiClient struct {
 	url, token string
 	hc         *http.Client
 }
 
-func (c *silenceClient) do(ctx context.Context, method, path string, body any, out any) error {
+func (c *apiClient) do(ctx context.Context, method, path string, body any, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -63,7 +63,7 @@ func (c *silenceClient) do(ctx context.Context, method, path string, body any, o
 }
 
 func newSilenceCmd() *cobra.Command {
-	c := &silenceClient{hc: &http.Client{Timeout: 30 * time.Second}}
+	c := &apiClient{hc: &http.Client{Timeout: 30 * time.Second}}
 	cmd := &cobra.Command{
 		Use:   "silence",
 		Short: "Add, list and expire silences of a running cxpulse",

@@ -97,7 +97,7 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 			}
 			return nil, fmt.Errorf("bad gzip body: %w", err)
 		}
-		defer zr.Close()
+		defer func() { _ = zr.Close() }()
 		src = zr
 	default:
 		return nil, fmt.Errorf("unsupported Content-Encoding %q (want gzip or none)", enc)

@@ -104,7 +104,7 @@ func startWith(t *testing.T, addr, db string, cfg pipeline.Config, wrap func(pip
 	require.Eventually(t, func() bool { return p.Ready() == nil }, 30*time.Second, 5*time.Millisecond)
 	t.Cleanup(h.close)
 	if sp != nil {
-		t.Cleanup(func() { sp.Close() })
+		t.Cleanup(func() { _ = sp.Close() })
 	}
 	return h
 }
@@ -127,7 +127,7 @@ func (h *harness) close() {
 		require.NoError(h.t, <-h.wait[i])
 		h.cancel[i] = nil
 	}
-	h.store.Close()
+	_ = h.store.Close()
 }
 
 func events(prefix string, n int) []event.Event {

@@ -99,7 +99,7 @@ func column(ctx context.Context, conn driver.Conn, q string) (map[string]bool, e
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[string]bool{}
 	for rows.Next() {
 		var s string

@@ -23,7 +23,7 @@ func BenchmarkEventEncoderAppend(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	ctx := context.Background()
 	if err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)

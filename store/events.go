@@ -185,14 +185,14 @@ func (s *Store) ExistingIDs(ctx context.Context, ids []string, from, to time.Tim
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				cancel()
 				return nil, err
 			}
 			out[id] = true
 		}
 		err = rows.Err()
-		rows.Close()
+		_ = rows.Close()
 		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("look up stored ids: %w", err)
@@ -210,7 +210,7 @@ func (s *Store) RecentIDs(ctx context.Context, since time.Time, limit int, fn fu
 	if err != nil {
 		return fmt.Errorf("read recent ids: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {

@@ -139,7 +139,7 @@ func (s *Store) keyCounts(ctx context.Context, q string) (map[string]uint64, err
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	n := len(rows.Columns()) - 1
 	out := map[string]uint64{}
 	for rows.Next() {

@@ -36,7 +36,7 @@ func openStore(t *testing.T, addr, db string) *Store {
 	cfg.DialTimeout = 2 * time.Second
 	s, err := Open(cfg, nil, prometheus.NewRegistry())
 	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
@@ -213,7 +213,7 @@ func TestBatchWriterRetriesAndReportsOutage(t *testing.T) {
 	go func() { ran <- w.Run(runCtx) }()
 	defer func() {
 		stop()
-		<-ran
+		require.NoError(t, <-ran)
 	}()
 
 	add := func(id string) error {

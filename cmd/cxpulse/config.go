@@ -128,7 +128,7 @@ func (c *Config) Validate() error {
 	default:
 		add("server.log_format", fmt.Errorf("%q is not one of text, json", c.Server.LogFormat))
 	}
-	add("clickhouse", c.ClickHouse.Config.Validate())
+	add("clickhouse", c.ClickHouse.Validate())
 	add("clickhouse.writer", c.ClickHouse.Writer.Validate())
 	add("pipeline", c.Pipeline.Validate())
 	add("spool", c.Spool.Validate())

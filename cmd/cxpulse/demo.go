@@ -80,7 +80,7 @@ func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
 		}
 		defer func() {
 			say("stopping ClickHouse")
-			srv.Close()
+			_ = srv.Close()
 		}()
 		addr = srv.Addr()
 		say("ClickHouse is up at %s (data in %s)", addr, srv.Dir())
@@ -112,7 +112,9 @@ func runDemo(ctx context.Context, f demoFlags, out, errOut io.Writer) error {
 	base := "http://" + svc.addr
 	if err := waitReady(ctx, base); err != nil {
 		stopSvc()
-		<-served
+		if serr := <-served; serr != nil {
+			return fmt.Errorf("%w (serve: %v)", err, serr)
+		}
 		return err
 	}
 	say("cxpulse serve is up at %s (ingest token %s…)\n", base, token[:6])
@@ -229,7 +231,7 @@ func waitReady(ctx context.Context, base string) error {
 	for {
 		resp, err := http.Get(base + "/readyz")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -256,7 +258,7 @@ func postEvents(ctx context.Context, c *http.Client, base, token string, body []
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var ack struct {
 		Accepted, Duplicates int
 		Error                string
@@ -278,7 +280,7 @@ WHERE minute >= toDateTime(%d) GROUP BY p ORDER BY p`, in.Product, in.Region, db
 	if err != nil {
 		return "(rollup: " + err.Error() + ")"
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var parts []string
 	for rows.Next() {
 		var p string
@@ -299,7 +301,7 @@ WHERE time >= toDateTime(%d) ORDER BY time, version`, db, since.Unix())
 		fmt.Fprintf(out, "(alerts: %v)\n", err)
 		return
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	fmt.Fprintln(out, "alert state changes (from the alerts table)")
 	n := 0
 	for rows.Next() {
@@ -338,7 +340,7 @@ FROM %s.sentiment_1m WHERE minute >= toDateTime(%d) GROUP BY m, %s ORDER BY m, %
 		fmt.Fprintf(out, "(%s table: %v)\n", dim, err)
 		return
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	type cell struct {
 		volume uint64
 		neg    float64
@@ -385,6 +387,6 @@ FROM %s.sentiment_1m WHERE minute >= toDateTime(%d) GROUP BY m, %s ORDER BY m, %
 		}
 		fmt.Fprintln(tw)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 	fmt.Fprintln(out)
 }

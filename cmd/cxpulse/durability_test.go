@@ -43,7 +43,7 @@ func startServeProcess(t *testing.T, args ...string) *proc {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--listen", addr, "--ingest-token", testToken}, args...)...)
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
 	var logs bytes.Buffer
@@ -67,7 +67,7 @@ func (p *proc) ready() bool {
 	if err != nil {
 		return false
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
 }
 
@@ -107,7 +107,7 @@ func TestDurabilityAcrossKillAndOutage(t *testing.T) {
 				if err != nil {
 					continue // the server is gone; this batch was never acknowledged
 				}
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
 					ok2xx.Add(1)
 					mu.Lock()
@@ -139,7 +139,7 @@ func TestDurabilityAcrossKillAndOutage(t *testing.T) {
 	ids := func() map[string]int {
 		rows, err := conn.Query(context.Background(), "SELECT id, count() FROM cx.events GROUP BY id")
 		require.NoError(t, err)
-		defer rows.Close()
+		defer func() { _ = rows.Close() }()
 		out := map[string]int{}
 		for rows.Next() {
 			var id string

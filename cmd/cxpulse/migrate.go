@@ -44,7 +44,7 @@ func newMigrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer func() { _ = st.Close() }()
 			if print {
 				caps, err := st.Probe(cmd.Context())
 				if err != nil {

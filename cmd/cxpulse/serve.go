@@ -157,7 +157,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, started func(*s
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 
 	var alerts *alerting.Manager
 	if cfg.Alerting != nil {
@@ -306,7 +306,7 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 		if err != nil {
 			return err
 		}
-		stages.onStop(func() { sp.Close() })
+		stages.onStop(func() { _ = sp.Close() })
 		opts.Spool = sp
 	}
 	p, err := pipeline.New(cfg.Pipeline, scorer, w, opts, logger, reg)

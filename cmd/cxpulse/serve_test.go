@@ -94,7 +94,7 @@ func (r *running) waitReady() {
 		if err != nil {
 			return false
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, 60*time.Second, 10*time.Millisecond)
 }
@@ -122,7 +122,7 @@ func (r *running) post(body []byte, contentType string, hdr map[string]string) r
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(r.t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
 	raw, _ := io.ReadAll(resp.Body)
 	require.NoError(r.t, json.Unmarshal(raw, &out), "body %q", raw)
@@ -259,7 +259,7 @@ func TestServeRejectsBadRequests(t *testing.T) {
 	resp, err := http.Get(s.url + "/metrics")
 	require.NoError(t, err)
 	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Contains(t, string(metrics), `cxpulse_ingest_events_rejected_total{reason="unauthorized",source="api"} 2`)
 	require.Contains(t, string(metrics), `cxpulse_ingest_events_rejected_total{reason="too_large",source="api"} 2`)
 	require.Contains(t, string(metrics), `cxpulse_ingest_events_rejected_total{reason="syntax",source="api"} 1`)
@@ -282,7 +282,7 @@ func TestServeClickHouseOutage(t *testing.T) {
 	}
 	resp, err := http.Get(s.url + "/readyz")
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 
 	require.NoError(t, srv.Start(context.Background()))

@@ -85,12 +85,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	ports, err := freePorts(3)
 	if err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, err
 	}
 	s.tcpPort, s.ports = ports[0], [2]int{ports[1], ports[2]}
 	if err := s.Start(ctx); err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -139,14 +139,14 @@ func (s *Server) Start(ctx context.Context) error {
 	// The server dies with the process that started it, even when that one is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		out.Close()
+		_ = out.Close()
 		s.mu.Unlock()
 		return fmt.Errorf("start %s: %w", s.bin, err)
 	}
 	done := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()
-		out.Close()
+		_ = out.Close()
 		close(done)
 	}()
 	s.cmd, s.done = cmd, done
@@ -180,7 +180,7 @@ func Ping(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return conn.Ping(ctx)
@@ -235,7 +235,7 @@ func freePorts(n int) ([]int, error) {
 	var ls []net.Listener
 	defer func() {
 		for _, l := range ls {
-			l.Close()
+			_ = l.Close()
 		}
 	}()
 	for range n {

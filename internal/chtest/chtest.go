@@ -103,7 +103,7 @@ func Conn(t testing.TB, addr string) clickhouse.Conn {
 	if err != nil {
 		t.Fatalf("open clickhouse %s: %v", addr, err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	t.Cleanup(func() { _ = conn.Close() })
 	return conn
 }
 

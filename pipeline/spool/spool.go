@@ -263,11 +263,11 @@ func (s *Spool) writableLocked(n int64) (*segment, error) {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
 	if _, err := f.Write([]byte(magic)); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("spool: %w", err)
 	}
 	if err := syncDir(s.cfg.Dir); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, err
 	}
 	seg := &segment{seq: seq, path: path, size: int64(len(magic)), f: f}
@@ -342,7 +342,7 @@ func (s *Spool) Commit(pos Position) error {
 			break
 		}
 		if seg.f != nil {
-			seg.f.Close()
+			_ = seg.f.Close()
 		}
 		if err := os.Remove(seg.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("spool: %w", err)
@@ -413,7 +413,7 @@ func (s *Spool) Close() error {
 	defer s.mu.Unlock()
 	for _, seg := range s.segments {
 		if seg.f != nil {
-			seg.f.Close()
+			_ = seg.f.Close()
 			seg.f = nil
 		}
 	}
@@ -425,7 +425,7 @@ func readAt(path string, from, to int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	buf := make([]byte, to-from)
 	if _, err := f.ReadAt(buf, from); err != nil {
 		return nil, fmt.Errorf("spool: read %s: %w", path, err)
@@ -438,7 +438,7 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("spool: sync dir: %w", err)
 	}

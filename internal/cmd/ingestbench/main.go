@@ -66,7 +66,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer srv.Close()
+		defer func() { _ = srv.Close() }()
 		addr = srv.Addr()
 	}
 	scorer, err := sentiment.New(sentiment.DefaultConfig())
@@ -130,7 +130,7 @@ func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int)
 	if err != nil {
 		return 0, "", err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	defer st.Conn().Exec(ctx, "DROP DATABASE IF EXISTS "+db) //nolint:errcheck // best effort
 	if err := st.Migrate(ctx); err != nil {
 		return 0, "", err
@@ -211,7 +211,7 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	defer st.Conn().Exec(ctx, "DROP DATABASE IF EXISTS "+db) //nolint:errcheck // best effort
 	var stored uint64
 	if err := st.Conn().QueryRow(ctx, "SELECT count() FROM "+db+".events").Scan(&stored); err != nil {
@@ -244,11 +244,11 @@ func startServe(binary, addr, db, config string) (*serveProc, error) {
 		return nil, err
 	}
 	fmt.Fprint(cfgFile, config)
-	cfgFile.Close()
+	_ = cfgFile.Close()
 	cmd := exec.Command(binary, "serve", "--config", cfgFile.Name(), "--clickhouse", addr, "--database", db, "--listen", listen, "--ingest-token", token)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
-		os.Remove(cfgFile.Name())
+		_ = os.Remove(cfgFile.Name())
 		return nil, fmt.Errorf("start %s: %w", binary, err)
 	}
 	sp := &serveProc{cmd: cmd, base: "http://" + listen, token: token, cfgFile: cfgFile.Name()}
@@ -256,7 +256,7 @@ func startServe(binary, addr, db, config string) (*serveProc, error) {
 	for {
 		resp, err := http.Get(sp.base + "/readyz")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return sp, nil
 			}
@@ -272,7 +272,7 @@ func startServe(binary, addr, db, config string) (*serveProc, error) {
 func (sp *serveProc) stop() {
 	_ = sp.cmd.Process.Signal(syscall.SIGTERM)
 	_ = sp.cmd.Wait()
-	os.Remove(sp.cfgFile)
+	_ = os.Remove(sp.cfgFile)
 }
 
 // post sends one NDJSON body and returns the HTTP status.
@@ -288,7 +288,7 @@ func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte)
 		return 0, err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode, nil
 }
 
@@ -328,6 +328,6 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }

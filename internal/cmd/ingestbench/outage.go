@@ -34,12 +34,12 @@ func runOutage(ctx context.Context, cfg outageConfig) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	spoolDir, err := os.MkdirTemp("", "cxpulse-bench-spool-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(spoolDir)
+	defer func() { _ = os.RemoveAll(spoolDir) }()
 	sp, err := startServe(cfg.binary, srv.Addr(), "outage", fmt.Sprintf(
 		"clickhouse:\n  dial_timeout: 1s\n  writer:\n    retry_for: 2s\n    max_backoff: 500ms\nspool:\n  dir: %s\n", spoolDir))
 	if err != nil {
@@ -139,7 +139,7 @@ func runOutage(ctx context.Context, cfg outageConfig) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	var stored, unique uint64
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
@@ -166,7 +166,7 @@ func runOutage(ctx context.Context, cfg outageConfig) error {
 		}
 		seen[id] = struct{}{}
 	}
-	rows.Close()
+	_ = rows.Close()
 	for id := range ackedIDs {
 		if _, ok := seen[id]; !ok {
 			missing++

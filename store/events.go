@@ -49,7 +49,7 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 		reliable                                                                             = make([]uint8, n)
 	)
 	// Evidence JSON and label arrays of the whole batch share one allocation each.
-	var evBuf []byte
+	evBuf := make([]byte, 0, 96*n)
 	evEnd := make([]int, n)
 	nLabels := 0
 	for i := range rows {

@@ -3,6 +3,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -102,7 +103,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		format = sniff(body)
 	}
 	now := h.now()
-	evs := make([]event.Event, 0, 64)
+	// One event a line is the common case: size the slice once.
+	evs := make([]event.Event, 0, min(bytes.Count(body, []byte{'\n'})+1, h.cfg.MaxEvents))
 	var fixes ingest.FixCounts
 	err = h.parser.ReadAll(body, format, now, func(ev event.Event, fx event.Fixes) error {
 		if len(evs) == h.cfg.MaxEvents {

@@ -19,6 +19,8 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -43,6 +45,7 @@ func main() {
 		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
 		inserters   = flag.Int("inserters", 0, "batch inserts the service runs at once (0: its default)")
+		_           = flag.Bool("v", false, "print the service's insert and commit figures after each round")
 		outage      = flag.Duration("outage", 0, "instead: ingest this long with ClickHouse stopped for its middle third, and check nothing is lost")
 		outageRate  = flag.Int("outage-rate", 5000, "events a second offered during the outage test")
 	)
@@ -200,6 +203,9 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 	}
 	wg.Wait()
 	el := time.Since(t0)
+	if *verbose {
+		printServeMetrics(sp, el)
+	}
 	close(errs)
 	for err := range errs {
 		return 0, err
@@ -290,6 +296,48 @@ func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte)
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+var verbose = func() *bool {
+	for _, a := range os.Args[1:] {
+		if a == "-v" || a == "--v" {
+			t := true
+			return &t
+		}
+	}
+	f := false
+	return &f
+}()
+
+// printServeMetrics prints what the service's own metrics say about a round: batches, insert
+// time, commit latency.
+func printServeMetrics(sp *serveProc, el time.Duration) {
+	resp, err := http.Get(sp.base + "/metrics")
+	if err != nil {
+		return
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	vals := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		for _, k := range []string{
+			"cxpulse_clickhouse_batch_rows_sum", "cxpulse_clickhouse_batch_rows_count",
+			`cxpulse_clickhouse_insert_duration_seconds_sum{table="events"}`, `cxpulse_clickhouse_insert_duration_seconds_count{table="events"}`,
+			"cxpulse_pipeline_commit_duration_seconds_sum", "cxpulse_pipeline_commit_duration_seconds_count",
+			"cxpulse_pipeline_score_batch_duration_seconds_sum", "process_cpu_seconds_total",
+		} {
+			if v, ok := strings.CutPrefix(line, k+" "); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				vals[k] = f
+			}
+		}
+	}
+	log.Printf("  serve: %.0f batches of %.0f rows, %.2f s inserting (%.0f ms each), commit latency %.0f ms, scoring %.2f s, process CPU %.1f s in %.1f s",
+		vals["cxpulse_clickhouse_batch_rows_count"], vals["cxpulse_clickhouse_batch_rows_sum"]/vals["cxpulse_clickhouse_batch_rows_count"],
+		vals[`cxpulse_clickhouse_insert_duration_seconds_sum{table="events"}`],
+		1000*vals[`cxpulse_clickhouse_insert_duration_seconds_sum{table="events"}`]/vals[`cxpulse_clickhouse_insert_duration_seconds_count{table="events"}`],
+		1000*vals["cxpulse_pipeline_commit_duration_seconds_sum"]/vals["cxpulse_pipeline_commit_duration_seconds_count"],
+		vals["cxpulse_pipeline_score_batch_duration_seconds_sum"], vals["process_cpu_seconds_total"], el.Seconds())
 }
 
 func joinCols(c []string) string {

@@ -53,7 +53,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		default:
 			return 0, fmt.Errorf("invalid duration %q: unknown unit %q (want ms, s, m, h, d or w)", s, rest[:j])
 		}
-		if n > int64((1<<63-1)/unit) {
+		if n > int64((1<<63-1)/unit) || total > (1<<63-1)-time.Duration(n)*unit {
 			return 0, fmt.Errorf("invalid duration %q: too large", s)
 		}
 		total += time.Duration(n) * unit

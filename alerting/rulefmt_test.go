@@ -61,7 +61,7 @@ func TestParseDuration(t *testing.T) {
 		require.NoError(t, err, in)
 		require.Equal(t, want, FormatDuration(d), in)
 	}
-	for _, in := range []string{"", "5", "m", "5x", "-1m", "1.5h"} {
+	for _, in := range []string{"", "5", "m", "5x", "-1m", "1.5h", "106751d106751d"} {
 		_, err := ParseDuration(in)
 		require.Error(t, err, in)
 	}

@@ -260,7 +260,7 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("invalid duration %q (want e.g. 30s, 10m, 1h, 7d)", s)
+			return 0, fmt.Errorf("invalid duration %q (want e.g. 30s, 5m, 1h, 7d)", s)
 		}
 		n, err := strconv.ParseInt(rest[:i], 10, 64)
 		if err != nil {

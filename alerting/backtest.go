@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cxpulse/cxpulse/alerting/notify"
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // maxBacktestSteps bounds the evaluations of a backtest; longer ranges evaluate less often.
@@ -183,7 +184,7 @@ func Backtest(ctx context.Context, set *RuleSet, deps BacktestDeps, from, to tim
 
 // Print writes the result as a table: one line per alert, then the notification counts.
 func (r *BacktestResult) Print(w io.Writer) {
-	_, _ = fmt.Fprintf(w, "backtest %s .. %s, every %s\n", r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), FormatDuration(r.Step))
+	_, _ = fmt.Fprintf(w, "backtest %s .. %s, every %s\n", r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), yamlcheck.FormatDuration(r.Step))
 	if len(r.Alerts) == 0 {
 		_, _ = fmt.Fprintln(w, "no alert would have fired")
 	}

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cxpulse/cxpulse/alerting/notify"
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 func TestMain(m *testing.M) {
@@ -201,7 +202,7 @@ receivers: [{name: r, console: {}}]
 	mem := &MemQuery{Start: time.Unix(0, 0).UTC(), Interval: time.Minute, Series: []MemSeries{{Volume: vol, Negative: neg}}}
 	var changes []string
 	ev, err := NewEvaluator(set, EvaluatorDeps{Query: mem.Query, OnChange: func(r AlertRecord) {
-		changes = append(changes, FormatDuration(r.Time.Sub(time.Unix(0, 0)))+" "+r.State)
+		changes = append(changes, yamlcheck.FormatDuration(r.Time.Sub(time.Unix(0, 0)))+" "+r.State)
 	}}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	require.NoError(t, err)
 	for m := 0; m <= 11; m++ {

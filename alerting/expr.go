@@ -50,37 +50,17 @@ func (c *identCollector) Visit(n *ast.Node) {
 }
 
 // compileWhen checks a rule's `when` against the known aggregates, reporting every unknown name
-// at its position in the file, then compiles it to a boolean program.
+// at its position in the file, then compiles it to a boolean program. n is the scalar r.When
+// was read from.
 func (l *errList) compileWhen(r *Rule, n *yaml.Node) {
 	src := r.When
-	at := func(offset int, format string, args ...any) {
-		line, col := n.Line, valueCol(n)
-		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			line++
-			col = n.Column + 2
-		}
-		// Positions inside the expression map onto the file for single-line scalars; for block
-		// scalars the line of the expression's text is added.
-		runes := []rune(src)
-		if offset > len(runes) {
-			offset = len(runes)
-		}
-		before := string(runes[:offset])
-		if nl := strings.Count(before, "\n"); nl > 0 {
-			line += nl
-			col = n.Column + 2 + len([]rune(before[strings.LastIndexByte(before, '\n')+1:]))
-		} else {
-			col += offset
-		}
-		l.atPos(line, col, format, args...)
-	}
 	tree, err := parser.Parse(src)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			at(fe.From, "when: %s", fe.Message)
+			l.AtOffset(n, fe.From, "when: %s", fe.Message)
 		} else {
-			l.at(n, "when: %v", err)
+			l.At(n, "when: %v", err)
 		}
 		return
 	}
@@ -100,12 +80,12 @@ func (l *errList) compileWhen(r *Rule, n *yaml.Node) {
 		switch {
 		case id.Value == AggAnomalyScore || strings.HasPrefix(id.Value, "baseline_"):
 			if r.Anomaly == nil {
-				at(id.Location().From, "when: %q needs an `anomaly` block in the rule", id.Value)
+				l.AtOffset(n, id.Location().From, "when: %q needs an `anomaly` block in the rule", id.Value)
 			} else {
-				at(id.Location().From, "when: unknown name %q (this rule's detector gives anomaly_score, baseline_%s, baseline_low, baseline_high)", id.Value, r.Anomaly.Series)
+				l.AtOffset(n, id.Location().From, "when: unknown name %q (this rule's detector gives anomaly_score, baseline_%s, baseline_low, baseline_high)", id.Value, r.Anomaly.Series)
 			}
 		default:
-			at(id.Location().From, "when: unknown aggregate or field %q (known: %s)", id.Value, known)
+			l.AtOffset(n, id.Location().From, "when: unknown aggregate or field %q (known: %s)", id.Value, known)
 		}
 	}
 	for _, m := range c.members {
@@ -117,7 +97,7 @@ func (l *errList) compileWhen(r *Rule, n *yaml.Node) {
 			r.Topics = appendUnique(r.Topics, s.Value)
 		} else {
 			bad = true
-			at(m.Location().From, "when: %s[...] needs a literal topic name", id.Value)
+			l.AtOffset(n, m.Location().From, "when: %s[...] needs a literal topic name", id.Value)
 		}
 	}
 	if bad {
@@ -127,9 +107,9 @@ func (l *errList) compileWhen(r *Rule, n *yaml.Node) {
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			at(fe.From, "when: %s", fe.Message)
+			l.AtOffset(n, fe.From, "when: %s", fe.Message)
 		} else {
-			l.at(n, "when: %v", err)
+			l.At(n, "when: %v", err)
 		}
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cxpulse/cxpulse/anomaly"
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // Defaults of the rule file format.
@@ -24,21 +25,8 @@ const (
 	DefaultRepeatInterval = 4 * time.Hour
 )
 
-// Pos is a position in a rule file.
-type Pos struct {
-	File      string
-	Line, Col int
-}
-
-// String prints file:line:col.
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
-
-func posOf(file string, n *yaml.Node) Pos {
-	if n == nil {
-		return Pos{File: file}
-	}
-	return Pos{File: file, Line: n.Line, Col: n.Column}
-}
+// Pos is a position in a rule file; it prints as file:line:col.
+type Pos = yamlcheck.Pos
 
 // File is a parsed rule file: rule groups and, optionally, the routing configuration. Several
 // files form one RuleSet; the routing may live in any one of them.
@@ -225,18 +213,9 @@ type InhibitRule struct {
 	Pos    Pos
 }
 
-// Secret is a credential given in the rule file as ${ENV}; Name is the variable.
-type Secret struct {
-	Name string
-}
-
-// Resolve reads the variable through getenv; "" when unset or when the secret is absent.
-func (s Secret) Resolve(getenv func(string) string) string {
-	if s.Name == "" {
-		return ""
-	}
-	return getenv(s.Name)
-}
+// Secret is a credential given in the rule file as ${ENV}; Name is the variable. Its Resolve
+// reads the variable through a getenv function.
+type Secret = yamlcheck.Secret
 
 // SlackConfig sends to Slack with a bot token (chat.postMessage, chat.update) or, without a
 // token, to an incoming webhook.
@@ -319,62 +298,62 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse parses the content of a rule file named path.
 func Parse(path string, content []byte) (*File, error) {
-	l := &errList{file: path}
+	l := &errList{yamlcheck.Checker{File: path}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(content, &root); err != nil {
 		msg := err.Error()
 		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 			var line int
 			_, _ = fmt.Sscan(m[1], &line)
-			l.atPos(line, 1, "%s", m[2])
+			l.AtPos(line, 1, "%s", m[2])
 		} else {
-			l.atPos(0, 0, "%s", msg)
+			l.AtPos(0, 0, "%s", msg)
 		}
-		return nil, l.errs
+		return nil, l.Errs
 	}
 	f := &File{Path: path}
-	top := deref(&root)
+	top := yamlcheck.Deref(&root)
 	if top == nil {
 		return f, nil
 	}
-	fs := l.fields(top, "rule file", "groups", "route", "receivers", "inhibit_rules", "outreach")
-	f.Outreach = fs["outreach"].val
-	for _, g := range l.seq(fs["groups"].val, "groups") {
+	fs := l.Mapping(top, "rule file", "groups", "route", "receivers", "inhibit_rules", "outreach")
+	f.Outreach = fs["outreach"].Val
+	for _, g := range l.Seq(fs["groups"].Val, "groups") {
 		f.Groups = append(f.Groups, l.group(g))
 	}
-	if r := fs["route"]; r.val != nil {
-		f.Route = l.route(r.val, true)
+	if r := fs["route"]; r.Val != nil {
+		f.Route = l.route(r.Val, true)
 	}
-	for _, n := range l.seq(fs["receivers"].val, "receivers") {
+	for _, n := range l.Seq(fs["receivers"].Val, "receivers") {
 		f.Receivers = append(f.Receivers, l.receiver(n))
 	}
-	for _, n := range l.seq(fs["inhibit_rules"].val, "inhibit_rules") {
+	for _, n := range l.Seq(fs["inhibit_rules"].Val, "inhibit_rules") {
 		f.InhibitRules = append(f.InhibitRules, l.inhibit(n))
 	}
-	if len(l.errs) > 0 {
-		sortErrors(l.errs)
-		return f, l.errs
+	if len(l.Errs) > 0 {
+		l.Errs.Sort()
+		return f, l.Errs
 	}
 	return f, nil
 }
 
 func (l *errList) group(n *yaml.Node) *Group {
-	fs := l.fields(n, "group", "name", "interval", "rules")
-	g := &Group{Pos: posOf(l.file, n), Interval: DefaultInterval}
-	g.Name = l.str(fs["name"].val, "group name")
+	fs := l.Mapping(n, "group", "name", "interval", "rules")
+	g := &Group{Pos: l.Pos(n), Interval: DefaultInterval}
+	g.Name = l.Str(fs["name"].Val, "group name")
 	if g.Name == "" {
-		l.at(n, "group needs a name")
+		l.At(n, "group needs a name")
 	}
-	if d, ok := l.duration(fs["interval"].val, "interval"); ok {
+	if d, ok := l.Duration(fs["interval"].Val, "interval"); ok {
 		if d <= 0 {
-			l.at(fs["interval"].val, "interval must be positive")
+			l.At(fs["interval"].Val, "interval must be positive")
 		} else {
 			g.Interval = d
 		}
 	}
-	rules := l.seq(fs["rules"].val, "rules")
-	if fs["rules"].val == nil {
-		l.at(n, "group %q has no rules", g.Name)
+	rules := l.Seq(fs["rules"].Val, "rules")
+	if fs["rules"].Val == nil {
+		l.At(n, "group %q has no rules", g.Name)
 	}
 	for _, rn := range rules {
 		g.Rules = append(g.Rules, l.rule(rn))
@@ -385,105 +364,105 @@ func (l *errList) group(n *yaml.Node) *Group {
 var selectKeys = []string{"source", "channel", "product", "region", "language", "customer_id", "sentiment", "topic", "labels", "text_contains"}
 
 func (l *errList) rule(n *yaml.Node) *Rule {
-	fs := l.fields(n, "rule", "alert", "select", "window", "group_by", "when", "anomaly", "for",
+	fs := l.Mapping(n, "rule", "alert", "select", "window", "group_by", "when", "anomaly", "for",
 		"keep_firing_for", "labels", "annotations")
-	r := &Rule{Pos: posOf(l.file, n), Window: DefaultWindow}
-	r.Alert = l.str(fs["alert"].val, "alert")
+	r := &Rule{Pos: l.Pos(n), Window: DefaultWindow}
+	r.Alert = l.Str(fs["alert"].Val, "alert")
 	switch {
-	case fs["alert"].val == nil:
-		l.at(n, "rule needs an alert name")
+	case fs["alert"].Val == nil:
+		l.At(n, "rule needs an alert name")
 	case !labelNameRE.MatchString(r.Alert):
-		l.at(fs["alert"].val, "alert name %q must match %s", r.Alert, labelNameRE)
+		l.At(fs["alert"].Val, "alert name %q must match %s", r.Alert, labelNameRE)
 	}
-	if s := fs["select"].val; s != nil {
-		sf := l.fields(s, "select", selectKeys...)
+	if s := fs["select"].Val; s != nil {
+		sf := l.Mapping(s, "select", selectKeys...)
 		r.Select = Select{
-			Source:       l.strList(sf["source"].val, "select.source"),
-			Channel:      l.strList(sf["channel"].val, "select.channel"),
-			Product:      l.strList(sf["product"].val, "select.product"),
-			Region:       l.strList(sf["region"].val, "select.region"),
-			Language:     l.strList(sf["language"].val, "select.language"),
-			CustomerID:   l.strList(sf["customer_id"].val, "select.customer_id"),
-			Sentiment:    l.strList(sf["sentiment"].val, "select.sentiment"),
-			Topic:        l.strList(sf["topic"].val, "select.topic"),
-			TextContains: l.strList(sf["text_contains"].val, "select.text_contains"),
+			Source:       l.StrList(sf["source"].Val, "select.source"),
+			Channel:      l.StrList(sf["channel"].Val, "select.channel"),
+			Product:      l.StrList(sf["product"].Val, "select.product"),
+			Region:       l.StrList(sf["region"].Val, "select.region"),
+			Language:     l.StrList(sf["language"].Val, "select.language"),
+			CustomerID:   l.StrList(sf["customer_id"].Val, "select.customer_id"),
+			Sentiment:    l.StrList(sf["sentiment"].Val, "select.sentiment"),
+			Topic:        l.StrList(sf["topic"].Val, "select.topic"),
+			TextContains: l.StrList(sf["text_contains"].Val, "select.text_contains"),
 		}
-		if cn := sf["channel"].val; cn != nil {
+		if cn := sf["channel"].Val; cn != nil {
 			for _, c := range r.Select.Channel {
 				if _, err := event.ParseChannel(c); err != nil {
-					l.at(cn, "select.channel: %v", err)
+					l.At(cn, "select.channel: %v", err)
 				}
 			}
 		}
-		if sn := sf["sentiment"].val; sn != nil {
+		if sn := sf["sentiment"].Val; sn != nil {
 			for _, c := range r.Select.Sentiment {
 				if _, err := event.ParseLabel(c); err != nil {
-					l.at(sn, "select.sentiment: %v", err)
+					l.At(sn, "select.sentiment: %v", err)
 				}
 			}
 		}
-		if ln := sf["labels"].val; ln != nil {
+		if ln := sf["labels"].Val; ln != nil {
 			if ln.Kind != yaml.MappingNode {
-				l.at(ln, "select.labels must be a mapping of label names to values")
+				l.At(ln, "select.labels must be a mapping of label names to values")
 			} else {
 				r.Select.Labels = map[string][]string{}
 				for i := 0; i+1 < len(ln.Content); i += 2 {
 					k := ln.Content[i]
 					if !labelNameRE.MatchString(k.Value) {
-						l.at(k, "select.labels: bad label name %q", k.Value)
+						l.At(k, "select.labels: bad label name %q", k.Value)
 					}
-					r.Select.Labels[k.Value] = l.strList(deref(ln.Content[i+1]), "select.labels."+k.Value)
+					r.Select.Labels[k.Value] = l.StrList(yamlcheck.Deref(ln.Content[i+1]), "select.labels."+k.Value)
 				}
 			}
 		}
 		for _, w := range r.Select.TextContains {
 			if strings.TrimSpace(w) == "" {
-				l.at(sf["text_contains"].val, "select.text_contains: empty word")
+				l.At(sf["text_contains"].Val, "select.text_contains: empty word")
 			}
 		}
 	}
-	if d, ok := l.duration(fs["window"].val, "window"); ok {
+	if d, ok := l.Duration(fs["window"].Val, "window"); ok {
 		switch {
 		case d < time.Minute:
-			l.at(fs["window"].val, "window must be at least 1m (the rollups are per minute)")
+			l.At(fs["window"].Val, "window must be at least 1m (the rollups are per minute)")
 		case d%time.Minute != 0:
-			l.at(fs["window"].val, "window must be a whole number of minutes (the rollups are per minute)")
+			l.At(fs["window"].Val, "window must be a whole number of minutes (the rollups are per minute)")
 		default:
 			r.Window = d
 		}
 	}
-	if gb := fs["group_by"].val; gb != nil {
-		r.GroupBy = l.strList(gb, "group_by")
+	if gb := fs["group_by"].Val; gb != nil {
+		r.GroupBy = l.StrList(gb, "group_by")
 		seen := map[string]bool{}
 		for _, g := range r.GroupBy {
 			if !groupableField(g) {
-				l.at(gb, "group_by: unknown field %q (want source, channel, product, region, language, customer_id or labels.NAME)", g)
+				l.At(gb, "group_by: unknown field %q (want source, channel, product, region, language, customer_id or labels.NAME)", g)
 			}
 			if seen[g] {
-				l.at(gb, "group_by: %q listed twice", g)
+				l.At(gb, "group_by: %q listed twice", g)
 			}
 			seen[g] = true
 		}
 	}
-	if d, ok := l.duration(fs["for"].val, "for"); ok {
+	if d, ok := l.Duration(fs["for"].Val, "for"); ok {
 		r.For = d
 	}
-	if d, ok := l.duration(fs["keep_firing_for"].val, "keep_firing_for"); ok {
+	if d, ok := l.Duration(fs["keep_firing_for"].Val, "keep_firing_for"); ok {
 		r.KeepFiringFor = d
 	}
-	if an := fs["anomaly"].val; an != nil {
+	if an := fs["anomaly"].Val; an != nil {
 		r.Anomaly = l.anomaly(an)
 	}
-	if wn := fs["when"].val; wn != nil {
-		r.When = l.str(wn, "when")
+	if wn := fs["when"].Val; wn != nil {
+		r.When = l.Str(wn, "when")
 		if strings.TrimSpace(r.When) == "" {
-			l.at(wn, "when is empty")
+			l.At(wn, "when is empty")
 		} else {
 			l.compileWhen(r, wn)
 		}
 	}
-	if fs["when"].val == nil && r.Anomaly == nil {
-		l.at(n, "rule %q needs a `when` condition or an `anomaly` block", r.Alert)
+	if fs["when"].Val == nil && r.Anomaly == nil {
+		l.At(n, "rule %q needs a `when` condition or an `anomaly` block", r.Alert)
 	}
 	if r.Anomaly != nil {
 		r.primary = r.Anomaly.Series
@@ -494,28 +473,28 @@ func (l *errList) rule(n *yaml.Node) *Rule {
 	if r.primary == "" {
 		r.primary = AggVolume
 	}
-	labels, lpos := l.strMap(fs["labels"].val, "labels")
+	labels, lpos := l.StrMap(fs["labels"].Val, "labels")
 	r.Labels = Labels(labels)
 	for _, k := range sortedKeys(labels) {
 		if !labelNameRE.MatchString(k) {
-			l.at(lpos[k], "labels: bad label name %q", k)
+			l.At(lpos[k], "labels: bad label name %q", k)
 		}
 		if k == LabelAlertName {
-			l.at(lpos[k], "labels: %q is set from the rule's alert name", k)
+			l.At(lpos[k], "labels: %q is set from the rule's alert name", k)
 		}
 		for _, g := range r.GroupBy {
 			if groupLabelName(g) == k {
-				l.at(lpos[k], "labels: %q is also a group_by label", k)
+				l.At(lpos[k], "labels: %q is also a group_by label", k)
 			}
 		}
 	}
-	ann, apos := l.strMap(fs["annotations"].val, "annotations")
+	ann, apos := l.StrMap(fs["annotations"].Val, "annotations")
 	r.Annotations = ann
 	r.annotations = map[string]*template.Template{}
 	for _, k := range sortedKeys(ann) {
 		t, err := newTemplate(k, ann[k])
 		if err != nil {
-			l.at(apos[k], "annotations.%s: %v", k, err)
+			l.At(apos[k], "annotations.%s: %v", k, err)
 			continue
 		}
 		r.annotations[k] = t
@@ -553,24 +532,24 @@ func groupLabelName(f string) string {
 }
 
 func (l *errList) anomaly(n *yaml.Node) *AnomalySpec {
-	fs := l.fields(n, "anomaly", "series", "sensitivity", "seasonality", "threshold", "warmup")
-	a := &AnomalySpec{Series: l.str(fs["series"].val, "anomaly.series")}
+	fs := l.Mapping(n, "anomaly", "series", "sensitivity", "seasonality", "threshold", "warmup")
+	a := &AnomalySpec{Series: l.Str(fs["series"].Val, "anomaly.series")}
 	switch {
-	case fs["series"].val == nil:
-		l.at(n, "anomaly needs a series (one of %s or topic.NAME)", strings.Join(Aggregates, ", "))
+	case fs["series"].Val == nil:
+		l.At(n, "anomaly needs a series (one of %s or topic.NAME)", strings.Join(Aggregates, ", "))
 	case !isAggregate(a.Series) && !strings.HasPrefix(a.Series, "topic."):
-		l.at(fs["series"].val, "anomaly.series: unknown aggregate %q (want one of %s or topic.NAME)", a.Series, strings.Join(Aggregates, ", "))
+		l.At(fs["series"].Val, "anomaly.series: unknown aggregate %q (want one of %s or topic.NAME)", a.Series, strings.Join(Aggregates, ", "))
 	}
-	switch s := l.str(fs["sensitivity"].val, "anomaly.sensitivity"); s {
+	switch s := l.Str(fs["sensitivity"].Val, "anomaly.sensitivity"); s {
 	case "", "medium":
 	case "low":
 		a.Sensitivity = SensitivityLow
 	case "high":
 		a.Sensitivity = SensitivityHigh
 	default:
-		l.at(fs["sensitivity"].val, "anomaly.sensitivity: unknown value %q (want low, medium or high)", s)
+		l.At(fs["sensitivity"].Val, "anomaly.sensitivity: unknown value %q (want low, medium or high)", s)
 	}
-	switch s := l.str(fs["seasonality"].val, "anomaly.seasonality"); s {
+	switch s := l.Str(fs["seasonality"].Val, "anomaly.seasonality"); s {
 	case "", "auto":
 		a.Seasonality = SeasonalityAuto
 	case "none":
@@ -579,19 +558,19 @@ func (l *errList) anomaly(n *yaml.Node) *AnomalySpec {
 	case "weekly":
 		a.Seasonality = SeasonalityWeekly
 	default:
-		l.at(fs["seasonality"].val, "anomaly.seasonality: unknown value %q (want auto, none, daily or weekly)", s)
+		l.At(fs["seasonality"].Val, "anomaly.seasonality: unknown value %q (want auto, none, daily or weekly)", s)
 	}
-	if t := fs["threshold"].val; t != nil {
-		a.Threshold = l.number(t, "anomaly.threshold")
+	if t := fs["threshold"].Val; t != nil {
+		a.Threshold = l.Number(t, "anomaly.threshold")
 		if a.Threshold <= 0 || a.Threshold > 1 {
-			l.at(t, "anomaly.threshold must be in (0, 1]")
+			l.At(t, "anomaly.threshold must be in (0, 1]")
 		}
 	}
 	a.Warmup = 6 * time.Hour
 	if p := a.Seasonality.Period(); p > 0 {
 		a.Warmup = 2 * p
 	}
-	if d, ok := l.duration(fs["warmup"].val, "anomaly.warmup"); ok {
+	if d, ok := l.Duration(fs["warmup"].Val, "anomaly.warmup"); ok {
 		a.Warmup = d
 	}
 	return a
@@ -602,15 +581,15 @@ func (l *errList) matchers(n *yaml.Node, what string) Matchers {
 	if n == nil {
 		return nil
 	}
-	items := l.seq(n, what)
+	items := l.Seq(n, what)
 	for _, c := range items {
-		s := l.str(c, what)
+		s := l.Str(c, what)
 		if s == "" {
 			continue
 		}
 		m, err := ParseMatcher(s)
 		if err != nil {
-			l.at(c, "%s: %v", what, err)
+			l.At(c, "%s: %v", what, err)
 			continue
 		}
 		out = append(out, m)
@@ -619,19 +598,19 @@ func (l *errList) matchers(n *yaml.Node, what string) Matchers {
 }
 
 func (l *errList) route(n *yaml.Node, root bool) *Route {
-	fs := l.fields(n, "route", "receiver", "matchers", "group_by", "group_wait", "group_interval",
+	fs := l.Mapping(n, "route", "receiver", "matchers", "group_by", "group_wait", "group_interval",
 		"repeat_interval", "continue", "routes")
-	r := &Route{Pos: posOf(l.file, n)}
-	r.Receiver = l.str(fs["receiver"].val, "receiver")
+	r := &Route{Pos: l.Pos(n)}
+	r.Receiver = l.Str(fs["receiver"].Val, "receiver")
 	if root && r.Receiver == "" {
-		l.at(n, "the root route needs a receiver")
+		l.At(n, "the root route needs a receiver")
 	}
-	r.Matchers = l.matchers(fs["matchers"].val, "matchers")
+	r.Matchers = l.matchers(fs["matchers"].Val, "matchers")
 	if root && len(r.Matchers) > 0 {
-		l.at(fs["matchers"].val, "the root route must not have matchers: it receives every alert")
+		l.At(fs["matchers"].Val, "the root route must not have matchers: it receives every alert")
 	}
-	if gb := fs["group_by"].val; gb != nil {
-		r.GroupBy = l.strList(gb, "group_by")
+	if gb := fs["group_by"].Val; gb != nil {
+		r.GroupBy = l.StrList(gb, "group_by")
 		if r.GroupBy == nil {
 			r.GroupBy = []string{}
 		}
@@ -639,137 +618,122 @@ func (l *errList) route(n *yaml.Node, root bool) *Route {
 			if g == "..." {
 				r.GroupByAll = true
 			} else if !labelNameRE.MatchString(g) {
-				l.at(gb, "group_by: bad label name %q", g)
+				l.At(gb, "group_by: bad label name %q", g)
 			}
 		}
 		if r.GroupByAll && len(r.GroupBy) > 1 {
-			l.at(gb, "group_by: '...' must be alone")
+			l.At(gb, "group_by: '...' must be alone")
 		}
 	}
 	for key, dst := range map[string]*time.Duration{"group_wait": &r.GroupWait, "group_interval": &r.GroupInterval, "repeat_interval": &r.RepeatInterval} {
-		if d, ok := l.duration(fs[key].val, key); ok {
+		if d, ok := l.Duration(fs[key].Val, key); ok {
 			if d <= 0 && key != "group_wait" {
-				l.at(fs[key].val, "%s must be positive", key)
+				l.At(fs[key].Val, "%s must be positive", key)
 			}
 			*dst = d
 		}
 	}
-	if root && fs["continue"].val != nil {
-		l.at(fs["continue"].val, "the root route cannot have continue")
+	if root && fs["continue"].Val != nil {
+		l.At(fs["continue"].Val, "the root route cannot have continue")
 	}
-	r.Continue = l.boolean(fs["continue"].val, "continue")
-	for _, c := range l.seq(fs["routes"].val, "routes") {
+	r.Continue = l.Bool(fs["continue"].Val, "continue")
+	for _, c := range l.Seq(fs["routes"].Val, "routes") {
 		r.Routes = append(r.Routes, l.route(c, false))
 	}
 	return r
-}
-
-var envRE = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
-
-func (l *errList) secret(n *yaml.Node, what string) Secret {
-	if n == nil {
-		return Secret{}
-	}
-	s := l.str(n, what)
-	m := envRE.FindStringSubmatch(s)
-	if m == nil {
-		l.at(n, "%s must name an environment variable as ${NAME}; secrets are never written in rule files", what)
-		return Secret{}
-	}
-	return Secret{Name: m[1]}
 }
 
 func (l *errList) sendResolved(n *yaml.Node) bool {
 	if n == nil {
 		return true
 	}
-	return l.boolean(n, "send_resolved")
+	return l.Bool(n, "send_resolved")
 }
 
 func (l *errList) receiver(n *yaml.Node) *Receiver {
-	fs := l.fields(n, "receiver", "name", "slack", "pagerduty", "webhook", "console", "rate_limit")
-	r := &Receiver{Pos: posOf(l.file, n)}
-	r.Name = l.str(fs["name"].val, "receiver name")
+	fs := l.Mapping(n, "receiver", "name", "slack", "pagerduty", "webhook", "console", "rate_limit")
+	r := &Receiver{Pos: l.Pos(n)}
+	r.Name = l.Str(fs["name"].Val, "receiver name")
 	if r.Name == "" {
-		l.at(n, "receiver needs a name")
+		l.At(n, "receiver needs a name")
 	}
-	if s := fs["slack"].val; s != nil {
-		sf := l.fields(s, "slack", "channel", "token", "webhook_url", "api_url", "send_resolved")
+	if s := fs["slack"].Val; s != nil {
+		sf := l.Mapping(s, "slack", "channel", "token", "webhook_url", "api_url", "send_resolved")
 		c := &SlackConfig{
-			Channel:      l.str(sf["channel"].val, "slack.channel"),
-			Token:        l.secret(sf["token"].val, "slack.token"),
-			WebhookURL:   l.secret(sf["webhook_url"].val, "slack.webhook_url"),
-			APIURL:       l.str(sf["api_url"].val, "slack.api_url"),
-			SendResolved: l.sendResolved(sf["send_resolved"].val),
+			Channel:      l.Str(sf["channel"].Val, "slack.channel"),
+			Token:        l.Secret(sf["token"].Val, "slack.token"),
+			WebhookURL:   l.Secret(sf["webhook_url"].Val, "slack.webhook_url"),
+			APIURL:       l.Str(sf["api_url"].Val, "slack.api_url"),
+			SendResolved: l.sendResolved(sf["send_resolved"].Val),
 		}
 		switch {
-		case sf["token"].val == nil && sf["webhook_url"].val == nil:
-			l.at(s, "slack needs a token (bot) or a webhook_url (incoming webhook)")
-		case sf["token"].val != nil && c.Channel == "":
-			l.at(s, "slack with a bot token needs a channel")
+		case sf["token"].Val == nil && sf["webhook_url"].Val == nil:
+			l.At(s, "slack needs a token (bot) or a webhook_url (incoming webhook)")
+		case sf["token"].Val != nil && c.Channel == "":
+			l.At(s, "slack with a bot token needs a channel")
 		}
 		r.Slack = c
 	}
-	if p := fs["pagerduty"].val; p != nil {
-		pf := l.fields(p, "pagerduty", "routing_key", "url", "severity", "source", "send_resolved")
+	if p := fs["pagerduty"].Val; p != nil {
+		pf := l.Mapping(p, "pagerduty", "routing_key", "url", "severity", "source", "send_resolved")
 		c := &PagerDutyConfig{
-			RoutingKey:   l.secret(pf["routing_key"].val, "pagerduty.routing_key"),
-			URL:          l.str(pf["url"].val, "pagerduty.url"),
-			Severity:     l.str(pf["severity"].val, "pagerduty.severity"),
-			Source:       l.str(pf["source"].val, "pagerduty.source"),
-			SendResolved: l.sendResolved(pf["send_resolved"].val),
+			RoutingKey:   l.Secret(pf["routing_key"].Val, "pagerduty.routing_key"),
+			URL:          l.Str(pf["url"].Val, "pagerduty.url"),
+			Severity:     l.Str(pf["severity"].Val, "pagerduty.severity"),
+			Source:       l.Str(pf["source"].Val, "pagerduty.source"),
+			SendResolved: l.sendResolved(pf["send_resolved"].Val),
 		}
-		if pf["routing_key"].val == nil {
-			l.at(p, "pagerduty needs a routing_key")
+		if pf["routing_key"].Val == nil {
+			l.At(p, "pagerduty needs a routing_key")
 		}
 		if c.Severity != "" {
 			if _, err := newTemplate("severity", c.Severity); err != nil {
-				l.at(pf["severity"].val, "pagerduty.severity: %v", err)
+				l.At(pf["severity"].Val, "pagerduty.severity: %v", err)
 			}
 		}
 		r.PagerDuty = c
 	}
-	if w := fs["webhook"].val; w != nil {
-		wf := l.fields(w, "webhook", "url", "max_alerts", "send_resolved")
+	if w := fs["webhook"].Val; w != nil {
+		wf := l.Mapping(w, "webhook", "url", "max_alerts", "send_resolved")
 		c := &WebhookConfig{
-			URL:          l.secret(wf["url"].val, "webhook.url"),
-			MaxAlerts:    l.integer(wf["max_alerts"].val, "webhook.max_alerts"),
-			SendResolved: l.sendResolved(wf["send_resolved"].val),
+			URL:          l.Secret(wf["url"].Val, "webhook.url"),
+			MaxAlerts:    l.Int(wf["max_alerts"].Val, "webhook.max_alerts"),
+			SendResolved: l.sendResolved(wf["send_resolved"].Val),
 		}
-		if wf["url"].val == nil {
-			l.at(w, "webhook needs a url")
+		if wf["url"].Val == nil {
+			l.At(w, "webhook needs a url")
 		}
 		r.Webhook = c
 	}
-	if c := fs["console"].val; c != nil {
-		cf := l.fields(c, "console", "send_resolved")
-		r.Console = &ConsoleConfig{SendResolved: l.sendResolved(cf["send_resolved"].val)}
+	if c := fs["console"].Val; c != nil {
+		cf := l.Mapping(c, "console", "send_resolved")
+		r.Console = &ConsoleConfig{SendResolved: l.sendResolved(cf["send_resolved"].Val)}
 	}
-	if rl := fs["rate_limit"].val; rl != nil {
-		rf := l.fields(rl, "rate_limit", "max", "per")
-		r.RateLimit = &RateLimit{Max: l.integer(rf["max"].val, "rate_limit.max"), Per: time.Hour}
-		if d, ok := l.duration(rf["per"].val, "rate_limit.per"); ok {
+	if rl := fs["rate_limit"].Val; rl != nil {
+		rf := l.Mapping(rl, "rate_limit", "max", "per")
+		r.RateLimit = &RateLimit{Max: l.Int(rf["max"].Val, "rate_limit.max"), Per: time.Hour}
+		if d, ok := l.Duration(rf["per"].Val, "rate_limit.per"); ok {
 			r.RateLimit.Per = d
 		}
 		if r.RateLimit.Max <= 0 || r.RateLimit.Per <= 0 {
-			l.at(rl, "rate_limit needs max > 0 and per > 0")
+			l.At(rl, "rate_limit needs max > 0 and per > 0")
 		}
 	}
 	return r
 }
 
 func (l *errList) inhibit(n *yaml.Node) *InhibitRule {
-	fs := l.fields(n, "inhibit rule", "source_matchers", "target_matchers", "equal")
-	r := &InhibitRule{Pos: posOf(l.file, n)}
-	r.Source = l.matchers(fs["source_matchers"].val, "source_matchers")
-	r.Target = l.matchers(fs["target_matchers"].val, "target_matchers")
-	r.Equal = l.strList(fs["equal"].val, "equal")
+	fs := l.Mapping(n, "inhibit rule", "source_matchers", "target_matchers", "equal")
+	r := &InhibitRule{Pos: l.Pos(n)}
+	r.Source = l.matchers(fs["source_matchers"].Val, "source_matchers")
+	r.Target = l.matchers(fs["target_matchers"].Val, "target_matchers")
+	r.Equal = l.StrList(fs["equal"].Val, "equal")
 	if len(r.Source) == 0 || len(r.Target) == 0 {
-		l.at(n, "inhibit rule needs source_matchers and target_matchers")
+		l.At(n, "inhibit rule needs source_matchers and target_matchers")
 	}
 	for _, e := range r.Equal {
 		if !labelNameRE.MatchString(e) {
-			l.at(fs["equal"].val, "equal: bad label name %q", e)
+			l.At(fs["equal"].Val, "equal: bad label name %q", e)
 		}
 	}
 	return r

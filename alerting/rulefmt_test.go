@@ -55,18 +55,6 @@ func TestLoadGoodFile(t *testing.T) {
 	require.Equal(t, "PD_KEY", set.Receivers["pd"].PagerDuty.RoutingKey.Name)
 }
 
-func TestParseDuration(t *testing.T) {
-	for in, want := range map[string]string{"90s": "1m30s", "1h30m": "1h30m", "7d": "1w", "0": "0s", "2w1d": "2w1d", "250ms": "250ms"} {
-		d, err := ParseDuration(in)
-		require.NoError(t, err, in)
-		require.Equal(t, want, FormatDuration(d), in)
-	}
-	for _, in := range []string{"", "5", "m", "5x", "-1m", "1.5h", "106751d106751d"} {
-		_, err := ParseDuration(in)
-		require.Error(t, err, in)
-	}
-}
-
 func TestMatchers(t *testing.T) {
 	for _, c := range []struct {
 		in    string

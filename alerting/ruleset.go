@@ -58,7 +58,7 @@ func loadFiles(paths []string, needRoute bool) (*RuleSet, error) {
 	set, serrs := assemble(files, needRoute)
 	errs = append(errs, serrs...)
 	if len(errs) > 0 {
-		sortErrors(errs)
+		errs.Sort()
 		return set, errs
 	}
 	return set, nil

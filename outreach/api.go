@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // TaskJSON is a task as GET /v1/outreach and the webhook show it.
@@ -220,7 +222,7 @@ func (m *Manager) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	now := m.deps.Now()
 	if s := q.Get("since"); s != "" {
-		if d, err := ParseDuration(s); err == nil {
+		if d, err := yamlcheck.ParseDuration(s); err == nil {
 			f.CreatedFrom = now.Add(-d)
 		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
 			f.CreatedFrom = t

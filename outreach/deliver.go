@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // The integrations a team delivers to.
@@ -245,20 +247,20 @@ func (m *Manager) taskBlocks(t *Task) (string, []slack.Block) {
 	h := t.Health
 	title := fmt.Sprintf("Reach out to %s", t.CustomerID)
 	text := fmt.Sprintf("%s: %d negative of %d contacts in %s (%s, %s priority)", title, int(h["negatives"]),
-		int(h["contacts"]), FormatDuration(m.spec.Window), t.Policy, t.Priority)
+		int(h["contacts"]), yamlcheck.FormatDays(m.spec.Window), t.Policy, t.Priority)
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(":telephone_receiver: "+title, 150), true, false)),
 	}
 	var why strings.Builder
 	fmt.Fprintf(&why, "*%s* priority · policy `%s` · owner *%s*\n", t.Priority, mrkdwn(t.Policy), mrkdwn(t.Owner))
 	fmt.Fprintf(&why, "%d negative of %d contacts in %s · mean score %+.2f", int(h["negatives"]), int(h["contacts"]),
-		FormatDuration(m.spec.Window), h["mean_score"])
+		yamlcheck.FormatDays(m.spec.Window), h["mean_score"])
 	if h["earlier_contacts"] > 0 && h["recent_contacts"] > 0 {
 		word := "worsening"
 		if h["trend"] >= 0 {
 			word = "recovering"
 		}
-		fmt.Fprintf(&why, " · %s (%+.2f over the last %s)", word, h["trend"], FormatDuration(m.spec.Recent))
+		fmt.Fprintf(&why, " · %s (%+.2f over the last %s)", word, h["trend"], yamlcheck.FormatDays(m.spec.Recent))
 	}
 	if u := int(h["unresolved"]); u > 0 {
 		fmt.Fprintf(&why, " · %d unresolved", u)

@@ -14,6 +14,8 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // Defaults of the `outreach:` section.
@@ -58,18 +60,9 @@ func ParsePriority(s string) (Priority, error) {
 	return PriorityNormal, fmt.Errorf("unknown priority %q (want low, normal, high or urgent)", s)
 }
 
-// Secret is a credential written in the rule file as ${ENV}; Name is the variable.
-type Secret struct {
-	Name string
-}
-
-// Resolve reads the variable through getenv; "" when unset.
-func (s Secret) Resolve(getenv func(string) string) string {
-	if s.Name == "" {
-		return ""
-	}
-	return getenv(s.Name)
-}
+// Secret is a credential written in the rule file as ${ENV}; Name is the variable. Its Resolve
+// reads the variable through a getenv function ("" when unset).
+type Secret = yamlcheck.Secret
 
 // SlackSpec posts a team's tasks and incident notes with a bot token (chat.postMessage).
 type SlackSpec struct {
@@ -263,7 +256,6 @@ func (s *Spec) Links(d LinkData) (dashboard, crm string) {
 var (
 	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	labelRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	envRE   = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 )
 
 // ParseFile reads a rule file and parses its `outreach:` section, ignoring the others (package
@@ -277,7 +269,7 @@ func ParseFile(path string) (*Spec, error) {
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("rules %s: %w", path, err)
 	}
-	top := deref(&root)
+	top := yamlcheck.Deref(&root)
 	if top == nil || top.Kind != yaml.MappingNode {
 		return nil, nil
 	}
@@ -311,8 +303,8 @@ func ParseSections(sections []Section) (*Spec, error) {
 	}
 	var policies []pending
 	for _, sec := range sections {
-		c := &checker{file: sec.File}
-		fs := c.mapping(sec.Node, "outreach", "interval", "window", "recent", "cooldown", "max_candidates", "evidence",
+		c := &checker{yamlcheck.Checker{File: sec.File, NullIsEmpty: true}}
+		fs := c.Mapping(sec.Node, "outreach", "interval", "window", "recent", "cooldown", "max_candidates", "evidence",
 			"dashboard_url", "crm_url", "incidents", "recovery", "teams", "policies")
 		once := func(key string) bool {
 			e, ok := fs[key]
@@ -320,30 +312,30 @@ func ParseSections(sections []Section) (*Spec, error) {
 				return false
 			}
 			if prev, dup := setAt[key]; dup {
-				c.at(e.key, "%s is already set at %s", key, prev)
+				c.At(e.Key, "%s is already set at %s", key, prev)
 				return false
 			}
-			setAt[key] = c.pos(e.key)
+			setAt[key] = c.Pos(e.Key)
 			return true
 		}
 		for _, key := range []string{"interval", "window", "recent", "cooldown"} {
 			if !once(key) {
 				continue
 			}
-			d, ok := c.duration(fs[key].val, key)
+			d, ok := c.Duration(fs[key].Val, key)
 			if !ok {
 				continue
 			}
 			switch key {
 			case "interval":
 				if d <= 0 {
-					c.at(fs[key].val, "interval must be positive")
+					c.At(fs[key].Val, "interval must be positive")
 				} else {
 					s.Interval = d
 				}
 			case "window", "recent":
 				if d < time.Minute || d%time.Minute != 0 {
-					c.at(fs[key].val, "%s must be a whole number of minutes, at least 1m", key)
+					c.At(fs[key].Val, "%s must be a whole number of minutes, at least 1m", key)
 				} else if key == "window" {
 					s.Window = d
 				} else {
@@ -354,26 +346,26 @@ func ParseSections(sections []Section) (*Spec, error) {
 			}
 		}
 		if once("max_candidates") {
-			if v := c.integer(fs["max_candidates"].val, "max_candidates"); v > 0 {
+			if v := c.Int(fs["max_candidates"].Val, "max_candidates"); v > 0 {
 				s.MaxCandidates = v
 			} else {
-				c.at(fs["max_candidates"].val, "max_candidates must be at least 1")
+				c.At(fs["max_candidates"].Val, "max_candidates must be at least 1")
 			}
 		}
 		if once("evidence") {
-			s.Evidence = c.integer(fs["evidence"].val, "evidence")
+			s.Evidence = c.Int(fs["evidence"].Val, "evidence")
 			if s.Evidence > 20 {
-				c.at(fs["evidence"].val, "evidence must be at most 20 messages")
+				c.At(fs["evidence"].Val, "evidence must be at most 20 messages")
 			}
 		}
 		for key, dst := range map[string]**template.Template{"dashboard_url": &s.dashboard, "crm_url": &s.crm} {
 			if !once(key) {
 				continue
 			}
-			src := c.str(fs[key].val, key)
+			src := c.Str(fs[key].Val, key)
 			t, err := linkTemplate(key, src)
 			if err != nil {
-				c.at(fs[key].val, "%s: %v", key, err)
+				c.At(fs[key].Val, "%s: %v", key, err)
 				continue
 			}
 			*dst = t
@@ -384,26 +376,26 @@ func ParseSections(sections []Section) (*Spec, error) {
 			}
 		}
 		if once("incidents") {
-			s.Incidents = c.incidents(fs["incidents"].val, s.Incidents)
+			s.Incidents = c.incidents(fs["incidents"].Val, s.Incidents)
 		}
 		if once("recovery") {
-			s.Recovery = c.recovery(fs["recovery"].val, s.Recovery)
+			s.Recovery = c.recovery(fs["recovery"].Val, s.Recovery)
 		}
-		for _, n := range c.list(fs["teams"].val, "teams") {
+		for _, n := range c.Seq(fs["teams"].Val, "teams") {
 			s.Teams = append(s.Teams, c.team(n))
 		}
-		for _, n := range c.list(fs["policies"].val, "policies") {
+		for _, n := range c.Seq(fs["policies"].Val, "policies") {
 			p, hasCooldown, owners := c.policy(n)
 			policies = append(policies, pending{p: p, cooldown: hasCooldown, ownerNode: owners})
 		}
-		errs = append(errs, c.errs...)
+		errs = append(errs, c.Errs...)
 	}
 	// Checks across sections.
 	x := &checker{}
 	teams := map[string]*Team{}
 	for _, t := range s.Teams {
 		if prev, ok := teams[t.Name]; ok && t.Name != "" {
-			x.errs = append(x.errs, &PosError{File: t.Pos.File, Line: t.Pos.Line, Col: t.Pos.Col,
+			x.Errs = append(x.Errs, &PosError{File: t.Pos.File, Line: t.Pos.Line, Col: t.Pos.Col,
 				Msg: fmt.Sprintf("team %q is already defined at %s", t.Name, prev.Pos)})
 			continue
 		}
@@ -413,7 +405,7 @@ func ParseSections(sections []Section) (*Spec, error) {
 	for _, pp := range policies {
 		p := pp.p
 		if prev, ok := names[p.Name]; ok && p.Name != "" {
-			x.errs = append(x.errs, &PosError{File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,
+			x.Errs = append(x.Errs, &PosError{File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,
 				Msg: fmt.Sprintf("policy %q is already defined at %s", p.Name, prev)})
 		}
 		names[p.Name] = p.Pos
@@ -423,7 +415,7 @@ func ParseSections(sections []Section) (*Spec, error) {
 		for i, o := range p.Owners {
 			if o.Team != "" && teams[o.Team] == nil {
 				n := pp.ownerNode[i]
-				x.errs = append(x.errs, &PosError{File: p.Pos.File, Line: n.Line, Col: n.Column,
+				x.Errs = append(x.Errs, &PosError{File: p.Pos.File, Line: n.Line, Col: n.Column,
 					Msg: fmt.Sprintf("policy %q: owner team %q is not defined under teams", p.Name, o.Team)})
 			}
 		}
@@ -437,17 +429,17 @@ func ParseSections(sections []Section) (*Spec, error) {
 		if p.File == "" {
 			p = Pos{File: sections[0].File}
 		}
-		x.errs = append(x.errs, &PosError{File: p.File, Line: p.Line, Col: p.Col,
-			Msg: fmt.Sprintf("recent (%s) must not be longer than window (%s)", FormatDuration(s.Recent), FormatDuration(s.Window))})
+		x.Errs = append(x.Errs, &PosError{File: p.File, Line: p.Line, Col: p.Col,
+			Msg: fmt.Sprintf("recent (%s) must not be longer than window (%s)", yamlcheck.FormatDays(s.Recent), yamlcheck.FormatDays(s.Window))})
 	}
 	if len(s.Policies) == 0 {
 		n := sections[0].Node
-		x.errs = append(x.errs, &PosError{File: sections[0].File, Line: n.Line, Col: n.Column,
+		x.Errs = append(x.Errs, &PosError{File: sections[0].File, Line: n.Line, Col: n.Column,
 			Msg: "outreach has no policies: add at least one under policies"})
 	}
-	errs = append(errs, x.errs...)
+	errs = append(errs, x.Errs...)
 	if len(errs) > 0 {
-		errs.sort()
+		errs.Sort()
 		return s, errs
 	}
 	return s, nil
@@ -465,95 +457,83 @@ func linkTemplate(name, src string) (*template.Template, error) {
 	return t, nil
 }
 
-func (c *checker) secret(n *yaml.Node, what string) Secret {
-	if n == nil {
-		return Secret{}
-	}
-	m := envRE.FindStringSubmatch(c.str(n, what))
-	if m == nil {
-		c.at(n, "%s must name an environment variable as ${NAME}; secrets are never written in rule files", what)
-		return Secret{}
-	}
-	return Secret{Name: m[1]}
-}
-
 func (c *checker) incidents(n *yaml.Node, def IncidentSpec) IncidentSpec {
-	fs := c.mapping(n, "incidents", "hold_while", "match_on", "alerts")
+	fs := c.Mapping(n, "incidents", "hold_while", "match_on", "alerts")
 	out := def
 	if e, ok := fs["hold_while"]; ok {
-		out.HoldWhile = c.strList(e.val, "incidents.hold_while")
+		out.HoldWhile = c.StrList(e.Val, "incidents.hold_while")
 		for _, st := range out.HoldWhile {
 			if st != "pending" && st != "firing" {
-				c.at(e.val, "incidents.hold_while: unknown alert state %q (want pending, firing)", st)
+				c.At(e.Val, "incidents.hold_while: unknown alert state %q (want pending, firing)", st)
 			}
 		}
 	}
 	if e, ok := fs["match_on"]; ok {
-		out.MatchOn = c.strList(e.val, "incidents.match_on")
+		out.MatchOn = c.StrList(e.Val, "incidents.match_on")
 		for _, l := range out.MatchOn {
 			if l != "product" && l != "region" {
-				c.at(e.val, "incidents.match_on: unknown field %q (want product, region)", l)
+				c.At(e.Val, "incidents.match_on: unknown field %q (want product, region)", l)
 			}
 		}
 		if len(out.MatchOn) == 0 {
-			c.at(e.val, "incidents.match_on needs product, region or both")
+			c.At(e.Val, "incidents.match_on needs product, region or both")
 		}
 	}
 	if e, ok := fs["alerts"]; ok {
-		out.Alerts = c.strList(e.val, "incidents.alerts")
+		out.Alerts = c.StrList(e.Val, "incidents.alerts")
 	}
 	return out
 }
 
 func (c *checker) recovery(n *yaml.Node, def RecoverySpec) RecoverySpec {
-	fs := c.mapping(n, "recovery", "window", "min_contacts", "min_score")
+	fs := c.Mapping(n, "recovery", "window", "min_contacts", "min_score")
 	out := def
-	if d, ok := c.duration(fs["window"].val, "recovery.window"); ok {
+	if d, ok := c.Duration(fs["window"].Val, "recovery.window"); ok {
 		if d < time.Hour || d%time.Hour != 0 {
-			c.at(fs["window"].val, "recovery.window must be a whole number of hours (the customer rollup is hourly)")
+			c.At(fs["window"].Val, "recovery.window must be a whole number of hours (the customer rollup is hourly)")
 		} else {
 			out.Window = d
 		}
 	}
 	if e, ok := fs["min_contacts"]; ok {
-		out.MinContacts = c.integer(e.val, "recovery.min_contacts")
+		out.MinContacts = c.Int(e.Val, "recovery.min_contacts")
 		if out.MinContacts < 1 {
-			c.at(e.val, "recovery.min_contacts must be at least 1")
+			c.At(e.Val, "recovery.min_contacts must be at least 1")
 		}
 	}
 	if e, ok := fs["min_score"]; ok {
-		out.MinScore = c.number(e.val, "recovery.min_score")
+		out.MinScore = c.Number(e.Val, "recovery.min_score")
 		if out.MinScore < -1 || out.MinScore > 1 {
-			c.at(e.val, "recovery.min_score must be within [-1, 1]")
+			c.At(e.Val, "recovery.min_score must be within [-1, 1]")
 		}
 	}
 	return out
 }
 
 func (c *checker) team(n *yaml.Node) *Team {
-	fs := c.mapping(n, "team", "name", "daily_cap", "slack", "webhook")
-	t := &Team{Pos: c.pos(n)}
-	t.Name = c.str(fs["name"].val, "team name")
+	fs := c.Mapping(n, "team", "name", "daily_cap", "slack", "webhook")
+	t := &Team{Pos: c.Pos(n)}
+	t.Name = c.Str(fs["name"].Val, "team name")
 	switch {
-	case fs["name"].val == nil:
-		c.at(n, "team needs a name")
+	case fs["name"].Val == nil:
+		c.At(n, "team needs a name")
 	case !nameRE.MatchString(t.Name):
-		c.at(fs["name"].val, "team name %q must match %s", t.Name, nameRE)
+		c.At(fs["name"].Val, "team name %q must match %s", t.Name, nameRE)
 	}
-	t.DailyCap = c.integer(fs["daily_cap"].val, "daily_cap")
+	t.DailyCap = c.Int(fs["daily_cap"].Val, "daily_cap")
 	if e, ok := fs["slack"]; ok {
-		sf := c.mapping(e.val, "slack", "channel", "token", "api_url")
-		t.Slack = &SlackSpec{Channel: c.str(sf["channel"].val, "slack.channel"), Token: c.secret(sf["token"].val, "slack.token"),
-			APIURL: c.str(sf["api_url"].val, "slack.api_url")}
-		if t.Slack.Channel == "" || sf["token"].val == nil {
-			c.at(e.val, "slack needs a channel and a bot token (token: \"${SLACK_BOT_TOKEN}\")")
+		sf := c.Mapping(e.Val, "slack", "channel", "token", "api_url")
+		t.Slack = &SlackSpec{Channel: c.Str(sf["channel"].Val, "slack.channel"), Token: c.Secret(sf["token"].Val, "slack.token"),
+			APIURL: c.Str(sf["api_url"].Val, "slack.api_url")}
+		if t.Slack.Channel == "" || sf["token"].Val == nil {
+			c.At(e.Val, "slack needs a channel and a bot token (token: \"${SLACK_BOT_TOKEN}\")")
 		}
 	}
 	if e, ok := fs["webhook"]; ok {
-		wf := c.mapping(e.val, "webhook", "url")
-		t.Webhook = &WebhookSpec{URL: c.secret(wf["url"].val, "webhook.url")}
-		if wf["url"].val == nil {
-			c.at(e.val, "webhook needs a url")
+		wf := c.Mapping(e.Val, "webhook", "url")
+		t.Webhook = &WebhookSpec{URL: c.Secret(wf["url"].Val, "webhook.url")}
+		if wf["url"].Val == nil {
+			c.At(e.Val, "webhook needs a url")
 		}
 	}
 	return t
@@ -561,25 +541,25 @@ func (c *checker) team(n *yaml.Node) *Team {
 
 func (c *checker) owner(n *yaml.Node) Owner {
 	if n.Kind == yaml.ScalarNode {
-		return Owner{Team: c.str(n, "owner")}
+		return Owner{Team: c.Str(n, "owner")}
 	}
-	fs := c.mapping(n, "owner", "team", "product", "region", "labels")
-	o := Owner{Team: c.str(fs["team"].val, "owner team"), Product: c.strList(fs["product"].val, "owner product"),
-		Region: c.strList(fs["region"].val, "owner region")}
-	if fs["team"].val == nil {
-		c.at(n, "owner needs a team")
+	fs := c.Mapping(n, "owner", "team", "product", "region", "labels")
+	o := Owner{Team: c.Str(fs["team"].Val, "owner team"), Product: c.StrList(fs["product"].Val, "owner product"),
+		Region: c.StrList(fs["region"].Val, "owner region")}
+	if fs["team"].Val == nil {
+		c.At(n, "owner needs a team")
 	}
 	if e, ok := fs["labels"]; ok {
-		if e.val.Kind != yaml.MappingNode {
-			c.at(e.val, "owner labels must be a mapping of label names to values")
+		if e.Val.Kind != yaml.MappingNode {
+			c.At(e.Val, "owner labels must be a mapping of label names to values")
 		} else {
 			o.Labels = map[string][]string{}
-			for i := 0; i+1 < len(e.val.Content); i += 2 {
-				k := e.val.Content[i]
+			for i := 0; i+1 < len(e.Val.Content); i += 2 {
+				k := e.Val.Content[i]
 				if !labelRE.MatchString(k.Value) {
-					c.at(k, "owner labels: bad label name %q", k.Value)
+					c.At(k, "owner labels: bad label name %q", k.Value)
 				}
-				o.Labels[k.Value] = c.strList(deref(e.val.Content[i+1]), "owner labels."+k.Value)
+				o.Labels[k.Value] = c.StrList(yamlcheck.Deref(e.Val.Content[i+1]), "owner labels."+k.Value)
 			}
 		}
 	}
@@ -587,63 +567,63 @@ func (c *checker) owner(n *yaml.Node) Owner {
 }
 
 func (c *checker) policy(n *yaml.Node) (p *Policy, hasCooldown bool, ownerNodes map[int]*yaml.Node) {
-	fs := c.mapping(n, "policy", "name", "when", "for", "priority", "cooldown", "owner", "owners")
-	p = &Policy{Pos: c.pos(n), Priority: PriorityNormal}
+	fs := c.Mapping(n, "policy", "name", "when", "for", "priority", "cooldown", "owner", "owners")
+	p = &Policy{Pos: c.Pos(n), Priority: PriorityNormal}
 	ownerNodes = map[int]*yaml.Node{}
-	p.Name = c.str(fs["name"].val, "policy name")
+	p.Name = c.Str(fs["name"].Val, "policy name")
 	switch {
-	case fs["name"].val == nil:
-		c.at(n, "policy needs a name")
+	case fs["name"].Val == nil:
+		c.At(n, "policy needs a name")
 	case !nameRE.MatchString(p.Name):
-		c.at(fs["name"].val, "policy name %q must match %s", p.Name, nameRE)
+		c.At(fs["name"].Val, "policy name %q must match %s", p.Name, nameRE)
 	}
 	if e, ok := fs["priority"]; ok {
-		pr, err := ParsePriority(c.str(e.val, "priority"))
+		pr, err := ParsePriority(c.Str(e.Val, "priority"))
 		if err != nil {
-			c.at(e.val, "%v", err)
+			c.At(e.Val, "%v", err)
 		}
 		p.Priority = pr
 	}
-	if d, ok := c.duration(fs["cooldown"].val, "cooldown"); ok {
+	if d, ok := c.Duration(fs["cooldown"].Val, "cooldown"); ok {
 		p.Cooldown, hasCooldown = d, true
 	}
-	if d, ok := c.duration(fs["for"].val, "for"); ok {
+	if d, ok := c.Duration(fs["for"].Val, "for"); ok {
 		p.For = d
 	}
 	_, one := fs["owner"]
 	_, many := fs["owners"]
 	switch {
 	case one && many:
-		c.at(fs["owners"].key, "policy %q: give owner or owners, not both", p.Name)
+		c.At(fs["owners"].Key, "policy %q: give owner or owners, not both", p.Name)
 	case one:
-		p.Owners = []Owner{c.owner(fs["owner"].val)}
-		ownerNodes[0] = fs["owner"].val
+		p.Owners = []Owner{c.owner(fs["owner"].Val)}
+		ownerNodes[0] = fs["owner"].Val
 	case many:
-		for i, on := range c.list(fs["owners"].val, "owners") {
+		for i, on := range c.Seq(fs["owners"].Val, "owners") {
 			p.Owners = append(p.Owners, c.owner(on))
 			ownerNodes[i] = on
 		}
 		if len(p.Owners) == 0 {
-			c.at(fs["owners"].val, "policy %q: owners is empty", p.Name)
+			c.At(fs["owners"].Val, "policy %q: owners is empty", p.Name)
 		}
 	default:
-		c.at(n, "policy %q needs an owner (a team) or owners (teams chosen by the customer's labels)", p.Name)
+		c.At(n, "policy %q needs an owner (a team) or owners (teams chosen by the customer's labels)", p.Name)
 	}
 	if e, ok := fs["when"]; ok {
-		p.When = c.str(e.val, "when")
+		p.When = c.Str(e.Val, "when")
 		if strings.TrimSpace(p.When) == "" {
-			c.at(e.val, "when is empty")
+			c.At(e.Val, "when is empty")
 		} else {
-			p.prog = c.compileWhen(p.When, e.val)
+			p.prog = c.compileWhen(p.When, e.Val)
 		}
 	} else {
-		c.at(n, "policy %q needs a `when` condition over the customer's health", p.Name)
+		c.At(n, "policy %q needs a `when` condition over the customer's health", p.Name)
 	}
 	return p, hasCooldown, ownerNodes
 }
 
 // compileWhen compiles a condition against Health, reporting errors at their position in the
-// file.
+// file. n is the scalar src was read from.
 func (c *checker) compileWhen(src string, n *yaml.Node) *vm.Program {
 	prog, err := expr.Compile(src, expr.Env(Health{}), expr.AsBool())
 	if err == nil {
@@ -651,30 +631,13 @@ func (c *checker) compileWhen(src string, n *yaml.Node) *vm.Program {
 	}
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		c.at(n, "when: %v", err)
+		c.At(n, "when: %v", err)
 		return nil
 	}
 	msg := fe.Message
 	if strings.HasPrefix(msg, "unknown name ") {
 		msg += " (known: " + strings.Join(HealthNames(), ", ") + ")"
 	}
-	line, col := n.Line, n.Column
-	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-		col++
-	}
-	runes := []rune(src)
-	off := min(max(fe.From, 0), len(runes))
-	before := string(runes[:off])
-	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		// A block scalar's text starts on the next line, indented.
-		line, col = line+1, n.Column+2
-	}
-	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
-		line += strings.Count(before, "\n")
-		col = n.Column + 2 + len([]rune(before[i+1:]))
-	} else {
-		col += off
-	}
-	c.atPos(line, col, "when: %s", msg)
+	c.AtOffset(n, fe.From, "when: %s", msg)
 	return nil
 }

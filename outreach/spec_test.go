@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
 // sectionOf returns the outreach section of a rule file's text.
@@ -15,7 +17,7 @@ func sectionOf(file, src string) (Section, error) {
 	if err := yaml.Unmarshal([]byte(src), &root); err != nil {
 		return Section{}, err
 	}
-	top := deref(&root)
+	top := yamlcheck.Deref(&root)
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		if top.Content[i].Value == "outreach" {
 			return Section{File: file, Node: top.Content[i+1]}, nil

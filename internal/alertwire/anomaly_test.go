@@ -61,16 +61,16 @@ func TestAnomalyRuleOverClickHouse(t *testing.T) {
 	w.clock.Set(now)
 	deps := alertwire.Deps(w.store)
 	deps.Now = w.clock.Now
-	deps.Console = lockedWriter{&w.conMu, w.console}
+	deps.Console = w.console
 	m, err := alerting.New(alerting.Config{RuleFiles: []string{rules}}, deps,
-		slog.New(slog.NewTextHandler(lockedWriter{&w.conMu, w.logs}, nil)), prometheus.NewRegistry())
+		slog.New(slog.NewTextHandler(w.logs, nil)), prometheus.NewRegistry())
 	require.NoError(t, err)
 	require.NoError(t, m.Restore(context.Background(), now))
 	w.m = m
 	w.run(t0.Add(249 * time.Minute))
 
-	require.Contains(t, w.consoleText(), "[FIRING:1] VolumeAnomaly")
-	require.Contains(t, w.consoleText(), "channel=chat")
+	require.Contains(t, w.console.String(), "[FIRING:1] VolumeAnomaly")
+	require.Contains(t, w.console.String(), "channel=chat")
 
 	conn := chtest.Conn(t, chtest.Addr(t))
 	db := w.store.Database()

@@ -18,7 +18,7 @@ import (
 	"github.com/cxpulse/cxpulse/alerting/notify/notifytest"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/internal/alertwire"
-	"github.com/cxpulse/cxpulse/internal/chtest"
+	"github.com/cxpulse/cxpulse/internal/wiretest"
 	"github.com/cxpulse/cxpulse/pipeline"
 	"github.com/cxpulse/cxpulse/sentiment"
 	"github.com/cxpulse/cxpulse/store"
@@ -50,15 +50,9 @@ receivers:
 // PagerDuty request: pipeline (scoring, batch writer, rollup) → rule evaluation every 5 s →
 // dispatcher → PagerDuty Events API. Each iteration is a fresh incident on its own product.
 func BenchmarkIncidentToPage(b *testing.B) {
-	addr, db := chtest.Database(b)
-	cfg := store.DefaultConfig()
-	cfg.Addr, cfg.Database = []string{addr}, db
-	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
-	require.NoError(b, err)
-	defer func() { _ = st.Close() }()
+	st := wiretest.Store(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	require.NoError(b, st.Migrate(ctx))
 
 	scorer, err := sentiment.New(sentiment.DefaultConfig())
 	require.NoError(b, err)

@@ -1,45 +1,30 @@
 package alertwire_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/alerting/notify/loki"
 	"github.com/cxpulse/cxpulse/alerting/notify/notifytest"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/internal/alertwire"
-	"github.com/cxpulse/cxpulse/internal/chtest"
+	"github.com/cxpulse/cxpulse/internal/wiretest"
 	"github.com/cxpulse/cxpulse/store"
 )
 
-func TestMain(m *testing.M) {
-	code := chtest.Main(m)
-	if code == 0 {
-		if err := goleak.Find(goleak.IgnoreTopFunction("github.com/ClickHouse/clickhouse-go/v2.(*clickhouse).startAutoCloseIdleConnections"),
-			goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(wiretest.Main(m)) }
 
 const (
 	slackToken = "xoxb-4242-4242-e2etokenvalue"
@@ -111,58 +96,21 @@ receivers:
     slack: {channel: "#cx-alerts", token: "${E2E_SLACK_TOKEN}", api_url: "SLACKURL"}
 `
 
-// clock is the scenario's fake time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 type world struct {
 	t       *testing.T
 	store   *store.Store
-	clock   *clock
+	clock   *wiretest.Clock
 	slack   *notifytest.Slack
 	pd      *notifytest.PagerDuty
 	loki    *notifytest.Loki
 	rules   string
-	console *bytes.Buffer
-	conMu   sync.Mutex
-	logs    *bytes.Buffer
+	console *wiretest.Buffer
+	logs    *wiretest.Buffer
 	m       *alerting.Manager
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
 func newWorld(t *testing.T) *world {
-	addr, db := chtest.Database(t)
-	cfg := store.DefaultConfig()
-	cfg.Addr, cfg.Database = []string{addr}, db
-	s, err := store.Open(cfg, nil, prometheus.NewRegistry())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	require.NoError(t, s.Migrate(context.Background()))
-	w := &world{t: t, store: s, clock: &clock{}, console: &bytes.Buffer{}, logs: &bytes.Buffer{}}
+	w := &world{t: t, store: wiretest.Store(t), clock: &wiretest.Clock{}, console: &wiretest.Buffer{}, logs: &wiretest.Buffer{}}
 	w.slack = notifytest.NewSlack(t, slackToken)
 	w.pd = notifytest.NewPagerDuty(t, pdKey, w.clock.Now)
 	w.loki = notifytest.NewLoki(t)
@@ -179,8 +127,8 @@ func (w *world) start(now time.Time) {
 	deps.Now = w.clock.Now
 	env := map[string]string{"E2E_PD_KEY": pdKey, "E2E_SLACK_TOKEN": slackToken}
 	deps.Getenv = func(k string) string { return env[k] }
-	deps.Console = lockedWriter{&w.conMu, w.console}
-	logger := slog.New(slog.NewTextHandler(lockedWriter{&w.conMu, w.logs}, nil))
+	deps.Console = w.console
+	logger := slog.New(slog.NewTextHandler(w.logs, nil))
 	m, err := alerting.New(alerting.Config{RuleFiles: []string{w.rules}, ExternalURL: "http://cxpulse.test",
 		GrafanaURL: "http://grafana.test", Loki: &loki.Config{URL: w.loki.PushURL(), BatchWait: 20 * time.Millisecond}},
 		deps, logger, prometheus.NewRegistry())
@@ -204,12 +152,6 @@ func (w *world) run(until time.Time) {
 	}
 }
 
-func (w *world) consoleText() string {
-	w.conMu.Lock()
-	defer w.conMu.Unlock()
-	return w.console.String()
-}
-
 // events: per minute in [from, to), n messages of which neg are negative.
 func events(prefix string, product string, ch event.Channel, from, to int, n, neg int, text string) []event.Scored {
 	var out []event.Scored
@@ -231,14 +173,7 @@ func events(prefix string, product string, ch event.Channel, from, to int, n, ne
 	return out
 }
 
-func (w *world) insert(rows []event.Scored) {
-	ctx := context.Background()
-	enc := store.NewEventEncoder(w.store.Dialect())
-	b, err := w.store.Conn().PrepareBatch(ctx, "INSERT INTO "+w.store.Dialect().Qualified("events")+" ("+strings.Join(enc.Columns(), ", ")+")")
-	require.NoError(w.t, err)
-	require.NoError(w.t, enc.Append(b, rows))
-	require.NoError(w.t, b.Send())
-}
+func (w *world) insert(rows []event.Scored) { wiretest.Insert(w.t, w.store, rows) }
 
 // incident: checkout is calm for 30 minutes, 80% negative for minutes 30–39, calm again after.
 func (w *world) incident() {
@@ -320,7 +255,7 @@ func TestIncidentPagesOnceAndResolves(t *testing.T) {
 
 	// The warning (not inhibited here) went to the console; every transition is in the alerts
 	// table and every notification in the notifications table and in Loki.
-	require.Contains(t, w.consoleText(), "NegativeWarn")
+	require.Contains(t, w.console.String(), "NegativeWarn")
 	conn := w.store.Conn()
 	var n uint64
 	require.NoError(t, conn.QueryRow(context.Background(), "SELECT count() FROM "+w.store.Dialect().Qualified("alerts")+
@@ -421,7 +356,7 @@ func TestInhibitionSuppresses(t *testing.T) {
 	w.insert(events("log", "checkout", event.ChannelLog, 28, 45, 2, 0, "upstream outage: connection refused"))
 	w.start(at(29, 0))
 	w.run(at(38, 0))
-	require.NotContains(t, w.consoleText(), "NegativeWarn", "the warning is inhibited by the outage")
+	require.NotContains(t, w.console.String(), "NegativeWarn", "the warning is inhibited by the outage")
 	names := map[string]bool{}
 	for _, e := range w.pd.Events() {
 		names[e.Payload["class"].(string)] = true

@@ -8,12 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxpulse/cxpulse/event"
-	"github.com/cxpulse/cxpulse/internal/chtest"
 	"github.com/cxpulse/cxpulse/internal/outreachwire"
+	"github.com/cxpulse/cxpulse/internal/wiretest"
 	"github.com/cxpulse/cxpulse/outreach"
 	"github.com/cxpulse/cxpulse/store"
 )
@@ -24,14 +23,8 @@ import (
 // reads customer_health_1h, "events" computes the same sums by scanning the events table, and
 // "evaluate" is a whole evaluation (queries, policies, suppression) over the rollup.
 func BenchmarkCandidates(b *testing.B) {
-	addr, db := chtest.Database(b)
-	cfg := store.DefaultConfig()
-	cfg.Addr, cfg.Database = []string{addr}, db
-	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
-	require.NoError(b, err)
-	defer func() { _ = st.Close() }()
+	st := wiretest.Store(b)
 	ctx := context.Background()
-	require.NoError(b, st.Migrate(ctx))
 
 	const days, perDay, customers = 7, 150000, 50000
 	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)

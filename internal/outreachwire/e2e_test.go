@@ -1,7 +1,6 @@
 package outreachwire_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,30 +17,18 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/alerting/notify/notifytest"
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/internal/alertwire"
-	"github.com/cxpulse/cxpulse/internal/chtest"
 	"github.com/cxpulse/cxpulse/internal/outreachwire"
+	"github.com/cxpulse/cxpulse/internal/wiretest"
 	"github.com/cxpulse/cxpulse/outreach"
 	"github.com/cxpulse/cxpulse/store"
 )
 
-func TestMain(m *testing.M) {
-	code := chtest.Main(m)
-	if code == 0 {
-		if err := goleak.Find(goleak.IgnoreTopFunction("github.com/ClickHouse/clickhouse-go/v2.(*clickhouse).startAutoCloseIdleConnections"),
-			goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(wiretest.Main(m)) }
 
 const (
 	slackToken = "xoxb-7777-7777-outreachtokenvalue"
@@ -103,30 +90,12 @@ outreach:
         - {team: support}
 `
 
-// clock is a scenario's fake time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 // crm is a fake CRM webhook: it checks the JSON wire form strictly, records what it accepted,
 // and can be told to fail.
 type crm struct {
 	*httptest.Server
 	t     testing.TB
-	clock *clock
+	clock *wiretest.Clock
 
 	mu       sync.Mutex
 	msgs     []outreach.WebhookMessage
@@ -134,7 +103,7 @@ type crm struct {
 	replies  []notifytest.Reply
 }
 
-func newCRM(t testing.TB, c *clock) *crm {
+func newCRM(t testing.TB, c *wiretest.Clock) *crm {
 	s := &crm{t: t, clock: c}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -202,31 +171,14 @@ func (s *crm) Attempts() []time.Time {
 	return append([]time.Time(nil), s.attempts...)
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type world struct {
 	t      *testing.T
 	store  *store.Store
-	clock  *clock
+	clock  *wiretest.Clock
 	slack  *notifytest.Slack
 	crm    *crm
 	rules  string
-	logs   *lockedBuffer
+	logs   *wiretest.Buffer
 	alerts *alerting.Manager
 	m      *outreach.Manager
 	reg    *prometheus.Registry
@@ -245,14 +197,7 @@ func (w *world) auditLines() string {
 }
 
 func newWorld(t *testing.T, successCap, supportCap int) *world {
-	addr, db := chtest.Database(t)
-	cfg := store.DefaultConfig()
-	cfg.Addr, cfg.Database = []string{addr}, db
-	s, err := store.Open(cfg, nil, prometheus.NewRegistry())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	require.NoError(t, s.Migrate(context.Background()))
-	w := &world{t: t, store: s, clock: &clock{}, logs: &lockedBuffer{}}
+	w := &world{t: t, store: wiretest.Store(t), clock: &wiretest.Clock{}, logs: &wiretest.Buffer{}}
 	w.slack = notifytest.NewSlack(t, slackToken)
 	w.crm = newCRM(t, w.clock)
 	w.rules = filepath.Join(t.TempDir(), "rules.yaml")
@@ -337,14 +282,7 @@ func msg(id, customer string, ts time.Time, ch event.Channel, product, region, p
 	}
 }
 
-func (w *world) insert(rows ...event.Scored) {
-	ctx := context.Background()
-	enc := store.NewEventEncoder(w.store.Dialect())
-	b, err := w.store.Conn().PrepareBatch(ctx, "INSERT INTO "+w.store.Dialect().Qualified("events")+" ("+strings.Join(enc.Columns(), ", ")+")")
-	require.NoError(w.t, err)
-	require.NoError(w.t, enc.Append(b, rows))
-	require.NoError(w.t, b.Send())
-}
+func (w *world) insert(rows ...event.Scored) { wiretest.Insert(w.t, w.store, rows) }
 
 func (w *world) tasks(f outreach.Filter) []outreach.Task {
 	got, err := outreachwire.Store{S: w.store}.Tasks(context.Background(), f)
@@ -840,7 +778,7 @@ func TestStopWithoutStart(t *testing.T) {
 	defer func() { _ = s.Close() }()
 	spec, err := outreach.ParseFile("../../outreach/testdata/outreach.good.yaml")
 	require.NoError(t, err)
-	logs := &lockedBuffer{}
+	logs := &wiretest.Buffer{}
 	m, err := outreach.New(outreach.DefaultConfig(), spec, outreach.Deps{Store: outreachwire.Store{S: s},
 		Getenv: func(string) string { return "" }}, slog.New(slog.NewTextHandler(logs, nil)), nil)
 	require.ErrorContains(t, err, "team customer-success: slack.token: environment variable SLACK_BOT_TOKEN is not set")

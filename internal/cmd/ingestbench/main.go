@@ -1,7 +1,8 @@
 // Command ingestbench measures, in one run on the same rows, how fast events go from HTTP NDJSON
-// through `cxpulse serve` (parse, score, deduplicate, commit) into ClickHouse, against a plain
-// clickhouse-go batch insert of the same rows into the same schema. It prints both rates and
-// their ratio.
+// through `cxpulse serve` (parse, score, redact, deduplicate, commit) into ClickHouse, against a
+// plain clickhouse-go batch insert of the same rows into the same schema — written column by
+// column as the service's writer does, and row by row with clickhouse-go's row API. It prints the
+// rates and the ratios.
 package main
 
 import (
@@ -39,9 +40,9 @@ func main() {
 	var (
 		chAddr      = flag.String("clickhouse", "", "ClickHouse native address; a private server is started when empty")
 		binary      = flag.String("binary", "bin/cxpulse", "the cxpulse binary to benchmark")
-		n           = flag.Int("events", 400000, "events per round")
+		n           = flag.Int("events", 300000, "events per round")
 		perRequest  = flag.Int("request", 5000, "events per HTTP request")
-		concurrency = flag.Int("concurrency", 8, "concurrent HTTP senders")
+		concurrency = flag.Int("concurrency", 16, "concurrent HTTP senders")
 		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
 		inserters   = flag.Int("inserters", 0, "batch inserts the service runs at once (0: its default)")
@@ -102,31 +103,37 @@ func main() {
 	scorer.ScoreBatch(rows)
 
 	var version string
-	var plainRates, pipeRates []float64
+	var plainRates, rowRates, pipeRates []float64
 	for r := range *rounds {
-		rate, v, err := plain(ctx, addr, fmt.Sprintf("bench_plain_%d_%s", r, nonce()), rows, *batchRows)
+		rate, v, err := plain(ctx, addr, fmt.Sprintf("bench_plain_%d_%s", r, nonce()), rows, *batchRows, false)
 		if err != nil {
 			log.Fatalf("plain insert: %v", err)
 		}
 		version = v
 		plainRates = append(plainRates, rate)
+		rowRate, _, err := plain(ctx, addr, fmt.Sprintf("bench_rows_%d_%s", r, nonce()), rows, *batchRows, true)
+		if err != nil {
+			log.Fatalf("plain row-wise insert: %v", err)
+		}
+		rowRates = append(rowRates, rowRate)
 		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters)
 		if err != nil {
 			log.Fatalf("pipeline: %v", err)
 		}
 		pipeRates = append(pipeRates, prate)
-		log.Printf("round %d: plain %.0f rows/s, pipeline %.0f events/s", r+1, rate, prate)
+		log.Printf("round %d: plain columnar %.0f rows/s, plain row-wise %.0f rows/s, pipeline %.0f events/s", r+1, rate, rowRate, prate)
 	}
-	p, q := median(plainRates), median(pipeRates)
+	p, pr, q := median(plainRates), median(rowRates), median(pipeRates)
 	fmt.Printf("ingest: %d events a round, %d rounds, ClickHouse %s, %d CPUs, %d events a request, %d senders\n",
 		*n, *rounds, version, runtime.NumCPU(), *perRequest, *concurrency)
-	fmt.Printf("  plain clickhouse-go batch insert:        %9.0f rows/s   (median of %v)\n", p, rounded(plainRates))
-	fmt.Printf("  HTTP NDJSON -> scored -> ClickHouse:     %9.0f events/s (median of %v)\n", q, rounded(pipeRates))
-	fmt.Printf("  ratio pipeline/plain: %.2f\n", q/p)
+	fmt.Printf("  plain clickhouse-go batch insert, columnar:  %9.0f rows/s   (median of %v)\n", p, rounded(plainRates))
+	fmt.Printf("  plain clickhouse-go batch insert, row API:   %9.0f rows/s   (median of %v)\n", pr, rounded(rowRates))
+	fmt.Printf("  HTTP NDJSON -> scored -> ClickHouse:         %9.0f events/s (median of %v)\n", q, rounded(pipeRates))
+	fmt.Printf("  ratio pipeline/plain: %.2f against the columnar insert, %.2f against the row API\n", q/p, q/pr)
 }
 
 // plain inserts rows with clickhouse-go batches into a fresh database with cxpulse's schema.
-func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int) (float64, string, error) {
+func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int, rowWise bool) (float64, string, error) {
 	cfg := store.DefaultConfig()
 	cfg.Addr, cfg.Database = []string{addr}, db
 	st, err := store.Open(cfg, nil, prometheus.NewRegistry())
@@ -146,7 +153,14 @@ func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int)
 		if err != nil {
 			return 0, "", err
 		}
-		if err := enc.Append(b, rows[i:min(i+batch, len(rows))]); err != nil {
+		part := rows[i:min(i+batch, len(rows))]
+		if rowWise {
+			for j := range part {
+				if err := b.Append(rowValues(enc.Columns(), &part[j])...); err != nil {
+					return 0, "", err
+				}
+			}
+		} else if err := enc.Append(b, part); err != nil {
 			return 0, "", err
 		}
 		if err := b.Send(); err != nil {
@@ -155,6 +169,82 @@ func plain(ctx context.Context, addr, db string, rows []event.Scored, batch int)
 	}
 	el := time.Since(t0)
 	return float64(len(rows)) / el.Seconds(), st.Dialect().Caps.Version, nil
+}
+
+// rowValues is one row of the events table in column order, as a program using clickhouse-go's
+// row API would pass it to Batch.Append.
+func rowValues(cols []string, r *event.Scored) []any {
+	keys := make([]string, 0, len(r.Labels))
+	for k := range r.Labels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = r.Labels[k]
+	}
+	topics := r.Sentiment.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	lang := r.Sentiment.Language
+	if lang == "" {
+		lang = r.Language
+	}
+	out := make([]any, 0, len(cols))
+	for _, c := range cols {
+		var v any
+		switch c {
+		case "id":
+			v = r.ID
+		case "time":
+			v = r.Time
+		case "time_ms":
+			v = uint16(r.Time.Nanosecond() / 1e6)
+		case "source":
+			v = r.Source
+		case "channel":
+			v = r.Channel.String()
+		case "customer_id":
+			v = r.CustomerID
+		case "product":
+			v = r.Product
+		case "region":
+			v = r.Region
+		case "language":
+			v = lang
+		case "text":
+			v = r.Text
+		case "label_keys":
+			v = keys
+		case "label_values":
+			v = vals
+		case "score":
+			v = float32(r.Sentiment.Score)
+		case "label":
+			v = r.Sentiment.Label.String()
+		case "confidence":
+			v = float32(r.Sentiment.Confidence)
+		case "p_negative":
+			v = float32(r.Sentiment.Probs.Negative)
+		case "p_neutral":
+			v = float32(r.Sentiment.Probs.Neutral)
+		case "p_positive":
+			v = float32(r.Sentiment.Probs.Positive)
+		case "evidence":
+			v = string(store.AppendEvidence(nil, r.Sentiment.Evidence))
+		case "topics":
+			v = topics
+		case "reliable":
+			v = map[bool]uint8{true: 1}[r.Sentiment.Reliable]
+		case "model_version":
+			v = r.Sentiment.ModelVersion
+		case "ingested_at":
+			v = r.IngestedAt
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // pipeline runs `cxpulse serve` and posts the bodies to it from several senders.

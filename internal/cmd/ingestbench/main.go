@@ -44,6 +44,7 @@ func main() {
 		perRequest  = flag.Int("request", 5000, "events per HTTP request")
 		concurrency = flag.Int("concurrency", 16, "concurrent HTTP senders")
 		rounds      = flag.Int("rounds", 3, "rounds; each measures both paths, and the median is reported")
+		warmup      = flag.Int("warmup", 1, "rounds run first and not counted (a cold ClickHouse and page cache)")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
 		inserters   = flag.Int("inserters", 0, "batch inserts the service runs at once (0: its default)")
 		_           = flag.Bool("v", false, "print the service's insert and commit figures after each round")
@@ -52,6 +53,9 @@ func main() {
 	)
 	flag.Parse()
 	log.SetFlags(0)
+	if *rounds < 1 || *warmup < 0 || *n < 1 || *perRequest < 1 || *concurrency < 1 {
+		log.Fatal("ingestbench: -rounds, -events, -request and -concurrency must be at least 1, -warmup at least 0")
+	}
 	ctx := context.Background()
 	if *outage > 0 {
 		err := runOutage(ctx, outageConfig{
@@ -104,28 +108,32 @@ func main() {
 
 	var version string
 	var plainRates, rowRates, pipeRates []float64
-	for r := range *rounds {
+	for r := range *warmup + *rounds {
 		rate, v, err := plain(ctx, addr, fmt.Sprintf("bench_plain_%d_%s", r, nonce()), rows, *batchRows, false)
 		if err != nil {
 			log.Fatalf("plain insert: %v", err)
 		}
 		version = v
-		plainRates = append(plainRates, rate)
 		rowRate, _, err := plain(ctx, addr, fmt.Sprintf("bench_rows_%d_%s", r, nonce()), rows, *batchRows, true)
 		if err != nil {
 			log.Fatalf("plain row-wise insert: %v", err)
 		}
-		rowRates = append(rowRates, rowRate)
 		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters)
 		if err != nil {
 			log.Fatalf("pipeline: %v", err)
 		}
+		if r < *warmup {
+			log.Printf("warm-up round %d (not counted): plain columnar %.0f rows/s, plain row-wise %.0f rows/s, pipeline %.0f events/s", r+1, rate, rowRate, prate)
+			continue
+		}
+		plainRates = append(plainRates, rate)
+		rowRates = append(rowRates, rowRate)
 		pipeRates = append(pipeRates, prate)
-		log.Printf("round %d: plain columnar %.0f rows/s, plain row-wise %.0f rows/s, pipeline %.0f events/s", r+1, rate, rowRate, prate)
+		log.Printf("round %d: plain columnar %.0f rows/s, plain row-wise %.0f rows/s, pipeline %.0f events/s", r+1-*warmup, rate, rowRate, prate)
 	}
 	p, pr, q := median(plainRates), median(rowRates), median(pipeRates)
-	fmt.Printf("ingest: %d events a round, %d rounds, ClickHouse %s, %d CPUs, %d events a request, %d senders\n",
-		*n, *rounds, version, runtime.NumCPU(), *perRequest, *concurrency)
+	fmt.Printf("ingest: %d events a round, %d rounds after %d warm-up, ClickHouse %s, %d CPUs, %d events a request, %d senders\n",
+		*n, *rounds, *warmup, version, runtime.NumCPU(), *perRequest, *concurrency)
 	fmt.Printf("  plain clickhouse-go batch insert, columnar:  %9.0f rows/s   (median of %v)\n", p, rounded(plainRates))
 	fmt.Printf("  plain clickhouse-go batch insert, row API:   %9.0f rows/s   (median of %v)\n", pr, rounded(rowRates))
 	fmt.Printf("  HTTP NDJSON -> scored -> ClickHouse:         %9.0f events/s (median of %v)\n", q, rounded(pipeRates))

@@ -39,6 +39,8 @@ type File struct {
 	// Outreach is the file's `outreach:` section as written, nil without one. Package alerting
 	// does not read it; package outreach does (see RuleSet.Outreach).
 	Outreach *yaml.Node
+
+	src []byte
 }
 
 // Group is a named set of rules evaluated together at one interval.
@@ -298,7 +300,7 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse parses the content of a rule file named path.
 func Parse(path string, content []byte) (*File, error) {
-	l := &errList{yamlcheck.Checker{File: path}}
+	l := &errList{yamlcheck.Checker{File: path, Src: content}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(content, &root); err != nil {
 		msg := err.Error()
@@ -311,7 +313,7 @@ func Parse(path string, content []byte) (*File, error) {
 		}
 		return nil, l.Errs
 	}
-	f := &File{Path: path}
+	f := &File{Path: path, src: content}
 	top := yamlcheck.Deref(&root)
 	if top == nil {
 		return f, nil

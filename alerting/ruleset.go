@@ -21,6 +21,8 @@ type RuleSet struct {
 // Section is a top-level section of a rule file that another package reads.
 type Section struct {
 	File string
+	// Src is the file's content (for the positions of errors inside block scalars).
+	Src  []byte
 	Node *yaml.Node
 }
 
@@ -108,7 +110,7 @@ func assemble(files []*File, needRoute bool) (*RuleSet, Errors) {
 		}
 		set.InhibitRules = append(set.InhibitRules, f.InhibitRules...)
 		if f.Outreach != nil {
-			set.Outreach = append(set.Outreach, Section{File: f.Path, Node: f.Outreach})
+			set.Outreach = append(set.Outreach, Section{File: f.Path, Src: f.src, Node: f.Outreach})
 		}
 	}
 	if set.Route == nil {

@@ -226,6 +226,8 @@ func (s *Spec) holds(state string) bool {
 // Section is one rule file's `outreach:` section.
 type Section struct {
 	File string
+	// Src is the file's content (for the positions of errors inside block scalars).
+	Src  []byte
 	Node *yaml.Node
 }
 
@@ -275,7 +277,7 @@ func ParseFile(path string) (*Spec, error) {
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		if top.Content[i].Value == "outreach" {
-			return ParseSections([]Section{{File: path, Node: top.Content[i+1]}})
+			return ParseSections([]Section{{File: path, Src: b, Node: top.Content[i+1]}})
 		}
 	}
 	return nil, nil
@@ -303,7 +305,7 @@ func ParseSections(sections []Section) (*Spec, error) {
 	}
 	var policies []pending
 	for _, sec := range sections {
-		c := &checker{yamlcheck.Checker{File: sec.File, NullIsEmpty: true}}
+		c := &checker{yamlcheck.Checker{File: sec.File, Src: sec.Src, NullIsEmpty: true}}
 		fs := c.Mapping(sec.Node, "outreach", "interval", "window", "recent", "cooldown", "max_candidates", "evidence",
 			"dashboard_url", "crm_url", "incidents", "recovery", "teams", "policies")
 		once := func(key string) bool {

@@ -18,6 +18,9 @@ import (
 type Checker struct {
 	// File names the file in every error.
 	File string
+	// Src is the file's content, when known: AtOffset reads the indentation of block scalars
+	// from it.
+	Src []byte
 	// NullIsEmpty makes Mapping and Seq read an explicit null (`key:` or `key: ~`) as an empty
 	// mapping or list; without it a null is reported as the wrong kind of value.
 	NullIsEmpty bool
@@ -50,26 +53,97 @@ func (c *Checker) AtPos(line, col int, format string, args ...any) {
 }
 
 // AtOffset records an error at the offset-th rune of the text of the scalar n, such as the
-// place an expression parser reports in it: past an opening quote, and on the lines below a
-// block scalar's indicator (whose text is taken to be indented two columns past n). An offset
-// outside the text is clamped to it.
+// place an expression parser reports in it: past an opening quote, and for a block scalar (`|`,
+// `>`) on the line and column of the source that holds that rune, which needs c.Src (without it
+// the text is taken to be indented two columns past the indicator). An offset outside the text
+// is clamped to it.
 func (c *Checker) AtOffset(n *yaml.Node, offset int, format string, args ...any) {
+	runes := []rune(n.Value)
+	before := runes[:min(max(offset, 0), len(runes))]
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		line, col := c.blockPos(n, len(before))
+		c.AtPos(line, col, format, args...)
+		return
+	}
 	line, col := n.Line, n.Column
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		col++
 	}
-	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		line, col = line+1, n.Column+2
-	}
-	runes := []rune(n.Value)
-	before := string(runes[:min(max(offset, 0), len(runes))])
-	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
-		line += strings.Count(before, "\n")
-		col = n.Column + 2 + len([]rune(before[i+1:]))
+	if i := lastNewline(before); i >= 0 {
+		line += countNewlines(before)
+		col = n.Column + len(before[i+1:])
 	} else {
-		col += len([]rune(before))
+		col += len(before)
 	}
 	c.AtPos(line, col, format, args...)
+}
+
+// blockPos finds the line and column of the k-th rune of the block scalar n's text. The text's
+// lines are the source lines below the indicator with their common indentation removed; a literal
+// scalar keeps each line break and a folded one turns it into one character (a space or, before a
+// blank line, nothing), so each source line holds its runes plus one.
+func (c *Checker) blockPos(n *yaml.Node, k int) (line, col int) {
+	lines := strings.Split(string(c.Src), "\n")
+	if n.Line < 1 || n.Line >= len(lines) { // no source: the guess of two columns past n
+		lines = nil
+	}
+	indent := -1
+	for i := n.Line; i < len(lines); i++ { // lines[n.Line] is the line below the indicator
+		if t := strings.TrimLeft(lines[i], " "); strings.TrimSpace(t) != "" {
+			indent = len(lines[i]) - len(t)
+			break
+		}
+	}
+	if indent < 0 {
+		before := []rune(n.Value)[:k]
+		line, col = n.Line+1, n.Column+2
+		if i := lastNewline(before); i >= 0 {
+			return line + countNewlines(before), col + len(before[i+1:])
+		}
+		return line, col + len(before)
+	}
+	folded := n.Style&yaml.FoldedStyle != 0
+	for i := n.Line; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimSpace(l) == "" {
+			if !folded {
+				k-- // a literal scalar keeps the empty line's break
+			}
+			if k < 0 {
+				return i + 1, indent + 1
+			}
+			continue
+		}
+		if len(l)-len(strings.TrimLeft(l, " ")) < indent {
+			break // the scalar ended
+		}
+		w := len([]rune(l[indent:]))
+		if k <= w {
+			return i + 1, indent + 1 + k
+		}
+		k -= w + 1
+	}
+	last := len(lines)
+	return last, indent + 1
+}
+
+func lastNewline(rs []rune) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i] == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+func countNewlines(rs []rune) int {
+	k := 0
+	for _, r := range rs {
+		if r == '\n' {
+			k++
+		}
+	}
+	return k
 }
 
 // Deref follows a document node to its content and an alias to its anchor; nil for an empty

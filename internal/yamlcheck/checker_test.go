@@ -164,21 +164,27 @@ func TestMappingOfDocument(t *testing.T) {
 }
 
 func TestAtOffset(t *testing.T) {
-	// Each case reports at the rune offset of the "x" in v's text. The columns of block scalars
-	// follow AtOffset's guess (two columns past the indicator), not the file's indentation.
+	// Each case reports at the rune offset of the "x" in v's text; want is where that x is in src.
 	cases := []struct {
 		name, src, want string
+		noSrc           bool
 	}{
-		{"plain", "v: a > 1 && x", "f.yaml:1:13"},
-		{"double quoted", `v: "a > 1 && x"`, "f.yaml:1:14"},
-		{"single quoted, runes", `v: 'ü > 1 && x'`, "f.yaml:1:14"},
-		{"literal, second line", "v: |\n  a > 1 &&\n  x > 2\n", "f.yaml:3:6"},
-		{"folded, first line", "v: >\n  y > 1 && x\n", "f.yaml:2:15"},
+		{name: "plain", src: "v: a > 1 && x", want: "f.yaml:1:13"},
+		{name: "double quoted", src: `v: "a > 1 && x"`, want: "f.yaml:1:14"},
+		{name: "single quoted, runes", src: `v: 'ü > 1 && x'`, want: "f.yaml:1:14"},
+		{name: "literal, second line", src: "v: |\n  a > 1 &&\n  x > 2\n", want: "f.yaml:3:3"},
+		{name: "literal, nested and indented", src: "g:\n  - when: ok\nv: |\n      a > 1 &&\n\n      b and x\nw: 1\n", want: "f.yaml:6:13"},
+		{name: "folded, first line", src: "v: >\n  y > 1 && x\n", want: "f.yaml:2:12"},
+		{name: "folded, after a blank line", src: "v: >-\n   a > 1\n\n   and ü and x\n", want: "f.yaml:4:14"},
+		{name: "literal without the source: a guess", src: "v: |\n  a > 1 &&\n  x > 2\n", want: "f.yaml:3:6", noSrc: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			n := value(t, c.src)
-			ch := &Checker{File: "f.yaml"}
+			ch := &Checker{File: "f.yaml", Src: []byte(c.src)}
+			if c.noSrc {
+				ch.Src = nil
+			}
 			ch.AtOffset(n, len([]rune(n.Value[:strings.IndexByte(n.Value, 'x')])), "when: here")
 			require.Equal(t, []string{c.want + ": when: here"}, messages(ch.Errs))
 		})

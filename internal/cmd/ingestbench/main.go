@@ -47,7 +47,6 @@ func main() {
 		warmup      = flag.Int("warmup", 1, "rounds run first and not counted (a cold ClickHouse and page cache)")
 		batchRows   = flag.Int("batch", 50000, "rows per batch insert (both paths)")
 		inserters   = flag.Int("inserters", 0, "batch inserts the service runs at once (0: its default)")
-		_           = flag.Bool("v", false, "print the service's insert and commit figures after each round")
 		outage      = flag.Duration("outage", 0, "instead: ingest this long with ClickHouse stopped for its middle third, and check nothing is lost")
 		outageRate  = flag.Int("outage-rate", 5000, "events a second offered during the outage test")
 	)
@@ -118,7 +117,11 @@ func main() {
 		if err != nil {
 			log.Fatalf("plain row-wise insert: %v", err)
 		}
-		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters)
+		profile := ""
+		if r == *warmup+*rounds-1 {
+			profile = *cpuProfile
+		}
+		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters, profile)
 		if err != nil {
 			log.Fatalf("pipeline: %v", err)
 		}
@@ -256,7 +259,7 @@ func rowValues(cols []string, r *event.Scored) []any {
 }
 
 // pipeline runs `cxpulse serve` and posts the bodies to it from several senders.
-func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch, inserters int) (float64, error) {
+func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, senders, batch, inserters int, profile string) (float64, error) {
 	conf := fmt.Sprintf("clickhouse:\n  writer:\n    max_rows: %d\n", batch)
 	if inserters > 0 {
 		conf += fmt.Sprintf("    inserters: %d\n", inserters)
@@ -268,6 +271,12 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 	defer sp.stop()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
+	profiled := make(chan error, 1)
+	if profile != "" {
+		go func() { profiled <- sp.profile(ctx, profile, 3*time.Second) }()
+	} else {
+		profiled <- nil
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, senders)
@@ -301,6 +310,9 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 	}
 	wg.Wait()
 	el := time.Since(t0)
+	if err := <-profiled; err != nil {
+		return 0, fmt.Errorf("cpu profile: %w", err)
+	}
 	if *verbose {
 		printServeMetrics(sp, el)
 	}
@@ -380,6 +392,28 @@ func (sp *serveProc) stop() {
 }
 
 // post sends one NDJSON body and returns the HTTP status.
+// profile writes a CPU profile of the service over d to file.
+func (sp *serveProc) profile(ctx context.Context, file string, d time.Duration) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", sp.base, int(d.Seconds())), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+sp.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
+}
+
 func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sp.base+"/v1/events", bytes.NewReader(body))
 	if err != nil {
@@ -396,16 +430,10 @@ func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte)
 	return resp.StatusCode, nil
 }
 
-var verbose = func() *bool {
-	for _, a := range os.Args[1:] {
-		if a == "-v" || a == "--v" {
-			t := true
-			return &t
-		}
-	}
-	f := false
-	return &f
-}()
+var (
+	verbose    = flag.Bool("v", false, "print the service's insert and commit figures after each round")
+	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of the service, taken during the last round's pipeline run, to this file")
+)
 
 // printServeMetrics prints what the service's own metrics say about a round: batches, insert
 // time, commit latency.

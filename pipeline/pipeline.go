@@ -107,6 +107,10 @@ type Options struct {
 	DrainRows int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// OnAccepted, when set, is called with the rows of a request that were made durable (stored,
+	// or spooled), redacted and without duplicates, before the request is answered. It must not
+	// block for long nor keep rows.
+	OnAccepted func(rows []event.Scored)
 }
 
 // Pipeline is the runner between the doors and storage. New wires it; Run runs it.
@@ -444,6 +448,9 @@ func (p *Pipeline) process(r *request) {
 			p.metrics.events.WithLabelValues(outcomeFailed).Add(float64(len(keys)))
 		} else {
 			p.metrics.events.WithLabelValues(outcomeAccepted).Add(float64(len(keys)))
+			if p.opts.OnAccepted != nil {
+				p.opts.OnAccepted(keep)
+			}
 		}
 		for _, fr := range followers {
 			if err != nil {

@@ -44,6 +44,14 @@ type Config struct {
 	Alerting *alerting.Config `yaml:"alerting"`
 	// Outreach runs the outreach: sections of the rule files.
 	Outreach outreach.Config `yaml:"outreach"`
+	// Output publishes the scored events to other systems.
+	Output OutputConfig `yaml:"output"`
+}
+
+// OutputConfig is the `output:` section.
+type OutputConfig struct {
+	// Kafka publishes every accepted event, scored and redacted, to a topic when brokers are set.
+	Kafka kafka.PublishConfig `yaml:"kafka"`
 }
 
 // ServerConfig is the `server:` section.
@@ -97,6 +105,7 @@ func defaultConfig() Config {
 		Sentiment: sentiment.DefaultConfig(),
 		Redact:    redact.DefaultConfig(),
 		Outreach:  outreach.DefaultConfig(),
+		Output:    OutputConfig{Kafka: kafka.DefaultPublishConfig()},
 	}
 }
 
@@ -153,6 +162,9 @@ func (c *Config) Validate() error {
 		add("alerting", c.Alerting.Validate())
 	}
 	add("outreach", c.Outreach.Validate())
+	if c.Output.Kafka.Enabled() {
+		add("output.kafka", c.Output.Kafka.Validate())
+	}
 	return errors.Join(errs...)
 }
 

@@ -39,6 +39,8 @@ func TestLoadConfigBadReportsEveryErrorWithPosition(t *testing.T) {
 		`testdata/config.semantic.bad.yaml:4:3: server.log_level: "loud" is not one of debug, info, warn, error`,
 		`testdata/config.semantic.bad.yaml:6:3: clickhouse: database: "my-db" is not a valid identifier`,
 		"testdata/config.semantic.bad.yaml:8:5: clickhouse.writer: max_rows must be at least 1, got 0",
+		"testdata/config.semantic.bad.yaml:10:3: output.kafka: topic must be set",
+		"testdata/config.semantic.bad.yaml:12:5: output.kafka: max_buffered must be positive, got -1",
 	} {
 		require.Contains(t, msg, want)
 	}

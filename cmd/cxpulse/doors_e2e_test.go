@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -59,7 +60,8 @@ func (s *lostAcks) Submit(ctx context.Context, evs []event.Event) (event.Ack, er
 // TestKafkaExactlyOnceInClickHouse runs Kafka (kfake) into the real pipeline and a real
 // ClickHouse: acknowledgements are lost now and then (so batches are delivered again), a second
 // consumer joins mid-stream (a rebalance), and every event must be stored exactly once, with its
-// personal data redacted.
+// personal data redacted; the same events, scored and redacted, are published once each to an
+// output topic.
 func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	const n, partitions = 20_000, 4
 	srv := chtest.Private(t)
@@ -76,10 +78,18 @@ func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	w.BeforeRetry = st.FilterStored
 	red, err := redact.New(redact.DefaultConfig(), prometheus.NewRegistry())
 	require.NoError(t, err)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "messages"), kfake.SeedTopics(1, "messages-dead"), kfake.SeedTopics(2, "scored"))
+	require.NoError(t, err)
+	defer cluster.Close()
+	pcfg := kafka.DefaultPublishConfig()
+	pcfg.Brokers, pcfg.Topic = cluster.ListenAddrs(), "scored"
+	pub, err := kafka.NewPublisher(pcfg, nil, prometheus.NewRegistry())
+	require.NoError(t, err)
 	pipe, err := pipeline.New(pipeline.DefaultConfig(), neutralScorer{}, w, pipeline.Options{
-		RecentIDs: st.RecentIDs,
-		Filter:    st.FilterStored,
-		Redact:    func(s string) string { out, _ := red.Redact(s); return out },
+		RecentIDs:  st.RecentIDs,
+		Filter:     st.FilterStored,
+		Redact:     func(s string) string { out, _ := red.Redact(s); return out },
+		OnAccepted: pub.Publish,
 	}, nil, prometheus.NewRegistry())
 	require.NoError(t, err)
 	run := func(f func(context.Context) error) func() {
@@ -92,9 +102,6 @@ func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	stopPipe := run(pipe.Run)
 	require.Eventually(t, func() bool { return pipe.Ready() == nil }, 30*time.Second, 5*time.Millisecond)
 
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "messages"), kfake.SeedTopics(1, "messages-dead"))
-	require.NoError(t, err)
-	defer cluster.Close()
 	prod, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.DefaultProduceTopic("messages"))
 	require.NoError(t, err)
 	var recs []*kgo.Record
@@ -129,6 +136,7 @@ func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	stopB()
 	stopPipe()
 	stopWriter()
+	pub.Close()
 
 	require.EqualValues(t, n, chtest.Count(t, conn, "SELECT count() FROM cx.events"))
 	require.EqualValues(t, n, chtest.Count(t, conn, "SELECT uniqExact(id) FROM cx.events"))
@@ -136,6 +144,37 @@ func TestKafkaExactlyOnceInClickHouse(t *testing.T) {
 	require.EqualValues(t, n, chtest.Count(t, conn, "SELECT count() FROM cx.events WHERE position(text, '[email]') > 0"))
 	require.Positive(t, sub.lost.Load())
 	require.Positive(t, sub.duplicates.Load(), "redelivered events were recognised as duplicates")
+
+	// The output topic holds every event once, as stored.
+	cons, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.ConsumeTopics("scored"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(50*time.Millisecond))
+	require.NoError(t, err)
+	defer cons.Close()
+	published := map[string]int{}
+	total := 0
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for total < n && ctx.Err() == nil {
+		fs := cons.PollFetches(ctx)
+		fs.EachRecord(func(r *kgo.Record) {
+			var got struct {
+				ID         string `json:"id"`
+				CustomerID string `json:"customer_id"`
+				Text       string `json:"text"`
+				Sentiment  struct {
+					Label string `json:"label"`
+				} `json:"sentiment"`
+			}
+			require.NoError(t, json.Unmarshal(r.Value, &got), "%s", r.Value)
+			require.Equal(t, got.CustomerID, string(r.Key))
+			require.NotContains(t, got.Text, "@")
+			require.Equal(t, "neutral", got.Sentiment.Label)
+			published[got.ID]++
+			total++
+		})
+	}
+	require.Equal(t, n, total)
+	require.Len(t, published, n)
 	t.Logf("%d events stored once; %d acknowledgements lost, %d redelivered events deduplicated",
 		n, sub.lost.Load(), sub.duplicates.Load())
 }

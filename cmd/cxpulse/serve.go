@@ -301,6 +301,14 @@ func startBackend(ctx, backCtx context.Context, cfg Config, st *store.Store, sco
 		RecentIDs: st.RecentIDs, Filter: st.FilterStored,
 		Redact: func(s string) string { out, _ := red.Redact(s); return out },
 	}
+	if cfg.Output.Kafka.Enabled() {
+		pub, err := kafka.NewPublisher(cfg.Output.Kafka, logger, reg)
+		if err != nil {
+			return fmt.Errorf("output.kafka: %w", err)
+		}
+		stages.onStop(pub.Close)
+		opts.OnAccepted = pub.Publish
+	}
 	if cfg.Spool.Dir != "" {
 		sp, err := spool.Open(cfg.Spool, logger)
 		if err != nil {

@@ -189,3 +189,60 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	}
 	return sum, nf
 }
+
+// evCand is a phrase that may explain a score: tokens [first, last] and their weight.
+type evCand struct {
+	first, last int32
+	w           float32
+}
+
+// The network of topEvidence holds exactly maxEvidence keys.
+const _ = uint(maxEvidence-5) + uint(5-maxEvidence)
+
+// topEvidence folds the per-token contributions of the first n tokens into their phrase groups
+// and puts the groups weighing at least 0.05 (in magnitude) into top, strongest first (the
+// earlier of two equal ones first); it returns how many there are, at most maxEvidence. It
+// overwrites a.contrib. Each group is ranked by a key (its weight's magnitude, then its
+// position) kept in a sorting network of min and max, without data-dependent branches.
+func topEvidence(a *analysis, n int, top *[maxEvidence]evCand) int {
+	group, contrib := a.group[:n], a.contrib[:n]
+	var k0, k1, k2, k3, k4 uint64 // the best keys, best first; 0: none
+	for i := 0; i < n; {
+		first := group[i]
+		w := contrib[i]
+		j := i + 1
+		for j < n && group[j] == first {
+			w += contrib[j]
+			j++
+		}
+		contrib[i] = w
+		aw := float32(math.Abs(float64(w)))
+		// Magnitudes are positive, so their bits order like them; ^i ranks earlier groups higher.
+		x := uint64(math.Float32bits(aw))<<32 | uint64(^uint32(i))
+		if !(aw >= 0.05) {
+			x = 0
+		}
+		k0, x = max(k0, x), min(k0, x)
+		k1, x = max(k1, x), min(k1, x)
+		k2, x = max(k2, x), min(k2, x)
+		k3, x = max(k3, x), min(k3, x)
+		k4 = max(k4, x)
+		i = j
+	}
+	keys := [maxEvidence]uint64{k0, k1, k2, k3, k4}
+	c := 0
+	for _, key := range keys {
+		if key == 0 {
+			break
+		}
+		i := int(^uint32(key))
+		first := group[i]
+		j := i + 1
+		for j < n && group[j] == first {
+			j++
+		}
+		top[c] = evCand{first: first, last: int32(j - 1), w: contrib[i]}
+		c++
+	}
+	return c
+}

@@ -215,7 +215,10 @@ func softmax(z [numClass]float64) [numClass]float64 {
 	var p [numClass]float64
 	var sum float64
 	for c := range z {
-		p[c] = math.Exp(z[c] - mx)
+		p[c] = 1 // exp(0), for the largest
+		if z[c] != mx {
+			p[c] = math.Exp(z[c] - mx)
+		}
 		sum += p[c]
 	}
 	for c := range p {

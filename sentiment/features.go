@@ -27,74 +27,81 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 	for i := range toks {
 		tk := &toks[i]
 		var unit uint64
-		switch tk.kind {
-		case tkWord, tkHashtag:
-			if a.mark[i]&mMasked != 0 {
-				continue // courtesy in a complaint, praise in sarcasm, filler: transparent
-			}
-			unit = tk.h
-			if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
-				// A negator acts through the words it negates, a function word ("you", "the")
-				// through its bigrams; alone they learn only the habits of the training text.
-				break
-			}
-			hit := false
-			if cache {
-				idx := a.info[i]
-				switch {
-				case a.mark[i]&mDirect != 0:
-				case a.mark[i]&mDirectMiss != 0:
-					idx = -1
-				default: // found as a hashtag, squeezed or stemmed: the model knows the word itself
-					idx = v.lookup(tk.h)
+		// Words first, with a plain branch: a switch over all kinds compiles to a jump table, an
+		// indirect branch the processor mispredicts far more often.
+		if k := tk.kind; k == tkWord || k == tkHashtag {
+			switch {
+			default:
+				if a.mark[i]&mMasked != 0 {
+					continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 				}
-				if idx >= 0 {
-					if wi := &v.infos[idx]; wi.flags&wHasModel != 0 {
-						hit = true
-						cached[0] += wi.w[0]
-						cached[1] += wi.w[1]
-						cached[2] += wi.w[2]
-						nf += int(wi.nf)
-						a.contrib[i] += wi.w[cPos] - wi.w[cNeg]
+				unit = tk.h
+				if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
+					// A negator acts through the words it negates, a function word ("you", "the")
+					// through its bigrams; alone they learn only the habits of the training text.
+					break
+				}
+				hit := false
+				if cache {
+					idx := a.info[i]
+					switch {
+					case a.mark[i]&mDirect != 0:
+					case a.mark[i]&mDirectMiss != 0:
+						idx = -1
+					default: // found as a hashtag, squeezed or stemmed: the model knows the word itself
+						idx = v.lookup(tk.h)
+					}
+					if idx >= 0 {
+						if wi := &v.infos[idx]; wi.flags&wHasModel != 0 {
+							hit = true
+							cached[0] += wi.w[0]
+							cached[1] += wi.w[1]
+							cached[2] += wi.w[2]
+							nf += int(wi.nf)
+							a.contrib[i] += wi.w[cPos] - wi.w[cNeg]
+						}
 					}
 				}
-			}
-			if !hit {
-				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
-				nf++
-				if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
-					a.chars(m, t.normOf(tk), int32(i))
+				if !hit {
+					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
+					nf++
+					if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
+						a.chars(m, t.normOf(tk), int32(i))
+						nf++
+					}
+				}
+				if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
+					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
 					nf++
 				}
 			}
-			if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
-				a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
+		} else {
+			switch k {
+			case tkEmoji:
+				unit = uint64(tk.r) ^ saltEmoji
+				a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
 				nf++
+			case tkEmoticon:
+				unit = uint64(tk.r) ^ saltEmotic
+				a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
+				nf++
+			case tkMention:
+				continue // addressing someone says nothing about sentiment
+			case tkURL:
+				unit = unitURL
+			case tkNumber:
+				unit = unitNumber
+			case tkExclaim, tkQuestion:
+				unit = unitExclaim
+				if tk.kind == tkQuestion {
+					unit = unitQuestion
+				}
+				a.ents = append(a.ents, fent{row: m.row(unit ^ saltSpecial), a: int32(i), b: -1, val: 1})
+				nf++
+			case tkBreak:
+				prevUnit, prevTok = unitBOS, -1
+				continue
 			}
-		case tkEmoji:
-			unit = uint64(tk.r) ^ saltEmoji
-			a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
-			nf++
-		case tkEmoticon:
-			unit = uint64(tk.r) ^ saltEmotic
-			a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
-			nf++
-		case tkMention:
-			continue // addressing someone says nothing about sentiment
-		case tkURL:
-			unit = unitURL
-		case tkNumber:
-			unit = unitNumber
-		case tkExclaim, tkQuestion:
-			unit = unitExclaim
-			if tk.kind == tkQuestion {
-				unit = unitQuestion
-			}
-			a.ents = append(a.ents, fent{row: m.row(unit ^ saltSpecial), a: int32(i), b: -1, val: 1})
-			nf++
-		case tkBreak:
-			prevUnit, prevTok = unitBOS, -1
-			continue
 		}
 		a.ents = append(a.ents, fent{row: m.bigramRow(phraseHash(prevUnit, unit) ^ saltBigram), a: prevTok, b: int32(i), val: 1})
 		nf++
@@ -104,29 +111,36 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 }
 
 // chars adds the character 3–5-grams of "<w>", each valued 1/count so that together they weigh
-// one feature, however long the word.
+// one feature, however long the word. The n-grams starting at one byte share their hash prefix.
 func (a *analysis) chars(m *Model, w []byte, i int32) {
-	n := len(w) + 2
-	inv := 1 / float32(charGramCount(len(w)))
-	for s := 0; s+3 <= n; s++ {
-		h := uint64(fnvOffset)
-		for j := 0; j < 5 && s+j < n; j++ {
-			var c byte
-			switch p := s + j; p {
-			case 0:
-				c = '<'
-			case n - 1:
-				c = '>'
-			default:
-				c = w[p-1]
-			}
-			h ^= uint64(c)
-			h *= fnvPrime
-			if j >= 2 {
-				a.ents = append(a.ents, fent{row: m.charRow(h ^ saltChar), a: i, b: -1, val: inv})
-			}
-		}
+	var buf [64]byte // words of more than 62 bytes (no real word) take an allocation
+	b := buf[:0]
+	if len(w)+2 > len(buf) {
+		b = make([]byte, 0, len(w)+2)
 	}
+	b = append(b, '<')
+	b = append(b, w...)
+	b = append(b, '>')
+	n := len(b)
+	inv := 1 / float32(charGramCount(len(w)))
+	ents := a.ents
+	for s := 0; s+3 <= n; s++ {
+		h := (uint64(fnvOffset) ^ uint64(b[s])) * fnvPrime
+		h = (h ^ uint64(b[s+1])) * fnvPrime
+		h = (h ^ uint64(b[s+2])) * fnvPrime
+		ents = append(ents, fent{row: m.charRow(h ^ saltChar), a: i, b: -1, val: inv})
+		if s+4 > n {
+			continue
+		}
+		h = (h ^ uint64(b[s+3])) * fnvPrime
+		ents = append(ents, fent{row: m.charRow(h ^ saltChar), a: i, b: -1, val: inv})
+		if s+5 > n {
+			continue
+		}
+		h = (h ^ uint64(b[s+4])) * fnvPrime
+		ents = append(ents, fent{row: m.charRow(h ^ saltChar), a: i, b: -1, val: inv})
+	}
+	a.ents = ents
 }
 
 // ngrams adds the model's n-gram part to z, scaled by 1/sqrt(number of features), and records
@@ -188,4 +202,61 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 		}
 	}
 	return sum, nf
+}
+
+// evCand is a phrase that may explain a score: tokens [first, last] and their weight.
+type evCand struct {
+	first, last int32
+	w           float32
+}
+
+// The network of topEvidence holds exactly maxEvidence keys.
+const _ = uint(maxEvidence-5) + uint(5-maxEvidence)
+
+// topEvidence folds the per-token contributions of the first n tokens into their phrase groups
+// and puts the groups weighing at least 0.05 (in magnitude) into top, strongest first (the
+// earlier of two equal ones first); it returns how many there are, at most maxEvidence. It
+// overwrites a.contrib. Each group is ranked by a key (its weight's magnitude, then its
+// position) kept in a sorting network of min and max, without data-dependent branches.
+func topEvidence(a *analysis, n int, top *[maxEvidence]evCand) int {
+	group, contrib := a.group[:n], a.contrib[:n]
+	var k0, k1, k2, k3, k4 uint64 // the best keys, best first; 0: none
+	for i := 0; i < n; {
+		first := group[i]
+		w := contrib[i]
+		j := i + 1
+		for j < n && group[j] == first {
+			w += contrib[j]
+			j++
+		}
+		contrib[i] = w
+		aw := float32(math.Abs(float64(w)))
+		// Magnitudes are positive, so their bits order like them; ^i ranks earlier groups higher.
+		x := uint64(math.Float32bits(aw))<<32 | uint64(^uint32(i))
+		if !(aw >= 0.05) {
+			x = 0
+		}
+		k0, x = max(k0, x), min(k0, x)
+		k1, x = max(k1, x), min(k1, x)
+		k2, x = max(k2, x), min(k2, x)
+		k3, x = max(k3, x), min(k3, x)
+		k4 = max(k4, x)
+		i = j
+	}
+	keys := [maxEvidence]uint64{k0, k1, k2, k3, k4}
+	c := 0
+	for _, key := range keys {
+		if key == 0 {
+			break
+		}
+		i := int(^uint32(key))
+		first := group[i]
+		j := i + 1
+		for j < n && group[j] == first {
+			j++
+		}
+		top[c] = evCand{first: first, last: int32(j - 1), w: contrib[i]}
+		c++
+	}
+	return c
 }

@@ -215,7 +215,10 @@ func softmax(z [numClass]float64) [numClass]float64 {
 	var p [numClass]float64
 	var sum float64
 	for c := range z {
-		p[c] = math.Exp(z[c] - mx)
+		p[c] = 1 // exp(0), for the largest
+		if z[c] != mx {
+			p[c] = math.Exp(z[c] - mx)
+		}
 		sum += p[c]
 	}
 	for c := range p {
@@ -272,39 +275,8 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 	}
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
-	type cand struct {
-		first, last int32
-		w, aw       float32
-	}
-	var top [maxEvidence]cand
-	n := 0
-	for i := 0; i < len(toks); {
-		first := a.group[i]
-		w := a.contrib[i]
-		j := i + 1
-		for j < len(toks) && a.group[j] == first {
-			w += a.contrib[j]
-			j++
-		}
-		last := int32(j - 1)
-		i = j
-		aw := w
-		if aw < 0 {
-			aw = -aw
-		}
-		if aw < 0.05 || (n == maxEvidence && aw <= top[n-1].aw) {
-			continue
-		}
-		pos := n
-		for pos > 0 && top[pos-1].aw < aw {
-			pos--
-		}
-		if n < maxEvidence {
-			n++
-		}
-		copy(top[pos+1:n], top[pos:n-1])
-		top[pos] = cand{first: first, last: last, w: w, aw: aw}
-	}
+	var top [maxEvidence]evCand
+	n := topEvidence(a, len(toks), &top)
 	for k := 0; k < n; k++ {
 		c := top[k]
 		dst.Evidence = append(dst.Evidence, event.Evidence{

@@ -285,43 +285,36 @@ func (t *tokenizer) url(text string, i int) int {
 // as hashBytes) on the way.
 func (t *tokenizer) word(text string, i int, kind tokKind) int {
 	n := len(text)
-	off := len(t.norm)
+	norm := t.norm // a local copy: appends stay in registers
+	off := len(norm)
 	start := i
 	h := uint64(fnvOffset)
 	var flags uint8
-	upper, letters, latin := 0, 0, 0
+	ascii, upper, uletters := 0, 0, 0 // ASCII letters, upper-case letters, other letters
 	var prev rune = -1
 	run := 0
 	for i < n {
 		c := text[i]
 		if c-'a' < 26 { // the common case, a lower-case ASCII letter, without the general switch
-			letters++
-			latin++
-			if rune(c) == prev {
-				run++
-			} else {
+			ascii++
+			if rune(c) != prev {
 				prev, run = rune(c), 1
-			}
-			if run >= 3 {
+			} else if run++; run >= 3 {
 				flags |= tfElongated
-			} else {
-				t.norm = append(t.norm, c)
-				h ^= uint64(c)
-				h *= fnvPrime
+				i++
+				continue
 			}
+			norm = append(norm, c)
+			h ^= uint64(c)
+			h *= fnvPrime
 			i++
 			continue
 		}
 		var r rune
 		size := 1
 		switch {
-		case c >= 'a' && c <= 'z':
-			letters++
-			latin++
-			r = rune(c)
 		case c >= 'A' && c <= 'Z':
-			letters++
-			latin++
+			ascii++
 			upper++
 			r = rune(c | 0x20)
 		case c >= '0' && c <= '9':
@@ -353,7 +346,7 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 				}
 			case unicode.IsLetter(rr) || unicode.Is(unicode.Mn, rr):
 				if unicode.IsLetter(rr) {
-					letters++
+					uletters++
 					t.countScript(rr)
 					if unicode.IsUpper(rr) {
 						upper++
@@ -372,13 +365,13 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 		if run >= 3 && r > '9' {
 			flags |= tfElongated
 		} else if r < utf8.RuneSelf {
-			t.norm = append(t.norm, byte(r))
+			norm = append(norm, byte(r))
 			h ^= uint64(r)
 			h *= fnvPrime
 		} else {
-			k := len(t.norm)
-			t.norm = utf8.AppendRune(t.norm, r)
-			for _, b := range t.norm[k:] {
+			k := len(norm)
+			norm = utf8.AppendRune(norm, r)
+			for _, b := range norm[k:] {
 				h ^= uint64(b)
 				h *= fnvPrime
 			}
@@ -386,19 +379,21 @@ func (t *tokenizer) word(text string, i int, kind tokKind) int {
 		i += size
 	}
 done:
+	t.norm = norm
 	if i == start { // nothing word-like here ("#" before an invalid byte): skip a byte
 		return i + 1
 	}
+	letters := ascii + uletters
 	if letters >= 2 && upper == letters {
 		flags |= tfCaps
 	}
-	t.scripts.latin += latin
+	t.scripts.latin += ascii
 	if h == 0 {
 		h = 1
 	}
 	t.upper += upper
 	t.letters += letters
-	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(t.norm) - off), h: h})
+	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(norm) - off), h: h})
 	return i
 }
 

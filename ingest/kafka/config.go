@@ -48,6 +48,9 @@ type Config struct {
 	DeadLetterTopic string `yaml:"dead_letter_topic"`
 	// ShutdownTimeout bounds the final Submit and commit at shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// TLS and SASL secure the connections to the brokers.
+	TLS  TLSConfig  `yaml:"tls"`
+	SASL SASLConfig `yaml:"sasl"`
 }
 
 // DefaultConfig returns the defaults: group and client id "cxpulse", format json, source
@@ -120,6 +123,8 @@ func (c Config) Validate() error {
 	if c.RetryMax < c.RetryInitial {
 		errs = append(errs, fmt.Sprintf("retry_max %s must not be less than retry_initial %s", c.RetryMax, c.RetryInitial))
 	}
+	errs = append(errs, c.TLS.problems()...)
+	errs = append(errs, c.SASL.problems()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("kafka: %s", strings.Join(errs, "; "))
 	}

@@ -125,6 +125,10 @@ func New(cfg Config, limits event.Limits, sub ingest.Submitter, sink RejectSink,
 	if err != nil {
 		return nil, err
 	}
+	sec, err := securityOpts(cfg.TLS, cfg.SASL)
+	if err != nil {
+		return nil, fmt.Errorf("kafka: %w", err)
+	}
 	ch := event.ChannelUnknown
 	if cfg.Channel != "" {
 		ch, _ = event.ParseChannel(cfg.Channel)
@@ -137,7 +141,7 @@ func New(cfg Config, limits event.Limits, sub ingest.Submitter, sink RejectSink,
 		parser: event.NewParser(limits, event.Defaults{Source: cfg.Source, Channel: ch}),
 		shared: shared,
 		m:      m,
-		opts:   opts,
+		opts:   append(sec, opts...),
 		owned:  make(map[topicPartition]bool),
 	}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +27,9 @@ type PublishConfig struct {
 	MaxBuffered int `yaml:"max_buffered"`
 	// CloseTimeout bounds the flush of buffered records at shutdown.
 	CloseTimeout time.Duration `yaml:"close_timeout"`
+	// TLS and SASL secure the connections to the brokers.
+	TLS  TLSConfig  `yaml:"tls"`
+	SASL SASLConfig `yaml:"sasl"`
 }
 
 // DefaultPublishConfig returns the defaults: client id "cxpulse", 100,000 buffered records, 10 s
@@ -51,10 +53,9 @@ func (c PublishConfig) Validate() error {
 	if c.CloseTimeout <= 0 {
 		errs = append(errs, fmt.Sprintf("close_timeout must be positive, got %s", c.CloseTimeout))
 	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
-	}
-	return nil
+	errs = append(errs, c.TLS.problems()...)
+	errs = append(errs, c.SASL.problems()...)
+	return joinProblems(errs)
 }
 
 // Outcomes of a published record (label `outcome` of cxpulse_output_kafka_records_total).
@@ -84,13 +85,17 @@ func NewPublisher(cfg PublishConfig, logger *slog.Logger, reg prometheus.Registe
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cl, err := kgo.NewClient(
+	sec, err := securityOpts(cfg.TLS, cfg.SASL)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(append(sec,
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ClientID(cfg.ClientID),
 		kgo.DefaultProduceTopic(cfg.Topic),
 		kgo.MaxBufferedRecords(cfg.MaxBuffered),
 		kgo.ProducerLinger(5*time.Millisecond),
-	)
+	)...)
 	if err != nil {
 		return nil, err
 	}

@@ -87,8 +87,14 @@ var ErrTooLarge = errors.New("request body too large")
 // ErrTooLarge.
 func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	var src io.Reader = http.MaxBytesReader(nil, r.Body, limit)
+	// A plain body's length is usually known: read it into one buffer of that size instead of
+	// growing one (a 1 MB body would otherwise be copied a dozen times).
+	hint := 512
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
+		if r.ContentLength > 0 {
+			hint = int(min(r.ContentLength, limit)) + 1
+		}
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(src)
 		if err != nil {
@@ -102,7 +108,7 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("unsupported Content-Encoding %q (want gzip or none)", enc)
 	}
-	body, err := io.ReadAll(io.LimitReader(src, limit+1))
+	body, err := readAll(io.LimitReader(src, limit+1), hint)
 	if err != nil {
 		if tooLarge(err) {
 			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
@@ -113,6 +119,24 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes once decompressed", ErrTooLarge, limit)
 	}
 	return body, nil
+}
+
+// readAll reads r to its end into a buffer of hint bytes, growing it only if r is longer.
+func readAll(r io.Reader, hint int) ([]byte, error) {
+	b := make([]byte, 0, max(hint, 512))
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func tooLarge(err error) bool {

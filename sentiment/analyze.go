@@ -19,6 +19,7 @@ const (
 	mMasked                 // courtesy in a complaint, or praise in sarcasm: the model ignores it
 	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
 	mDirectMiss             // the token's own hash is not in the vocabulary
+	mNegEmph                // a negator whose negation is emphatic ("not bad at all")
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -190,6 +191,10 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
+		if wi.cue == cueNegEmph && a.mark[i]&mCovered == 0 {
+			a.negEmph(a.negatorBefore(v, i), i, i)
+			continue
+		}
 		if wi.flags&wPhraseStart == 0 {
 			continue
 		}
@@ -213,12 +218,16 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			cueDone = true
 			first, last := int32(i), int32(i+L-1)
-			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
+			neg := a.negatorBefore(v, i)
+			if p.cue == cueNegEmph {
+				a.negEmph(neg, i, i+L-1)
+				continue
+			}
+			a.addCueNegated(p.cue, p.cueW, first, last, neg >= 0)
 			if p.cue != cueSarcasmCond {
-				mk := uint8(mCovered)
-				if p.cue == cueNeutral || p.cue == cueRequest {
-					mk |= mMasked
-				}
+				// The cue's words are the cue: the n-gram model does not weigh them again (it
+				// would learn on general text to offset the cue).
+				mk := uint8(mCovered | mMasked)
 				if p.cue == cueRequest {
 					request = true
 				}
@@ -226,12 +235,15 @@ func (a *analysis) run(v *vocab, text string) {
 					a.mark[k] |= mk
 					a.group[k] = first
 				}
+				if neg >= 0 && p.cue == cuePraise {
+					a.joinGroup(neg, int(last)) // "not on time": one phrase
+				}
 			}
 		}
 	}
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
-	negScope := 0
+	negScope, negAt, negF := 0, -1, float32(negationFactor)
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
@@ -289,7 +301,13 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.flags&wNegator != 0 {
-			negScope = negationScope
+			if wi.cue != cueNone { // "nobody": a negator and a complaint
+				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			}
+			negScope, negAt, negF = negationScope, i, negationFactor
+			if a.mark[i]&mNegEmph != 0 {
+				negF = emphaticNegation
+			}
 			negations++
 			a.mark[i] &^= mNegated
 			continue
@@ -304,6 +322,9 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if wi.cue != cueNone {
 			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			if inScope && wi.cue == cuePraise {
+				a.joinGroup(negAt, i)
+			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
 			// "3 hours", "two days": customers count the time they were kept waiting.
@@ -328,7 +349,8 @@ func (a *analysis) run(v *vocab, text string) {
 			val *= elongFactor
 		}
 		if inScope {
-			val *= negationFactor
+			val *= negF
+			a.joinGroup(negAt, i) // "No problems": the negated phrase is the evidence
 		}
 		if lastContrast >= 0 {
 			if i < lastContrast {
@@ -345,6 +367,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 
 	// Message-level rules.
+	a.affectSarcasm(v)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -523,23 +546,115 @@ func keyHash(tk *token, t *tokenizer) uint64 {
 	return tk.h
 }
 
-// negatorBefore reports whether a negator stands within negationScope words before token i, in
-// the same clause.
-func (a *analysis) negatorBefore(v *vocab, i int) bool {
+// negatorBefore returns the negator that stands within negationScope words before token i, in
+// the same clause, or -1.
+func (a *analysis) negatorBefore(v *vocab, i int) int {
 	toks := a.tok.toks
 	for j, n := i-1, 0; j >= 0 && n < negationScope; j-- {
 		switch toks[j].kind {
 		case tkWord, tkHashtag, tkNumber:
 			n++
 			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[j]&mCovered == 0 {
-				return true
+				return j
 			}
 		case tkMention, tkEmoji, tkEmoticon:
 		default:
-			return false
+			return -1
 		}
 	}
+	return -1
+}
+
+// joinGroup makes tokens [first, last] one evidence phrase, extending the phrase token first
+// belongs to.
+func (a *analysis) joinGroup(first, last int) {
+	if first < 0 || first > last {
+		return
+	}
+	g := a.group[first]
+	for k := first; k <= last; k++ {
+		a.group[k] = g
+	}
+}
+
+// negEmph handles an emphatic phrase ("at all") over tokens [first, last]: no sentiment of its
+// own, and after a negator (neg >= 0) it makes the negation emphatic and joins it.
+func (a *analysis) negEmph(neg, first, last int) {
+	for k := first; k <= last; k++ {
+		a.mark[k] |= mCovered | mMasked
+		a.group[k] = int32(first)
+	}
+	if neg >= 0 {
+		a.mark[neg] |= mNegEmph
+		a.joinGroup(neg, last)
+	}
+}
+
+// affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
+// "love being ignored"): it records a sarcasm item over the verb and the complaint, one phrase.
+func (a *analysis) affectSarcasm(v *vocab) {
+	toks := a.tok.toks
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		i := int(it.first)
+		if it.kind != itLex || it.v <= 0 || it.first != it.last || a.mark[i]&mNegated != 0 {
+			continue
+		}
+		if idx := a.info[i]; idx < 0 || v.infos[idx].flags&wAffect == 0 {
+			continue
+		}
+		// The object: the next word, past "being", "getting", "to".
+		j := i + 1
+		for j < len(toks) && toks[j].kind == tkWord && isLinkWord(a.tok.normOf(&toks[j])) {
+			j++
+		}
+		end := a.complaintAt(v, j, true)
+		if end < 0 {
+			continue
+		}
+		for e := a.complaintAt(v, end+1, false); e >= 0; e = a.complaintAt(v, end+1, false) {
+			end = e
+		}
+		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
+		a.joinGroup(i, end)
+	}
+}
+
+// complaintAt returns the last token of the complaint item, or of the negative lexicon item
+// (with verb only a verb form: "waiting", "ignored"), that starts at token j; -1 if none.
+func (a *analysis) complaintAt(v *vocab, j int, verb bool) int {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return -1
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) != j {
+			continue
+		}
+		if it.kind == itComplaint {
+			return int(it.last)
+		}
+		if it.kind == itLex && it.v < 0 && (!verb || isVerbForm(a.tok.normOf(&a.tok.toks[j]))) {
+			return int(it.last)
+		}
+	}
+	return -1
+}
+
+// isLinkWord reports the words between a verb of liking and its object ("love being ignored").
+func isLinkWord(w []byte) bool {
+	switch string(w) {
+	case "being", "getting", "to", "it", "when", "the":
+		return true
+	}
 	return false
+}
+
+// isVerbForm reports an English -ing or -ed form.
+func isVerbForm(w []byte) bool {
+	n := len(w)
+	return n > 4 && (string(w[n-3:]) == "ing" || string(w[n-2:]) == "ed")
 }
 
 // addCueNegated records a cue; a negated complaint ("no delay") is dropped, negated praise

@@ -288,6 +288,11 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 		}
 		last := int32(j - 1)
 		i = j
+		if first == last && s.functionWord(a, int(first)) {
+			// "for", "the", "my": they act through the words next to them (bigrams); on their
+			// own they are no evidence.
+			continue
+		}
 		aw := w
 		if aw < 0 {
 			aw = -aw
@@ -312,4 +317,18 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 			Weight: math.Round(float64(c.w)*1000) / 1000,
 		})
 	}
+}
+
+// functionWord reports whether token i is a function word that carries no sentiment or cue.
+func (s *Scorer) functionWord(a *analysis, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind != tkWord {
+		return false
+	}
+	idx := a.info[i]
+	if idx < 0 {
+		return false
+	}
+	wi := &s.vocab.infos[idx]
+	return wi.flags&wFunction != 0 && wi.valence == 0 && wi.cue == cueNone
 }

@@ -101,6 +101,70 @@ func TestScoreCases(t *testing.T) {
 	}
 }
 
+// The evidence names the phrases that moved a score, with the sign they moved it by.
+func TestEvidencePhrases(t *testing.T) {
+	s := newScorer(t)
+	const (
+		neg = event.Negative
+		pos = event.Positive
+	)
+	for _, tc := range []struct {
+		text  string
+		label event.Label
+		// phrases that must be in the evidence, with the sign of their weight (+1 or -1)
+		want map[string]int
+	}{
+		{"No problems or complaints", pos, map[string]int{"No problems or complaints": +1}},
+		{"not bad at all", pos, map[string]int{"not bad at all": +1}},
+		{"not good at all", neg, map[string]int{"not good at all": -1}},
+		{"The agent was not helpful", neg, map[string]int{"not helpful": -1}},
+		{"The order did not arrive on time", neg, map[string]int{"not arrive on time": -1}},
+		{"I love waiting on hold for 2 hours", neg, map[string]int{"love waiting on hold": -1}},
+		{"Love being ignored by your support team", neg, map[string]int{"Love being ignored": -1}},
+		{"Still waiting for my refund", neg, map[string]int{"Still waiting": -1, "refund": -1}},
+		{"The flight was great but the crew was rude", neg, map[string]int{"rude": -1, "great": +1}},
+	} {
+		d := score(s, tc.text)
+		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d)
+		got := map[string]float64{}
+		for _, e := range d.Evidence {
+			got[e.Phrase] = e.Weight
+		}
+		for p, sign := range tc.want {
+			w, ok := got[p]
+			require.True(t, ok, "%q: no evidence %q in %+v", tc.text, p, d.Evidence)
+			require.Greater(t, w*float64(sign), 0.0, "%q: %q has weight %v", tc.text, p, w)
+		}
+	}
+}
+
+// Function words are no evidence on their own, and a complaint cue never counts as positive.
+func TestEvidenceNoFunctionWords(t *testing.T) {
+	s := newScorer(t)
+	for _, text := range []string{
+		"Still waiting for my refund",
+		"I have been on hold for two hours and nobody answers",
+		"The flight was great but the crew was rude",
+		"Thanks for the quick reply, it is all sorted now",
+	} {
+		d := score(s, text)
+		for _, e := range d.Evidence {
+			for _, w := range []string{"for", "my", "the", "and", "was", "it", "is", "I"} {
+				require.NotEqual(t, w, e.Phrase, "%q: evidence %+v", text, d.Evidence)
+			}
+		}
+	}
+}
+
+// What follows "but" outweighs what comes before it.
+func TestEvidenceContrast(t *testing.T) {
+	s := newScorer(t)
+	a := score(s, "The flight was great but the crew was rude")
+	b := score(s, "The crew was rude but the flight was great")
+	require.Equal(t, event.Negative, a.Label, "%+v", a)
+	require.Greater(t, b.Score, a.Score, "%+v / %+v", a, b)
+}
+
 // checkInvariants checks what every score must satisfy.
 func checkInvariants(t *testing.T, text string, d event.Sentiment) {
 	t.Helper()

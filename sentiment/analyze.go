@@ -244,6 +244,7 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
+	titled := a.fewTitleWords(text)
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
@@ -332,6 +333,11 @@ func (a *analysis) run(v *vocab, text string) {
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
+		if val != 0 && titled && a.inName(text, i) {
+			// "Bad Blood", "The Walking Dead": a sentiment word in a name says nothing.
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
 			val = 0 // "looks like", "like a": not the verb
 		}
@@ -640,6 +646,70 @@ func (a *analysis) complaintAt(v *vocab, j int, verb bool) int {
 		}
 	}
 	return -1
+}
+
+// titleWord reports whether token i is a word in title case ("Blood", not "BLOOD" or "blood").
+func (a *analysis) titleWord(text string, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind != tkWord || tk.end-tk.start < 2 {
+		return false
+	}
+	c, d := text[tk.start], text[tk.start+1]
+	return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z'
+}
+
+// fewTitleWords reports whether fewer than half of the words that do not open a sentence are in
+// title case: then title case marks names, not a headline style.
+func (a *analysis) fewTitleWords(text string) bool {
+	n, words := 0, 0
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind == tkWord && !a.opensSentence(text, i) {
+			words++
+			if a.titleWord(text, i) {
+				n++
+			}
+		}
+	}
+	return n*2 < words
+}
+
+// opensSentence reports whether nothing but mentions comes before token i since the start of the
+// message or a '.', '!' or '?'.
+func (a *analysis) opensSentence(text string, i int) bool {
+	toks := a.tok.toks
+	for j := i - 1; j >= 0; j-- {
+		switch tk := &toks[j]; tk.kind {
+		case tkMention:
+			continue
+		case tkExclaim, tkQuestion:
+			return true
+		case tkBreak:
+			return text[tk.start] == '.' || text[tk.start] == '\n'
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// inName reports whether word i is part of a name: a run of two or more words in title case that
+// does not open a sentence ("the era of Bad Translations", "on The Walking Dead").
+func (a *analysis) inName(text string, i int) bool {
+	toks := a.tok.toks
+	if !a.titleWord(text, i) {
+		return false
+	}
+	first, last := i, i
+	for first > 0 && a.titleWord(text, first-1) {
+		first--
+	}
+	for last+1 < len(toks) && a.titleWord(text, last+1) {
+		last++
+	}
+	if first == last {
+		return false
+	}
+	return !a.opensSentence(text, first)
 }
 
 // isLinkWord reports the words between a verb of liking and its object ("love being ignored").

@@ -86,6 +86,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "My order arrived two days early, thank you!", want: pos},
 		{text: "Why was my account suspended??", want: neg},
 		{text: "I was billed $49 but my plan is $29. Please correct this.", want: neg},
+		// Sentiment words in names say nothing.
+		{text: "I am watching The Walking Dead tonight", want: neg, not: true},
+		{text: "Listening to Bad Blood on repeat", want: neg, not: true},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},

@@ -384,7 +384,8 @@ func (a *analysis) run(v *vocab, text string) {
 		case itSarcasm:
 			sarcasm = true
 		case itSarcasmCond:
-			sarcasmCond = true
+			// "Great job losing my bag": the complaint follows the marker in its sentence.
+			sarcasmCond = sarcasmCond || a.complaintAfter(text, int(it.last))
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -710,6 +711,24 @@ func (a *analysis) inName(text string, i int) bool {
 		return false
 	}
 	return !a.opensSentence(text, first)
+}
+
+// complaintAfter reports whether a complaint item, or a negative lexicon item, starts after
+// token i in its sentence.
+func (a *analysis) complaintAfter(text string, i int) bool {
+	end := len(a.tok.toks)
+	for j := i + 1; j < end; j++ {
+		if j > i+1 && a.opensSentence(text, j) {
+			end = j
+		}
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLinkWord reports the words between a verb of liking and its object ("love being ignored").

@@ -238,6 +238,8 @@ func (a *analysis) run(v *vocab, text string) {
 				if neg >= 0 && p.cue == cuePraise {
 					a.joinGroup(neg, int(last)) // "not on time": one phrase
 				}
+			} else {
+				a.joinGroup(i, i+L-1) // "Great job": one phrase, whether sarcastic or not
 			}
 		}
 	}

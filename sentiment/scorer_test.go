@@ -125,6 +125,7 @@ func TestEvidencePhrases(t *testing.T) {
 		{"I love waiting on hold for 2 hours", neg, map[string]int{"love waiting on hold": -1}},
 		{"Love being ignored by your support team", neg, map[string]int{"Love being ignored": -1}},
 		{"Still waiting for my refund", neg, map[string]int{"Still waiting": -1, "refund": -1}},
+		{"Great job losing my luggage again", neg, map[string]int{"Great job": -1}},
 		{"The flight was great but the crew was rude", neg, map[string]int{"rude": -1, "great": +1}},
 	} {
 		d := score(s, tc.text)

@@ -335,7 +335,7 @@ func (a *analysis) run(v *vocab, text string) {
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
-		if val != 0 && titled && a.inName(text, i) {
+		if val != 0 && titled && a.inName(v, text, i) {
 			// "Bad Blood", "The Walking Dead": a sentiment word in a name says nothing.
 			a.mark[i] |= mMasked
 			val = 0
@@ -696,8 +696,12 @@ func (a *analysis) opensSentence(text string, i int) bool {
 }
 
 // inName reports whether word i is part of a name: a run of two or more words in title case that
-// does not open a sentence ("the era of Bad Translations", "on The Walking Dead").
-func (a *analysis) inName(text string, i int) bool {
+// does not open a sentence ("the era of Bad Translations", "on The Walking Dead"). Title case is
+// also how customers emphasise ("the app is Really Bad", "a Horrible Experience"), so a run is no
+// name when it holds or follows a word that makes it a predicate or an emphasis (see nameBreak),
+// or holds a common noun of customer service or a greeting ("Terrible Customer Service", "Happy
+// Birthday").
+func (a *analysis) inName(v *vocab, text string, i int) bool {
 	toks := a.tok.toks
 	if !a.titleWord(text, i) {
 		return false
@@ -709,10 +713,80 @@ func (a *analysis) inName(text string, i int) bool {
 	for last+1 < len(toks) && a.titleWord(text, last+1) {
 		last++
 	}
-	if first == last {
+	if first == last || a.opensSentence(text, first) {
 		return false
 	}
-	return !a.opensSentence(text, first)
+	plain := false // a word without sentiment: a name is more than its sentiment words
+	for k := first; k <= last; k++ {
+		if a.nameBreak(v, k) || isCommonNoun(a.tok.normOf(&toks[k])) {
+			return false
+		}
+		if idx := a.info[k]; idx < 0 || v.infos[idx].valence == 0 {
+			plain = true
+		}
+	}
+	if !plain {
+		return false
+	}
+	// The words before the run: "is Really Bad", "was the Worst Airline", "so Bad".
+	for j := first - 1; j >= 0; j-- {
+		switch toks[j].kind {
+		case tkMention:
+			continue
+		case tkWord:
+			if a.nameBreak(v, j) {
+				return false
+			}
+			if isDeterminer(a.tok.normOf(&toks[j])) {
+				continue // "is the", "was a"
+			}
+		}
+		break
+	}
+	return true
+}
+
+// nameBreak reports whether word i is a negator, an intensifier, a contrast, first or second
+// person, a topic term, or a verb that links a subject to what is said of it: around such a
+// word title case is emphasis, not a name.
+func (a *analysis) nameBreak(v *vocab, i int) bool {
+	if idx := a.info[i]; idx >= 0 {
+		wi := &v.infos[idx]
+		if wi.boost != 0 || wi.flags&(wNegator|wContrast|wPerson|wTopic) != 0 {
+			return true
+		}
+	}
+	switch string(a.tok.normOf(&a.tok.toks[i])) {
+	case "is", "was", "are", "were", "be", "been", "being", "am", "it's", "its", "that's", "thats",
+		"seems", "seemed", "looks", "looked", "feels", "felt", "became", "becomes", "got", "gets",
+		"ever", "so", "too", "very", "really", "such", "just", "most", "least", "how", "what":
+		return true
+	}
+	return false
+}
+
+// isDeterminer reports articles and demonstratives, which a name may follow.
+func isDeterminer(w []byte) bool {
+	switch string(w) {
+	case "a", "an", "the", "this", "that", "these", "those":
+		return true
+	}
+	return false
+}
+
+// isCommonNoun reports common nouns of customer messages and greetings: a title-case run that
+// holds one is emphasis or a greeting ("Worst Experience", "Happy Birthday"), not a name.
+func isCommonNoun(w []byte) bool {
+	switch string(w) {
+	case "experience", "experiences", "service", "services", "customer", "customers", "support",
+		"help", "staff", "team", "people", "person", "company", "business", "product", "products",
+		"quality", "food", "meal", "place", "store", "shop", "restaurant", "hotel", "room", "flight",
+		"flights", "airline", "trip", "stay", "visit", "job", "work", "value", "price", "time",
+		"day", "days", "night", "week", "weekend", "morning", "year", "birthday", "anniversary",
+		"holiday", "holidays", "christmas", "halloween", "thanksgiving", "easter", "luck":
+		return true
+	}
+	return false
 }
 
 // complaintAfter reports whether a complaint item, or a negative lexicon item, starts after

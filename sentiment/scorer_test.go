@@ -89,6 +89,15 @@ func TestScoreCases(t *testing.T) {
 		// Sentiment words in names say nothing.
 		{text: "I am watching The Walking Dead tonight", want: neg, not: true},
 		{text: "Listening to Bad Blood on repeat", want: neg, not: true},
+		// Title case as emphasis is no name.
+		{text: "The new update is Really Bad", want: neg},
+		{text: "Customer Service Was Really Bad", want: neg},
+		{text: "the app is Terrible", want: neg},
+		{text: "Worst Experience Ever", want: neg},
+		{text: "We had a Horrible Experience at the store", want: neg},
+		{text: "This is the Worst Airline I have flown", want: neg},
+		{text: "the staff were So Rude today", want: neg},
+		{text: "the agent was Very Helpful", want: pos},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},
@@ -105,6 +114,48 @@ func TestScoreCases(t *testing.T) {
 }
 
 // The evidence names the phrases that moved a score, with the sign they moved it by.
+// A sentiment word in title case is part of a name only where nothing makes it a predicate or an
+// emphasis.
+func TestInName(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, word string
+		name       bool
+	}{
+		{"Listening to Bad Blood on repeat", "Bad", true},
+		{"I am watching The Walking Dead tonight", "Dead", true},
+		{"the era of Bad Translations is over", "Bad", true},
+		{"The new update is Really Bad", "Bad", false},
+		{"the new update is Bad Stuff", "Bad", false},
+		{"Customer Service Was Really Bad", "Bad", false},
+		{"and the service was Not Good either", "Good", false},
+		{"we had a Horrible Experience at the store", "Horrible", false},
+		{"this is the Worst Airline I have flown", "Worst", false},
+		{"the staff were So Rude today", "Rude", false},
+		{"I got Terrible Customer Service there", "Terrible", false},
+		{"the app is Terrible", "Terrible", false},
+		{"wishing you a Happy Birthday today", "Happy", false},
+		{"the agent was Rude And Unhelpful", "Rude", false},
+	} {
+		a := &analysis{}
+		a.run(s.vocab, tc.text)
+		found := false
+		for i := range a.tok.toks {
+			tk := &a.tok.toks[i]
+			if tc.text[tk.start:tk.end] != tc.word {
+				continue
+			}
+			found = true
+			if got := a.inName(s.vocab, tc.text, i); got != tc.name {
+				t.Errorf("%q: %q in a name = %v, want %v", tc.text, tc.word, got, tc.name)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no token %q", tc.text, tc.word)
+		}
+	}
+}
+
 func TestEvidencePhrases(t *testing.T) {
 	s := newScorer(t)
 	const (

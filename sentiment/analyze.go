@@ -323,6 +323,13 @@ func (a *analysis) run(v *vocab, text string) {
 			boost += wi.boostF()
 			continue
 		}
+		if isSwearWord(t.normOf(tk)) && a.sentimentNext(v, i) {
+			// "so fucking excited", "damn fine": a swear word before a sentiment word intensifies
+			// it and says nothing of its own.
+			boost += swearBoost
+			a.mark[i] |= mMasked
+			continue
+		}
 		if wi.cue != cueNone {
 			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 			if inScope && wi.cue == cuePraise {
@@ -763,6 +770,29 @@ func (a *analysis) nameBreak(v *vocab, i int) bool {
 		return true
 	}
 	return false
+}
+
+// swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
+const swearBoost = 0.3
+
+// isSwearWord reports swear words that also serve as intensifiers.
+func isSwearWord(w []byte) bool {
+	switch string(w) {
+	case "fucking", "fuckin", "effing", "freaking", "freakin", "frickin", "friggin", "damn",
+		"bloody":
+		return true
+	}
+	return false
+}
+
+// sentimentNext reports whether the token after i is a word with a lexicon valence, not part
+// of a cue phrase.
+func (a *analysis) sentimentNext(v *vocab, i int) bool {
+	j := i + 1
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord || a.info[j] < 0 || a.mark[j]&mCovered != 0 {
+		return false
+	}
+	return v.infos[a.info[j]].valence != 0
 }
 
 // isDeterminer reports articles and demonstratives, which a name may follow.

@@ -89,6 +89,16 @@ func TestScoreCases(t *testing.T) {
 		// Sentiment words in names say nothing.
 		{text: "I am watching The Walking Dead tonight", want: neg, not: true},
 		{text: "Listening to Bad Blood on repeat", want: neg, not: true},
+		// A swear word before a sentiment word intensifies it.
+		{text: "so fucking excited for tomorrow", want: pos},
+		{text: "damn fine phone", want: pos},
+		{text: "this is fucking terrible service", want: neg},
+		{text: "fucking useless airline", want: neg},
+		// Well-wishes, anticipation, a refund that came.
+		{text: "Have a great weekend", want: pos},
+		{text: "cannot wait to see the new season tomorrow!!", want: pos},
+		{text: "Thank you, the refund came through", want: pos},
+		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Title case as emphasis is no name.
 		{text: "The new update is Really Bad", want: neg},
 		{text: "Customer Service Was Really Bad", want: neg},

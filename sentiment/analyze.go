@@ -37,6 +37,7 @@ const (
 	itPraise
 	itSarcasm
 	itSarcasmCond
+	itContextual // a complaint if its sentence allows it (see resolveContextual)
 )
 
 // analysis holds the per-message work buffers; it is reused through a sync.Pool.
@@ -338,7 +339,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
 			// "3 hours", "two days": customers count the time they were kept waiting.
-			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itComplaint})
+			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itContextual})
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
@@ -382,6 +383,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 
 	// Message-level rules.
+	a.resolveContextual(text)
 	a.affectSarcasm(v)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
@@ -819,6 +821,51 @@ func isCommonNoun(w []byte) bool {
 	return false
 }
 
+// resolveContextual decides the complaints that hold only in context: a duration ("3 hours") or
+// a repetition ("again", "second time") is a complaint unless its sentence says something
+// good and nothing bad ("Thanks again for your help", "can't wait to see them again!",
+// "delivered in 2 days, great").
+func (a *analysis) resolveContextual(text string) {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itContextual {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		good, bad := false, false
+		for m := range a.items {
+			o := &a.items[m]
+			if m == k || int(o.first) < start || int(o.first) >= end {
+				continue
+			}
+			switch o.kind {
+			case itLex, itPolite, itEmoji, itPraise:
+				good = good || o.v > 0
+				bad = bad || o.v < 0
+			case itComplaint, itSarcasm:
+				bad = true
+			}
+		}
+		it.kind = itComplaint
+		if good && !bad {
+			it.v = 0
+		}
+	}
+}
+
+// sentence returns the tokens [start, end) of the sentence of token i.
+func (a *analysis) sentence(text string, i int) (int, int) {
+	start := i
+	for start > 0 && !a.opensSentence(text, start) {
+		start--
+	}
+	end := i + 1
+	for end < len(a.tok.toks) && !a.opensSentence(text, end) {
+		end++
+	}
+	return start, end
+}
+
 // complaintAfter reports whether a complaint item, or a negative lexicon item, starts after
 // token i in its sentence.
 func (a *analysis) complaintAfter(text string, i int) bool {
@@ -867,6 +914,11 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 		if negated {
 			kind, w = itComplaint, 0.8*w
 		}
+	case cueContextual:
+		if negated {
+			return
+		}
+		kind = itContextual
 	case cueSarcasm:
 		kind = itSarcasm
 	case cueSarcasmCond:

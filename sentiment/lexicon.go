@@ -50,9 +50,10 @@ const (
 	cueNeutral     // no sentiment: the model ignores the words ("at all")
 	cueRequest     // a request ("I'd like to"): neutral like a question; the model ignores the words
 	cueNegEmph     // emphasises a negation before it ("not bad at all"): the negation turns the words fully around
+	cueContextual  // a complaint only in context ("again"): see analysis.resolveContextual
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request", "negemph"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request", "negemph", "contextual"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
@@ -358,8 +359,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest, "negemph": cueNegEmph}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest, "negemph": cueNegEmph, "contextual": cueContextual}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}

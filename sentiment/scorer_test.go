@@ -99,6 +99,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// A repetition or a duration complains only in context.
+		{text: "Thanks again for your help", want: pos},
+		{text: "can't wait to see them again!", want: pos},
+		{text: "Delivered in 2 days, great service!", want: pos},
+		{text: "The app crashed again", want: neg},
+		{text: "It took 5 days to get a reply", want: neg},
+		{text: "Waited 3 hours for a reply, thanks", want: neg},
 		// Title case as emphasis is no name.
 		{text: "The new update is Really Bad", want: neg},
 		{text: "Customer Service Was Really Bad", want: neg},

@@ -99,6 +99,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Hope and wishes: what is hoped or wished carries the sentiment.
+		{text: "I wish I had never booked with you", want: neg},
+		{text: "wish someone would answer the phone", want: neg},
+		{text: "hopefully someone will respond this time", want: pos, not: true},
+		{text: "Happy birthday, wishing you all the best", want: pos},
+		// "fine" is no penalty.
+		{text: "It works fine now", want: pos},
 		// A repetition or a duration complains only in context.
 		{text: "Thanks again for your help", want: pos},
 		{text: "can't wait to see them again!", want: pos},

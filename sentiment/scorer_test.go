@@ -99,6 +99,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Idioms.
+		{text: "you guys killed it today", want: pos},
+		{text: "hell yeah, refund approved", want: pos},
+		{text: "No worries, thanks for sorting it", want: pos},
+		{text: "that was one hell of a delay", want: neg},
 		// Hope and wishes: what is hoped or wished carries the sentiment.
 		{text: "I wish I had never booked with you", want: neg},
 		{text: "wish someone would answer the phone", want: neg},

@@ -298,6 +298,12 @@ func (a *analysis) run(v *vocab, text string) {
 			if boost != 0 {
 				boost *= 0.5
 			}
+			if tk.kind == tkHashtag {
+				if val := a.compoundValence(v, t.normOf(tk)); val != 0 {
+					// "#neveragain", "#goodtimes": a hashtag of several words.
+					a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itLex})
+				}
+			}
 			continue
 		}
 		wi := &v.infos[idx]
@@ -772,6 +778,67 @@ func (a *analysis) nameBreak(v *vocab, i int) bool {
 		return true
 	}
 	return false
+}
+
+// maxCompound bounds the hashtags that are split into words, in bytes.
+const maxCompound = 40
+
+// compoundValence splits a hashtag into as few known words as it can ("neveragain" → "never
+// again", "badservice" → "bad service") and returns their valence, with negators and
+// intensifiers applied like in running text; 0 when it cannot be split.
+func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
+	n := len(w)
+	if n < 5 || n > maxCompound {
+		return 0
+	}
+	// best[j]: fewest words that spell w[:j] (0: none); from[j]: where the last one starts.
+	var best [maxCompound + 1]uint8
+	var from [maxCompound + 1]uint8
+	var idxs [maxCompound + 1]int32
+	for j := 1; j <= n; j++ {
+		for k := 0; k < j; k++ {
+			if k > 0 && best[k] == 0 || j-k < 2 && w[k] != 'i' && w[k] != 'a' {
+				continue
+			}
+			if best[j] != 0 && best[k]+1 >= best[j] {
+				continue
+			}
+			idx := v.lookup(hashBytes(w[k:j]))
+			if idx < 0 || v.infos[idx].flags&wEnglish == 0 { // a word of English text
+				continue
+			}
+			best[j], from[j], idxs[j] = best[k]+1, uint8(k), idx
+		}
+	}
+	if best[n] < 2 {
+		return 0
+	}
+	// The words, last first.
+	var parts [maxCompound]int32
+	m := 0
+	for j := n; j > 0; j = int(from[j]) {
+		parts[m] = idxs[j]
+		m++
+	}
+	var sum, boost float32
+	negated := false
+	for k := m - 1; k >= 0; k-- {
+		wi := &v.infos[parts[k]]
+		switch {
+		case wi.flags&wNegator != 0:
+			negated = true
+		case wi.boost != 0:
+			boost += wi.boostF()
+		case wi.valence != 0:
+			val := wi.valence * (1 + boost)
+			if negated {
+				val *= negationFactor
+			}
+			sum += val
+			boost, negated = 0, false
+		}
+	}
+	return sum
 }
 
 // swearBoost is how much a swear word before a sentiment word intensifies it, like "really".

@@ -99,6 +99,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Hashtags of several words.
+		{text: "flight delayed again #neveragain", want: neg},
+		{text: "landed early #bestairline", want: pos},
+		{text: "still on the tarmac #notahappytraveler", want: neg},
 		// Idioms.
 		{text: "you guys killed it today", want: pos},
 		{text: "hell yeah, refund approved", want: pos},
@@ -183,6 +187,37 @@ func TestInName(t *testing.T) {
 			t.Errorf("%q: no token %q", tc.text, tc.word)
 		}
 	}
+}
+
+func TestCompoundValence(t *testing.T) {
+	s := newScorer(t)
+	a := &analysis{}
+	for _, tc := range []struct {
+		tag  string
+		sign int
+	}{
+		{"badservice", -1},
+		{"customerservicefail", -1},
+		{"notgood", -1},
+		{"goodtimes", 1},
+		{"lovethisairline", 1},
+		{"xqzvbnm", 0},
+	} {
+		v := a.compoundValence(s.vocab, []byte(tc.tag))
+		if got := sign(v); got != tc.sign {
+			t.Errorf("#%s: valence %v, want sign %d", tc.tag, v, tc.sign)
+		}
+	}
+}
+
+func sign(v float32) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }
 
 func TestEvidencePhrases(t *testing.T) {

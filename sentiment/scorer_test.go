@@ -99,6 +99,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Emoticons.
+		{text: "see you there (:", want: pos},
+		{text: "they lost it again ;_;", want: neg},
 		// Hashtags of several words.
 		{text: "flight delayed again #neveragain", want: neg},
 		{text: "landed early #bestairline", want: pos},

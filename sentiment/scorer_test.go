@@ -99,6 +99,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Outages.
+		{text: "is the website down?", want: neg},
+		{text: "Your website isn't working", want: neg},
+		{text: "I can't check in online", want: neg},
+		// Uncertainty is no complaint; recommendations and meeting again are praise.
+		{text: "Not sure if my order went through", want: neg, not: true},
+		{text: "This place is a must", want: pos},
+		{text: "Hope to see you there!", want: pos},
 		// Emoticons.
 		{text: "see you there (:", want: pos},
 		{text: "they lost it again ;_;", want: neg},

@@ -354,6 +354,12 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
+		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensMessage(i) && !a.exclaimNext(i) {
+			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
+			// is).
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
 			val = 0 // "looks like", "like a": not the verb
 		}
@@ -391,6 +397,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// Message-level rules.
 	a.resolveContextual(text)
 	a.affectSarcasm(v)
+	a.bareSarcasm(v, text)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -841,6 +848,30 @@ func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
 	return sum
 }
 
+// isAnswerWord reports the words that answer a question ("yes", "ok").
+func isAnswerWord(w []byte) bool {
+	switch string(w) {
+	case "yes", "yeah", "yep", "yup", "ok", "okay":
+		return true
+	}
+	return false
+}
+
+// opensMessage reports whether nothing but mentions comes before token i.
+func (a *analysis) opensMessage(i int) bool {
+	for j := 0; j < i; j++ {
+		if a.tok.toks[j].kind != tkMention {
+			return false
+		}
+	}
+	return true
+}
+
+// exclaimNext reports whether an exclamation mark follows token i.
+func (a *analysis) exclaimNext(i int) bool {
+	return i+1 < len(a.tok.toks) && a.tok.toks[i+1].kind == tkExclaim
+}
+
 // swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
 const swearBoost = 0.3
 
@@ -888,6 +919,68 @@ func isCommonNoun(w []byte) bool {
 	return false
 }
 
+// bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
+// came. Awesome!", "Lost my bag again. Just great."): an ironic reaction, when nothing else in
+// the message is positive. It records a sarcasm item over the praise word.
+func (a *analysis) bareSarcasm(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itLex || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		if start == 0 || !a.bareWords(v, start, end, int(it.first)) {
+			continue
+		}
+		before, other := false, false
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if int(o.first) >= start && int(o.first) < end {
+				continue
+			}
+			switch o.kind {
+			case itComplaint:
+				before = before || int(o.first) < start
+			case itLex, itEmoji, itPolite, itPraise:
+				if o.v > 0 {
+					other = true
+				} else if o.v < 0 && int(o.first) < start {
+					before = true
+				}
+			}
+		}
+		if before && !other {
+			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		}
+	}
+}
+
+// bareWords reports whether the words of tokens [start, end) are the praise word p and at most
+// two fillers ("just", "oh", "sounds", intensifiers): praise with no object.
+func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
+	words := 0
+	for j := start; j < end; j++ {
+		tk := &a.tok.toks[j]
+		if tk.kind != tkWord && tk.kind != tkHashtag {
+			continue
+		}
+		words++
+		if j == p {
+			continue
+		}
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].boost > 0 {
+			continue
+		}
+		switch string(a.tok.normOf(tk)) {
+		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
+			continue
+		}
+		return false
+	}
+	return words <= 3
+}
+
 // resolveContextual decides the complaints that hold only in context: a duration ("3 hours") or
 // a repetition ("again", "second time") is a complaint unless its sentence says something
 // good and nothing bad ("Thanks again for your help", "can't wait to see them again!",
@@ -909,7 +1002,7 @@ func (a *analysis) resolveContextual(text string) {
 			case itLex, itPolite, itEmoji, itPraise:
 				good = good || o.v > 0
 				bad = bad || o.v < 0
-			case itComplaint, itSarcasm:
+			case itComplaint, itSarcasm, itSarcasmCond: // "nice to know 3 hours of my time is worth $8"
 				bad = true
 			}
 		}

@@ -99,6 +99,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// A reply that answers is no delight.
+		{text: "@united yes in Lusaka, Zambia. My guess is the bags never made the plane", want: pos, not: true},
+		{text: "Ok, what now?", want: pos, not: true},
+		{text: "Yes!! Got my refund", want: pos},
+		// Bare praise after a complaint is ironic.
+		{text: "they never came. Awesome!", want: neg},
+		{text: "My flight was cancelled. Wonderful", want: neg},
+		{text: "The agent fixed it. Awesome!", want: pos},
 		// Outages.
 		{text: "is the website down?", want: neg},
 		{text: "Your website isn't working", want: neg},

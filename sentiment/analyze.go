@@ -60,6 +60,8 @@ type analysis struct {
 	contrib []float32
 	// ents are the hashed features of the message (see features).
 	ents []fent
+	// offs maps the bytes of a decoded text to the original (see decodeEscapes).
+	offs []int32
 }
 
 func (a *analysis) reset(n int) {

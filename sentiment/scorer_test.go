@@ -490,3 +490,22 @@ func TestScoreAllocs(t *testing.T) {
 	allocs := testing.AllocsPerRun(200, func() { s.Score(text, "", &d) })
 	require.Zero(t, allocs)
 }
+
+// Text escaped twice ("can\u2019t" with a literal backslash) is read as written; the evidence
+// phrases are still cut from the text as given.
+func TestEscapedText(t *testing.T) {
+	s := newScorer(t)
+	text := `I don\u2019t like this app, it isn\u2019t good \ud83d\ude21`
+	d := score(s, text)
+	require.Equal(t, event.Negative, d.Label, "%+v", d)
+	for _, e := range d.Evidence {
+		require.True(t, strings.Contains(text, e.Phrase), "evidence %q is a phrase of the text", e.Phrase)
+	}
+	dec, offs, ok := decodeEscapes(`a\u2019b \ud83d\ude02 \u12 \uZZZZ`, nil)
+	require.True(t, ok)
+	require.Equal(t, "a\u2019b \U0001F602 \\u12 \\uZZZZ", dec)
+	require.Len(t, offs, len(dec)+1)
+	require.Equal(t, int32(7), offs[len("a\u2019")]) // "b" comes from byte 7
+	_, _, ok = decodeEscapes("no escapes here", nil)
+	require.False(t, ok)
+}

@@ -122,6 +122,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "flight delayed again #neveragain", want: neg},
 		{text: "landed early #bestairline", want: pos},
 		{text: "still on the tarmac #notahappytraveler", want: neg},
+		// Negators that do not negate.
+		{text: "nothing but love for this crew", want: pos},
+		{text: "nothing but problems with this app", want: neg},
+		{text: "I can't stop smiling", want: pos},
+		{text: "the app can't stop crashing", want: neg},
+		{text: "never been better", want: pos},
+		{text: "it couldn't be worse", want: neg},
+		{text: "thanks for all your hard work", want: pos},
 		// Idioms.
 		{text: "you guys killed it today", want: pos},
 		{text: "hell yeah, refund approved", want: pos},

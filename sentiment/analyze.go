@@ -400,6 +400,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.resolveContextual(text)
 	a.affectSarcasm(v)
 	a.bareSarcasm(v, text)
+	a.softLaughter()
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -919,6 +920,38 @@ func isCommonNoun(w []byte) bool {
 		return true
 	}
 	return false
+}
+
+// softLaughter takes the valence from laughter ("lol", "haha") in a message that complains or
+// says something negative: there it softens or mocks ("cancelled again lol"), it is no joy.
+func (a *analysis) softLaughter() {
+	bad := false
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind == itLex && it.v > 0 && it.first == it.last && isLaughter(a.tok.normOf(&a.tok.toks[it.first])) {
+			it.v = 0
+			a.mark[it.first] |= mMasked
+		}
+	}
+}
+
+// isLaughter reports written laughter.
+func isLaughter(w []byte) bool {
+	switch string(w) {
+	case "lol", "lolol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe":
+		return true
+	}
+	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a' // "hahahaha"
 }
 
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never

@@ -130,7 +130,16 @@ func TestScoreCases(t *testing.T) {
 		{text: "never been better", want: pos},
 		{text: "it couldn't be worse", want: neg},
 		{text: "thanks for all your hard work", want: pos},
+		// Laughter in a complaint is no joy.
+		{text: "they cancelled my flight again lmao", want: neg},
+		{text: "3 hours on hold lol", want: neg},
+		{text: "haha that was fun", want: pos},
 		// Idioms.
+		{text: "I'm fed up with this", want: neg},
+		{text: "You guys really dropped the ball on this one", want: neg},
+		{text: "I'm done with this company", want: neg},
+		{text: "The new update broke everything", want: neg},
+		{text: "What are your opening hours on Sunday?", want: neg, not: true},
 		{text: "you guys killed it today", want: pos},
 		{text: "hell yeah, refund approved", want: pos},
 		{text: "No worries, thanks for sorting it", want: pos},

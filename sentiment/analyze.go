@@ -922,8 +922,9 @@ func isCommonNoun(w []byte) bool {
 	return false
 }
 
-// softLaughter takes the valence from laughter ("lol", "haha") in a message that complains or
-// says something negative: there it softens or mocks ("cancelled again lol"), it is no joy.
+// softLaughter hides laughter ("lol", "haha") from the model in a message that complains or
+// says something negative: there it softens or mocks ("3 hours on hold lol"), it is no joy.
+// Laughter has no valence in the lexicon: elsewhere the model weighs what it signals.
 func (a *analysis) softLaughter() {
 	bad := false
 	for k := range a.items {
@@ -936,22 +937,20 @@ func (a *analysis) softLaughter() {
 	if !bad {
 		return
 	}
-	for k := range a.items {
-		it := &a.items[k]
-		if it.kind == itLex && it.v > 0 && it.first == it.last && isLaughter(a.tok.normOf(&a.tok.toks[it.first])) {
-			it.v = 0
-			a.mark[it.first] |= mMasked
+	for i := range a.tok.toks {
+		if tk := &a.tok.toks[i]; tk.kind == tkWord && isLaughter(a.tok.normOf(tk)) {
+			a.mark[i] |= mMasked
 		}
 	}
 }
 
-// isLaughter reports written laughter.
+// isLaughter reports written laughter ("lol", "haha", "hahahaha").
 func isLaughter(w []byte) bool {
 	switch string(w) {
 	case "lol", "lolol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe":
 		return true
 	}
-	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a' // "hahahaha"
+	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a'
 }
 
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never

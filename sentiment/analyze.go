@@ -426,10 +426,18 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasmCond && complains {
 		sarcasm = true
 	}
+	// A question or request whose only positive words are courtesy: "What is the number for
+	// reservations? Thanks" thanks in advance, for nothing done yet.
+	asks := (question || request) && !complains
+	for k := range a.items {
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite {
+			asks = false
+		}
+	}
 	for k := range a.items {
 		it := &a.items[k]
 		switch {
-		case it.kind == itPolite && complains:
+		case it.kind == itPolite && (complains || asks):
 			// "Thanks, still waiting": courtesy, not praise.
 			it.v = 0
 			a.mark[it.first] |= mMasked

@@ -99,6 +99,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Thanks in advance of an answer is courtesy.
+		{text: "@united Did you find out where it is? Thanks", want: pos, not: true},
+		{text: "what's the easiest way to get a ticket receipt? Thanks!", want: pos, not: true},
+		{text: "Can you help me? Thanks so much, you guys are great", want: pos},
 		// A reply that answers is no delight.
 		{text: "@united yes in Lusaka, Zambia. My guess is the bags never made the plane", want: pos, not: true},
 		{text: "Ok, what now?", want: pos, not: true},

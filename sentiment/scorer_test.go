@@ -99,6 +99,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Polite refusals and apologies of the writer.
+		{text: "@united no thanks", want: neg, not: true},
+		{text: "Sorry to bother you, where is gate 7?", want: neg, not: true},
 		// Thanks in advance of an answer is courtesy.
 		{text: "@united Did you find out where it is? Thanks", want: pos, not: true},
 		{text: "what's the easiest way to get a ticket receipt? Thanks!", want: pos, not: true},

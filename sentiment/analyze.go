@@ -401,6 +401,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.affectSarcasm(v)
 	a.bareSarcasm(v, text)
 	a.softLaughter()
+	a.anticipation(text)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -925,6 +926,51 @@ func isCommonNoun(w []byte) bool {
 		"flights", "airline", "trip", "stay", "visit", "job", "work", "value", "price", "time",
 		"day", "days", "night", "week", "weekend", "morning", "year", "birthday", "anniversary",
 		"holiday", "holidays", "christmas", "halloween", "thanksgiving", "easter", "luck":
+		return true
+	}
+	return false
+}
+
+// anticipation finds eager anticipation: an exclamation about a time to come ("Concert
+// tomorrow!", "Seeing them on Friday!!") in a message that says nothing negative. It records a
+// praise item over the time word.
+func (a *analysis) anticipation(text string) {
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itComplaint, itSarcasm:
+			if it.v > 0 {
+				return
+			}
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 {
+				return
+			}
+		}
+	}
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].kind != tkWord || a.mark[i]&mCovered != 0 || !isComingTime(a.tok.normOf(&toks[i])) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && toks[j].kind != tkExclaim && !a.opensSentence(text, j) {
+			j++
+		}
+		if j < len(toks) && toks[j].kind == tkExclaim {
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: anticipationWeight, kind: itPraise})
+			return
+		}
+	}
+}
+
+// anticipationWeight is the praise weight of eager anticipation, like a mild praise cue.
+const anticipationWeight = 1.0
+
+// isComingTime reports the words that name a time to come.
+func isComingTime(w []byte) bool {
+	switch string(w) {
+	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday":
 		return true
 	}
 	return false

@@ -99,6 +99,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Eager anticipation.
+		{text: "Flying to see my family tomorrow!", want: pos},
+		{text: "My flight tomorrow got cancelled!", want: neg},
+		{text: "so stoked for the trip", want: pos},
 		// Polite refusals and apologies of the writer.
 		{text: "@united no thanks", want: neg, not: true},
 		{text: "Sorry to bother you, where is gate 7?", want: neg, not: true},

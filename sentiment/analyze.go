@@ -879,6 +879,16 @@ func (a *analysis) opensMessage(i int) bool {
 	return true
 }
 
+// isInterjection reports answers and exclamations of surprise ("yes", "wow"), which open a
+// sentence without evaluating anything.
+func isInterjection(w []byte) bool {
+	switch string(w) {
+	case "wow", "yay", "woohoo", "hooray", "omg":
+		return true
+	}
+	return isAnswerWord(w)
+}
+
 // exclaimNext reports whether an exclamation mark follows token i.
 func (a *analysis) exclaimNext(i int) bool {
 	return i+1 < len(a.tok.toks) && a.tok.toks[i+1].kind == tkExclaim
@@ -1008,8 +1018,10 @@ func isLaughter(w []byte) bool {
 }
 
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
-// came. Awesome!", "Lost my bag again. Just great."): an ironic reaction, when nothing else in
-// the message is positive. It records a sarcasm item over the praise word.
+// came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
+// complaint ("Great, another delay"): an ironic reaction, when nothing else in the message is
+// positive and no contrast ("but") turned the complaint around. It records a sarcasm item over
+// the praise word.
 func (a *analysis) bareSarcasm(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {
@@ -1018,24 +1030,34 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			continue
 		}
 		start, end := a.sentence(text, int(it.first))
-		if start == 0 || !a.bareWords(v, start, end, int(it.first)) {
+		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
+		lead := int(it.first) == start && start+1 < end && a.tok.toks[start+1].kind == tkBreak &&
+			text[a.tok.toks[start+1].start] == ',' && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
+		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first))) {
 			continue
 		}
 		before, other := false, false
 		for m := 0; m < n; m++ {
 			o := &a.items[m]
-			if int(o.first) >= start && int(o.first) < end {
+			if m == k {
 				continue
 			}
+			in := int(o.first) >= start && int(o.first) < end
+			prior := int(o.first) < start || lead && in
 			switch o.kind {
 			case itComplaint:
-				before = before || int(o.first) < start
+				before = before || prior
 			case itLex, itEmoji, itPolite, itPraise:
 				if o.v > 0 {
 					other = true
-				} else if o.v < 0 && int(o.first) < start {
+				} else if o.v < 0 && prior {
 					before = true
 				}
+			}
+		}
+		for j := 0; j < start && before && !lead; j++ {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				before = false // "Lost my bag but your agent found it. Amazing!"
 			}
 		}
 		if before && !other {

@@ -115,6 +115,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Ok, what now?", want: pos, not: true},
 		{text: "Yes!! Got my refund", want: pos},
 		// Bare praise after a complaint is ironic.
+		{text: "Great, another delay", want: neg},
+		{text: "Lost my luggage but your agent found it within an hour. Amazing!", want: pos},
+		{text: "Wow, the agent sorted it in a minute", want: neg, not: true},
 		{text: "they never came. Awesome!", want: neg},
 		{text: "My flight was cancelled. Wonderful", want: neg},
 		{text: "The agent fixed it. Awesome!", want: pos},
@@ -146,6 +149,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "3 hours on hold lol", want: neg},
 		{text: "haha that was fun", want: pos},
 		// Idioms.
+		{text: "Can't wait any longer, cancel my order", want: neg},
+		{text: "Have a great day, I'm never shopping here again", want: neg},
+		{text: "The hold music is driving me crazy", want: neg},
+		{text: "Refund received, thank you", want: pos},
 		{text: "I'm fed up with this", want: neg},
 		{text: "You guys really dropped the ball on this one", want: neg},
 		{text: "I'm done with this company", want: neg},

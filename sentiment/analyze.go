@@ -780,9 +780,9 @@ func (a *analysis) inName(v *vocab, text string, i int) bool {
 	return true
 }
 
-// nameBreak reports whether word i is a negator, an intensifier, a contrast, first or second
-// person, a topic term, or a verb that links a subject to what is said of it: around such a
-// word title case is emphasis, not a name.
+// nameBreak reports whether word i is a negator, an intensifier, a contrast, a personal or
+// possessive pronoun, a topic term, or a verb that links a subject to what is said of it:
+// around such a word title case is emphasis, not a name.
 func (a *analysis) nameBreak(v *vocab, i int) bool {
 	if idx := a.info[i]; idx >= 0 {
 		wi := &v.infos[idx]
@@ -793,7 +793,8 @@ func (a *analysis) nameBreak(v *vocab, i int) bool {
 	switch string(a.tok.normOf(&a.tok.toks[i])) {
 	case "is", "was", "are", "were", "be", "been", "being", "am", "it's", "its", "that's", "thats",
 		"seems", "seemed", "looks", "looked", "feels", "felt", "became", "becomes", "got", "gets",
-		"ever", "so", "too", "very", "really", "such", "just", "most", "least", "how", "what":
+		"ever", "so", "too", "very", "really", "such", "just", "most", "least", "how", "what",
+		"their", "his", "her":
 		return true
 	}
 	return false
@@ -935,7 +936,8 @@ func isCommonNoun(w []byte) bool {
 		"quality", "food", "meal", "place", "store", "shop", "restaurant", "hotel", "room", "flight",
 		"flights", "airline", "trip", "stay", "visit", "job", "work", "value", "price", "time",
 		"day", "days", "night", "week", "weekend", "morning", "year", "birthday", "anniversary",
-		"holiday", "holidays", "christmas", "halloween", "thanksgiving", "easter", "luck":
+		"holiday", "holidays", "christmas", "halloween", "thanksgiving", "easter", "luck",
+		"waiter", "waiters", "waitress", "driver", "drivers", "owner", "seller", "app", "website":
 		return true
 	}
 	return false

@@ -223,6 +223,8 @@ func TestInName(t *testing.T) {
 		{"the app is Terrible", "Terrible", false},
 		{"wishing you a Happy Birthday today", "Happy", false},
 		{"the agent was Rude And Unhelpful", "Rude", false},
+		{"we were served by their Awful Waiters", "Awful", false},
+		{"had to deal with a Rude Driver today", "Rude", false},
 	} {
 		a := &analysis{}
 		a.run(s.vocab, tc.text)

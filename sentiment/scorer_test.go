@@ -122,6 +122,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "My flight was cancelled. Wonderful", want: neg},
 		{text: "The agent fixed it. Awesome!", want: pos},
 		// Outages.
+		{text: "Perfect, now the app won't even open", want: neg},
+		{text: "Ordered a week ago. Still nothing. Fantastic.", want: neg},
 		{text: "is the website down?", want: neg},
 		{text: "Your website isn't working", want: neg},
 		{text: "I can't check in online", want: neg},

@@ -249,7 +249,7 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
-	titled := a.fewTitleWords(text)
+	titled := int8(0) // whether title case marks names (fewTitleWords), once needed: 1 yes, -1 no
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
@@ -351,7 +351,13 @@ func (a *analysis) run(v *vocab, text string) {
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
-		if val != 0 && titled && a.inName(v, text, i) {
+		if val != 0 && a.titleWord(text, i) && titled == 0 {
+			titled = -1
+			if a.fewTitleWords(text) {
+				titled = 1
+			}
+		}
+		if val != 0 && titled > 0 && a.inName(v, text, i) {
 			// "Bad Blood", "The Walking Dead": a sentiment word in a name says nothing.
 			a.mark[i] |= mMasked
 			val = 0
@@ -900,6 +906,9 @@ const swearBoost = 0.3
 
 // isSwearWord reports swear words that also serve as intensifiers.
 func isSwearWord(w []byte) bool {
+	if len(w) < 4 || w[0] != 'f' && w[0] != 'd' && w[0] != 'e' && w[0] != 'b' {
+		return false
+	}
 	switch string(w) {
 	case "fucking", "fuckin", "effing", "freaking", "freakin", "frickin", "friggin", "damn",
 		"bloody":
@@ -1012,6 +1021,9 @@ func (a *analysis) softLaughter() {
 
 // isLaughter reports written laughter ("lol", "haha", "hahahaha").
 func isLaughter(w []byte) bool {
+	if len(w) < 3 || w[0] != 'l' && w[0] != 'h' && w[0] != 'r' {
+		return false
+	}
 	switch string(w) {
 	case "lol", "lolol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe":
 		return true

@@ -103,6 +103,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Flying to see my family tomorrow!", want: pos},
 		{text: "My flight tomorrow got cancelled!", want: neg},
 		{text: "so stoked for the trip", want: pos},
+		// Sign-offs and relations are no evaluation.
+		{text: "The refund is still missing. Best regards, Anna", want: neg},
+		{text: "me and my best friend want to fly to Vegas", want: pos, not: true},
 		// Polite refusals and apologies of the writer.
 		{text: "@united no thanks", want: neg, not: true},
 		{text: "Sorry to bother you, where is gate 7?", want: neg, not: true},

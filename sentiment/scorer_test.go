@@ -157,6 +157,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "Can't wait any longer, cancel my order", want: neg},
 		{text: "Have a great day, I'm never shopping here again", want: neg},
 		{text: "The hold music is driving me crazy", want: neg},
+		{text: "You ruined my day", want: neg},
 		{text: "Refund received, thank you", want: pos},
 		{text: "I'm fed up with this", want: neg},
 		{text: "You guys really dropped the ball on this one", want: neg},

@@ -407,7 +407,9 @@ func (a *analysis) run(v *vocab, text string) {
 	a.affectSarcasm(v)
 	a.bareSarcasm(v, text)
 	a.softLaughter()
-	a.anticipation(text)
+	if exclaim > 0 {
+		a.anticipation(text)
+	}
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {

@@ -19,6 +19,7 @@ const (
 	mMasked                 // courtesy in a complaint, or praise in sarcasm: the model ignores it
 	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
 	mDirectMiss             // the token's own hash is not in the vocabulary
+	mNegEmph                // a negator whose negation is emphatic ("not bad at all")
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -36,6 +37,7 @@ const (
 	itPraise
 	itSarcasm
 	itSarcasmCond
+	itContextual // a complaint if its sentence allows it (see resolveContextual)
 )
 
 // analysis holds the per-message work buffers; it is reused through a sync.Pool.
@@ -58,6 +60,8 @@ type analysis struct {
 	contrib []float32
 	// ents are the hashed features of the message (see features).
 	ents []fent
+	// offs maps the bytes of a decoded text to the original (see decodeEscapes).
+	offs []int32
 }
 
 func (a *analysis) reset(n int) {
@@ -190,6 +194,10 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
+		if wi.cue == cueNegEmph && a.mark[i]&mCovered == 0 {
+			a.negEmph(a.negatorBefore(v, i), i, i)
+			continue
+		}
 		if wi.flags&wPhraseStart == 0 {
 			continue
 		}
@@ -213,12 +221,16 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			cueDone = true
 			first, last := int32(i), int32(i+L-1)
-			a.addCueNegated(p.cue, p.cueW, first, last, a.negatorBefore(v, i))
+			neg := a.negatorBefore(v, i)
+			if p.cue == cueNegEmph {
+				a.negEmph(neg, i, i+L-1)
+				continue
+			}
+			a.addCueNegated(p.cue, p.cueW, first, last, neg >= 0)
 			if p.cue != cueSarcasmCond {
-				mk := uint8(mCovered)
-				if p.cue == cueNeutral || p.cue == cueRequest {
-					mk |= mMasked
-				}
+				// The cue's words are the cue: the n-gram model does not weigh them again (it
+				// would learn on general text to offset the cue).
+				mk := uint8(mCovered | mMasked)
 				if p.cue == cueRequest {
 					request = true
 				}
@@ -226,12 +238,18 @@ func (a *analysis) run(v *vocab, text string) {
 					a.mark[k] |= mk
 					a.group[k] = first
 				}
+				if neg >= 0 && p.cue == cuePraise {
+					a.joinGroup(neg, int(last)) // "not on time": one phrase
+				}
+			} else {
+				a.joinGroup(i, i+L-1) // "Great job": one phrase, whether sarcastic or not
 			}
 		}
 	}
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
-	negScope := 0
+	negScope, negAt, negF := 0, -1, float32(negationFactor)
+	titled := int8(0) // whether title case marks names (fewTitleWords), once needed: 1 yes, -1 no
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
@@ -282,6 +300,12 @@ func (a *analysis) run(v *vocab, text string) {
 			if boost != 0 {
 				boost *= 0.5
 			}
+			if tk.kind == tkHashtag {
+				if val := a.compoundValence(v, t.normOf(tk)); val != 0 {
+					// "#neveragain", "#goodtimes": a hashtag of several words.
+					a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itLex})
+				}
+			}
 			continue
 		}
 		wi := &v.infos[idx]
@@ -289,7 +313,13 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.flags&wNegator != 0 {
-			negScope = negationScope
+			if wi.cue != cueNone { // "nobody": a negator and a complaint
+				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			}
+			negScope, negAt, negF = negationScope, i, negationFactor
+			if a.mark[i]&mNegEmph != 0 {
+				negF = emphaticNegation
+			}
 			negations++
 			a.mark[i] &^= mNegated
 			continue
@@ -302,15 +332,42 @@ func (a *analysis) run(v *vocab, text string) {
 			boost += wi.boostF()
 			continue
 		}
+		if isSwearWord(t.normOf(tk)) && a.sentimentNext(v, i) {
+			// "so fucking excited", "damn fine": a swear word before a sentiment word intensifies
+			// it and says nothing of its own.
+			boost += swearBoost
+			a.mark[i] |= mMasked
+			continue
+		}
 		if wi.cue != cueNone {
 			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			if inScope && wi.cue == cuePraise {
+				a.joinGroup(negAt, i)
+			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
 			// "3 hours", "two days": customers count the time they were kept waiting.
-			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itComplaint})
+			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itContextual})
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
+		if val != 0 && a.titleWord(text, i) && titled == 0 {
+			titled = -1
+			if a.fewTitleWords(text) {
+				titled = 1
+			}
+		}
+		if val != 0 && titled > 0 && a.inName(v, text, i) {
+			// "Bad Blood", "The Walking Dead": a sentiment word in a name says nothing.
+			a.mark[i] |= mMasked
+			val = 0
+		}
+		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensMessage(i) && !a.exclaimNext(i) {
+			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
+			// is).
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
 			val = 0 // "looks like", "like a": not the verb
 		}
@@ -328,7 +385,8 @@ func (a *analysis) run(v *vocab, text string) {
 			val *= elongFactor
 		}
 		if inScope {
-			val *= negationFactor
+			val *= negF
+			a.joinGroup(negAt, i) // "No problems": the negated phrase is the evidence
 		}
 		if lastContrast >= 0 {
 			if i < lastContrast {
@@ -345,6 +403,13 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 
 	// Message-level rules.
+	a.resolveContextual(text)
+	a.affectSarcasm(v)
+	a.bareSarcasm(v, text)
+	a.softLaughter()
+	if exclaim > 0 {
+		a.anticipation(text)
+	}
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -355,7 +420,8 @@ func (a *analysis) run(v *vocab, text string) {
 		case itSarcasm:
 			sarcasm = true
 		case itSarcasmCond:
-			sarcasmCond = true
+			// "Great job losing my bag": the complaint follows the marker in its sentence.
+			sarcasmCond = sarcasmCond || a.complaintAfter(text, int(it.last))
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -369,10 +435,18 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasmCond && complains {
 		sarcasm = true
 	}
+	// A question or request whose only positive words are courtesy: "What is the number for
+	// reservations? Thanks" thanks in advance, for nothing done yet.
+	asks := (question || request) && !complains
+	for k := range a.items {
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite {
+			asks = false
+		}
+	}
 	for k := range a.items {
 		it := &a.items[k]
 		switch {
-		case it.kind == itPolite && complains:
+		case it.kind == itPolite && (complains || asks):
 			// "Thanks, still waiting": courtesy, not praise.
 			it.v = 0
 			a.mark[it.first] |= mMasked
@@ -523,23 +597,592 @@ func keyHash(tk *token, t *tokenizer) uint64 {
 	return tk.h
 }
 
-// negatorBefore reports whether a negator stands within negationScope words before token i, in
-// the same clause.
-func (a *analysis) negatorBefore(v *vocab, i int) bool {
+// negatorBefore returns the negator that stands within negationScope words before token i, in
+// the same clause, or -1.
+func (a *analysis) negatorBefore(v *vocab, i int) int {
 	toks := a.tok.toks
 	for j, n := i-1, 0; j >= 0 && n < negationScope; j-- {
 		switch toks[j].kind {
 		case tkWord, tkHashtag, tkNumber:
 			n++
 			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[j]&mCovered == 0 {
-				return true
+				return j
 			}
 		case tkMention, tkEmoji, tkEmoticon:
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// joinGroup makes tokens [first, last] one evidence phrase, extending the phrase token first
+// belongs to.
+func (a *analysis) joinGroup(first, last int) {
+	if first < 0 || first > last {
+		return
+	}
+	g := a.group[first]
+	for k := first; k <= last; k++ {
+		a.group[k] = g
+	}
+}
+
+// negEmph handles an emphatic phrase ("at all") over tokens [first, last]: no sentiment of its
+// own, and after a negator (neg >= 0) it makes the negation emphatic and joins it.
+func (a *analysis) negEmph(neg, first, last int) {
+	for k := first; k <= last; k++ {
+		a.mark[k] |= mCovered | mMasked
+		a.group[k] = int32(first)
+	}
+	if neg >= 0 {
+		a.mark[neg] |= mNegEmph
+		a.joinGroup(neg, last)
+	}
+}
+
+// affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
+// "love being ignored"): it records a sarcasm item over the verb and the complaint, one phrase.
+func (a *analysis) affectSarcasm(v *vocab) {
+	toks := a.tok.toks
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		i := int(it.first)
+		if it.kind != itLex || it.v <= 0 || it.first != it.last || a.mark[i]&mNegated != 0 {
+			continue
+		}
+		if idx := a.info[i]; idx < 0 || v.infos[idx].flags&wAffect == 0 {
+			continue
+		}
+		// The object: the next word, past "being", "getting", "to".
+		j := i + 1
+		for j < len(toks) && toks[j].kind == tkWord && isLinkWord(a.tok.normOf(&toks[j])) {
+			j++
+		}
+		end := a.complaintAt(v, j, true)
+		if end < 0 {
+			continue
+		}
+		for e := a.complaintAt(v, end+1, false); e >= 0; e = a.complaintAt(v, end+1, false) {
+			end = e
+		}
+		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
+		a.joinGroup(i, end)
+	}
+}
+
+// complaintAt returns the last token of the complaint item, or of the negative lexicon item
+// (with verb only a verb form: "waiting", "ignored"), that starts at token j; -1 if none.
+func (a *analysis) complaintAt(v *vocab, j int, verb bool) int {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return -1
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) != j {
+			continue
+		}
+		if it.kind == itComplaint {
+			return int(it.last)
+		}
+		if it.kind == itLex && it.v < 0 && (!verb || isVerbForm(a.tok.normOf(&a.tok.toks[j]))) {
+			return int(it.last)
+		}
+	}
+	return -1
+}
+
+// titleWord reports whether token i is a word in title case ("Blood", not "BLOOD" or "blood").
+func (a *analysis) titleWord(text string, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind != tkWord || tk.end-tk.start < 2 {
+		return false
+	}
+	c, d := text[tk.start], text[tk.start+1]
+	return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z'
+}
+
+// fewTitleWords reports whether fewer than half of the words that do not open a sentence are in
+// title case: then title case marks names, not a headline style.
+func (a *analysis) fewTitleWords(text string) bool {
+	n, words := 0, 0
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind == tkWord && !a.opensSentence(text, i) {
+			words++
+			if a.titleWord(text, i) {
+				n++
+			}
+		}
+	}
+	return n*2 < words
+}
+
+// opensSentence reports whether nothing but mentions comes before token i since the start of the
+// message or a '.', '!' or '?'.
+func (a *analysis) opensSentence(text string, i int) bool {
+	toks := a.tok.toks
+	for j := i - 1; j >= 0; j-- {
+		switch tk := &toks[j]; tk.kind {
+		case tkMention:
+			continue
+		case tkExclaim, tkQuestion:
+			return true
+		case tkBreak:
+			return text[tk.start] == '.' || text[tk.start] == '\n'
 		default:
 			return false
 		}
 	}
+	return true
+}
+
+// inName reports whether word i is part of a name: a run of two or more words in title case that
+// does not open a sentence ("the era of Bad Translations", "on The Walking Dead"). Title case is
+// also how customers emphasise ("the app is Really Bad", "a Horrible Experience"), so a run is no
+// name when it holds or follows a word that makes it a predicate or an emphasis (see nameBreak),
+// or holds a common noun of customer service or a greeting ("Terrible Customer Service", "Happy
+// Birthday").
+func (a *analysis) inName(v *vocab, text string, i int) bool {
+	toks := a.tok.toks
+	if !a.titleWord(text, i) {
+		return false
+	}
+	first, last := i, i
+	for first > 0 && a.titleWord(text, first-1) {
+		first--
+	}
+	for last+1 < len(toks) && a.titleWord(text, last+1) {
+		last++
+	}
+	if first == last || a.opensSentence(text, first) {
+		return false
+	}
+	plain := false // a word without sentiment: a name is more than its sentiment words
+	for k := first; k <= last; k++ {
+		if a.nameBreak(v, k) || isCommonNoun(a.tok.normOf(&toks[k])) {
+			return false
+		}
+		if idx := a.info[k]; idx < 0 || v.infos[idx].valence == 0 {
+			plain = true
+		}
+	}
+	if !plain {
+		return false
+	}
+	// The words before the run: "is Really Bad", "was the Worst Airline", "so Bad".
+	for j := first - 1; j >= 0; j-- {
+		switch toks[j].kind {
+		case tkMention:
+			continue
+		case tkWord:
+			if a.nameBreak(v, j) {
+				return false
+			}
+			if isDeterminer(a.tok.normOf(&toks[j])) {
+				continue // "is the", "was a"
+			}
+		}
+		break
+	}
+	return true
+}
+
+// nameBreak reports whether word i is a negator, an intensifier, a contrast, a personal or
+// possessive pronoun, a topic term, or a verb that links a subject to what is said of it:
+// around such a word title case is emphasis, not a name.
+func (a *analysis) nameBreak(v *vocab, i int) bool {
+	if idx := a.info[i]; idx >= 0 {
+		wi := &v.infos[idx]
+		if wi.boost != 0 || wi.flags&(wNegator|wContrast|wPerson|wTopic) != 0 {
+			return true
+		}
+	}
+	switch string(a.tok.normOf(&a.tok.toks[i])) {
+	case "is", "was", "are", "were", "be", "been", "being", "am", "it's", "its", "that's", "thats",
+		"seems", "seemed", "looks", "looked", "feels", "felt", "became", "becomes", "got", "gets",
+		"ever", "so", "too", "very", "really", "such", "just", "most", "least", "how", "what",
+		"their", "his", "her":
+		return true
+	}
 	return false
+}
+
+// maxCompound bounds the hashtags that are split into words, in bytes.
+const maxCompound = 40
+
+// compoundValence splits a hashtag into as few known words as it can ("neveragain" → "never
+// again", "badservice" → "bad service") and returns their valence, with negators and
+// intensifiers applied like in running text; 0 when it cannot be split.
+func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
+	n := len(w)
+	if n < 5 || n > maxCompound {
+		return 0
+	}
+	// best[j]: fewest words that spell w[:j] (0: none); from[j]: where the last one starts.
+	var best [maxCompound + 1]uint8
+	var from [maxCompound + 1]uint8
+	var idxs [maxCompound + 1]int32
+	for j := 1; j <= n; j++ {
+		for k := 0; k < j; k++ {
+			if k > 0 && best[k] == 0 || j-k < 2 && w[k] != 'i' && w[k] != 'a' {
+				continue
+			}
+			if best[j] != 0 && best[k]+1 >= best[j] {
+				continue
+			}
+			idx := v.lookup(hashBytes(w[k:j]))
+			if idx < 0 || v.infos[idx].flags&wEnglish == 0 { // a word of English text
+				continue
+			}
+			best[j], from[j], idxs[j] = best[k]+1, uint8(k), idx
+		}
+	}
+	if best[n] < 2 {
+		return 0
+	}
+	// The words, last first.
+	var parts [maxCompound]int32
+	m := 0
+	for j := n; j > 0; j = int(from[j]) {
+		parts[m] = idxs[j]
+		m++
+	}
+	var sum, boost float32
+	negated := false
+	for k := m - 1; k >= 0; k-- {
+		wi := &v.infos[parts[k]]
+		switch {
+		case wi.flags&wNegator != 0:
+			negated = true
+		case wi.boost != 0:
+			boost += wi.boostF()
+		case wi.valence != 0:
+			val := wi.valence * (1 + boost)
+			if negated {
+				val *= negationFactor
+			}
+			sum += val
+			boost, negated = 0, false
+		}
+	}
+	return sum
+}
+
+// isAnswerWord reports the words that answer a question ("yes", "ok").
+func isAnswerWord(w []byte) bool {
+	switch string(w) {
+	case "yes", "yeah", "yep", "yup", "ok", "okay":
+		return true
+	}
+	return false
+}
+
+// opensMessage reports whether nothing but mentions comes before token i.
+func (a *analysis) opensMessage(i int) bool {
+	for j := 0; j < i; j++ {
+		if a.tok.toks[j].kind != tkMention {
+			return false
+		}
+	}
+	return true
+}
+
+// isInterjection reports answers and exclamations of surprise ("yes", "wow"), which open a
+// sentence without evaluating anything.
+func isInterjection(w []byte) bool {
+	switch string(w) {
+	case "wow", "yay", "woohoo", "hooray", "omg":
+		return true
+	}
+	return isAnswerWord(w)
+}
+
+// exclaimNext reports whether an exclamation mark follows token i.
+func (a *analysis) exclaimNext(i int) bool {
+	return i+1 < len(a.tok.toks) && a.tok.toks[i+1].kind == tkExclaim
+}
+
+// swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
+const swearBoost = 0.3
+
+// isSwearWord reports swear words that also serve as intensifiers.
+func isSwearWord(w []byte) bool {
+	if len(w) < 4 || w[0] != 'f' && w[0] != 'd' && w[0] != 'e' && w[0] != 'b' {
+		return false
+	}
+	switch string(w) {
+	case "fucking", "fuckin", "effing", "freaking", "freakin", "frickin", "friggin", "damn",
+		"bloody":
+		return true
+	}
+	return false
+}
+
+// sentimentNext reports whether the token after i is a word with a lexicon valence, not part
+// of a cue phrase.
+func (a *analysis) sentimentNext(v *vocab, i int) bool {
+	j := i + 1
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord || a.info[j] < 0 || a.mark[j]&mCovered != 0 {
+		return false
+	}
+	return v.infos[a.info[j]].valence != 0
+}
+
+// isDeterminer reports articles and demonstratives, which a name may follow.
+func isDeterminer(w []byte) bool {
+	switch string(w) {
+	case "a", "an", "the", "this", "that", "these", "those":
+		return true
+	}
+	return false
+}
+
+// isCommonNoun reports common nouns of customer messages and greetings: a title-case run that
+// holds one is emphasis or a greeting ("Worst Experience", "Happy Birthday"), not a name.
+func isCommonNoun(w []byte) bool {
+	switch string(w) {
+	case "experience", "experiences", "service", "services", "customer", "customers", "support",
+		"help", "staff", "team", "people", "person", "company", "business", "product", "products",
+		"quality", "food", "meal", "place", "store", "shop", "restaurant", "hotel", "room", "flight",
+		"flights", "airline", "trip", "stay", "visit", "job", "work", "value", "price", "time",
+		"day", "days", "night", "week", "weekend", "morning", "year", "birthday", "anniversary",
+		"holiday", "holidays", "christmas", "halloween", "thanksgiving", "easter", "luck",
+		"waiter", "waiters", "waitress", "driver", "drivers", "owner", "seller", "app", "website":
+		return true
+	}
+	return false
+}
+
+// anticipation finds eager anticipation: an exclamation about a time to come ("Concert
+// tomorrow!", "Seeing them on Friday!!") in a message that says nothing negative. It records a
+// praise item over the time word.
+func (a *analysis) anticipation(text string) {
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itComplaint, itSarcasm:
+			if it.v > 0 {
+				return
+			}
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 {
+				return
+			}
+		}
+	}
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].kind != tkWord || a.mark[i]&mCovered != 0 || !isComingTime(a.tok.normOf(&toks[i])) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && toks[j].kind != tkExclaim && !a.opensSentence(text, j) {
+			j++
+		}
+		if j < len(toks) && toks[j].kind == tkExclaim {
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: anticipationWeight, kind: itPraise})
+			return
+		}
+	}
+}
+
+// anticipationWeight is the praise weight of eager anticipation, like a mild praise cue.
+const anticipationWeight = 1.0
+
+// isComingTime reports the words that name a time to come.
+func isComingTime(w []byte) bool {
+	switch string(w) {
+	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
+}
+
+// softLaughter hides laughter ("lol", "haha") from the model in a message that complains or
+// says something negative: there it softens or mocks ("3 hours on hold lol"), it is no joy.
+// Laughter has no valence in the lexicon: elsewhere the model weighs what it signals.
+func (a *analysis) softLaughter() {
+	bad := false
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return
+	}
+	for i := range a.tok.toks {
+		if tk := &a.tok.toks[i]; tk.kind == tkWord && isLaughter(a.tok.normOf(tk)) {
+			a.mark[i] |= mMasked
+		}
+	}
+}
+
+// isLaughter reports written laughter ("lol", "haha", "hahahaha").
+func isLaughter(w []byte) bool {
+	if len(w) < 3 || w[0] != 'l' && w[0] != 'h' && w[0] != 'r' {
+		return false
+	}
+	switch string(w) {
+	case "lol", "lolol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe":
+		return true
+	}
+	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a'
+}
+
+// bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
+// came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
+// complaint ("Great, another delay"): an ironic reaction, when nothing else in the message is
+// positive and no contrast ("but") turned the complaint around. It records a sarcasm item over
+// the praise word.
+func (a *analysis) bareSarcasm(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itLex || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
+		lead := int(it.first) == start && start+1 < end && a.tok.toks[start+1].kind == tkBreak &&
+			text[a.tok.toks[start+1].start] == ',' && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
+		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first))) {
+			continue
+		}
+		before, other := false, false
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if m == k {
+				continue
+			}
+			in := int(o.first) >= start && int(o.first) < end
+			prior := int(o.first) < start || lead && in
+			switch o.kind {
+			case itComplaint:
+				before = before || prior
+			case itLex, itEmoji, itPolite, itPraise:
+				if o.v > 0 {
+					other = true
+				} else if o.v < 0 && prior {
+					before = true
+				}
+			}
+		}
+		for j := 0; j < start && before && !lead; j++ {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				before = false // "Lost my bag but your agent found it. Amazing!"
+			}
+		}
+		if before && !other {
+			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		}
+	}
+}
+
+// bareWords reports whether the words of tokens [start, end) are the praise word p and at most
+// two fillers ("just", "oh", "sounds", intensifiers): praise with no object.
+func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
+	words := 0
+	for j := start; j < end; j++ {
+		tk := &a.tok.toks[j]
+		if tk.kind != tkWord && tk.kind != tkHashtag {
+			continue
+		}
+		words++
+		if j == p {
+			continue
+		}
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].boost > 0 {
+			continue
+		}
+		switch string(a.tok.normOf(tk)) {
+		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
+			continue
+		}
+		return false
+	}
+	return words <= 3
+}
+
+// resolveContextual decides the complaints that hold only in context: a duration ("3 hours") or
+// a repetition ("again", "second time") is a complaint unless its sentence says something
+// good and nothing bad ("Thanks again for your help", "can't wait to see them again!",
+// "delivered in 2 days, great").
+func (a *analysis) resolveContextual(text string) {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itContextual {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		good, bad := false, false
+		for m := range a.items {
+			o := &a.items[m]
+			if m == k || int(o.first) < start || int(o.first) >= end {
+				continue
+			}
+			switch o.kind {
+			case itLex, itPolite, itEmoji, itPraise:
+				good = good || o.v > 0
+				bad = bad || o.v < 0
+			case itComplaint, itSarcasm, itSarcasmCond: // "nice to know 3 hours of my time is worth $8"
+				bad = true
+			}
+		}
+		it.kind = itComplaint
+		if good && !bad {
+			it.v = 0
+		}
+	}
+}
+
+// sentence returns the tokens [start, end) of the sentence of token i.
+func (a *analysis) sentence(text string, i int) (int, int) {
+	start := i
+	for start > 0 && !a.opensSentence(text, start) {
+		start--
+	}
+	end := i + 1
+	for end < len(a.tok.toks) && !a.opensSentence(text, end) {
+		end++
+	}
+	return start, end
+}
+
+// complaintAfter reports whether a complaint item, or a negative lexicon item, starts after
+// token i in its sentence.
+func (a *analysis) complaintAfter(text string, i int) bool {
+	end := len(a.tok.toks)
+	for j := i + 1; j < end; j++ {
+		if j > i+1 && a.opensSentence(text, j) {
+			end = j
+		}
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLinkWord reports the words between a verb of liking and its object ("love being ignored").
+func isLinkWord(w []byte) bool {
+	switch string(w) {
+	case "being", "getting", "to", "it", "when", "the":
+		return true
+	}
+	return false
+}
+
+// isVerbForm reports an English -ing or -ed form.
+func isVerbForm(w []byte) bool {
+	n := len(w)
+	return n > 4 && (string(w[n-3:]) == "ing" || string(w[n-2:]) == "ed")
 }
 
 // addCueNegated records a cue; a negated complaint ("no delay") is dropped, negated praise
@@ -557,6 +1200,11 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 		if negated {
 			kind, w = itComplaint, 0.8*w
 		}
+	case cueContextual:
+		if negated {
+			return
+		}
+		kind = itContextual
 	case cueSarcasm:
 		kind = itSarcasm
 	case cueSarcasmCond:

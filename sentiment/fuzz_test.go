@@ -10,7 +10,8 @@ import (
 // FuzzScore checks the invariants of a score on any text: no panic, probabilities that sum to one,
 // evidence made of phrases of the text.
 func FuzzScore(f *testing.F) {
-	for _, s := range []string{"", "Still waiting for my refund!! 😡 #fail", "not bad at all", "thanks for nothing", "\xff\xfe", "@a http://x #b :) <3 &lt;3 \\u2019", "Mi pedido no ha llegado", "注文"} {
+	for _, s := range []string{"", "Still waiting for my refund!! 😡 #fail", "not bad at all", "thanks for nothing", "\xff\xfe", "@a http://x #b :) <3 &lt;3 \\u2019", "Mi pedido no ha llegado", "注文",
+		`can\u2019t stand it \ud83d\ude21 \ud83d \ude21 \u12 \u`} {
 		f.Add(s, "")
 	}
 	f.Add("the order is late", "en-US")

@@ -31,6 +31,7 @@ const (
 	wTopic       // the word is a topic term (see vocab.topics)
 	wPerson      // first or second person ("i", "my", "you")
 	wNotWaiting  // after a duration, says it was no wait ("early", "ago")
+	wAffect      // a verb of liking ("love", "enjoy"): sarcastic when its object is a complaint
 )
 
 // durationWeight is the complaint weight of "<number> <unit of time>" (see cues.txt); set when
@@ -48,9 +49,11 @@ const (
 	cueSarcasmCond // sarcastic when the message also complains ("great job")
 	cueNeutral     // no sentiment: the model ignores the words ("at all")
 	cueRequest     // a request ("I'd like to"): neutral like a question; the model ignores the words
+	cueNegEmph     // emphasises a negation before it ("not bad at all"): the negation turns the words fully around
+	cueContextual  // a complaint only in context ("again"): see analysis.resolveContextual
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request", "negemph", "contextual"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
@@ -340,6 +343,8 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wPerson
 		case "notwaiting":
 			flag = wNotWaiting
+		case "affect":
+			flag = wAffect
 		case "count":
 			flag = wCount
 		case "duration":
@@ -354,8 +359,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm", "neutral", "request":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest, "negemph": cueNegEmph, "contextual": cueContextual}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}

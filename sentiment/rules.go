@@ -62,8 +62,11 @@ var priorBias = [3]float32{0, 0.3, 0}
 const (
 	negationScope  = 3    // words after a negator that it turns around
 	negationFactor = -0.6 // "not good" is mildly negative, "not bad" mildly positive
-	capsFactor     = 1.25
-	elongFactor    = 1.15
-	beforeContrast = 0.5 // "good but slow": what comes before "but" counts half…
-	afterContrast  = 1.4 // …and what follows counts more
+	// emphaticNegation replaces negationFactor when the negation is emphatic ("not bad at all"):
+	// the words are turned fully around.
+	emphaticNegation = -1.0
+	capsFactor       = 1.25
+	elongFactor      = 1.15
+	beforeContrast   = 0.5 // "good but slow": what comes before "but" counts half…
+	afterContrast    = 1.4 // …and what follows counts more
 )

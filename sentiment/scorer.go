@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/cxpulse/cxpulse/event"
 )
@@ -152,6 +154,14 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	a := s.pool.Get().(*analysis)
 	defer s.pool.Put(a)
 	text = clip(text)
+	orig := text
+	var offs []int32
+	if strings.Contains(text, `\u`) {
+		// Text escaped twice on its way here ("can\u2019t"): read it as it was written.
+		if dec, m, ok := decodeEscapes(text, a.offs[:0]); ok {
+			text, offs, a.offs = dec, m, m
+		}
+	}
 	a.run(s.vocab, text)
 
 	var lr langResult
@@ -191,7 +201,7 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	dst.Label = event.Label(best - 1)
 	dst.Confidence = round4(p[best])
 	dst.Score = round4(p[cPos] - p[cNeg])
-	s.evidence(a, text, dst)
+	s.evidence(a, text, orig, offs, dst)
 }
 
 // logits computes the class scores of an analysed message.
@@ -231,7 +241,9 @@ func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // evidence puts the phrases that moved the score most into dst.Evidence: each rule item's share
 // of the positive-minus-negative logit plus the model's share of its words.
-func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
+// When offs is set, text was decoded from orig and offs maps its byte offsets to orig's: the
+// phrases are cut from orig.
+func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *event.Sentiment) {
 	m := s.model
 	r := &a.rule
 	diff := func(f int) float32 { return m.rule[f][cPos] - m.rule[f][cNeg] }
@@ -275,13 +287,109 @@ func (s *Scorer) evidence(a *analysis, text string, dst *event.Sentiment) {
 	}
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
+	for i := range toks {
+		if a.group[i] == int32(i) && (i+1 == len(toks) || a.group[i+1] != int32(i)) && s.functionWord(a, i) {
+			// "for", "the", "my": they act through the words next to them (bigrams); on their
+			// own they are no evidence.
+			a.contrib[i] = 0
+		}
+	}
 	var top [maxEvidence]evCand
 	n := topEvidence(a, len(toks), &top)
 	for k := 0; k < n; k++ {
 		c := top[k]
+		start, end := toks[c.first].start, toks[c.last].end
+		phrase := text[start:end]
+		if offs != nil {
+			phrase = orig[offs[start]:offs[end]]
+		}
 		dst.Evidence = append(dst.Evidence, event.Evidence{
-			Phrase: text[toks[c.first].start:toks[c.last].end],
+			Phrase: phrase,
 			Weight: math.Round(float64(c.w)*1000) / 1000,
 		})
 	}
+}
+
+// decodeEscapes replaces the \uXXXX escapes of text (and \uD83D\uDE02 surrogate pairs) by
+// the characters they stand for. offs gets, for every byte of the result and one past its end,
+// the offset in text it comes from. ok is false when text has no such escape.
+func decodeEscapes(text string, offs []int32) (dec string, _ []int32, ok bool) {
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		r, n := escapeAt(text, i)
+		if n == 0 {
+			if ok {
+				b.WriteByte(text[i])
+				offs = append(offs, int32(i))
+			}
+			i++
+			continue
+		}
+		if r >= 0xD800 && r < 0xDC00 { // a high surrogate: its pair follows
+			lo, m := escapeAt(text, i+n)
+			if m == 0 || lo < 0xDC00 || lo > 0xDFFF {
+				r = utf8.RuneError
+			} else {
+				r, n = 0x10000+(r-0xD800)<<10+(lo-0xDC00), n+m
+			}
+		} else if r >= 0xDC00 && r <= 0xDFFF {
+			r = utf8.RuneError
+		}
+		if !ok {
+			ok = true
+			b.Grow(len(text))
+			b.WriteString(text[:i])
+			for k := 0; k < i; k++ {
+				offs = append(offs, int32(k))
+			}
+		}
+		var buf [utf8.UTFMax]byte
+		w := utf8.EncodeRune(buf[:], r)
+		b.Write(buf[:w])
+		for k := 0; k < w; k++ {
+			offs = append(offs, int32(i))
+		}
+		i += n
+	}
+	if !ok {
+		return text, offs, false
+	}
+	offs = append(offs, int32(len(text)))
+	return b.String(), offs, true
+}
+
+// escapeAt returns the code of the \uXXXX escape at text[i:] and its length 6, or 0.
+func escapeAt(text string, i int) (rune, int) {
+	if i+6 > len(text) || text[i] != '\\' || text[i+1] != 'u' {
+		return 0, 0
+	}
+	var r rune
+	for k := i + 2; k < i+6; k++ {
+		c := text[k]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 6
+}
+
+// functionWord reports whether token i is a function word that carries no sentiment or cue.
+func (s *Scorer) functionWord(a *analysis, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind != tkWord {
+		return false
+	}
+	idx := a.info[i]
+	if idx < 0 {
+		return false
+	}
+	wi := &s.vocab.infos[idx]
+	return wi.flags&wFunction != 0 && wi.valence == 0 && wi.cue == cueNone
 }

@@ -86,6 +86,111 @@ func TestScoreCases(t *testing.T) {
 		{text: "My order arrived two days early, thank you!", want: pos},
 		{text: "Why was my account suspended??", want: neg},
 		{text: "I was billed $49 but my plan is $29. Please correct this.", want: neg},
+		// Sentiment words in names say nothing.
+		{text: "I am watching The Walking Dead tonight", want: neg, not: true},
+		{text: "Listening to Bad Blood on repeat", want: neg, not: true},
+		// A swear word before a sentiment word intensifies it.
+		{text: "so fucking excited for tomorrow", want: pos},
+		{text: "damn fine phone", want: pos},
+		{text: "this is fucking terrible service", want: neg},
+		{text: "fucking useless airline", want: neg},
+		// Well-wishes, anticipation, a refund that came.
+		{text: "Have a great weekend", want: pos},
+		{text: "cannot wait to see the new season tomorrow!!", want: pos},
+		{text: "Thank you, the refund came through", want: pos},
+		{text: "Your agent hung up on me. Have a nice day.", want: neg},
+		// Eager anticipation.
+		{text: "Flying to see my family tomorrow!", want: pos},
+		{text: "My flight tomorrow got cancelled!", want: neg},
+		{text: "so stoked for the trip", want: pos},
+		// Sign-offs and relations are no evaluation.
+		{text: "The refund is still missing. Best regards, Anna", want: neg},
+		{text: "me and my best friend want to fly to Vegas", want: pos, not: true},
+		// Polite refusals and apologies of the writer.
+		{text: "@united no thanks", want: neg, not: true},
+		{text: "Sorry to bother you, where is gate 7?", want: neg, not: true},
+		// Thanks in advance of an answer is courtesy.
+		{text: "@united Did you find out where it is? Thanks", want: pos, not: true},
+		{text: "what's the easiest way to get a ticket receipt? Thanks!", want: pos, not: true},
+		{text: "Can you help me? Thanks so much, you guys are great", want: pos},
+		// A reply that answers is no delight.
+		{text: "@united yes in Lusaka, Zambia. My guess is the bags never made the plane", want: pos, not: true},
+		{text: "Ok, what now?", want: pos, not: true},
+		{text: "Yes!! Got my refund", want: pos},
+		// Bare praise after a complaint is ironic.
+		{text: "Great, another delay", want: neg},
+		{text: "Lost my luggage but your agent found it within an hour. Amazing!", want: pos},
+		{text: "Wow, the agent sorted it in a minute", want: neg, not: true},
+		{text: "they never came. Awesome!", want: neg},
+		{text: "My flight was cancelled. Wonderful", want: neg},
+		{text: "The agent fixed it. Awesome!", want: pos},
+		// Outages.
+		{text: "Perfect, now the app won't even open", want: neg},
+		{text: "Ordered a week ago. Still nothing. Fantastic.", want: neg},
+		{text: "is the website down?", want: neg},
+		{text: "Your website isn't working", want: neg},
+		{text: "I can't check in online", want: neg},
+		// Uncertainty is no complaint; recommendations and meeting again are praise.
+		{text: "Not sure if my order went through", want: neg, not: true},
+		{text: "This place is a must", want: pos},
+		{text: "Hope to see you there!", want: pos},
+		// Emoticons.
+		{text: "see you there (:", want: pos},
+		{text: "they lost it again ;_;", want: neg},
+		// Hashtags of several words.
+		{text: "flight delayed again #neveragain", want: neg},
+		{text: "landed early #bestairline", want: pos},
+		{text: "still on the tarmac #notahappytraveler", want: neg},
+		// Negators that do not negate.
+		{text: "nothing but love for this crew", want: pos},
+		{text: "nothing but problems with this app", want: neg},
+		{text: "I can't stop smiling", want: pos},
+		{text: "the app can't stop crashing", want: neg},
+		{text: "never been better", want: pos},
+		{text: "it couldn't be worse", want: neg},
+		{text: "thanks for all your hard work", want: pos},
+		// Laughter in a complaint is no joy.
+		{text: "they cancelled my flight again lmao", want: neg},
+		{text: "3 hours on hold lol", want: neg},
+		{text: "haha that was fun", want: pos},
+		// Idioms.
+		{text: "Can't wait any longer, cancel my order", want: neg},
+		{text: "Have a great day, I'm never shopping here again", want: neg},
+		{text: "The hold music is driving me crazy", want: neg},
+		{text: "You ruined my day", want: neg},
+		{text: "Refund received, thank you", want: pos},
+		{text: "I'm fed up with this", want: neg},
+		{text: "You guys really dropped the ball on this one", want: neg},
+		{text: "I'm done with this company", want: neg},
+		{text: "The new update broke everything", want: neg},
+		{text: "What are your opening hours on Sunday?", want: neg, not: true},
+		{text: "you guys killed it today", want: pos},
+		{text: "hell yeah, refund approved", want: pos},
+		{text: "No worries, thanks for sorting it", want: pos},
+		{text: "that was one hell of a delay", want: neg},
+		// Hope and wishes: what is hoped or wished carries the sentiment.
+		{text: "I wish I had never booked with you", want: neg},
+		{text: "wish someone would answer the phone", want: neg},
+		{text: "hopefully someone will respond this time", want: pos, not: true},
+		{text: "Happy birthday, wishing you all the best", want: pos},
+		// "fine" is no penalty.
+		{text: "It works fine now", want: pos},
+		// A repetition or a duration complains only in context.
+		{text: "Thanks again for your help", want: pos},
+		{text: "can't wait to see them again!", want: pos},
+		{text: "Delivered in 2 days, great service!", want: pos},
+		{text: "The app crashed again", want: neg},
+		{text: "It took 5 days to get a reply", want: neg},
+		{text: "Waited 3 hours for a reply, thanks", want: neg},
+		// Title case as emphasis is no name.
+		{text: "The new update is Really Bad", want: neg},
+		{text: "Customer Service Was Really Bad", want: neg},
+		{text: "the app is Terrible", want: neg},
+		{text: "Worst Experience Ever", want: neg},
+		{text: "We had a Horrible Experience at the store", want: neg},
+		{text: "This is the Worst Airline I have flown", want: neg},
+		{text: "the staff were So Rude today", want: neg},
+		{text: "the agent was Very Helpful", want: pos},
 		// Praise.
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},
@@ -99,6 +204,146 @@ func TestScoreCases(t *testing.T) {
 			require.Equal(t, tc.want, got.Label, "%q: %+v", tc.text, got)
 		}
 	}
+}
+
+// The evidence names the phrases that moved a score, with the sign they moved it by.
+// A sentiment word in title case is part of a name only where nothing makes it a predicate or an
+// emphasis.
+func TestInName(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, word string
+		name       bool
+	}{
+		{"Listening to Bad Blood on repeat", "Bad", true},
+		{"I am watching The Walking Dead tonight", "Dead", true},
+		{"the era of Bad Translations is over", "Bad", true},
+		{"The new update is Really Bad", "Bad", false},
+		{"the new update is Bad Stuff", "Bad", false},
+		{"Customer Service Was Really Bad", "Bad", false},
+		{"and the service was Not Good either", "Good", false},
+		{"we had a Horrible Experience at the store", "Horrible", false},
+		{"this is the Worst Airline I have flown", "Worst", false},
+		{"the staff were So Rude today", "Rude", false},
+		{"I got Terrible Customer Service there", "Terrible", false},
+		{"the app is Terrible", "Terrible", false},
+		{"wishing you a Happy Birthday today", "Happy", false},
+		{"the agent was Rude And Unhelpful", "Rude", false},
+		{"we were served by their Awful Waiters", "Awful", false},
+		{"had to deal with a Rude Driver today", "Rude", false},
+	} {
+		a := &analysis{}
+		a.run(s.vocab, tc.text)
+		found := false
+		for i := range a.tok.toks {
+			tk := &a.tok.toks[i]
+			if tc.text[tk.start:tk.end] != tc.word {
+				continue
+			}
+			found = true
+			if got := a.inName(s.vocab, tc.text, i); got != tc.name {
+				t.Errorf("%q: %q in a name = %v, want %v", tc.text, tc.word, got, tc.name)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no token %q", tc.text, tc.word)
+		}
+	}
+}
+
+func TestCompoundValence(t *testing.T) {
+	s := newScorer(t)
+	a := &analysis{}
+	for _, tc := range []struct {
+		tag  string
+		sign int
+	}{
+		{"badservice", -1},
+		{"customerservicefail", -1},
+		{"notgood", -1},
+		{"goodtimes", 1},
+		{"lovethisairline", 1},
+		{"xqzvbnm", 0},
+	} {
+		v := a.compoundValence(s.vocab, []byte(tc.tag))
+		if got := sign(v); got != tc.sign {
+			t.Errorf("#%s: valence %v, want sign %d", tc.tag, v, tc.sign)
+		}
+	}
+}
+
+func sign(v float32) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+func TestEvidencePhrases(t *testing.T) {
+	s := newScorer(t)
+	const (
+		neg = event.Negative
+		pos = event.Positive
+	)
+	for _, tc := range []struct {
+		text  string
+		label event.Label
+		// phrases that must be in the evidence, with the sign of their weight (+1 or -1)
+		want map[string]int
+	}{
+		{"No problems or complaints", pos, map[string]int{"No problems or complaints": +1}},
+		{"not bad at all", pos, map[string]int{"not bad at all": +1}},
+		{"not good at all", neg, map[string]int{"not good at all": -1}},
+		{"The agent was not helpful", neg, map[string]int{"not helpful": -1}},
+		{"The order did not arrive on time", neg, map[string]int{"not arrive on time": -1}},
+		{"I love waiting on hold for 2 hours", neg, map[string]int{"love waiting on hold": -1}},
+		{"Love being ignored by your support team", neg, map[string]int{"Love being ignored": -1}},
+		{"Still waiting for my refund", neg, map[string]int{"Still waiting": -1, "refund": -1}},
+		{"Great job losing my luggage again", neg, map[string]int{"Great job": -1}},
+		{"The flight was great but the crew was rude", neg, map[string]int{"rude": -1, "great": +1}},
+	} {
+		d := score(s, tc.text)
+		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d)
+		got := map[string]float64{}
+		for _, e := range d.Evidence {
+			got[e.Phrase] = e.Weight
+		}
+		for p, sign := range tc.want {
+			w, ok := got[p]
+			require.True(t, ok, "%q: no evidence %q in %+v", tc.text, p, d.Evidence)
+			require.Greater(t, w*float64(sign), 0.0, "%q: %q has weight %v", tc.text, p, w)
+		}
+	}
+}
+
+// Function words are no evidence on their own, and a complaint cue never counts as positive.
+func TestEvidenceNoFunctionWords(t *testing.T) {
+	s := newScorer(t)
+	for _, text := range []string{
+		"Still waiting for my refund",
+		"I have been on hold for two hours and nobody answers",
+		"The flight was great but the crew was rude",
+		"Thanks for the quick reply, it is all sorted now",
+	} {
+		d := score(s, text)
+		for _, e := range d.Evidence {
+			for _, w := range []string{"for", "my", "the", "and", "was", "it", "is", "I"} {
+				require.NotEqual(t, w, e.Phrase, "%q: evidence %+v", text, d.Evidence)
+			}
+		}
+	}
+}
+
+// What follows "but" outweighs what comes before it.
+func TestEvidenceContrast(t *testing.T) {
+	s := newScorer(t)
+	a := score(s, "The flight was great but the crew was rude")
+	b := score(s, "The crew was rude but the flight was great")
+	require.Equal(t, event.Negative, a.Label, "%+v", a)
+	require.Greater(t, b.Score, a.Score, "%+v / %+v", a, b)
 }
 
 // checkInvariants checks what every score must satisfy.
@@ -287,4 +532,23 @@ func TestScoreAllocs(t *testing.T) {
 	s.Score(text, "", &d) // warm the pool and dst's slices
 	allocs := testing.AllocsPerRun(200, func() { s.Score(text, "", &d) })
 	require.Zero(t, allocs)
+}
+
+// Text escaped twice ("can\u2019t" with a literal backslash) is read as written; the evidence
+// phrases are still cut from the text as given.
+func TestEscapedText(t *testing.T) {
+	s := newScorer(t)
+	text := `I don\u2019t like this app, it isn\u2019t good \ud83d\ude21`
+	d := score(s, text)
+	require.Equal(t, event.Negative, d.Label, "%+v", d)
+	for _, e := range d.Evidence {
+		require.True(t, strings.Contains(text, e.Phrase), "evidence %q is a phrase of the text", e.Phrase)
+	}
+	dec, offs, ok := decodeEscapes(`a\u2019b \ud83d\ude02 \u12 \uZZZZ`, nil)
+	require.True(t, ok)
+	require.Equal(t, "a\u2019b \U0001F602 \\u12 \\uZZZZ", dec)
+	require.Len(t, offs, len(dec)+1)
+	require.Equal(t, int32(7), offs[len("a\u2019")]) // "b" comes from byte 7
+	_, _, ok = decodeEscapes("no escapes here", nil)
+	require.False(t, ok)
 }

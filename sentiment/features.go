@@ -14,7 +14,8 @@ type fent struct {
 }
 
 // features lists the model features of the analysed message in a.ents: word unigrams (and their
-// negated form inside a negation scope), the mean of each word's character 3–5-grams, bigrams,
+// negated form inside a negation scope), the mean of each word's character 3–5-grams (unless the
+// model has none), bigrams,
 // emoji, emoticons and punctuation. Words whose weights the vocabulary caches (when cache is set)
 // are summed into cached instead, with their share of the positive-minus-negative logit in
 // a.contrib. It returns the number of features (a word counts two: unigram and characters).
@@ -65,7 +66,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 				if !hit {
 					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
 					nf++
-					if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
+					if !m.noChars && tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
 						a.chars(m, t.normOf(tk), int32(i))
 						nf++
 					}
@@ -190,7 +191,7 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	var a analysis
 	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
 	nf := uint8(1)
-	if !strings.ContainsAny(w, "0123456789") {
+	if !m.noChars && !strings.ContainsAny(w, "0123456789") {
 		a.chars(m, []byte(w), 0)
 		nf++
 	}

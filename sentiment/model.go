@@ -42,6 +42,7 @@ type Model struct {
 	bits       uint
 	charBits   uint
 	bigramBits uint
+	noChars    bool // no character n-grams
 	// vocab lists the words seen in training, for which the scorer caches the sum of the word's
 	// unigram and character n-gram weights.
 	vocab   []string
@@ -54,6 +55,7 @@ type ModelInfo struct {
 	Bits         uint     `json:"bits"`
 	CharBits     uint     `json:"char_bits"`
 	BigramBits   uint     `json:"bigram_bits"`
+	NoCharGrams  bool     `json:"no_char_grams,omitempty"` // words without their character n-grams
 	RuleFeatures []string `json:"rule_features"`
 	TrainedOn    []string `json:"trained_on,omitempty"`
 	Examples     int      `json:"examples,omitempty"`
@@ -96,6 +98,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	info.Bits = m.bits
 	info.CharBits = m.charBits
 	info.BigramBits = m.bigramBits
+	info.NoCharGrams = m.noChars
 	// Quantize weights to int16 steps of scale.
 	weight := func(i int) float32 { return float32(m.q[i]) * m.scale }
 	n := len(m.q)
@@ -240,6 +243,7 @@ func decodeModel(raw []byte) (*Model, error) {
 		m.charBits = m.bits
 	}
 	m.bigramBits = m.info.BigramBits
+	m.noChars = m.info.NoCharGrams
 	if m.bigramBits == 0 || m.bigramBits > m.bits {
 		m.bigramBits = m.bits
 	}

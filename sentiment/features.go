@@ -154,8 +154,41 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	}
 	// The rows were all computed first, so that the loads below are independent of each other
 	// and the memory system can serve several at once.
-	q := m.q8
 	sc := m.scale8
+	if p := m.pol8; p != nil {
+		// The same sums as below for rows (-x, 0, x): -(x·f) is exactly (-x)·f, and
+		// w2 + w2 exactly w2 - (-w2).
+		for k := range a.ents {
+			e := &a.ents[k]
+			w2 := float32(p[e.row]) * (e.val * sc)
+			sum[cNeg] -= w2
+			sum[cPos] += w2
+			d := w2 + w2
+			switch {
+			case e.b < 0:
+				a.contrib[e.a] += d
+			case e.a < 0:
+				a.contrib[e.b] += d
+			default:
+				a.contrib[e.a] += d / 2
+				a.contrib[e.b] += d / 2
+			}
+		}
+	} else {
+		a.sumRows(m.q8, sc, &sum)
+	}
+	s := float32(1 / math.Sqrt(float64(nf)))
+	for c := range sum {
+		z[c] += s * sum[c]
+	}
+	for i := range a.tok.toks {
+		a.contrib[i] *= s
+	}
+}
+
+// sumRows adds the weight rows of a.ents (q, scaled by sc and each feature's value) to sum and
+// their positive-minus-negative weights to the contributions of their tokens.
+func (a *analysis) sumRows(q []int8, sc float32, sum *[numClass]float32) {
 	for k := range a.ents {
 		e := &a.ents[k]
 		r := int(e.row) * numClass
@@ -175,13 +208,6 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 			a.contrib[e.a] += d / 2
 			a.contrib[e.b] += d / 2
 		}
-	}
-	s := float32(1 / math.Sqrt(float64(nf)))
-	for c := range sum {
-		z[c] += s * sum[c]
-	}
-	for i := range a.tok.toks {
-		a.contrib[i] *= s
 	}
 }
 

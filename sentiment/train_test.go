@@ -124,3 +124,27 @@ func TestTrainNoCharGrams(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, Evaluate(s, exs, false).Accuracy, 0.95)
 }
+
+// The default model, trained with Polarity, is scored from one weight per row, with the same
+// results as from its three.
+func TestPolarityRows(t *testing.T) {
+	require.Nil(t, polarityRows([]int8{-3, 0, 3, 1, 1, -1}))
+	require.Nil(t, polarityRows([]int8{-3, 0, 3, 2, 0, -1}))
+	require.Equal(t, []int8{3, -1, 0}, polarityRows([]int8{-3, 0, 3, 1, 0, -1, 0, 0, 0}))
+
+	s := newScorer(t)
+	require.NotNil(t, s.model.pol8)
+	require.Nil(t, s.model.q8)
+	full := *s.model
+	full.q8 = make([]int8, numClass*len(full.pol8))
+	for r, x := range full.pol8 {
+		full.q8[r*numClass+cNeg], full.q8[r*numClass+cPos] = -x, x
+	}
+	full.pol8 = nil
+	s2, err := NewWithModel(&full, "", nil)
+	require.NoError(t, err)
+	texts := append([]string{"not bad at all, but the refund is still missing 😡"}, sampleTexts...)
+	for _, text := range texts {
+		require.Equal(t, score(s, text), score(s2, text), text)
+	}
+}

@@ -147,3 +147,28 @@ func FuzzShortWord(f *testing.F) {
 		}
 	})
 }
+
+// Every emoticon is read whole at a token boundary (the longest that matches), and not when a
+// letter or digit follows it.
+func TestEmoticons(t *testing.T) {
+	for k := range emoticons {
+		e := emoticons[k].text
+		for _, text := range []string{e, "ok " + e + " ok", "\"" + e + "\" ok"} {
+			var tk tokenizer
+			tk.tokenize(text)
+			found := false
+			for _, x := range tk.toks {
+				if x.kind == tkEmoticon {
+					require.False(t, found, "%q", text)
+					found = true
+					require.Equal(t, k, int(x.r), "%q", text)
+					require.Equal(t, e, text[x.start:x.end], "%q", text)
+				}
+			}
+			require.True(t, found, "%q", text)
+		}
+		var tk tokenizer
+		j, _ := tk.emoticonAt(e+"1", 0)
+		require.NotEqual(t, len(e), j, "%q", e+"1")
+	}
+}

@@ -481,15 +481,26 @@ func (t *tokenizer) shortWord(text string, i int, kind tokKind) (int, bool) {
 	}
 	binary.LittleEndian.PutUint64(norm[off:off+8], lx)
 	t.norm = norm[:off+l]
-	// FNV-1a over the l letters, in seven steps whatever l: a loop of l steps would end in a
-	// mispredicted branch.
+	// FNV-1a over the l letters: the hashes of the first 1 to 7 bytes, of which the l-th is the
+	// word's. A loop of l steps would end in a mispredicted branch, and choosing at each step
+	// would lengthen the chain of steps.
+	var hs [8]uint64
 	h := uint64(fnvOffset)
-	for k := 0; k < 7; k++ {
-		nh := (h ^ (lx >> (8 * k) & 0xff)) * fnvPrime
-		if k < l {
-			h = nh
-		}
-	}
+	h = (h ^ lx&0xff) * fnvPrime
+	hs[1] = h
+	h = (h ^ lx>>8&0xff) * fnvPrime
+	hs[2] = h
+	h = (h ^ lx>>16&0xff) * fnvPrime
+	hs[3] = h
+	h = (h ^ lx>>24&0xff) * fnvPrime
+	hs[4] = h
+	h = (h ^ lx>>32&0xff) * fnvPrime
+	hs[5] = h
+	h = (h ^ lx>>40&0xff) * fnvPrime
+	hs[6] = h
+	h = (h ^ lx>>48&0xff) * fnvPrime
+	hs[7] = h
+	h = hs[l&7]
 	if h == 0 {
 		h = 1
 	}

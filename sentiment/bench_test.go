@@ -88,6 +88,18 @@ func BenchmarkScoreCorpus(b *testing.B) {
 	}
 }
 
+// BenchmarkTokenizeCorpus tokenizes the messages of BenchmarkScoreCorpus.
+func BenchmarkTokenizeCorpus(b *testing.B) {
+	texts := benchTexts(b)
+	var t tokenizer
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		t.tokenize(texts[i%len(texts)])
+		i++
+	}
+}
+
 // BenchmarkGovaderCorpus scores the same messages with govader, for comparison.
 func BenchmarkGovaderCorpus(b *testing.B) {
 	texts := benchTexts(b)

@@ -22,21 +22,31 @@ var emoticons = [...]emoticon{
 	{"(:", 2}, {"(-:", 2}, {"(;", 1.5}, {":')", 2}, {":'D", 2}, {";_;", -2}, {";-;", -2},
 }
 
+// emoticonsBy lists the indices into emoticons of the emoticons that start with each byte, in
+// their order there.
+var emoticonsBy = func() (by [256][]uint8) {
+	for k := range emoticons {
+		c := emoticons[k].text[0]
+		by[c] = append(by[c], uint8(k))
+	}
+	return by
+}()
+
 // emoticonAt matches an emoticon at text[i:] that ends at a token boundary.
 func (t *tokenizer) emoticonAt(text string, i int) (int, bool) {
+	cands := emoticonsBy[text[i]]
+	if len(cands) == 0 {
+		return i, false
+	}
 	if i > 0 && !isSpace(text[i-1]) && text[i-1] != '"' && text[i-1] != '(' && text[i-1] != '.' && text[i-1] != '!' && text[i-1] != '?' {
 		// "word:)" glued to a word still counts when the previous char is a letter.
 		if !isASCIILetter(text[i-1]) && !isDigit(text[i-1]) {
 			return i, false
 		}
 	}
-	switch text[i] {
-	case '<', ':', ';', '=', 'x', 'X', 'D', '^', '-', '\\', '>', '&', '(':
-	default:
-		return i, false
-	}
 	best := -1
-	for k := range emoticons {
+	for _, k := range cands {
+		k := int(k)
 		e := emoticons[k].text
 		if len(e) > len(text)-i || (best >= 0 && len(e) <= len(emoticons[best].text)) {
 			continue

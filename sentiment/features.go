@@ -14,7 +14,8 @@ type fent struct {
 }
 
 // features lists the model features of the analysed message in a.ents: word unigrams (and their
-// negated form inside a negation scope), the mean of each word's character 3–5-grams, bigrams,
+// negated form inside a negation scope), the mean of each word's character 3–5-grams (unless the
+// model has none), bigrams,
 // emoji, emoticons and punctuation. Words whose weights the vocabulary caches (when cache is set)
 // are summed into cached instead, with their share of the positive-minus-negative logit in
 // a.contrib. It returns the number of features (a word counts two: unigram and characters).
@@ -65,7 +66,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 				if !hit {
 					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltWord), a: int32(i), b: -1, val: 1})
 					nf++
-					if tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
+					if !m.noChars && tk.flags&tfDigit == 0 { // codes and numbers ("ua123", "3rd") have no useful spelling
 						a.chars(m, t.normOf(tk), int32(i))
 						nf++
 					}
@@ -153,8 +154,41 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	}
 	// The rows were all computed first, so that the loads below are independent of each other
 	// and the memory system can serve several at once.
-	q := m.q8
 	sc := m.scale8
+	if p := m.pol8; p != nil {
+		// The same sums as below for rows (-x, 0, x): -(x·f) is exactly (-x)·f, and
+		// w2 + w2 exactly w2 - (-w2).
+		for k := range a.ents {
+			e := &a.ents[k]
+			w2 := float32(p[e.row]) * (e.val * sc)
+			sum[cNeg] -= w2
+			sum[cPos] += w2
+			d := w2 + w2
+			switch {
+			case e.b < 0:
+				a.contrib[e.a] += d
+			case e.a < 0:
+				a.contrib[e.b] += d
+			default:
+				a.contrib[e.a] += d / 2
+				a.contrib[e.b] += d / 2
+			}
+		}
+	} else {
+		a.sumRows(m.q8, sc, &sum)
+	}
+	s := float32(1 / math.Sqrt(float64(nf)))
+	for c := range sum {
+		z[c] += s * sum[c]
+	}
+	for i := range a.tok.toks {
+		a.contrib[i] *= s
+	}
+}
+
+// sumRows adds the weight rows of a.ents (q, scaled by sc and each feature's value) to sum and
+// their positive-minus-negative weights to the contributions of their tokens.
+func (a *analysis) sumRows(q []int8, sc float32, sum *[numClass]float32) {
 	for k := range a.ents {
 		e := &a.ents[k]
 		r := int(e.row) * numClass
@@ -175,13 +209,6 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 			a.contrib[e.b] += d / 2
 		}
 	}
-	s := float32(1 / math.Sqrt(float64(nf)))
-	for c := range sum {
-		z[c] += s * sum[c]
-	}
-	for i := range a.tok.toks {
-		a.contrib[i] *= s
-	}
 }
 
 // wordWeights is the sum of the unigram and the mean character n-gram weights of word w: what
@@ -190,7 +217,7 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	var a analysis
 	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
 	nf := uint8(1)
-	if !strings.ContainsAny(w, "0123456789") {
+	if !m.noChars && !strings.ContainsAny(w, "0123456789") {
 		a.chars(m, []byte(w), 0)
 		nf++
 	}

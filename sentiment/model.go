@@ -34,14 +34,18 @@ type Model struct {
 	// them quantized in q (w[i] ≈ q[i]·scale, as stored), and for scoring once more in q8
 	// (w[i] ≈ q8[i]·scale8): a quarter of the cache footprint of float32, and no measurable
 	// change on any evaluation file. Cached word weights are computed from q.
-	w          []float32
-	q          []int16
-	q8         []int8
-	scale8     float32
+	w      []float32
+	q      []int16
+	q8     []int8
+	scale8 float32
+	// pol8 replaces q8 when every row is (-x, 0, x), as in a model trained with Polarity: it
+	// holds x, a third of the cache footprint.
+	pol8       []int8
 	scale      float32
 	bits       uint
 	charBits   uint
 	bigramBits uint
+	noChars    bool // no character n-grams
 	// vocab lists the words seen in training, for which the scorer caches the sum of the word's
 	// unigram and character n-gram weights.
 	vocab   []string
@@ -54,6 +58,7 @@ type ModelInfo struct {
 	Bits         uint     `json:"bits"`
 	CharBits     uint     `json:"char_bits"`
 	BigramBits   uint     `json:"bigram_bits"`
+	NoCharGrams  bool     `json:"no_char_grams,omitempty"` // words without their character n-grams
 	RuleFeatures []string `json:"rule_features"`
 	TrainedOn    []string `json:"trained_on,omitempty"`
 	Examples     int      `json:"examples,omitempty"`
@@ -96,6 +101,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	info.Bits = m.bits
 	info.CharBits = m.charBits
 	info.BigramBits = m.bigramBits
+	info.NoCharGrams = m.noChars
 	// Quantize weights to int16 steps of scale.
 	weight := func(i int) float32 { return float32(m.q[i]) * m.scale }
 	n := len(m.q)
@@ -240,6 +246,7 @@ func decodeModel(raw []byte) (*Model, error) {
 		m.charBits = m.bits
 	}
 	m.bigramBits = m.info.BigramBits
+	m.noChars = m.info.NoCharGrams
 	if m.bigramBits == 0 || m.bigramBits > m.bits {
 		m.bigramBits = m.bits
 	}
@@ -300,8 +307,26 @@ func decodeModel(raw []byte) (*Model, error) {
 				m.q8[i] = int8(math.Round(float64(x) * 127 / float64(mx)))
 			}
 		}
+		m.pol8 = polarityRows(m.q8)
+		if m.pol8 != nil {
+			m.q8 = nil
+		}
 	}
 	return m, nil
+}
+
+// polarityRows returns the positive weight of each row of q when every row is (-x, 0, x): no
+// neutral weight, and a negative weight that is the positive one negated. Else nil.
+func polarityRows(q []int8) []int8 {
+	p := make([]int8, len(q)/numClass)
+	for r := range p {
+		x := q[r*numClass : r*numClass+numClass : r*numClass+numClass]
+		if x[cNeu] != 0 || int(x[cNeg]) != -int(x[cPos]) {
+			return nil
+		}
+		p[r] = x[cPos]
+	}
+	return p
 }
 
 // Feature hashing. Each kind of feature has its own salt.

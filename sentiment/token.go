@@ -1,6 +1,8 @@
 package sentiment
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -284,6 +286,14 @@ func (t *tokenizer) url(text string, i int) int {
 // it into t.norm, collapses any letter repeated three or more times to two, and hashes it (FNV-1a,
 // as hashBytes) on the way.
 func (t *tokenizer) word(text string, i int, kind tokKind) int {
+	if j, ok := t.shortWord(text, i, kind); ok {
+		return j
+	}
+	return t.longWord(text, i, kind)
+}
+
+// longWord is word for any word.
+func (t *tokenizer) longWord(text string, i int, kind tokKind) int {
 	n := len(text)
 	norm := t.norm // a local copy: appends stay in registers
 	off := len(norm)
@@ -395,6 +405,111 @@ done:
 	t.letters += letters
 	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(norm) - off), h: h})
 	return i
+}
+
+// add appends a token of kind over text[start:end], its other fields zero, and returns it. The
+// fields are stored one by one: a token composed on the stack and then copied would be read back
+// with loads wider than the stores that wrote it, which the processor cannot forward.
+func (t *tokenizer) add(kind tokKind, start, end int) *token {
+	n := len(t.toks)
+	if n == cap(t.toks) {
+		t.toks = append(t.toks, token{})
+	}
+	t.toks = t.toks[:n+1]
+	tk := &t.toks[n]
+	tk.h, tk.start, tk.end, tk.nOff, tk.r, tk.nLen, tk.n, tk.kind, tk.flags = 0, int32(start), int32(end), 0, 0, 0, 0, kind, 0
+	return tk
+}
+
+// SWAR constants: a byte repeated in every byte of a word.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// shortWord does what word does for the commonest case, a word of one to seven ASCII letters
+// without a run of three that is followed by a byte that cannot continue a word, with the eight
+// bytes from i read as one number: where the word ends, its lower case and whether a letter
+// repeats are found without a branch per letter. It returns false, having done nothing, for
+// anything else.
+func (t *tokenizer) shortWord(text string, i int, kind tokKind) (int, bool) {
+	var x uint64
+	if i+8 <= len(text) {
+		b := text[i : i+8]
+		x = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	} else { // the end of the text, zero bytes after it
+		for k := len(text) - 1; k >= i; k-- {
+			x = x<<8 | uint64(text[k])
+		}
+	}
+	lx := x | 0x20*swarOnes // lower case, where x is a letter
+	// The high bit of each byte of alpha: the byte is an ASCII letter. (lx|swarHigh) minus a
+	// constant below 0x80 borrows from no other byte.
+	alpha := ((lx | swarHigh) - 0x61*swarOnes) &^ ((lx | swarHigh) - 0x7b*swarOnes) &^ x & swarHigh
+	l := bits.TrailingZeros64(^alpha&swarHigh) >> 3 // the letters before the first other byte
+	if l == 0 || l == 8 {
+		return 0, false
+	}
+	// The byte after the word must end it: not a letter, digit, apostrophe, hyphen, underscore
+	// or the start of a multi-byte character (word reads those).
+	if i+l < len(text) {
+		switch c := text[i+l]; {
+		case c >= utf8.RuneSelf, isDigit(c), c == '\'', c == '-', c == '_':
+			return 0, false
+		}
+	}
+	if l >= 3 {
+		// A zero byte k of d: bytes k, k+1 and k+2 are equal. Bytes from l-2 on are set, and a
+		// zero test that may report a false zero above a true one decides only the slow path.
+		y := lx ^ lx>>8
+		d := y | y>>8 | ^uint64(0)<<(8*(l-2))
+		if (d-swarOnes)&^d&swarHigh != 0 {
+			return 0, false
+		}
+	}
+	// Upper-case letters have bit 5 clear; x<<2 brings it to the high bit of its byte.
+	upper := bits.OnesCount64(alpha &^ (x << 2) & (1<<(8*l) - 1))
+	var flags uint8
+	if l >= 2 && upper == l {
+		flags = tfCaps
+	}
+	norm := t.norm
+	off := len(norm)
+	if cap(norm)-off < 8 {
+		norm = append(norm, make([]byte, 8)...)[:off]
+	}
+	binary.LittleEndian.PutUint64(norm[off:off+8], lx)
+	t.norm = norm[:off+l]
+	// FNV-1a over the l letters: the hashes of the first 1 to 7 bytes, of which the l-th is the
+	// word's. A loop of l steps would end in a mispredicted branch, and choosing at each step
+	// would lengthen the chain of steps.
+	var hs [8]uint64
+	h := uint64(fnvOffset)
+	h = (h ^ lx&0xff) * fnvPrime
+	hs[1] = h
+	h = (h ^ lx>>8&0xff) * fnvPrime
+	hs[2] = h
+	h = (h ^ lx>>16&0xff) * fnvPrime
+	hs[3] = h
+	h = (h ^ lx>>24&0xff) * fnvPrime
+	hs[4] = h
+	h = (h ^ lx>>32&0xff) * fnvPrime
+	hs[5] = h
+	h = (h ^ lx>>40&0xff) * fnvPrime
+	hs[6] = h
+	h = (h ^ lx>>48&0xff) * fnvPrime
+	hs[7] = h
+	h = hs[l&7]
+	if h == 0 {
+		h = 1
+	}
+	t.scripts.latin += l
+	t.upper += upper
+	t.letters += l
+	tk := t.add(kind, i, i+l)
+	tk.flags, tk.nOff, tk.nLen, tk.h = flags, int32(off), uint16(l), h
+	return i + l, true
 }
 
 func (t *tokenizer) countScript(r rune) {

@@ -97,3 +97,78 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// checkShortWord checks that where shortWord reads a word at i, it reads what longWord reads.
+func checkShortWord(t *testing.T, text string, i int) {
+	t.Helper()
+	var a, b tokenizer
+	a.norm, b.norm = append(a.norm, "x"...), append(b.norm, "x"...) // a word not at the start
+	j, ok := a.shortWord(text, i, tkHashtag)
+	if !ok {
+		require.Empty(t, a.toks, "%q at %d", text, i)
+		return
+	}
+	k := b.longWord(text, i, tkHashtag)
+	require.Equal(t, k, j, "%q at %d", text, i)
+	require.Equal(t, b.toks, a.toks, "%q at %d", text, i)
+	require.Equal(t, string(b.norm), string(a.norm), "%q at %d", text, i)
+	require.Equal(t, b.scripts, a.scripts, "%q at %d", text, i)
+	require.Equal(t, [2]int{b.upper, b.letters}, [2]int{a.upper, a.letters}, "%q at %d", text, i)
+}
+
+func TestShortWord(t *testing.T) {
+	reads := 0
+	for _, s := range []string{
+		"the parcel", "a b", "abcdefg.", "abcdefgh ", "aaa bb", "baaa car", "bbaab ca", "cool!!!!", "zz zzz ",
+		"don't go", "half-way", "x_y words", "ok\u2019s fine", "caf\u00e9 noir", "helloW x", "abc1 def", "abc\xff defgh",
+		"ab  ", "aab,xyzw", "lol :) ok", "a\u00a0", "niiice ok", "The Cat", "HELLO world", "SOOO good", "AAa", "Aaa b",
+		"sTuPiD me", "OK", "I am", "x@y.z", "a[b]c{d}", "`z` ~ |",
+	} {
+		for _, s := range []string{s, s + "........"} { // at the end of the text, and with room for the eight bytes
+			for i := range s {
+				var a tokenizer
+				if _, ok := a.shortWord(s, i, tkWord); ok {
+					reads++
+				}
+				checkShortWord(t, s, i)
+			}
+		}
+	}
+	require.Greater(t, reads, 30) // the cases exercise the short path, not only its refusals
+}
+
+func FuzzShortWord(f *testing.F) {
+	for _, s := range []string{"the parcel never came", "aaa bbb", "don't stop", "ok\u2019s fine", "caf\u00e9 noir", "The CAT sAt", "SOOO Aaa"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := range s {
+			checkShortWord(t, s, i)
+		}
+	})
+}
+
+// Every emoticon is read whole at a token boundary (the longest that matches), and not when a
+// letter or digit follows it.
+func TestEmoticons(t *testing.T) {
+	for k := range emoticons {
+		e := emoticons[k].text
+		for _, text := range []string{e, "ok " + e + " ok", "\"" + e + "\" ok"} {
+			var tk tokenizer
+			tk.tokenize(text)
+			found := false
+			for _, x := range tk.toks {
+				if x.kind == tkEmoticon {
+					require.False(t, found, "%q", text)
+					found = true
+					require.Equal(t, k, int(x.r), "%q", text)
+					require.Equal(t, e, text[x.start:x.end], "%q", text)
+				}
+			}
+			require.True(t, found, "%q", text)
+		}
+		var tk tokenizer
+		j, _ := tk.emoticonAt(e+"1", 0)
+		require.NotEqual(t, len(e), j, "%q", e+"1")
+	}
+}

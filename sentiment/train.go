@@ -19,6 +19,9 @@ type TrainOptions struct {
 	CharBits uint
 	// BigramBits is the log2 of the number of rows bigrams share (default 16).
 	BigramBits uint
+	// NoCharGrams leaves out the character n-grams of words: for large, general training data,
+	// where they add little and take scoring time (see README.md, the default model).
+	NoCharGrams bool
 	// Epochs over the data (default 12).
 	Epochs int
 	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
@@ -109,7 +112,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	if opt.CharBits > opt.Bits || opt.BigramBits > opt.Bits {
 		return nil, fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", opt.CharBits, opt.BigramBits, opt.Bits)
 	}
-	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
+	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
 	for i := range ruleFeatures {
 		m.rule[i] = ruleFeatures[i].prior
 	}
@@ -289,7 +292,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 	m.info = ModelInfo{
 		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, Examples: len(exs), Seed: opt.Seed,
-		Epochs: opt.Epochs, L2: opt.L2, Rules: rules,
+		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
 	}
 	for i := range ruleFeatures {
 		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)

@@ -84,3 +84,67 @@ func BenchmarkTrain(b *testing.B) {
 		}
 	}
 }
+
+// A model trained without character n-grams says so in its file, and neither training nor
+// scoring gives a word its character n-grams.
+func TestTrainNoCharGrams(t *testing.T) {
+	exs := synthetic(40)
+	charFeatures := func(m *Model) int {
+		s, err := NewWithModel(m, "", nil)
+		require.NoError(t, err)
+		var a analysis
+		a.run(s.vocab, "the zyxwvut parcel never came")
+		a.features(s.vocab, m, false, nil)
+		n := 0
+		for _, e := range a.ents {
+			if e.val < 1 { // the mean of a word's character n-grams: 1/count each
+				n++
+			}
+		}
+		return n
+	}
+	with, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1})
+	require.NoError(t, err)
+	require.False(t, with.Info().NoCharGrams)
+	require.Positive(t, charFeatures(with))
+
+	m, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1, NoCharGrams: true})
+	require.NoError(t, err)
+	require.True(t, m.Info().NoCharGrams)
+	require.Zero(t, charFeatures(m))
+	var buf bytes.Buffer
+	_, err = m.WriteTo(&buf)
+	require.NoError(t, err)
+	back, err := ReadModel("test", bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	require.True(t, back.Info().NoCharGrams)
+	require.Zero(t, charFeatures(back))
+
+	s, err := NewWithModel(back, "", nil)
+	require.NoError(t, err)
+	require.Greater(t, Evaluate(s, exs, false).Accuracy, 0.95)
+}
+
+// The default model, trained with Polarity, is scored from one weight per row, with the same
+// results as from its three.
+func TestPolarityRows(t *testing.T) {
+	require.Nil(t, polarityRows([]int8{-3, 0, 3, 1, 1, -1}))
+	require.Nil(t, polarityRows([]int8{-3, 0, 3, 2, 0, -1}))
+	require.Equal(t, []int8{3, -1, 0}, polarityRows([]int8{-3, 0, 3, 1, 0, -1, 0, 0, 0}))
+
+	s := newScorer(t)
+	require.NotNil(t, s.model.pol8)
+	require.Nil(t, s.model.q8)
+	full := *s.model
+	full.q8 = make([]int8, numClass*len(full.pol8))
+	for r, x := range full.pol8 {
+		full.q8[r*numClass+cNeg], full.q8[r*numClass+cPos] = -x, x
+	}
+	full.pol8 = nil
+	s2, err := NewWithModel(&full, "", nil)
+	require.NoError(t, err)
+	texts := append([]string{"not bad at all, but the refund is still missing 😡"}, sampleTexts...)
+	for _, text := range texts {
+		require.Equal(t, score(s, text), score(s2, text), text)
+	}
+}

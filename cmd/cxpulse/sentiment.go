@@ -180,10 +180,11 @@ func (e *errWriter) printf(format string, args ...any) {
 
 func newSentimentTrainCmd() *cobra.Command {
 	var (
-		files   []string
-		out     string
-		opt     sentiment.TrainOptions
-		splitFl splitFlags
+		files     []string
+		out       string
+		opt       sentiment.TrainOptions
+		splitFl   splitFlags
+		charGrams bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train --data F.jsonl… --out M",
@@ -197,6 +198,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if out == "" {
 				return errors.New("give --out FILE for the model")
 			}
+			opt.NoCharGrams = !charGrams
 			split, err := splitFl.split()
 			if err != nil {
 				return err
@@ -239,6 +241,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&opt.Average, "average", true, "keep the average of the weights over training (steadier across seeds)")
 	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors (for general-domain data)")
 	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
+	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
 	splitFl.add(cmd)
 	return cmd

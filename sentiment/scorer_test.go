@@ -49,6 +49,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "You charged me twice for the same order", want: neg},
 		{text: "I want to cancel my account", want: neg},
 		{text: "My bag was lost and nobody answers the phone", want: neg},
+		{text: "This is unacceptable", want: neg},
+		{text: "How long do I have to wait for my refund?", want: neg},
+		{text: "how much longer do I have to wait", want: neg},
+		// A question about time is no complaint by itself.
+		{text: "How long does shipping usually take?", want: neg, not: true},
 		// Negation.
 		{text: "not bad", want: neg, not: true},
 		{text: "not bad at all, really", want: neg, not: true},

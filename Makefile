@@ -55,7 +55,7 @@ SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_
 model:
 	@test -d $(SENT_DATA) || { echo "model: no data at $(SENT_DATA) (set CXPULSE_DATA)" >&2; exit 1; }
 	$(GO) run ./cmd/cxpulse sentiment train --name cx-default --polarity --fixed-rules --balanced=false --average=false \
-		--epochs 15 --l2 1e-3 --neutral-epochs 3 --char-grams=false --seed 1 --out sentiment/model/default.cxm $(addprefix --data ,$(SENT_TRAIN))
+		--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 --out sentiment/model/default.cxm $(addprefix --data ,$(SENT_TRAIN))
 
 # The evaluation table of README.md: the default model on every file, then a model trained on a
 # fixed 80% of the airline tweets and evaluated on the other 20%.

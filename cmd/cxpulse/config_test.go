@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 )
@@ -67,4 +70,31 @@ func TestExampleConfigIsValid(t *testing.T) {
 	got, err := yaml.Marshal(cfg)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
+}
+
+func TestServeFlagsRules(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "c.yaml")
+	require.NoError(t, os.WriteFile(cfgFile, []byte("alerting:\n  rule_files: [/etc/cxpulse/rules/*.yaml]\n  grafana_url: https://grafana.example.com\n"), 0o644))
+	load := func(args ...string) (Config, error) {
+		var f serveFlags
+		cmd := &cobra.Command{}
+		f.bind(cmd.Flags())
+		require.NoError(t, cmd.ParseFlags(append([]string{"--config", cfgFile}, args...)))
+		return f.load(cmd)
+	}
+	cfg, err := load()
+	require.NoError(t, err)
+	require.Equal(t, []string{"/etc/cxpulse/rules/*.yaml"}, cfg.Alerting.RuleFiles)
+
+	cfg, err = load("--no-rules")
+	require.NoError(t, err)
+	require.Nil(t, cfg.Alerting, "an ingest-only instance runs no rules")
+
+	cfg, err = load("--rules", "/srv/rules/*.yaml")
+	require.NoError(t, err)
+	require.Equal(t, []string{"/srv/rules/*.yaml"}, cfg.Alerting.RuleFiles)
+	require.Equal(t, "https://grafana.example.com", cfg.Alerting.GrafanaURL)
+
+	_, err = load("--no-rules", "--rules", "/srv/rules/*.yaml")
+	require.EqualError(t, err, "--rules and --no-rules contradict each other")
 }

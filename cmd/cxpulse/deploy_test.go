@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -176,20 +177,19 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 
 	var (
-		dep  *appsv1.Deployment
-		svc  *corev1.Service
+		deps = map[string]*appsv1.Deployment{}
+		svcs = map[string]*corev1.Service{}
 		hpa  *autoscalingv2.HorizontalPodAutoscaler
 		pdb  *policyv1.PodDisruptionBudget
 		cms  = map[string]*corev1.ConfigMap{}
 		sa   *corev1.ServiceAccount
-		kind = map[string]int{}
 	)
 	for _, o := range objs[base] {
 		switch o := o.(type) {
 		case *appsv1.Deployment:
-			dep = o
+			deps[o.Name] = o
 		case *corev1.Service:
-			svc = o
+			svcs[o.Name] = o
 		case *autoscalingv2.HorizontalPodAutoscaler:
 			hpa = o
 		case *policyv1.PodDisruptionBudget:
@@ -199,86 +199,40 @@ func TestKubernetesManifests(t *testing.T) {
 		case *corev1.ServiceAccount:
 			sa = o
 		}
-		kind[fmt.Sprintf("%T", o)]++
 	}
-	require.NotNil(t, dep)
-	require.NotNil(t, svc)
+	// Two tiers: ingest pods that scale, and one ruler that runs the rules and the outreach.
+	ingestDep, ruler := deps["cxpulse"], deps["cxpulse-ruler"]
+	require.NotNil(t, ingestDep)
+	require.NotNil(t, ruler)
+	require.Len(t, deps, 2)
 	require.NotNil(t, hpa)
 	require.NotNil(t, pdb)
 	require.NotNil(t, sa)
-
-	podLabels := labels.Set(dep.Spec.Template.Labels)
-	sel, err := metav1.LabelSelectorAsSelector(dep.Spec.Selector)
-	require.NoError(t, err)
-	require.True(t, sel.Matches(podLabels), "deployment selector does not match its pods")
-	require.True(t, labels.SelectorFromSet(svc.Spec.Selector).Matches(podLabels), "service selects no pod")
+	podsOf := func(d *appsv1.Deployment) labels.Set {
+		set := labels.Set(d.Spec.Template.Labels)
+		sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+		require.NoError(t, err)
+		require.True(t, sel.Matches(set), "%s: selector does not match its pods", d.Name)
+		return set
+	}
+	ingestPods, rulerPods := podsOf(ingestDep), podsOf(ruler)
+	for svc, d := range map[string]*appsv1.Deployment{"cxpulse": ingestDep, "cxpulse-ruler": ruler} {
+		require.Contains(t, svcs, svc)
+		sel := labels.SelectorFromSet(svcs[svc].Spec.Selector)
+		require.True(t, sel.Matches(podsOf(d)), "service %s selects no pod of %s", svc, d.Name)
+	}
+	require.False(t, labels.SelectorFromSet(svcs["cxpulse"].Spec.Selector).Matches(rulerPods), "ingest traffic must not reach the ruler")
+	require.False(t, labels.SelectorFromSet(svcs["cxpulse-ruler"].Spec.Selector).Matches(ingestPods))
 	pdbSel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
 	require.NoError(t, err)
-	require.True(t, pdbSel.Matches(podLabels), "disruption budget selects no pod")
+	require.True(t, pdbSel.Matches(ingestPods), "disruption budget selects no ingest pod")
+	require.False(t, pdbSel.Matches(rulerPods), "the ruler is one pod: no disruption budget")
 	require.Equal(t, "Deployment", hpa.Spec.ScaleTargetRef.Kind)
-	require.Equal(t, dep.Name, hpa.Spec.ScaleTargetRef.Name)
-	require.Equal(t, sa.Name, dep.Spec.Template.Spec.ServiceAccountName)
+	require.Equal(t, ingestDep.Name, hpa.Spec.ScaleTargetRef.Name)
+	require.EqualValues(t, 1, *ruler.Spec.Replicas, "rules run on exactly one pod")
+	require.Equal(t, appsv1.RecreateDeploymentStrategyType, ruler.Spec.Strategy.Type, "never two rulers at once")
 
-	require.Len(t, dep.Spec.Template.Spec.Containers, 1)
-	c := dep.Spec.Template.Spec.Containers[0]
-	ports := map[string]int32{}
-	for _, p := range c.Ports {
-		ports[p.Name] = p.ContainerPort
-	}
-	for _, p := range svc.Spec.Ports {
-		require.Contains(t, ports, p.TargetPort.String(), "service port %s targets no container port", p.Name)
-	}
-	for name, p := range map[string]*corev1.Probe{"startup": c.StartupProbe, "liveness": c.LivenessProbe, "readiness": c.ReadinessProbe} {
-		require.NotNil(t, p, "%s probe", name)
-		require.NotNil(t, p.HTTPGet, "%s probe", name)
-		require.Contains(t, ports, p.HTTPGet.Port.String(), "%s probe port", name)
-	}
-	require.Equal(t, "/healthz", c.LivenessProbe.HTTPGet.Path)
-	require.Equal(t, "/readyz", c.ReadinessProbe.HTTPGet.Path)
-	for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
-		req, lim := c.Resources.Requests[r], c.Resources.Limits[r]
-		require.False(t, req.IsZero(), "request %s", r)
-		require.False(t, lim.IsZero(), "limit %s", r)
-		require.LessOrEqual(t, req.Cmp(lim), 0, "request %s above its limit", r)
-	}
-	require.Greater(t, *dep.Spec.Template.Spec.TerminationGracePeriodSeconds, int64(30), "grace period must exceed the 30 s drain")
-
-	// Volumes name the ConfigMaps of the base; the mounted config is one cxpulse accepts.
-	for _, v := range dep.Spec.Template.Spec.Volumes {
-		if v.ConfigMap != nil {
-			require.Contains(t, cms, v.ConfigMap.Name, "volume %s", v.Name)
-		}
-	}
-	dir := t.TempDir()
-	cfgFile := filepath.Join(dir, "cxpulse.yaml")
-	require.NoError(t, os.WriteFile(cfgFile, []byte(cms["cxpulse-config"].Data["cxpulse.yaml"]), 0o644))
-	cfg, err := loadConfig(cfgFile)
-	require.NoError(t, err)
-	var spoolMounted bool
-	for _, m := range c.VolumeMounts {
-		spoolMounted = spoolMounted || m.MountPath == cfg.Spool.Dir
-	}
-	require.True(t, spoolMounted, "spool.dir %s is not a mounted volume", cfg.Spool.Dir)
-	require.NotNil(t, cfg.Alerting, "the config runs no rules")
-	mounts := map[string]string{}
-	for _, m := range c.VolumeMounts {
-		mounts[m.MountPath] = m.Name
-	}
-	for _, f := range cfg.Alerting.RuleFiles {
-		require.Equal(t, "rules", mounts[filepath.Dir(f)], "rule files %s are not in the rules volume", f)
-	}
-	require.True(t, strings.HasSuffix(cfg.Server.Listen, fmt.Sprint(":", ports["http"])), "listen %s is not the http port", cfg.Server.Listen)
-	var ruleFiles []string
-	for name, text := range cms["cxpulse-rules"].Data {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-		ruleFiles = append(ruleFiles, p)
-	}
-	_, err = alerting.LoadFiles(ruleFiles...)
-	require.NoError(t, err, "rules of the base ConfigMap")
-
-	// Every secret the pods read is a key of the Secret the overlay generates, and every ${ENV}
-	// of the config is set from one.
+	// The Secret's keys, from the example of the file the overlay generates it from.
 	example, err := os.ReadFile(filepath.Join(overlay, "secrets.env.example"))
 	require.NoError(t, err)
 	keys := map[string]bool{}
@@ -288,16 +242,97 @@ func TestKubernetesManifests(t *testing.T) {
 		}
 	}
 	require.Equal(t, "cxpulse-secrets", kusts[overlay].SecretGenerator[0].Name)
-	env := map[string]bool{}
-	for _, e := range c.Env {
-		env[e.Name] = true
-		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
-			require.Equal(t, "cxpulse-secrets", e.ValueFrom.SecretKeyRef.Name, e.Name)
-			require.True(t, keys[e.ValueFrom.SecretKeyRef.Key], "%s: key %s is not in secrets.env.example", e.Name, e.ValueFrom.SecretKeyRef.Key)
-		}
+
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "cxpulse.yaml")
+	require.NoError(t, os.WriteFile(cfgFile, []byte(cms["cxpulse-config"].Data["cxpulse.yaml"]), 0o644))
+	var ruleFiles []string
+	for name, text := range cms["cxpulse-rules"].Data {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		ruleFiles = append(ruleFiles, p)
 	}
-	for _, m := range regexp.MustCompile(`\$\{(\w+)\}`).FindAllStringSubmatch(cms["cxpulse-config"].Data["cxpulse.yaml"]+cms["cxpulse-rules"].Data["cx.yaml"], -1) {
-		require.True(t, env[m[1]], "${%s} is not set in the pod's environment", m[1])
+	_, err = alerting.LoadFiles(ruleFiles...)
+	require.NoError(t, err, "rules of the base ConfigMap")
+
+	for _, dep := range []*appsv1.Deployment{ingestDep, ruler} {
+		require.Equal(t, sa.Name, dep.Spec.Template.Spec.ServiceAccountName, dep.Name)
+		require.Len(t, dep.Spec.Template.Spec.Containers, 1, dep.Name)
+		c := dep.Spec.Template.Spec.Containers[0]
+		ports := map[string]int32{}
+		for _, p := range c.Ports {
+			ports[p.Name] = p.ContainerPort
+		}
+		for _, svc := range svcs {
+			for _, p := range svc.Spec.Ports {
+				require.Contains(t, ports, p.TargetPort.String(), "service %s port %s targets no container port of %s", svc.Name, p.Name, dep.Name)
+			}
+		}
+		for name, p := range map[string]*corev1.Probe{"startup": c.StartupProbe, "liveness": c.LivenessProbe, "readiness": c.ReadinessProbe} {
+			require.NotNil(t, p, "%s: %s probe", dep.Name, name)
+			require.NotNil(t, p.HTTPGet, "%s: %s probe", dep.Name, name)
+			require.Contains(t, ports, p.HTTPGet.Port.String(), "%s: %s probe port", dep.Name, name)
+		}
+		require.Equal(t, "/healthz", c.LivenessProbe.HTTPGet.Path)
+		require.Equal(t, "/readyz", c.ReadinessProbe.HTTPGet.Path)
+		for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+			req, lim := c.Resources.Requests[r], c.Resources.Limits[r]
+			require.False(t, req.IsZero(), "%s: request %s", dep.Name, r)
+			require.False(t, lim.IsZero(), "%s: limit %s", dep.Name, r)
+			require.LessOrEqual(t, req.Cmp(lim), 0, "%s: request %s above its limit", dep.Name, r)
+		}
+		require.Greater(t, *dep.Spec.Template.Spec.TerminationGracePeriodSeconds, int64(30), "%s: grace period must exceed the 30 s drain", dep.Name)
+
+		// Volumes name the ConfigMaps of the base; the config, with the pod's flags, is one
+		// cxpulse accepts.
+		for _, v := range dep.Spec.Template.Spec.Volumes {
+			if v.ConfigMap != nil {
+				require.Contains(t, cms, v.ConfigMap.Name, "%s: volume %s", dep.Name, v.Name)
+			}
+		}
+		require.Equal(t, "serve", c.Args[0], dep.Name)
+		var f serveFlags
+		cmd := &cobra.Command{}
+		f.bind(cmd.Flags())
+		args := append([]string(nil), c.Args[1:]...)
+		for i, a := range args {
+			if a == "--config" && i+1 < len(args) {
+				require.Equal(t, "/etc/cxpulse/cxpulse.yaml", args[i+1], dep.Name)
+				args[i+1] = cfgFile
+			}
+		}
+		require.NoError(t, cmd.ParseFlags(args), dep.Name)
+		cfg, err := f.load(cmd)
+		require.NoError(t, err, dep.Name)
+		mounts := map[string]string{}
+		for _, m := range c.VolumeMounts {
+			mounts[m.MountPath] = m.Name
+		}
+		require.Contains(t, mounts, cfg.Spool.Dir, "%s: spool.dir is not a mounted volume", dep.Name)
+		require.True(t, strings.HasSuffix(cfg.Server.Listen, fmt.Sprint(":", ports["http"])), "listen %s is not the http port", cfg.Server.Listen)
+		secretsUsed := cms["cxpulse-config"].Data["cxpulse.yaml"]
+		if dep == ruler {
+			require.NotNil(t, cfg.Alerting, "the ruler runs no rules")
+			for _, f := range cfg.Alerting.RuleFiles {
+				require.Equal(t, "rules", mounts[filepath.Dir(f)], "rule files %s are not in the rules volume", f)
+			}
+			secretsUsed += cms["cxpulse-rules"].Data["cx.yaml"]
+		} else {
+			require.Nil(t, cfg.Alerting, "the ingest pods must not run the rules: every replica would notify")
+		}
+
+		// Every secret the pod reads is a key of the Secret, and every ${ENV} it needs is set.
+		env := map[string]bool{}
+		for _, e := range c.Env {
+			env[e.Name] = true
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				require.Equal(t, "cxpulse-secrets", e.ValueFrom.SecretKeyRef.Name, e.Name)
+				require.True(t, keys[e.ValueFrom.SecretKeyRef.Key], "%s: key %s is not in secrets.env.example", e.Name, e.ValueFrom.SecretKeyRef.Key)
+			}
+		}
+		for _, m := range regexp.MustCompile(`\$\{(\w+)\}`).FindAllStringSubmatch(secretsUsed, -1) {
+			require.True(t, env[m[1]], "%s: ${%s} is not set in the pod's environment", dep.Name, m[1])
+		}
 	}
 }
 

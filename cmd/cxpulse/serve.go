@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/cxpulse/cxpulse/alerting"
 	"github.com/cxpulse/cxpulse/event"
@@ -46,6 +47,7 @@ type serveFlags struct {
 	insecureNoAuth bool
 	model          string
 	rules          []string
+	noRules        bool
 }
 
 func newServeCmd() *cobra.Command {
@@ -63,7 +65,12 @@ func newServeCmd() *cobra.Command {
 			return serve(cmd.Context(), cfg, logger, nil)
 		},
 	}
-	fl := cmd.Flags()
+	f.bind(cmd.Flags())
+	return cmd
+}
+
+// bind defines the flags of serve on fl.
+func (f *serveFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&f.config, "config", "", "configuration file (YAML); flags override it")
 	fl.StringVar(&f.listen, "listen", "", "HTTP listen address (default 127.0.0.1:8080)")
 	fl.StringVar(&f.clickhouse, "clickhouse", "", "ClickHouse native address(es), comma-separated (default 127.0.0.1:9000)")
@@ -72,7 +79,7 @@ func newServeCmd() *cobra.Command {
 	fl.BoolVar(&f.insecureNoAuth, "insecure-no-auth", false, "allow listening beyond loopback without an ingest token")
 	fl.StringVar(&f.model, "model", "", "sentiment model file (default: the embedded model)")
 	fl.StringSliceVar(&f.rules, "rules", nil, "rule files (globs allowed; repeat or comma-separate); sets alerting.rule_files")
-	return cmd
+	fl.BoolVar(&f.noRules, "no-rules", false, "ingest only: run no rules and no outreach, whatever the config says (rules belong on one instance)")
 }
 
 // load reads the configuration file (if any) and applies the flags given on the command line.
@@ -96,6 +103,12 @@ func (f *serveFlags) load(cmd *cobra.Command) (Config, error) {
 	}
 	if changed("model") {
 		cfg.Sentiment.Model = f.model
+	}
+	if f.noRules && changed("rules") {
+		return cfg, errors.New("--rules and --no-rules contradict each other")
+	}
+	if f.noRules {
+		cfg.Alerting = nil
 	}
 	if changed("rules") {
 		if cfg.Alerting == nil {

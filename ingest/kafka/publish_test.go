@@ -58,7 +58,7 @@ func TestPublisherSendsKeyedRecords(t *testing.T) {
 	require.NoError(t, err)
 	p.Publish(scoredRows())
 	p.Close()
-	require.Equal(t, 2.0, testutil.ToFloat64(p.records.WithLabelValues(PublishSent)))
+	require.Eventually(t, func() bool { return testutil.ToFloat64(p.records.WithLabelValues(PublishSent)) == 2 }, 10*time.Second, 5*time.Millisecond)
 
 	cons, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics("scored"),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(50*time.Millisecond))

@@ -71,7 +71,7 @@ func TestTLSAndSASL(t *testing.T) {
 	require.NoError(t, err)
 	p.Publish(scoredRows())
 	p.Close()
-	require.Equal(t, 2.0, testutil.ToFloat64(p.records.WithLabelValues(PublishSent)))
+	require.Eventually(t, func() bool { return testutil.ToFloat64(p.records.WithLabelValues(PublishSent)) == 2 }, 10*time.Second, 5*time.Millisecond)
 
 	// The consumer consumes.
 	sec, err := securityOpts(tlsCfg, good)
@@ -99,8 +99,11 @@ func TestTLSAndSASL(t *testing.T) {
 	require.NoError(t, err)
 	bad.Publish(scoredRows())
 	bad.Close()
+	// The client fails what it still holds as it closes; the outcomes may land just after.
+	require.Eventually(t, func() bool {
+		return testutil.ToFloat64(bad.records.WithLabelValues(PublishFailed)) == 2
+	}, 10*time.Second, 5*time.Millisecond)
 	require.Zero(t, testutil.ToFloat64(bad.records.WithLabelValues(PublishSent)))
-	require.Equal(t, 2.0, testutil.ToFloat64(bad.records.WithLabelValues(PublishFailed)))
 }
 
 func TestSecurityConfig(t *testing.T) {

@@ -20,6 +20,9 @@ const (
 	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
 	mDirectMiss             // the token's own hash is not in the vocabulary
 	mNegEmph                // a negator whose negation is emphatic ("not bad at all")
+	mFuncWord               // a word whose info is a function word (wFunction)
+	mNoUnigram              // a negator or function word under its own hash: no unigram feature
+	mBareFunc               // a function word without valence or cue: no evidence on its own
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -43,9 +46,9 @@ const (
 // analysis holds the per-message work buffers; it is reused through a sync.Pool.
 type analysis struct {
 	tok   tokenizer
-	info  []int32 // index into vocab.infos per token, or -1
-	mark  []uint8 // m* marks per token
-	group []int32 // first token of the cue phrase a token belongs to (itself otherwise)
+	info  []int32  // index into vocab.infos per token, or -1
+	mark  []uint16 // m* marks per token
+	group []int32  // first token of the cue phrase a token belongs to (itself otherwise)
 	items []item
 
 	rule   [numRule]float32
@@ -137,7 +140,11 @@ func (a *analysis) run(v *vocab, text string) {
 	toks := t.toks
 	a.reset(len(toks))
 
-	// Look every word up once.
+	// Look every word up once, and match the cue and topic phrases that start at it: longest
+	// match first; a cue phrase covers its words. (A phrase match reads the words before it,
+	// and only the hashes of the words after it.)
+	lastContrast := -1
+	request, url := false, false
 	for i := range toks {
 		tk := &toks[i]
 		switch tk.kind {
@@ -163,7 +170,22 @@ func (a *analysis) run(v *vocab, text string) {
 				idx = stemLookup(v, t.normOf(tk))
 			}
 			a.info[i] = idx
-			isEng := idx >= 0 && v.infos[idx].flags&wEnglish != 0
+			isEng := false
+			if idx >= 0 {
+				wi := &v.infos[idx]
+				isEng = wi.flags&wEnglish != 0
+				mk := a.mark[i]
+				if wi.flags&wFunction != 0 {
+					mk |= mFuncWord
+					if tk.kind == tkWord && wi.valence == 0 && wi.cue == cueNone {
+						mk |= mBareFunc
+					}
+				}
+				if wi.flags&(wNegator|wFunction) != 0 && mk&mDirect != 0 {
+					mk |= mNoUnigram
+				}
+				a.mark[i] = mk
+			}
 			switch {
 			case tk.kind == tkWord && isEng:
 				a.eng++
@@ -178,13 +200,9 @@ func (a *analysis) run(v *vocab, text string) {
 			a.info[i] = v.lookup(tk.h)
 		case tkEmoji, tkEmoticon:
 			a.emo++
+		case tkURL:
+			url = true
 		}
-	}
-
-	// Cue and topic phrases: longest match first; a cue phrase covers its words.
-	lastContrast := -1
-	request := false
-	for i := 0; i < len(toks); i++ {
 		idx := a.info[i]
 		if idx < 0 {
 			continue
@@ -230,7 +248,7 @@ func (a *analysis) run(v *vocab, text string) {
 			if p.cue != cueSarcasmCond {
 				// The cue's words are the cue: the n-gram model does not weigh them again (it
 				// would learn on general text to offset the cue).
-				mk := uint8(mCovered | mMasked)
+				mk := uint16(mCovered | mMasked)
 				if p.cue == cueRequest {
 					request = true
 				}
@@ -506,11 +524,8 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	r[rfEmojiPos] = float32(math.Min(float64(emoPos), 3)) / 3
 	r[rfEmojiNeg] = float32(math.Min(float64(emoNeg), 3)) / 3
-	for i := range toks {
-		if toks[i].kind == tkURL {
-			r[rfURL] = 1
-			break
-		}
+	if url {
+		r[rfURL] = 1
 	}
 	r[rfLength] = log1p(float32(a.words)) / 4
 	if person {

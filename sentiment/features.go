@@ -37,7 +37,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 					continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 				}
 				unit = tk.h
-				if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
+				if a.mark[i]&mNoUnigram != 0 {
 					// A negator acts through the words it negates, a function word ("you", "the")
 					// through its bigrams; alone they learn only the habits of the training text.
 					break
@@ -71,7 +71,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 						nf++
 					}
 				}
-				if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
+				if a.mark[i]&(mNegated|mFuncWord) == mNegated {
 					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
 					nf++
 				}

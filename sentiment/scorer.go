@@ -288,7 +288,7 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
 	for i := range toks {
-		if a.group[i] == int32(i) && (i+1 == len(toks) || a.group[i+1] != int32(i)) && s.functionWord(a, i) {
+		if a.group[i] == int32(i) && (i+1 == len(toks) || a.group[i+1] != int32(i)) && a.mark[i]&mBareFunc != 0 {
 			// "for", "the", "my": they act through the words next to them (bigrams); on their
 			// own they are no evidence.
 			a.contrib[i] = 0
@@ -378,18 +378,4 @@ func escapeAt(text string, i int) (rune, int) {
 		}
 	}
 	return r, 6
-}
-
-// functionWord reports whether token i is a function word that carries no sentiment or cue.
-func (s *Scorer) functionWord(a *analysis, i int) bool {
-	tk := &a.tok.toks[i]
-	if tk.kind != tkWord {
-		return false
-	}
-	idx := a.info[i]
-	if idx < 0 {
-		return false
-	}
-	wi := &s.vocab.infos[idx]
-	return wi.flags&wFunction != 0 && wi.valence == 0 && wi.cue == cueNone
 }

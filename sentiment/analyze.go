@@ -72,9 +72,15 @@ func (a *analysis) reset(n int) {
 	a.mark = grow(a.mark, n)
 	a.group = grow(a.group, n)
 	a.contrib = grow(a.contrib, n)
-	for i := 0; i < n; i++ {
-		a.info[i], a.mark[i], a.group[i], a.contrib[i] = -1, 0, int32(i), 0
+	info, group := a.info[:n], a.group[:n]
+	for i := range info {
+		info[i] = -1
 	}
+	for i := range group {
+		group[i] = int32(i)
+	}
+	clear(a.mark)
+	clear(a.contrib)
 	a.items = a.items[:0]
 	a.ents = a.ents[:0]
 	a.rule = [numRule]float32{}
@@ -422,9 +428,34 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Message-level rules.
 	a.resolveContextual(text)
-	a.affectSarcasm(v)
-	a.bareSarcasm(v, text)
-	a.softLaughter()
+	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
+	// (and how many), something negative, a complaint.
+	posLex, posAny, negAny, complaintAny, laughBad := false, 0, false, false, false
+	for k := range a.items {
+		it := &a.items[k]
+		switch it.kind {
+		case itComplaint:
+			complaintAny = true
+			laughBad = laughBad || it.v > 0
+		case itLex, itEmoji, itPolite, itPraise:
+			if it.v > 0 {
+				posAny++
+				posLex = posLex || it.kind == itLex
+			} else if it.v < 0 {
+				negAny = true
+				laughBad = laughBad || it.kind == itLex || it.kind == itEmoji
+			}
+		}
+	}
+	if posLex && (complaintAny || negAny) {
+		a.affectSarcasm(v)
+		if posAny == 1 { // bare praise: the only positive item, and something bad before it
+			a.bareSarcasm(v, text)
+		}
+	}
+	if laughBad {
+		a.softLaughter()
+	}
 	if exclaim > 0 {
 		a.anticipation(text)
 	}
@@ -527,13 +558,30 @@ func (a *analysis) run(v *vocab, text string) {
 	if url {
 		r[rfURL] = 1
 	}
-	r[rfLength] = log1p(float32(a.words)) / 4
+	if a.words < len(lengthRule) {
+		r[rfLength] = lengthRule[a.words]
+	} else {
+		r[rfLength] = log1p(float32(a.words)) / 4
+	}
 	if person {
 		r[rfPerson] = 1
 	}
 }
 
-func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }
+func log1p(x float32) float32 {
+	if x == 0 { // the common case: no such item
+		return 0
+	}
+	return float32(math.Log1p(float64(x)))
+}
+
+// lengthRule is the length rule of messages of up to 255 words, computed once.
+var lengthRule = func() (t [256]float32) {
+	for n := range t {
+		t[n] = log1p(float32(n)) / 4
+	}
+	return t
+}()
 
 // stemLookup finds a lexicon word under a few English suffixes ("smartest" → "smart",
 // "nicely" → "nice", "happier" → "happy"); only sentiment-bearing stems count.

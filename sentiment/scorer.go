@@ -287,13 +287,6 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	}
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
-	for i := range toks {
-		if a.group[i] == int32(i) && (i+1 == len(toks) || a.group[i+1] != int32(i)) && a.mark[i]&mBareFunc != 0 {
-			// "for", "the", "my": they act through the words next to them (bigrams); on their
-			// own they are no evidence.
-			a.contrib[i] = 0
-		}
-	}
 	var top [maxEvidence]evCand
 	n := topEvidence(a, len(toks), &top)
 	for k := 0; k < n; k++ {

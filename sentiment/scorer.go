@@ -156,7 +156,7 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	text = clip(text)
 	orig := text
 	var offs []int32
-	if strings.Contains(text, `\u`) {
+	if strings.IndexByte(text, '\\') >= 0 && strings.Contains(text, `\u`) { // most text has no backslash
 		// Text escaped twice on its way here ("can\u2019t"): read it as it was written.
 		if dec, m, ok := decodeEscapes(text, a.offs[:0]); ok {
 			text, offs, a.offs = dec, m, m

@@ -368,7 +368,7 @@ func (a *analysis) run(v *vocab, text string) {
 			boost += wi.boostF()
 			continue
 		}
-		if isSwearWord(t.normOf(tk)) && a.sentimentNext(v, i) {
+		if a.spelt(i, wi, lxSwear) && a.sentimentNext(v, i) {
 			// "so fucking excited", "damn fine": a swear word before a sentiment word intensifies
 			// it and says nothing of its own.
 			boost += swearBoost
@@ -466,7 +466,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 	}
 	if laughBad {
-		a.softLaughter()
+		a.softLaughter(v)
 	}
 	if exclaim > 0 {
 		a.anticipation(text)
@@ -981,6 +981,19 @@ func (a *analysis) exclaimNext(i int) bool {
 // swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
 const swearBoost = 0.3
 
+// spelt reports whether word i, with info wi, is of spelling class c (lxSwear, lxLaugh). The
+// class is read from wi when wi is the word's own entry; otherwise the word is read.
+func (a *analysis) spelt(i int, wi *wordInfo, c uint8) bool {
+	if a.mark[i]&mDirect != 0 {
+		return wi.lex&c != 0
+	}
+	w := a.tok.normOf(&a.tok.toks[i])
+	if c == lxSwear {
+		return isSwearWord(w)
+	}
+	return isLaughter(w)
+}
+
 // isSwearWord reports swear words that also serve as intensifiers.
 func isSwearWord(w []byte) bool {
 	if len(w) < 4 || w[0] != 'f' && w[0] != 'd' && w[0] != 'e' && w[0] != 'b' {
@@ -1077,7 +1090,7 @@ func isComingTime(w []byte) bool {
 // softLaughter hides laughter ("lol", "haha") from the model in a message that complains or
 // says something negative: there it softens or mocks ("3 hours on hold lol"), it is no joy.
 // Laughter has no valence in the lexicon: elsewhere the model weighs what it signals.
-func (a *analysis) softLaughter() {
+func (a *analysis) softLaughter(v *vocab) {
 	bad := false
 	for k := range a.items {
 		it := &a.items[k]
@@ -1090,7 +1103,14 @@ func (a *analysis) softLaughter() {
 		return
 	}
 	for i := range a.tok.toks {
-		if tk := &a.tok.toks[i]; tk.kind == tkWord && isLaughter(a.tok.normOf(tk)) {
+		if a.tok.toks[i].kind != tkWord {
+			continue
+		}
+		var wi *wordInfo
+		if idx := a.info[i]; idx >= 0 {
+			wi = &v.infos[idx]
+		}
+		if a.spelt(i, wi, lxLaugh) {
 			a.mark[i] |= mMasked
 		}
 	}

@@ -71,7 +71,14 @@ type wordInfo struct {
 	boost   int8    // intensifier: scales the next sentiment word by 1+boost/100
 	cueW    uint8   // weight of a one-word cue, in tenths
 	nf      uint8   // model features behind w (the unigram, and the character n-grams)
+	lex     uint8   // lx* classes of the word's own spelling
 }
+
+// Classes of a word's spelling, for rules that look at the word itself (see analysis.spelt).
+const (
+	lxSwear uint8 = 1 << iota // isSwearWord
+	lxLaugh                   // isLaughter
+)
 
 func (wi *wordInfo) boostF() float32 { return float32(wi.boost) / 100 }
 func (wi *wordInfo) cueWF() float32  { return float32(wi.cueW) / 10 }
@@ -273,6 +280,12 @@ func (b *vocabBuilder) build() *vocab {
 		wi.valence, wi.flags, wi.cue, wi.maxLen = e.valence, e.flags, e.cue, e.maxLen
 		wi.boost = int8(math.Round(float64(e.boost) * 100))
 		wi.cueW = uint8(math.Round(float64(e.cueW) * 10))
+		if isSwearWord([]byte(w)) {
+			wi.lex |= lxSwear
+		}
+		if isLaughter([]byte(w)) {
+			wi.lex |= lxLaugh
+		}
 		if e.topics != 0 {
 			wi.flags |= wTopic
 			v.topics[idx] = e.topics

@@ -23,6 +23,7 @@ const (
 	mFuncWord               // a word whose info is a function word (wFunction)
 	mNoUnigram              // a negator or function word under its own hash: no unigram feature
 	mBareFunc               // a function word without valence or cue: no evidence on its own
+	mPlain                  // a word under its own entry with no valence, cue or role in the rules
 )
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
@@ -202,6 +203,10 @@ func (a *analysis) run(v *vocab, text string) {
 				if wi.flags&(wNegator|wFunction) != 0 && mk&mDirect != 0 {
 					mk |= mNoUnigram
 				}
+				if mk&mDirect != 0 && wi.valence == 0 && wi.cue == cueNone && wi.boost == 0 &&
+					wi.lex&lxSwear == 0 && wi.flags&(wNegator|wContrast|wDuration|wPerson|wQuestion) == 0 {
+					mk |= mPlain
+				}
 				a.mark[i] = mk
 			}
 			switch {
@@ -315,6 +320,21 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			continue
 		case tkMention, tkURL:
+			continue
+		}
+		if a.mark[i]&mPlain != 0 {
+			// What the steps below do with such a word: it counts in a negation scope and fades
+			// an intensifier before it.
+			if tk.kind == tkWord {
+				firstWord = false
+			}
+			if negScope > 0 {
+				negScope--
+				a.mark[i] |= mNegated
+			}
+			if a.mark[i]&mCovered == 0 {
+				boost *= 0.5
+			}
 			continue
 		}
 		idx := a.info[i]

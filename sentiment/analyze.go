@@ -164,6 +164,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// and only the hashes of the words after it.)
 	lastContrast := -1
 	request, url := false, false
+	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
 		switch tk.kind {
@@ -242,7 +243,6 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wPhraseStart == 0 {
 			continue
 		}
-		var hs [8]uint64
 		hs[0] = keyHash(&toks[i], t)
 		n := 1
 		for n < int(wi.maxLen) && i+n < len(toks) && isPhraseTok(toks[i+n].kind) {

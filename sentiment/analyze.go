@@ -585,8 +585,8 @@ func (a *analysis) run(v *vocab, text string) {
 	if capsHits > 0 {
 		r[rfCaps] = 1
 	}
-	r[rfEmojiPos] = float32(math.Min(float64(emoPos), 3)) / 3
-	r[rfEmojiNeg] = float32(math.Min(float64(emoNeg), 3)) / 3
+	r[rfEmojiPos] = min(emoPos, 3) / 3
+	r[rfEmojiNeg] = min(emoNeg, 3) / 3
 	if url {
 		r[rfURL] = 1
 	}

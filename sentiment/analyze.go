@@ -20,11 +20,19 @@ const (
 	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
 	mDirectMiss             // the token's own hash is not in the vocabulary
 	mNegEmph                // a negator whose negation is emphatic ("not bad at all")
-	mFuncWord               // a word whose info is a function word (wFunction)
-	mNoUnigram              // a negator or function word under its own hash: no unigram feature
-	mBareFunc               // a function word without valence or cue: no evidence on its own
-	mPlain                  // a word under its own entry with no valence, cue or role in the rules
+
+	// Marks copied from the word's classes (see lexMarks).
+	mFuncWord  = lxFunc << lexMarks      // a word whose info is a function word (wFunction)
+	mNoUnigram = lxNoUnigram << lexMarks // a negator or function word under its own hash: no unigram feature
+	mBareFunc  = lxBareFunc << lexMarks  // a word (not hashtag) that is a function word without valence or cue: no evidence on its own
+	mPlain     = lxPlain << lexMarks     // a word under its own entry with no valence, cue or role in the rules
+
+	// lexMarks shifts the classes lxFunc…lxPlain to their marks.
+	lexMarks = 4
 )
+
+// The classes copied to marks lie above the marks set otherwise.
+const _ = uint(mFuncWord - 2*mNegEmph)
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
 type item struct {
@@ -195,20 +203,14 @@ func (a *analysis) run(v *vocab, text string) {
 				wi := &v.infos[idx]
 				isEng = wi.flags&wEnglish != 0
 				mk := a.mark[i]
-				if wi.flags&wFunction != 0 {
-					mk |= mFuncWord
-					if tk.kind == tkWord && wi.valence == 0 && wi.cue == cueNone {
-						mk |= mBareFunc
-					}
+				x := wi.lex
+				if mk&mDirect == 0 { // found under another entry: the word may be another
+					x &^= lxNoUnigram | lxPlain
 				}
-				if wi.flags&(wNegator|wFunction) != 0 && mk&mDirect != 0 {
-					mk |= mNoUnigram
+				if tk.kind != tkWord {
+					x &^= lxBareFunc
 				}
-				if mk&mDirect != 0 && wi.valence == 0 && wi.cue == cueNone && wi.boost == 0 &&
-					wi.lex&lxSwear == 0 && wi.flags&(wNegator|wContrast|wDuration|wPerson|wQuestion) == 0 {
-					mk |= mPlain
-				}
-				a.mark[i] = mk
+				a.mark[i] = mk | uint16(x&(lxFunc|lxNoUnigram|lxBareFunc|lxPlain))<<lexMarks
 			}
 			switch {
 			case tk.kind == tkWord && isEng:

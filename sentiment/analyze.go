@@ -298,6 +298,21 @@ func (a *analysis) run(v *vocab, text string) {
 	firstWord := true
 	for i := range toks {
 		tk := &toks[i]
+		if a.mark[i]&mPlain != 0 {
+			// A plain word (or hashtag), first: what the steps below do with it is count in a
+			// negation scope and fade an intensifier before it.
+			if tk.kind == tkWord {
+				firstWord = false
+			}
+			if negScope > 0 {
+				negScope--
+				a.mark[i] |= mNegated
+			}
+			if a.mark[i]&mCovered == 0 {
+				boost *= 0.5
+			}
+			continue
+		}
 		switch tk.kind {
 		case tkBreak:
 			negScope, boost = 0, 0
@@ -322,21 +337,6 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			continue
 		case tkMention, tkURL:
-			continue
-		}
-		if a.mark[i]&mPlain != 0 {
-			// What the steps below do with such a word: it counts in a negation scope and fades
-			// an intensifier before it.
-			if tk.kind == tkWord {
-				firstWord = false
-			}
-			if negScope > 0 {
-				negScope--
-				a.mark[i] |= mNegated
-			}
-			if a.mark[i]&mCovered == 0 {
-				boost *= 0.5
-			}
 			continue
 		}
 		idx := a.info[i]

@@ -20,7 +20,19 @@ const (
 	mDirect                 // info was found under the token's own hash (not as hashtag or squeezed)
 	mDirectMiss             // the token's own hash is not in the vocabulary
 	mNegEmph                // a negator whose negation is emphatic ("not bad at all")
+
+	// Marks copied from the word's classes (see lexMarks).
+	mFuncWord  = lxFunc << lexMarks      // a word whose info is a function word (wFunction)
+	mNoUnigram = lxNoUnigram << lexMarks // a negator or function word under its own hash: no unigram feature
+	mBareFunc  = lxBareFunc << lexMarks  // a word (not hashtag) that is a function word without valence or cue: no evidence on its own
+	mPlain     = lxPlain << lexMarks     // a word under its own entry with no valence, cue or role in the rules
+
+	// lexMarks shifts the classes lxFunc…lxPlain to their marks.
+	lexMarks = 4
 )
+
+// The classes copied to marks lie above the marks set otherwise.
+const _ = uint(mFuncWord - 2*mNegEmph)
 
 // item is a rule contribution: a lexicon word, an emoji or a cue, over tokens [first, last].
 type item struct {
@@ -43,9 +55,9 @@ const (
 // analysis holds the per-message work buffers; it is reused through a sync.Pool.
 type analysis struct {
 	tok   tokenizer
-	info  []int32 // index into vocab.infos per token, or -1
-	mark  []uint8 // m* marks per token
-	group []int32 // first token of the cue phrase a token belongs to (itself otherwise)
+	info  []int32  // index into vocab.infos per token, or -1
+	mark  []uint16 // m* marks per token
+	group []int32  // first token of the cue phrase a token belongs to (itself otherwise)
 	items []item
 
 	rule   [numRule]float32
@@ -62,6 +74,7 @@ type analysis struct {
 	ents []fent
 	// offs maps the bytes of a decoded text to the original (see decodeEscapes).
 	offs []int32
+	sink uint64 // keeps the loads that warm the vocabulary's cache lines (see run)
 }
 
 func (a *analysis) reset(n int) {
@@ -69,9 +82,15 @@ func (a *analysis) reset(n int) {
 	a.mark = grow(a.mark, n)
 	a.group = grow(a.group, n)
 	a.contrib = grow(a.contrib, n)
-	for i := 0; i < n; i++ {
-		a.info[i], a.mark[i], a.group[i], a.contrib[i] = -1, 0, int32(i), 0
+	info, group := a.info[:n], a.group[:n]
+	for i := range info {
+		info[i] = -1
 	}
+	for i := range group {
+		group[i] = int32(i)
+	}
+	clear(a.mark)
+	clear(a.contrib)
 	a.items = a.items[:0]
 	a.ents = a.ents[:0]
 	a.rule = [numRule]float32{}
@@ -136,8 +155,24 @@ func (a *analysis) run(v *vocab, text string) {
 	t.tokenize(text)
 	toks := t.toks
 	a.reset(len(toks))
+	if len(v.infos) > 0 {
+		// Touch the vocabulary slot of every word first: these loads do not wait for each
+		// other, so the memory system serves them together and the lookups below find their
+		// slots in cache. (Other tokens have no hash yet and touch slot 0.)
+		var sink uint64
+		for i := range toks {
+			h := toks[i].h
+			sink += v.infos[(h^h>>29)&v.mask].key
+		}
+		a.sink = sink
+	}
 
-	// Look every word up once.
+	// Look every word up once, and match the cue and topic phrases that start at it: longest
+	// match first; a cue phrase covers its words. (A phrase match reads the words before it,
+	// and only the hashes of the words after it.)
+	lastContrast := -1
+	request, url := false, false
+	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
 		switch tk.kind {
@@ -163,7 +198,20 @@ func (a *analysis) run(v *vocab, text string) {
 				idx = stemLookup(v, t.normOf(tk))
 			}
 			a.info[i] = idx
-			isEng := idx >= 0 && v.infos[idx].flags&wEnglish != 0
+			isEng := false
+			if idx >= 0 {
+				wi := &v.infos[idx]
+				isEng = wi.flags&wEnglish != 0
+				mk := a.mark[i]
+				x := wi.lex
+				if mk&mDirect == 0 { // found under another entry: the word may be another
+					x &^= lxNoUnigram | lxPlain
+				}
+				if tk.kind != tkWord {
+					x &^= lxBareFunc
+				}
+				a.mark[i] = mk | uint16(x&(lxFunc|lxNoUnigram|lxBareFunc|lxPlain))<<lexMarks
+			}
 			switch {
 			case tk.kind == tkWord && isEng:
 				a.eng++
@@ -178,13 +226,9 @@ func (a *analysis) run(v *vocab, text string) {
 			a.info[i] = v.lookup(tk.h)
 		case tkEmoji, tkEmoticon:
 			a.emo++
+		case tkURL:
+			url = true
 		}
-	}
-
-	// Cue and topic phrases: longest match first; a cue phrase covers its words.
-	lastContrast := -1
-	request := false
-	for i := 0; i < len(toks); i++ {
 		idx := a.info[i]
 		if idx < 0 {
 			continue
@@ -201,7 +245,6 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wPhraseStart == 0 {
 			continue
 		}
-		var hs [8]uint64
 		hs[0] = keyHash(&toks[i], t)
 		n := 1
 		for n < int(wi.maxLen) && i+n < len(toks) && isPhraseTok(toks[i+n].kind) {
@@ -230,7 +273,7 @@ func (a *analysis) run(v *vocab, text string) {
 			if p.cue != cueSarcasmCond {
 				// The cue's words are the cue: the n-gram model does not weigh them again (it
 				// would learn on general text to offset the cue).
-				mk := uint8(mCovered | mMasked)
+				mk := uint16(mCovered | mMasked)
 				if p.cue == cueRequest {
 					request = true
 				}
@@ -255,6 +298,21 @@ func (a *analysis) run(v *vocab, text string) {
 	firstWord := true
 	for i := range toks {
 		tk := &toks[i]
+		if a.mark[i]&mPlain != 0 {
+			// A plain word (or hashtag), first: what the steps below do with it is count in a
+			// negation scope and fade an intensifier before it.
+			if tk.kind == tkWord {
+				firstWord = false
+			}
+			if negScope > 0 {
+				negScope--
+				a.mark[i] |= mNegated
+			}
+			if a.mark[i]&mCovered == 0 {
+				boost *= 0.5
+			}
+			continue
+		}
 		switch tk.kind {
 		case tkBreak:
 			negScope, boost = 0, 0
@@ -332,7 +390,7 @@ func (a *analysis) run(v *vocab, text string) {
 			boost += wi.boostF()
 			continue
 		}
-		if isSwearWord(t.normOf(tk)) && a.sentimentNext(v, i) {
+		if a.spelt(i, wi, lxSwear) && a.sentimentNext(v, i) {
 			// "so fucking excited", "damn fine": a swear word before a sentiment word intensifies
 			// it and says nothing of its own.
 			boost += swearBoost
@@ -404,9 +462,34 @@ func (a *analysis) run(v *vocab, text string) {
 
 	// Message-level rules.
 	a.resolveContextual(text)
-	a.affectSarcasm(v)
-	a.bareSarcasm(v, text)
-	a.softLaughter()
+	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
+	// (and how many), something negative, a complaint.
+	posLex, posAny, negAny, complaintAny, laughBad := false, 0, false, false, false
+	for k := range a.items {
+		it := &a.items[k]
+		switch it.kind {
+		case itComplaint:
+			complaintAny = true
+			laughBad = laughBad || it.v > 0
+		case itLex, itEmoji, itPolite, itPraise:
+			if it.v > 0 {
+				posAny++
+				posLex = posLex || it.kind == itLex
+			} else if it.v < 0 {
+				negAny = true
+				laughBad = laughBad || it.kind == itLex || it.kind == itEmoji
+			}
+		}
+	}
+	if posLex && (complaintAny || negAny) {
+		a.affectSarcasm(v)
+		if posAny == 1 { // bare praise: the only positive item, and something bad before it
+			a.bareSarcasm(v, text)
+		}
+	}
+	if laughBad {
+		a.softLaughter(v)
+	}
 	if exclaim > 0 {
 		a.anticipation(text)
 	}
@@ -504,21 +587,35 @@ func (a *analysis) run(v *vocab, text string) {
 	if capsHits > 0 {
 		r[rfCaps] = 1
 	}
-	r[rfEmojiPos] = float32(math.Min(float64(emoPos), 3)) / 3
-	r[rfEmojiNeg] = float32(math.Min(float64(emoNeg), 3)) / 3
-	for i := range toks {
-		if toks[i].kind == tkURL {
-			r[rfURL] = 1
-			break
-		}
+	r[rfEmojiPos] = min(emoPos, 3) / 3
+	r[rfEmojiNeg] = min(emoNeg, 3) / 3
+	if url {
+		r[rfURL] = 1
 	}
-	r[rfLength] = log1p(float32(a.words)) / 4
+	if a.words < len(lengthRule) {
+		r[rfLength] = lengthRule[a.words]
+	} else {
+		r[rfLength] = log1p(float32(a.words)) / 4
+	}
 	if person {
 		r[rfPerson] = 1
 	}
 }
 
-func log1p(x float32) float32 { return float32(math.Log1p(float64(x))) }
+func log1p(x float32) float32 {
+	if x == 0 { // the common case: no such item
+		return 0
+	}
+	return float32(math.Log1p(float64(x)))
+}
+
+// lengthRule is the length rule of messages of up to 255 words, computed once.
+var lengthRule = func() (t [256]float32) {
+	for n := range t {
+		t[n] = log1p(float32(n)) / 4
+	}
+	return t
+}()
 
 // stemLookup finds a lexicon word under a few English suffixes ("smartest" → "smart",
 // "nicely" → "nice", "happier" → "happy"); only sentiment-bearing stems count.
@@ -906,6 +1003,19 @@ func (a *analysis) exclaimNext(i int) bool {
 // swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
 const swearBoost = 0.3
 
+// spelt reports whether word i, with info wi, is of spelling class c (lxSwear, lxLaugh). The
+// class is read from wi when wi is the word's own entry; otherwise the word is read.
+func (a *analysis) spelt(i int, wi *wordInfo, c uint8) bool {
+	if a.mark[i]&mDirect != 0 {
+		return wi.lex&c != 0
+	}
+	w := a.tok.normOf(&a.tok.toks[i])
+	if c == lxSwear {
+		return isSwearWord(w)
+	}
+	return isLaughter(w)
+}
+
 // isSwearWord reports swear words that also serve as intensifiers.
 func isSwearWord(w []byte) bool {
 	if len(w) < 4 || w[0] != 'f' && w[0] != 'd' && w[0] != 'e' && w[0] != 'b' {
@@ -1002,7 +1112,7 @@ func isComingTime(w []byte) bool {
 // softLaughter hides laughter ("lol", "haha") from the model in a message that complains or
 // says something negative: there it softens or mocks ("3 hours on hold lol"), it is no joy.
 // Laughter has no valence in the lexicon: elsewhere the model weighs what it signals.
-func (a *analysis) softLaughter() {
+func (a *analysis) softLaughter(v *vocab) {
 	bad := false
 	for k := range a.items {
 		it := &a.items[k]
@@ -1015,7 +1125,14 @@ func (a *analysis) softLaughter() {
 		return
 	}
 	for i := range a.tok.toks {
-		if tk := &a.tok.toks[i]; tk.kind == tkWord && isLaughter(a.tok.normOf(tk)) {
+		if a.tok.toks[i].kind != tkWord {
+			continue
+		}
+		var wi *wordInfo
+		if idx := a.info[i]; idx >= 0 {
+			wi = &v.infos[idx]
+		}
+		if a.spelt(i, wi, lxLaugh) {
 			a.mark[i] |= mMasked
 		}
 	}

@@ -37,7 +37,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 					continue // courtesy in a complaint, praise in sarcasm, filler: transparent
 				}
 				unit = tk.h
-				if idx := a.info[i]; idx >= 0 && v.infos[idx].flags&(wNegator|wFunction) != 0 && a.mark[i]&mDirect != 0 {
+				if a.mark[i]&mNoUnigram != 0 {
 					// A negator acts through the words it negates, a function word ("you", "the")
 					// through its bigrams; alone they learn only the habits of the training text.
 					break
@@ -71,7 +71,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 						nf++
 					}
 				}
-				if a.mark[i]&mNegated != 0 && (a.info[i] < 0 || v.infos[a.info[i]].flags&wFunction == 0) {
+				if a.mark[i]&(mNegated|mFuncWord) == mNegated {
 					a.ents = append(a.ents, fent{row: m.row(tk.h ^ saltNeg), a: int32(i), b: -1, val: 1})
 					nf++
 				}
@@ -241,12 +241,12 @@ type evCand struct {
 const _ = uint(maxEvidence-5) + uint(5-maxEvidence)
 
 // topEvidence folds the per-token contributions of the first n tokens into their phrase groups
-// and puts the groups weighing at least 0.05 (in magnitude) into top, strongest first (the
-// earlier of two equal ones first); it returns how many there are, at most maxEvidence. It
-// overwrites a.contrib. Each group is ranked by a key (its weight's magnitude, then its
+// (a function word alone weighs nothing) and puts the groups weighing at least 0.05 (in
+// magnitude) into top, strongest first (the earlier of two equal ones first); it returns how
+// many there are, at most maxEvidence. It overwrites a.contrib. Each group is ranked by a key (its weight's magnitude, then its
 // position) kept in a sorting network of min and max, without data-dependent branches.
 func topEvidence(a *analysis, n int, top *[maxEvidence]evCand) int {
-	group, contrib := a.group[:n], a.contrib[:n]
+	group, contrib, mark := a.group[:n], a.contrib[:n], a.mark[:n]
 	var k0, k1, k2, k3, k4 uint64 // the best keys, best first; 0: none
 	for i := 0; i < n; {
 		first := group[i]
@@ -255,6 +255,11 @@ func topEvidence(a *analysis, n int, top *[maxEvidence]evCand) int {
 		for j < n && group[j] == first {
 			w += contrib[j]
 			j++
+		}
+		if mark[i]&mBareFunc != 0 && j == i+1 && first == int32(i) {
+			// "for", "the", "my" alone: they act through the words next to them (bigrams); on
+			// their own they are no evidence.
+			w = 0
 		}
 		contrib[i] = w
 		aw := float32(math.Abs(float64(w)))

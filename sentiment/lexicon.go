@@ -71,6 +71,44 @@ type wordInfo struct {
 	boost   int8    // intensifier: scales the next sentiment word by 1+boost/100
 	cueW    uint8   // weight of a one-word cue, in tenths
 	nf      uint8   // model features behind w (the unigram, and the character n-grams)
+	lex     uint8   // lx* classes of the word, derived from the fields above and its spelling
+}
+
+// Classes of a word, set when the vocabulary is built, so that the analysis tests one bit.
+const (
+	lxSwear = 1 << iota // isSwearWord (see analysis.spelt)
+	lxLaugh             // isLaughter (see analysis.spelt)
+	// The token marks mFuncWord, mNoUnigram, mBareFunc and mPlain, in their order (see
+	// lexMarks).
+	lxFunc
+	lxNoUnigram
+	lxBareFunc
+	lxPlain
+)
+
+// lexClasses returns the lx* classes of the word w with info wi.
+func lexClasses(w string, wi *wordInfo) uint8 {
+	var x uint8
+	if isSwearWord([]byte(w)) {
+		x |= lxSwear
+	}
+	if isLaughter([]byte(w)) {
+		x |= lxLaugh
+	}
+	if wi.flags&wFunction != 0 {
+		x |= lxFunc
+		if wi.valence == 0 && wi.cue == cueNone {
+			x |= lxBareFunc
+		}
+	}
+	if wi.flags&(wNegator|wFunction) != 0 {
+		x |= lxNoUnigram
+	}
+	if wi.valence == 0 && wi.cue == cueNone && wi.boost == 0 && x&lxSwear == 0 &&
+		wi.flags&(wNegator|wContrast|wDuration|wPerson|wQuestion) == 0 {
+		x |= lxPlain
+	}
+	return x
 }
 
 func (wi *wordInfo) boostF() float32 { return float32(wi.boost) / 100 }
@@ -277,6 +315,7 @@ func (b *vocabBuilder) build() *vocab {
 			wi.flags |= wTopic
 			v.topics[idx] = e.topics
 		}
+		wi.lex = lexClasses(w, wi)
 	}
 	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
 	for p, pi := range b.phrases {

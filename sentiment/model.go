@@ -349,16 +349,26 @@ func mix(h uint64) uint64 {
 	return h
 }
 
+// mixHigh is mix without its last step, which changes only the low 31 bits: the top 33 bits of
+// mixHigh(h) and mix(h) are the same. Rows (at most 2^32) are taken from the top bits.
+func mixHigh(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h
+}
+
 // row maps a feature hash to a weight row.
-func (m *Model) row(h uint64) uint32 { return uint32(mix(h) >> (64 - m.bits)) }
+func (m *Model) row(h uint64) uint32 { return uint32(mixHigh(h) >> (64 - m.bits)) }
 
 // charRow maps a character n-gram hash to a weight row among the first 2^charBits: character
 // n-grams are many and each weighs little, and a small region stays in the processor's cache.
-func (m *Model) charRow(h uint64) uint32 { return uint32(mix(h) >> (64 - m.charBits)) }
+func (m *Model) charRow(h uint64) uint32 { return uint32(mixHigh(h) >> (64 - m.charBits)) }
 
 // bigramRow maps a bigram hash to a weight row among the first 2^bigramBits: scoring looks up a
 // bigram for every word (words themselves are cached), so their rows are kept few.
-func (m *Model) bigramRow(h uint64) uint32 { return uint32(mix(h) >> (64 - m.bigramBits)) }
+func (m *Model) bigramRow(h uint64) uint32 { return uint32(mixHigh(h) >> (64 - m.bigramBits)) }
 
 // Units of the bigram sequence for tokens that are not words.
 const (

@@ -156,7 +156,7 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	text = clip(text)
 	orig := text
 	var offs []int32
-	if strings.Contains(text, `\u`) {
+	if strings.IndexByte(text, '\\') >= 0 && strings.Contains(text, `\u`) { // most text has no backslash
 		// Text escaped twice on its way here ("can\u2019t"): read it as it was written.
 		if dec, m, ok := decodeEscapes(text, a.offs[:0]); ok {
 			text, offs, a.offs = dec, m, m
@@ -287,13 +287,6 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	}
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
-	for i := range toks {
-		if a.group[i] == int32(i) && (i+1 == len(toks) || a.group[i+1] != int32(i)) && s.functionWord(a, i) {
-			// "for", "the", "my": they act through the words next to them (bigrams); on their
-			// own they are no evidence.
-			a.contrib[i] = 0
-		}
-	}
 	var top [maxEvidence]evCand
 	n := topEvidence(a, len(toks), &top)
 	for k := 0; k < n; k++ {
@@ -378,18 +371,4 @@ func escapeAt(text string, i int) (rune, int) {
 		}
 	}
 	return r, 6
-}
-
-// functionWord reports whether token i is a function word that carries no sentiment or cue.
-func (s *Scorer) functionWord(a *analysis, i int) bool {
-	tk := &a.tok.toks[i]
-	if tk.kind != tkWord {
-		return false
-	}
-	idx := a.info[i]
-	if idx < 0 {
-		return false
-	}
-	wi := &s.vocab.infos[idx]
-	return wi.flags&wFunction != 0 && wi.valence == 0 && wi.cue == cueNone
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -214,6 +215,36 @@ func TestScoreCases(t *testing.T) {
 // The evidence names the phrases that moved a score, with the sign they moved it by.
 // A sentiment word in title case is part of a name only where nothing makes it a predicate or an
 // emphasis.
+// The spelling classes kept in the vocabulary agree with reading the word, however it was found.
+func TestSpelt(t *testing.T) {
+	s := newScorer(t)
+	var a analysis
+	a.run(s.vocab, "Damn good, so fucking excited lol LOL hahahaha #damn #lol Bloody hell fuckinggg loool damned")
+	n := 0
+	for i := range a.tok.toks {
+		tk := &a.tok.toks[i]
+		if tk.kind != tkWord && tk.kind != tkHashtag {
+			continue
+		}
+		var wi *wordInfo
+		if idx := a.info[i]; idx >= 0 {
+			wi = &s.vocab.infos[idx]
+		}
+		w := a.tok.normOf(tk)
+		if a.mark[i]&mDirect != 0 {
+			n++
+		}
+		require.Equal(t, isSwearWord(w), a.spelt(i, wi, lxSwear), "%s", w)
+		require.Equal(t, isLaughter(w), a.spelt(i, wi, lxLaugh), "%s", w)
+	}
+	require.Greater(t, n, 5) // most words were read from their vocabulary entry
+}
+
+// A word's entry fills one cache line (see wordInfo).
+func TestWordInfoSize(t *testing.T) {
+	require.Equal(t, uintptr(32), unsafe.Sizeof(wordInfo{}))
+}
+
 func TestInName(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

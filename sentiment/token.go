@@ -106,7 +106,9 @@ func hashString(s string) uint64 {
 func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+	// ' ', '\t', '\n', '\r', '\f' or '\v', as bits of one mask.
+	const spaces = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r' | 1<<'\f' | 1<<'\v'
+	return c <= ' ' && uint64(1)<<c&spaces != 0
 }
 
 // tokenize splits text into t.toks (reusing its buffers).

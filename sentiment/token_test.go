@@ -172,3 +172,12 @@ func TestEmoticons(t *testing.T) {
 		require.NotEqual(t, len(e), j, "%q", e+"1")
 	}
 }
+
+func TestIsSpace(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := strings.ContainsRune(" \t\n\r\f\v", rune(c))
+		if got := isSpace(byte(c)); got != want {
+			t.Errorf("isSpace(%#x) = %v", c, got)
+		}
+	}
+}

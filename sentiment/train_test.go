@@ -148,3 +148,14 @@ func TestPolarityRows(t *testing.T) {
 		require.Equal(t, score(s, text), score(s2, text), text)
 	}
 }
+
+// Rows come from the top bits of the mixed hash, where mixHigh and mix agree.
+func TestMixHigh(t *testing.T) {
+	h := uint64(fnvOffset)
+	for k := 0; k < 10000; k++ {
+		h = (h ^ uint64(k)) * fnvPrime
+		if mixHigh(h)>>31 != mix(h)>>31 {
+			t.Fatalf("mixHigh(%#x) = %#x, mix %#x", h, mixHigh(h), mix(h))
+		}
+	}
+}

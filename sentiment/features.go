@@ -163,16 +163,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 			w2 := float32(p[e.row]) * (e.val * sc)
 			sum[cNeg] -= w2
 			sum[cPos] += w2
-			d := w2 + w2
-			switch {
-			case e.b < 0:
-				a.contrib[e.a] += d
-			case e.a < 0:
-				a.contrib[e.b] += d
-			default:
-				a.contrib[e.a] += d / 2
-				a.contrib[e.b] += d / 2
-			}
+			a.credit(e, w2+w2)
 		}
 	} else {
 		a.sumRows(m.q8, sc, &sum)
@@ -183,6 +174,20 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	}
 	for i := range a.tok.toks {
 		a.contrib[i] *= s
+	}
+}
+
+// credit adds d, a feature's share of the positive-minus-negative logit, to the contributions of
+// its tokens (halved between the two of a bigram).
+func (a *analysis) credit(e *fent, d float32) {
+	switch {
+	case e.b < 0:
+		a.contrib[e.a] += d
+	case e.a < 0:
+		a.contrib[e.b] += d
+	default:
+		a.contrib[e.a] += d / 2
+		a.contrib[e.b] += d / 2
 	}
 }
 
@@ -198,16 +203,7 @@ func (a *analysis) sumRows(q []int8, sc float32, sum *[numClass]float32) {
 		sum[0] += w0
 		sum[1] += w1
 		sum[2] += w2
-		d := w2 - w0
-		switch {
-		case e.b < 0:
-			a.contrib[e.a] += d
-		case e.a < 0:
-			a.contrib[e.b] += d
-		default:
-			a.contrib[e.a] += d / 2
-			a.contrib[e.b] += d / 2
-		}
+		a.credit(e, w2-w0)
 	}
 }
 

@@ -1,12 +1,12 @@
 package alerting
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cxpulse/cxpulse/internal/jsonapi"
 )
 
 // AlertJSON is an alert as GET /v1/alerts shows it.
@@ -41,16 +41,6 @@ type SilenceRequest struct {
 	Comment   string    `json:"comment"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
 func ptime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -82,7 +72,7 @@ func (m *Manager) handleAlerts(w http.ResponseWriter, r *http.Request) {
 			FiredAt: ptime(a.FiredAt), ResolvedAt: ptime(a.ResolvedAt), Fingerprint: a.fp,
 			Silenced: m.sil.Mutes(a.Labels, now)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	jsonapi.Write(w, http.StatusOK, out)
 }
 
 func (m *Manager) handleListSilences(w http.ResponseWriter, _ *http.Request) {
@@ -91,24 +81,12 @@ func (m *Manager) handleListSilences(w http.ResponseWriter, _ *http.Request) {
 	for _, s := range m.sil.List() {
 		out = append(out, SilenceJSON{Silence: s, State: s.StateAt(now).String()})
 	}
-	writeJSON(w, http.StatusOK, out)
+	jsonapi.Write(w, http.StatusOK, out)
 }
 
 func (m *Manager) handleAddSilence(w http.ResponseWriter, r *http.Request) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeErr(w, http.StatusUnsupportedMediaType, "silences: want Content-Type application/json")
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "silences: read body: "+err.Error())
-		return
-	}
 	var req SilenceRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		writeErr(w, http.StatusBadRequest, "silences: bad JSON: "+err.Error())
+	if !jsonapi.Decode(w, r, 1<<20, "silences", &req) {
 		return
 	}
 	now := m.deps.Now()
@@ -116,7 +94,7 @@ func (m *Manager) handleAddSilence(w http.ResponseWriter, r *http.Request) {
 	if req.Duration != "" {
 		d, err := ParseDuration(req.Duration)
 		if err != nil || d <= 0 {
-			writeErr(w, http.StatusBadRequest, "silences: bad duration "+req.Duration)
+			jsonapi.Error(w, http.StatusBadRequest, "silences: bad duration "+req.Duration)
 			return
 		}
 		start := s.StartsAt
@@ -131,20 +109,20 @@ func (m *Manager) handleAddSilence(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(err.Error(), "store silence") {
 			status = http.StatusServiceUnavailable
 		}
-		writeErr(w, status, err.Error())
+		jsonapi.Error(w, status, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusCreated, SilenceJSON{Silence: created, State: created.StateAt(now).String()})
+	jsonapi.Write(w, http.StatusCreated, SilenceJSON{Silence: created, State: created.StateAt(now).String()})
 }
 
 func (m *Manager) handleExpireSilence(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := m.sil.Expire(r.Context(), m.deps.Now(), id); err != nil {
 		if errors.Is(err, ErrSilenceNotFound) {
-			writeErr(w, http.StatusNotFound, err.Error())
+			jsonapi.Error(w, http.StatusNotFound, err.Error())
 			return
 		}
-		writeErr(w, http.StatusServiceUnavailable, err.Error())
+		jsonapi.Error(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -7,7 +7,6 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/cxpulse/cxpulse/event"
+	"github.com/cxpulse/cxpulse/internal/jsonapi"
 )
 
 // Submitter hands validated events to the pipeline. Submit blocks until every event of evs is
@@ -35,11 +35,7 @@ type ErrorBody struct {
 }
 
 // WriteJSON writes v as JSON with the given status.
-func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func WriteJSON(w http.ResponseWriter, status int, v any) { jsonapi.Write(w, status, v) }
 
 // WriteError answers with {"error": msg} and the status.
 func WriteError(w http.ResponseWriter, status int, msg string) {

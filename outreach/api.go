@@ -1,14 +1,13 @@
 package outreach
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/cxpulse/cxpulse/internal/jsonapi"
 	"github.com/cxpulse/cxpulse/internal/yamlcheck"
 )
 
@@ -189,16 +188,6 @@ func (m *Manager) Handler() http.Handler {
 	return mux
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
 // Limits of a list request.
 const (
 	defaultListLimit = 100
@@ -211,7 +200,7 @@ func (m *Manager) handleList(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("status"); s != "" {
 		for _, st := range strings.Split(s, ",") {
 			if _, err := ParseStatus(st); err != nil {
-				writeErr(w, http.StatusBadRequest, "outreach: "+err.Error())
+				jsonapi.Error(w, http.StatusBadRequest, "outreach: "+err.Error())
 				return
 			}
 			f.Statuses = append(f.Statuses, st)
@@ -227,14 +216,14 @@ func (m *Manager) handleList(w http.ResponseWriter, r *http.Request) {
 		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
 			f.CreatedFrom = t
 		} else {
-			writeErr(w, http.StatusBadRequest, "outreach: since must be a duration (7d) or an RFC 3339 time, got "+strconv.Quote(s))
+			jsonapi.Error(w, http.StatusBadRequest, "outreach: since must be a duration (7d) or an RFC 3339 time, got "+strconv.Quote(s))
 			return
 		}
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxListLimit {
-			writeErr(w, http.StatusBadRequest, "outreach: limit must be 1 to "+strconv.Itoa(maxListLimit))
+			jsonapi.Error(w, http.StatusBadRequest, "outreach: limit must be 1 to "+strconv.Itoa(maxListLimit))
 			return
 		}
 		f.Limit = n
@@ -242,14 +231,14 @@ func (m *Manager) handleList(w http.ResponseWriter, r *http.Request) {
 	tasks, err := m.deps.Store.Tasks(r.Context(), f)
 	if err != nil {
 		m.logger.Warn("outreach list failed", "err", err)
-		writeErr(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
+		jsonapi.Error(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
 		return
 	}
 	out := make([]TaskJSON, 0, len(tasks))
 	for i := range tasks {
 		out = append(out, m.JSON(&tasks[i]))
 	}
-	writeJSON(w, http.StatusOK, out)
+	jsonapi.Write(w, http.StatusOK, out)
 }
 
 func (m *Manager) handleGet(w http.ResponseWriter, r *http.Request) {
@@ -258,7 +247,7 @@ func (m *Manager) handleGet(w http.ResponseWriter, r *http.Request) {
 		m.writeTaskErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, m.JSON(t))
+	jsonapi.Write(w, http.StatusOK, m.JSON(t))
 }
 
 // ErrNotFound is returned for an unknown task id.
@@ -280,28 +269,16 @@ func (m *Manager) task(r *http.Request, id string) (*Task, error) {
 
 func (m *Manager) writeTaskErr(w http.ResponseWriter, err error) {
 	if errors.Is(err, ErrNotFound) {
-		writeErr(w, http.StatusNotFound, "outreach: "+err.Error())
+		jsonapi.Error(w, http.StatusNotFound, "outreach: "+err.Error())
 		return
 	}
 	m.logger.Warn("outreach read failed", "err", err)
-	writeErr(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
+	jsonapi.Error(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
 }
 
 func (m *Manager) handleAck(w http.ResponseWriter, r *http.Request) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeErr(w, http.StatusUnsupportedMediaType, "outreach: want Content-Type application/json")
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "outreach: read body: "+err.Error())
-		return
-	}
 	var req AckRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		writeErr(w, http.StatusBadRequest, "outreach: bad JSON: "+err.Error())
+	if !jsonapi.Decode(w, r, 64<<10, "outreach", &req) {
 		return
 	}
 	t, err := m.task(r, r.PathValue("id"))
@@ -314,13 +291,13 @@ func (m *Manager) handleAck(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var bad badRequest
 		if errors.As(err, &bad) {
-			writeErr(w, http.StatusBadRequest, "outreach: "+err.Error())
+			jsonapi.Error(w, http.StatusBadRequest, "outreach: "+err.Error())
 			return
 		}
-		writeErr(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
+		jsonapi.Error(w, http.StatusServiceUnavailable, "outreach: "+err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, m.JSON(updated))
+	jsonapi.Write(w, http.StatusOK, m.JSON(updated))
 }
 
 type badRequest struct{ error }

@@ -313,6 +313,11 @@ func pipeline(ctx context.Context, addr, db, binary string, bodies [][]byte, n, 
 	if err := <-profiled; err != nil {
 		return 0, fmt.Errorf("cpu profile: %w", err)
 	}
+	if profile != "" && *allocProfile != "" {
+		if err := sp.fetch(ctx, "/debug/pprof/allocs", *allocProfile); err != nil {
+			return 0, fmt.Errorf("allocation profile: %w", err)
+		}
+	}
 	if *verbose {
 		printServeMetrics(sp, el)
 	}
@@ -391,10 +396,14 @@ func (sp *serveProc) stop() {
 	_ = os.Remove(sp.cfgFile)
 }
 
-// post sends one NDJSON body and returns the HTTP status.
 // profile writes a CPU profile of the service over d to file.
 func (sp *serveProc) profile(ctx context.Context, file string, d time.Duration) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", sp.base, int(d.Seconds())), nil)
+	return sp.fetch(ctx, fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(d.Seconds())), file)
+}
+
+// fetch writes the answer of an authorized GET of path to file.
+func (sp *serveProc) fetch(ctx context.Context, path, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sp.base+path, nil)
 	if err != nil {
 		return err
 	}
@@ -405,7 +414,7 @@ func (sp *serveProc) profile(ctx context.Context, file string, d time.Duration) 
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
@@ -414,6 +423,7 @@ func (sp *serveProc) profile(ctx context.Context, file string, d time.Duration) 
 	return os.WriteFile(file, b, 0o644)
 }
 
+// post sends one NDJSON body and returns the HTTP status.
 func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sp.base+"/v1/events", bytes.NewReader(body))
 	if err != nil {
@@ -431,8 +441,9 @@ func (sp *serveProc) post(ctx context.Context, client *http.Client, body []byte)
 }
 
 var (
-	verbose    = flag.Bool("v", false, "print the service's insert and commit figures after each round")
-	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of the service, taken during the last round's pipeline run, to this file")
+	verbose      = flag.Bool("v", false, "print the service's insert and commit figures after each round")
+	cpuProfile   = flag.String("cpuprofile", "", "write a CPU profile of the service, taken during the last round's pipeline run, to this file")
+	allocProfile = flag.String("allocprofile", "", "with -cpuprofile: write the service's allocation profile at the end of the last round to this file")
 )
 
 // printServeMetrics prints what the service's own metrics say about a round: batches, insert

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,8 +19,9 @@ import (
 type Encoder[T any] interface {
 	// Columns is the insert's explicit column list, in order.
 	Columns() []string
-	// Append adds rows to the columns of b, in the order of Columns. It does not keep rows.
-	Append(b driver.Batch, rows []T) error
+	// Append adds the rows of every part, in turn, to the columns of b, in the order of
+	// Columns. It does not keep them.
+	Append(b driver.Batch, parts ...[]T) error
 }
 
 // BatchConfig tunes a BatchWriter.
@@ -293,22 +295,14 @@ func (w *BatchWriter[T]) setUnhealthy(err error) {
 	}
 }
 
-// flush inserts one batch with retries and reports the outcome to every Add in it.
+// flush inserts one batch with retries and reports the outcome to every Add in it. The rows of
+// the Adds are encoded where they are, not copied into one slice first.
 func (w *BatchWriter[T]) flush(items []item[T]) {
-	var rows []T
-	if len(items) == 1 {
-		rows = items[0].rows
-	} else {
-		n := 0
-		for _, it := range items {
-			n += len(it.rows)
-		}
-		rows = make([]T, 0, n)
-		for _, it := range items {
-			rows = append(rows, it.rows...)
-		}
+	parts := make([][]T, len(items))
+	for i, it := range items {
+		parts[i] = it.rows
 	}
-	err := w.insertWithRetry(rows)
+	err := w.insertWithRetry(parts)
 	for _, it := range items {
 		if it.done != nil {
 			it.done(err)
@@ -316,7 +310,7 @@ func (w *BatchWriter[T]) flush(items []item[T]) {
 	}
 }
 
-func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
+func (w *BatchWriter[T]) insertWithRetry(parts [][]T) error {
 	m := w.store.metrics
 	bo := backoff.NewExponentialBackOff()
 	bo.InitialInterval, bo.MaxInterval = w.cfg.MinBackoff, w.cfg.MaxBackoff
@@ -327,7 +321,7 @@ func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
 		if attempt > 0 {
 			m.retries.WithLabelValues(w.table).Inc()
 			if w.BeforeRetry != nil {
-				left, err := w.BeforeRetry(ctx, rows)
+				left, err := w.BeforeRetry(ctx, slices.Concat(parts...))
 				if err != nil {
 					m.insertErrors.WithLabelValues(w.table, reasonTransient).Inc()
 					w.setUnhealthy(err)
@@ -337,19 +331,23 @@ func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
 					time.Sleep(bo.NextBackOff())
 					continue
 				}
-				rows = left
+				parts = [][]T{left}
 			}
 		}
-		if len(rows) == 0 {
+		rows := 0
+		for _, p := range parts {
+			rows += len(p)
+		}
+		if rows == 0 {
 			w.healthy.Store(true)
 			return nil
 		}
 		start := time.Now()
-		err := w.send(ctx, rows)
+		err := w.send(ctx, parts)
 		m.insertDuration.WithLabelValues(w.table).Observe(time.Since(start).Seconds())
 		if err == nil {
-			m.insertRows.WithLabelValues(w.table).Add(float64(len(rows)))
-			m.batchRows.Observe(float64(len(rows)))
+			m.insertRows.WithLabelValues(w.table).Add(float64(rows))
+			m.batchRows.Observe(float64(rows))
 			if !w.healthy.Swap(true) {
 				w.logger.Info("clickhouse inserts succeed again")
 			}
@@ -357,7 +355,7 @@ func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
 		}
 		if !IsTransient(err) {
 			m.insertErrors.WithLabelValues(w.table, reasonPermanent).Inc()
-			w.logger.Error("batch insert refused", "rows", len(rows), "err", err)
+			w.logger.Error("batch insert refused", "rows", rows, "err", err)
 			return &InsertError{Table: w.table, Err: err}
 		}
 		m.insertErrors.WithLabelValues(w.table, reasonTransient).Inc()
@@ -370,14 +368,14 @@ func (w *BatchWriter[T]) insertWithRetry(rows []T) error {
 	}
 }
 
-func (w *BatchWriter[T]) send(ctx context.Context, rows []T) error {
+func (w *BatchWriter[T]) send(ctx context.Context, parts [][]T) error {
 	ctx, cancel := context.WithTimeout(ctx, w.store.cfg.QueryTimeout)
 	defer cancel()
 	b, err := w.store.conn.PrepareBatch(ctx, w.insert)
 	if err != nil {
 		return err
 	}
-	if err := w.enc.Append(b, rows); err != nil {
+	if err := w.enc.Append(b, parts...); err != nil {
 		_ = b.Abort()
 		return err
 	}

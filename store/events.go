@@ -37,8 +37,11 @@ func NewEventEncoder(d Dialect) *EventEncoder {
 func (e *EventEncoder) Columns() []string { return e.cols }
 
 // Append implements Encoder: one column slice at a time.
-func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
-	n := len(rows)
+func (e *EventEncoder) Append(b driver.Batch, parts ...[]event.Scored) error {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	var (
 		ids, sources, channels, customers, products, regions, langs, texts, evidence, models = strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n)
 		times, ingested                                                                      = make([]time.Time, n), make([]time.Time, n)
@@ -52,35 +55,41 @@ func (e *EventEncoder) Append(b driver.Batch, rows []event.Scored) error {
 	evBuf := make([]byte, 0, 96*n)
 	evEnd := make([]int, n)
 	nLabels := 0
-	for i := range rows {
-		nLabels += len(rows[i].Labels)
+	for _, p := range parts {
+		for j := range p {
+			nLabels += len(p[j].Labels)
+		}
 	}
 	labelBacking := make([]string, 0, 2*nLabels)
-	for i := range rows {
-		r := &rows[i]
-		ids[i], sources[i], channels[i] = r.ID, r.Source, r.Channel.String()
-		customers[i], products[i], regions[i] = r.CustomerID, r.Product, r.Region
-		langs[i] = r.Sentiment.Language
-		if langs[i] == "" {
-			langs[i] = r.Language
+	i := -1
+	for _, p := range parts {
+		for j := range p {
+			i++
+			r := &p[j]
+			ids[i], sources[i], channels[i] = r.ID, r.Source, r.Channel.String()
+			customers[i], products[i], regions[i] = r.CustomerID, r.Product, r.Region
+			langs[i] = r.Sentiment.Language
+			if langs[i] == "" {
+				langs[i] = r.Language
+			}
+			texts[i], models[i] = r.Text, r.Sentiment.ModelVersion
+			times[i], ingested[i] = r.Time, r.IngestedAt
+			ms[i] = uint16(r.Time.Nanosecond() / 1e6)
+			keys[i], values[i], labelBacking = labelColumns(r.Labels, labelBacking)
+			topics[i] = r.Sentiment.Topics
+			if topics[i] == nil {
+				topics[i] = []string{}
+			}
+			s := &r.Sentiment
+			score[i], conf[i] = float32(s.Score), float32(s.Confidence)
+			pn[i], pu[i], pp[i] = float32(s.Probs.Negative), float32(s.Probs.Neutral), float32(s.Probs.Positive)
+			labels[i] = int8(s.Label)
+			if s.Reliable {
+				reliable[i] = 1
+			}
+			evBuf = AppendEvidence(evBuf, s.Evidence)
+			evEnd[i] = len(evBuf)
 		}
-		texts[i], models[i] = r.Text, r.Sentiment.ModelVersion
-		times[i], ingested[i] = r.Time, r.IngestedAt
-		ms[i] = uint16(r.Time.Nanosecond() / 1e6)
-		keys[i], values[i], labelBacking = labelColumns(r.Labels, labelBacking)
-		topics[i] = r.Sentiment.Topics
-		if topics[i] == nil {
-			topics[i] = []string{}
-		}
-		s := &r.Sentiment
-		score[i], conf[i] = float32(s.Score), float32(s.Confidence)
-		pn[i], pu[i], pp[i] = float32(s.Probs.Negative), float32(s.Probs.Neutral), float32(s.Probs.Positive)
-		labels[i] = int8(s.Label)
-		if s.Reliable {
-			reliable[i] = 1
-		}
-		evBuf = AppendEvidence(evBuf, s.Evidence)
-		evEnd[i] = len(evBuf)
 	}
 	all := string(evBuf)
 	for i, start := 0, 0; i < n; i++ {

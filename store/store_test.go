@@ -170,6 +170,8 @@ func TestBatchWriterCommitsAndRollsUp(t *testing.T) {
 	require.Equal(t, uint64(1000), chtest.Count(t, conn, "SELECT sum(positives) FROM "+db+".sentiment_1m"))
 	require.Equal(t, uint64(2000), chtest.Count(t, conn, "SELECT sum(negatives) FROM "+db+".sentiment_1m"))
 	require.Equal(t, uint64(3000), chtest.Count(t, conn, "SELECT toUInt64(uniqIfMerge(customers)) FROM "+db+".sentiment_1m"))
+	// Batches hold several Adds, encoded part after part: every row keeps its own values.
+	require.Equal(t, uint64(0), chtest.Count(t, conn, "SELECT count() FROM "+db+".events WHERE text != concat('text of ', id)"))
 	// Every column round-trips.
 	var (
 		id, text, ev, channel string

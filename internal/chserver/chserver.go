@@ -102,6 +102,16 @@ func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 // HTTPAddr is the host:port of the HTTP interface.
 func (s *Server) HTTPAddr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports[0])) }
 
+// Pid is the process id of the running server, 0 when it is stopped.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Dir is the directory holding the server's data and logs.
 func (s *Server) Dir() string { return s.dir }
 

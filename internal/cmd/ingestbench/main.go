@@ -75,6 +75,7 @@ func main() {
 		}
 		defer func() { _ = srv.Close() }()
 		addr = srv.Addr()
+		serverPid = srv.Pid()
 	}
 	scorer, err := sentiment.New(sentiment.DefaultConfig())
 	if err != nil {
@@ -108,15 +109,18 @@ func main() {
 	var version string
 	var plainRates, rowRates, pipeRates []float64
 	for r := range *warmup + *rounds {
+		cpu0, ev0 := cpuNow(), serverEvents(ctx, addr)
 		rate, v, err := plain(ctx, addr, fmt.Sprintf("bench_plain_%d_%s", r, nonce()), rows, *batchRows, false)
 		if err != nil {
 			log.Fatalf("plain insert: %v", err)
 		}
 		version = v
+		cpu1 := cpuNow()
 		rowRate, _, err := plain(ctx, addr, fmt.Sprintf("bench_rows_%d_%s", r, nonce()), rows, *batchRows, true)
 		if err != nil {
 			log.Fatalf("plain row-wise insert: %v", err)
 		}
+		cpu2, ev2 := cpuNow(), serverEvents(ctx, addr)
 		profile := ""
 		if r == *warmup+*rounds-1 {
 			profile = *cpuProfile
@@ -124,6 +128,13 @@ func main() {
 		prate, err := pipeline(ctx, addr, fmt.Sprintf("bench_pipe_%d_%s", r, nonce()), *binary, bodies, len(evs), *concurrency, *batchRows, *inserters, profile)
 		if err != nil {
 			log.Fatalf("pipeline: %v", err)
+		}
+		if *verbose {
+			log.Printf("  CPU seconds (this tool / ClickHouse): plain columnar %s, plain row-wise %s, pipeline %s (the service's own CPU is above)",
+				cpu1.sub(cpu0), cpu2.sub(cpu1), cpuNow().sub(cpu2))
+			ev3 := serverEvents(ctx, addr)
+			log.Printf("  ClickHouse events, plain paths: %s", diffEvents(ev0, ev2))
+			log.Printf("  ClickHouse events, pipeline:    %s", diffEvents(ev2, ev3))
 		}
 		if r < *warmup {
 			log.Printf("warm-up round %d (not counted): plain columnar %.0f rows/s, plain row-wise %.0f rows/s, pipeline %.0f events/s", r+1, rate, rowRate, prate)
@@ -475,6 +486,82 @@ func printServeMetrics(sp *serveProc, el time.Duration) {
 		1000*vals[`cxpulse_clickhouse_insert_duration_seconds_sum{table="events"}`]/vals[`cxpulse_clickhouse_insert_duration_seconds_count{table="events"}`],
 		1000*vals["cxpulse_pipeline_commit_duration_seconds_sum"]/vals["cxpulse_pipeline_commit_duration_seconds_count"],
 		vals["cxpulse_pipeline_score_batch_duration_seconds_sum"], vals["process_cpu_seconds_total"], el.Seconds())
+}
+
+// serverEvents reads ClickHouse's cumulative event counters (system.events).
+func serverEvents(ctx context.Context, addr string) map[string]uint64 {
+	cfg := store.DefaultConfig()
+	cfg.Addr = []string{addr}
+	st, err := store.Open(cfg, nil, nil)
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = st.Close() }()
+	rows, err := st.Conn().Query(ctx, "SELECT event, value FROM system.events")
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = rows.Close() }()
+	out := map[string]uint64{}
+	for rows.Next() {
+		var k string
+		var v uint64
+		if rows.Scan(&k, &v) == nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// diffEvents prints the counters that grew from a to b.
+func diffEvents(a, b map[string]uint64) string {
+	var parts []string
+	for _, k := range []string{"Query", "SelectQuery", "InsertQuery", "InsertedRows", "Merge", "MergedRows", "MergesTimeMilliseconds", "UserTimeMicroseconds", "SystemTimeMicroseconds", "RealTimeMicroseconds"} {
+		if d := b[k] - a[k]; d > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, d))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// serverPid is the process id of the private ClickHouse server, 0 when an external one is used.
+var serverPid int
+
+// cpuSample is the CPU time used so far by this process and by the private ClickHouse server.
+type cpuSample struct{ self, server time.Duration }
+
+// cpuNow reads the CPU time (user and system) of this process and of the ClickHouse server from
+// /proc; zero where it cannot be read.
+func cpuNow() cpuSample {
+	return cpuSample{self: procCPU("self"), server: procCPU(strconv.Itoa(serverPid))}
+}
+
+func (c cpuSample) sub(o cpuSample) string {
+	return fmt.Sprintf("%.1f/%.1f", (c.self - o.self).Seconds(), (c.server - o.server).Seconds())
+}
+
+// procCPU is the user plus system CPU time of process pid ("self" for this one), from
+// /proc/PID/stat in clock ticks of 1/100 s.
+func procCPU(pid string) time.Duration {
+	if pid == "0" {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, may hold spaces: count fields after its closing parenthesis.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func joinCols(c []string) string {

@@ -5,7 +5,9 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -182,9 +184,14 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 		return
 	}
 	dst.Reliable = true
-	for i, name := range s.topics {
-		if a.topics&(1<<uint(i)) != 0 {
-			dst.Topics = append(dst.Topics, name)
+	if t := a.topics; t != 0 {
+		if k := bits.OnesCount64(t); cap(dst.Topics)-len(dst.Topics) < k {
+			dst.Topics = slices.Grow(dst.Topics, k) // one allocation for all of them
+		}
+		for i, name := range s.topics {
+			if t&(1<<uint(i)) != 0 {
+				dst.Topics = append(dst.Topics, name)
+			}
 		}
 	}
 
@@ -289,6 +296,7 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
 	var top [maxEvidence]evCand
 	n := topEvidence(a, len(toks), &top)
+	dst.Evidence = slices.Grow(dst.Evidence, n) // one allocation for all of them
 	for k := 0; k < n; k++ {
 		c := top[k]
 		start, end := toks[c.first].start, toks[c.last].end

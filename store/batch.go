@@ -28,7 +28,9 @@ type Encoder[T any] interface {
 type BatchConfig struct {
 	// MaxRows flushes a batch once it holds this many rows.
 	MaxRows int `yaml:"max_rows"`
-	// MaxDelay flushes a batch this long after its first row arrived.
+	// MaxDelay flushes a batch this long after its first row arrived, or, when another batch
+	// is being inserted then, as soon as that insert has settled (group commit: the batch
+	// keeps taking rows meanwhile).
 	MaxDelay time.Duration `yaml:"max_delay"`
 	// Queue bounds how many Add calls may wait for the next batch; Add blocks past it.
 	Queue int `yaml:"queue"`
@@ -37,8 +39,8 @@ type BatchConfig struct {
 	// MinBackoff and MaxBackoff bound the wait between attempts.
 	MinBackoff time.Duration `yaml:"min_backoff"`
 	MaxBackoff time.Duration `yaml:"max_backoff"`
-	// Inserters is how many batches are encoded and sent at once: while one is on the wire,
-	// the next is being encoded.
+	// Inserters is how many full batches (MaxRows) are encoded and sent at once: while one is
+	// on the wire, the next is being encoded. Batches that are not full go one at a time.
 	Inserters int `yaml:"inserters"`
 }
 
@@ -100,10 +102,10 @@ type item[T any] struct {
 }
 
 // BatchWriter groups rows from many producers into batch inserts of one table: a batch is
-// flushed when it reaches MaxRows or MaxDelay after its first row. Each Add's outcome is reported
-// once through its done callback, after the rows are committed or have failed. Transient
-// failures are retried with backoff for RetryFor. Up to Inserters batches are encoded and sent at
-// once, while the next one fills.
+// flushed when it reaches MaxRows, or MaxDelay after its first row once no other batch is being
+// inserted. Each Add's outcome is reported once through its done callback, after the rows are
+// committed or have failed. Transient failures are retried with backoff for RetryFor. Up to
+// Inserters full batches are encoded and sent at once, while the next one fills.
 type BatchWriter[T any] struct {
 	store  *Store
 	table  string
@@ -184,13 +186,22 @@ func (w *BatchWriter[T]) Run(ctx context.Context) error {
 	}
 	batches := make(chan []item[T])
 	insertDone := make(chan struct{})
-	var inserters sync.WaitGroup
+	var (
+		inserters sync.WaitGroup
+		inflight  atomic.Int32             // batches handed to the inserters and not yet settled
+		freed     = make(chan struct{}, 1) // an inserter finished a batch (coalesced)
+	)
 	for range w.cfg.Inserters {
 		inserters.Add(1)
 		go func() {
 			defer inserters.Done()
 			for b := range batches {
 				w.flush(b)
+				inflight.Add(-1)
+				select {
+				case freed <- struct{}{}:
+				default:
+				}
 			}
 		}()
 	}
@@ -203,16 +214,19 @@ func (w *BatchWriter[T]) Run(ctx context.Context) error {
 		pending []item[T]
 		rows    int
 		timer   = time.NewTimer(time.Hour)
-		armed   bool
+		armed   bool // the timer runs for the pending batch
+		due     bool // the pending batch is older than MaxDelay
 	)
 	timer.Stop()
 	ping := time.NewTicker(w.cfg.MaxBackoff)
 	defer ping.Stop()
-	seal := func() {
+	// dispatch hands the pending batch to an inserter, waiting while all of them are busy.
+	dispatch := func() {
 		if len(pending) > 0 {
+			inflight.Add(1)
 			batches <- pending
 		}
-		pending, rows, armed = nil, 0, false
+		pending, rows, armed, due = nil, 0, false, false
 		timer.Stop()
 	}
 	add := func(it item[T]) {
@@ -234,12 +248,12 @@ func (w *BatchWriter[T]) Run(ctx context.Context) error {
 			parts := splitDone(it.done)
 			pending = append(pending, item[T]{rows: first, done: parts.part()})
 			rows += len(first)
-			seal()
+			dispatch()
 			it = item[T]{rows: rest, done: parts.last()}
 		}
 		if rows >= w.cfg.MaxRows {
-			seal()
-		} else if !armed && rows > 0 {
+			dispatch()
+		} else if !armed && !due {
 			timer.Reset(w.cfg.MaxDelay)
 			armed = true
 		}
@@ -250,14 +264,21 @@ loop:
 		case it := <-w.in:
 			add(it)
 		case <-timer.C:
-			armed = false
-			seal()
+			armed, due = false, true
+		case <-freed:
 		case <-ping.C:
 			if !w.healthy.Load() && len(pending) == 0 {
 				w.checkHealth(ctx)
 			}
 		case <-ctx.Done():
 			break loop
+		}
+		// Group commit: a batch that is not full waits while another is being inserted, and
+		// takes everything that arrives meanwhile. Under load the inserts grow towards
+		// MaxRows instead of multiplying (each insert costs ClickHouse a new part); full
+		// batches still go out at once, up to Inserters of them together.
+		if due && inflight.Load() == 0 {
+			dispatch()
 		}
 	}
 	// Shutdown: refuse new rows, take what producers are still handing over, flush it all.
@@ -271,7 +292,7 @@ loop:
 	for it := range w.in {
 		add(it)
 	}
-	seal()
+	dispatch()
 	close(batches)
 	<-insertDone
 	return nil

@@ -140,8 +140,21 @@ func (s *Scorer) Topics() []string { return append([]string(nil), s.topics...) }
 // ScoreBatch fills evs[i].Sentiment from evs[i].Text and evs[i].Language. It is safe for
 // concurrent use (on distinct slices).
 func (s *Scorer) ScoreBatch(evs []event.Scored) {
+	// The evidence of the whole batch shares one allocation: its events live and go together.
+	var backing []event.Evidence
 	for i := range evs {
-		s.Score(evs[i].Text, evs[i].Language, &evs[i].Sentiment)
+		d := &evs[i].Sentiment
+		lent := d.Evidence == nil
+		if lent {
+			if len(backing) < maxEvidence {
+				backing = make([]event.Evidence, maxEvidence*(len(evs)-i))
+			}
+			d.Evidence, backing = backing[:0:maxEvidence], backing[maxEvidence:]
+		}
+		s.Score(evs[i].Text, evs[i].Language, d)
+		if lent && len(d.Evidence) == 0 {
+			d.Evidence = nil // as Score leaves a fresh result without evidence
+		}
 	}
 }
 

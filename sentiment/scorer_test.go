@@ -596,3 +596,37 @@ func TestEscapedText(t *testing.T) {
 	_, _, ok = decodeEscapes("no escapes here", nil)
 	require.False(t, ok)
 }
+
+// ScoreBatch gives what Score gives each event alone, and the evidence of the whole batch takes
+// one allocation: the only others are the topic lists.
+func TestScoreBatchMatchesScore(t *testing.T) {
+	s := newScorer(t)
+	texts := append([]string{"", "ok", "12345", "la commande est en retard"}, sampleTexts...)
+	fresh := func() []event.Scored {
+		evs := make([]event.Scored, len(texts))
+		for i, x := range texts {
+			evs[i].Text = x
+		}
+		return evs
+	}
+	evs := fresh()
+	s.ScoreBatch(evs)
+	withTopics := 0
+	for i, x := range texts {
+		var want event.Sentiment
+		s.Score(x, "", &want)
+		require.Equal(t, want, evs[i].Sentiment, "%q", x)
+		if len(want.Topics) > 0 {
+			withTopics++
+		}
+	}
+	require.Nil(t, evs[0].Sentiment.Evidence, "no evidence stays nil, as from Score")
+	if raceEnabled {
+		return // sync.Pool drops items under the race detector
+	}
+	allocs := testing.AllocsPerRun(50, func() {
+		evs := fresh()
+		s.ScoreBatch(evs)
+	})
+	require.LessOrEqual(t, allocs, float64(2+withTopics), "the slice of events, the evidence, the topics")
+}

@@ -286,6 +286,9 @@ var minTime = time.Unix(0, 0)
 func parseTime(raw []byte) (time.Time, error) {
 	var t time.Time
 	if raw[0] == '"' {
+		if t, ok := parseRFC3339Quoted(raw); ok && !t.Before(minTime) && t.Year() <= 2105 {
+			return t, nil
+		}
 		d := decoder{data: raw}
 		s, err := d.str()
 		if err != nil {

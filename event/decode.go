@@ -14,7 +14,13 @@ import (
 // the wrong type names its field. Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json
 // does. The returned error is an *Error with Index 0.
 func decodeWire(data []byte, w *wire, in *interner) error {
-	d := decoder{data: data, intern: in}
+	return decodeWireShared(data, "", w, in)
+}
+
+// decodeWireShared is decodeWire where src, when not empty, holds the same bytes as data: the
+// strings decoded without escapes are then substrings of src instead of copies.
+func decodeWireShared(data []byte, src string, w *wire, in *interner) error {
+	d := decoder{data: data, src: src, intern: in}
 	d.skipSpace()
 	if d.eof() {
 		return d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
@@ -86,7 +92,9 @@ func decodeWire(data []byte, w *wire, in *interner) error {
 }
 
 type decoder struct {
-	data   []byte
+	data []byte
+	// src is empty or the same bytes as data, for strings to share.
+	src    string
 	pos    int
 	intern *interner
 }
@@ -324,8 +332,26 @@ func (d *decoder) literal(lit string) bool {
 	return false
 }
 
-// str decodes the JSON string at pos (which is '"').
+// str decodes the JSON string at pos (which is '"'). A string without escapes is a substring of
+// src when the decoder has one.
 func (d *decoder) str() (string, error) {
+	if d.src != "" {
+		start := d.pos + 1
+		for i := start; i < len(d.data); i++ {
+			c := d.data[i]
+			if c == '"' {
+				s := d.src[start:i]
+				if !utf8.ValidString(s) {
+					break
+				}
+				d.pos = i + 1
+				return s, nil
+			}
+			if c == '\\' || c < 0x20 {
+				break
+			}
+		}
+	}
 	b, err := d.strBytes()
 	return string(b), err
 }
@@ -462,7 +488,7 @@ func (d *decoder) skipValue() error {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '"':
-		_, err := d.str()
+		_, err := d.strBytes()
 		return err
 	case c == '{' || c == '[':
 		closer := byte('}')
@@ -481,7 +507,7 @@ func (d *decoder) skipValue() error {
 				if d.eof() || d.data[d.pos] != '"' {
 					return d.syntax("want a quoted field name")
 				}
-				if _, err := d.str(); err != nil {
+				if _, err := d.strBytes(); err != nil {
 					return err
 				}
 				d.skipSpace()

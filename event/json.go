@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Limits bound what one event may carry.
@@ -125,12 +126,18 @@ func NewParser(l Limits, d Defaults) *Parser {
 // ParseObject decodes and normalizes one JSON object. index is only used in the error. now is the
 // receive time, used when the event has no time.
 func (p *Parser) ParseObject(data []byte, index int, now time.Time) (Event, Fixes, error) {
+	return p.parseObject(data, "", index, now)
+}
+
+// parseObject is ParseObject where src, when not empty, holds the same bytes as data and the
+// event's strings may be substrings of it.
+func (p *Parser) parseObject(data []byte, src string, index int, now time.Time) (Event, Fixes, error) {
 	var w wire
 	var fx Fixes
 	if !utf8.Valid(data) {
 		fx.UTF8Repaired = true
 	}
-	if err := decodeWire(data, &w, p.intern); err != nil {
+	if err := decodeWireShared(data, src, &w, p.intern); err != nil {
 		err.(*Error).Index = index
 		return Event{}, fx, err
 	}
@@ -379,6 +386,31 @@ func (p *Parser) ReadAll(body []byte, f Format, now time.Time, fn func(ev Event,
 	return nil
 }
 
+// ReadAllOwned is ReadAll for a body handed over by the caller, who must never modify it
+// afterwards: the ids, texts and customer ids of events in NDJSON (or a single object) are then
+// substrings of one string sharing body's memory, instead of one copy each. The values many
+// events repeat (sources, products, label keys and values, ...) are still copies made once by
+// the parser, so what outlives the events -- the parser's table of those -- never holds on to a
+// body. Once the events are gone, body is freed like any other allocation.
+func (p *Parser) ReadAllOwned(body []byte, f Format, now time.Time, fn func(ev Event, fx Fixes) error) error {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || f != FormatNDJSON && trimmed[0] == '[' {
+		return p.ReadAll(body, f, now, fn)
+	}
+	// body is not modified from here on (the caller's promise), which is what makes this string
+	// sound.
+	src := unsafe.String(unsafe.SliceData(body), len(body))
+	if f == FormatNDJSON {
+		return p.readNDJSONShared(body, src, now, fn)
+	}
+	off := cap(body) - cap(trimmed)
+	ev, fx, err := p.parseObject(trimmed, src[off:], 0, now)
+	if err != nil {
+		return err
+	}
+	return fn(ev, fx)
+}
+
 // locateArrayError walks a JSON array element by element to attribute a syntax error to an index.
 func (p *Parser) locateArrayError(body []byte, cause error) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -400,19 +432,30 @@ func (p *Parser) locateArrayError(body []byte, cause error) error {
 }
 
 func (p *Parser) readNDJSON(body []byte, now time.Time, fn func(ev Event, fx Fixes) error) error {
+	return p.readNDJSONShared(body, "", now, fn)
+}
+
+// readNDJSONShared is readNDJSON where src, when not empty, holds the same bytes as body.
+func (p *Parser) readNDJSONShared(body []byte, src string, now time.Time, fn func(ev Event, fx Fixes) error) error {
 	i := 0
-	for len(body) > 0 {
-		line := body
-		if j := bytes.IndexByte(body, '\n'); j >= 0 {
-			line, body = body[:j], body[j+1:]
+	for pos := 0; pos < len(body); {
+		start, end := pos, len(body)
+		if j := bytes.IndexByte(body[pos:], '\n'); j >= 0 {
+			end = pos + j
+			pos = end + 1
 		} else {
-			body = nil
+			pos = end
 		}
-		line = bytes.TrimSpace(line)
+		line := bytes.TrimSpace(body[start:end])
 		if len(line) == 0 {
 			continue
 		}
-		ev, fx, err := p.ParseObject(line, i, now)
+		var lineSrc string
+		if src != "" {
+			off := cap(body) - cap(line) // line is a subslice of body
+			lineSrc = src[off : off+len(line)]
+		}
+		ev, fx, err := p.parseObject(line, lineSrc, i, now)
 		if err != nil {
 			return err
 		}

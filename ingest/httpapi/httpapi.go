@@ -106,7 +106,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// One event a line is the common case: size the slice once.
 	evs := make([]event.Event, 0, min(bytes.Count(body, []byte{'\n'})+1, h.cfg.MaxEvents))
 	var fixes ingest.FixCounts
-	err = h.parser.ReadAll(body, format, now, func(ev event.Event, fx event.Fixes) error {
+	// body is ours and never written to again: the events may share its memory.
+	err = h.parser.ReadAllOwned(body, format, now, func(ev event.Event, fx event.Fixes) error {
 		if len(evs) == h.cfg.MaxEvents {
 			return errTooMany
 		}

@@ -1,0 +1,107 @@
+package event
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+type parsed struct {
+	evs []Event
+	fxs []Fixes
+	err string
+}
+
+func readBoth(t *testing.T, p *Parser, body []byte, f Format) (plain, owned parsed) {
+	t.Helper()
+	collect := func(out *parsed, read func([]byte, Format, func(Event, Fixes) error) error) {
+		n := 0
+		err := read(bytes.Clone(body), f, func(ev Event, fx Fixes) error {
+			out.evs = append(out.evs, ev)
+			out.fxs = append(out.fxs, fx)
+			if n++; n == 3 && bytes.Contains(body, []byte("stop-at-3")) {
+				return fmt.Errorf("stopped")
+			}
+			return nil
+		})
+		out.err = fmt.Sprintf("%#v", err)
+	}
+	collect(&plain, func(b []byte, f Format, fn func(Event, Fixes) error) error { return p.ReadAll(b, f, now, fn) })
+	collect(&owned, func(b []byte, f Format, fn func(Event, Fixes) error) error { return p.ReadAllOwned(b, f, now, fn) })
+	return plain, owned
+}
+
+var ownedSeeds = []string{
+	"{\"id\":\"a1\",\"text\":\"hello\",\"customer_id\":\"c1\",\"labels\":{\"plan\":\"pro\"}}\n\n  {\"text\":\" caf\xc3\xa9 \\u00e9\\n\"}\r\n",
+	"\t{\"text\":\"bad \xff utf8\",\"id\":\"x\\\"y\"}\n{\"text\":\"b\"}",
+	"{\"text\":\"a\"}\n{\"text\":\"b\",}\n",
+	"{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c stop-at-3\"}\n{\"text\":\"d\"}",
+	"  {\"text\":\"single\", \"time\":\"2026-11-25T13:03:11Z\"}  ",
+	"[{\"text\":\"a\"},{\"text\":\"b\"}]",
+	"\u00a0{\"text\":\"nbsp before\"}\u2028\n",
+	"", "   ", "\n\n", "[", "{",
+}
+
+// TestReadAllOwned checks that ReadAllOwned delivers what ReadAll does, in every framing.
+func TestReadAllOwned(t *testing.T) {
+	p := NewParser(DefaultLimits(), Defaults{Source: "api", Channel: ChannelChat})
+	for _, s := range ownedSeeds {
+		for _, f := range []Format{FormatNDJSON, FormatJSON} {
+			plain, owned := readBoth(t, p, []byte(s), f)
+			if !reflect.DeepEqual(plain, owned) {
+				t.Errorf("%q (format %d):\n ReadAll      %+v\n ReadAllOwned %+v", s, f, plain, owned)
+			}
+		}
+	}
+}
+
+// TestReadAllOwnedShares checks which strings share the body: the per-event ones do, the ones
+// the parser keeps in its table do not.
+func TestReadAllOwnedShares(t *testing.T) {
+	body := []byte(`{"id":"id-1","text":"some text","customer_id":"c-1","source":"zendesk","product":"checkout","labels":{"plan":"pro"}}` + "\n")
+	p := NewParser(DefaultLimits(), Defaults{Source: "api", Channel: ChannelChat})
+	in := func(s string) bool {
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(body)))
+		ptr := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return ptr >= start && ptr < start+uintptr(len(body))
+	}
+	var ev Event
+	if err := p.ReadAllOwned(body, FormatNDJSON, now, func(e Event, _ Fixes) error { ev = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{ev.ID, ev.Text, ev.CustomerID} {
+		if !in(s) {
+			t.Errorf("%q is a copy", s)
+		}
+	}
+	for k, v := range ev.Labels {
+		if in(k) || in(v) {
+			t.Errorf("label %s=%s shares the body", k, v)
+		}
+	}
+	for _, s := range []string{ev.Source, ev.Product} {
+		if in(s) {
+			t.Errorf("%q shares the body", s)
+		}
+	}
+}
+
+func FuzzReadAllOwned(f *testing.F) {
+	for _, s := range ownedSeeds {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	p := NewParser(DefaultLimits(), Defaults{Source: "api", Channel: ChannelChat})
+	f.Fuzz(func(t *testing.T, data []byte, nd bool) {
+		format := FormatJSON
+		if nd {
+			format = FormatNDJSON
+		}
+		plain, owned := readBoth(t, p, data, format)
+		if !reflect.DeepEqual(plain, owned) {
+			t.Fatalf("%q (format %d):\n ReadAll      %+v\n ReadAllOwned %+v", data, format, plain, owned)
+		}
+	})
+}

@@ -14,13 +14,14 @@ import (
 // the wrong type names its field. Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json
 // does. The returned error is an *Error with Index 0.
 func decodeWire(data []byte, w *wire, in *interner) error {
-	return decodeWireShared(data, "", w, in)
+	return decodeWireShared(data, "", nil, w, in)
 }
 
 // decodeWireShared is decodeWire where src, when not empty, holds the same bytes as data: the
-// strings decoded without escapes are then substrings of src instead of copies.
-func decodeWireShared(data []byte, src string, w *wire, in *interner) error {
-	d := decoder{data: data, src: src, intern: in}
+// strings decoded without escapes are then substrings of src instead of copies. ls, when not
+// nil, lends the maps of label objects seen before.
+func decodeWireShared(data []byte, src string, ls *labelSets, w *wire, in *interner) error {
+	d := decoder{data: data, src: src, intern: in, sets: ls}
 	d.skipSpace()
 	if d.eof() {
 		return d.fail("", ReasonSyntax, "invalid JSON: unexpected end of input")
@@ -97,6 +98,31 @@ type decoder struct {
 	src    string
 	pos    int
 	intern *interner
+	sets   *labelSets
+}
+
+// labelSets remembers the last few label objects decoded from one body, by their JSON text, so
+// that events with the same labels (a plan, a team: few distinct sets are common) share one map
+// instead of allocating one each. Events parsed together may therefore share a map, which is
+// why nothing may modify an event's labels.
+type labelSets struct {
+	raw  [8][]byte
+	m    [8]map[string]string
+	next int
+}
+
+func (ls *labelSets) get(raw []byte) (map[string]string, bool) {
+	for i := range ls.raw {
+		if ls.m[i] != nil && string(ls.raw[i]) == string(raw) {
+			return ls.m[i], true
+		}
+	}
+	return nil, false
+}
+
+func (ls *labelSets) put(raw []byte, m map[string]string) {
+	ls.raw[ls.next], ls.m[ls.next] = raw, m
+	ls.next = (ls.next + 1) % len(ls.raw)
 }
 
 // interner shares one copy of each short, frequent string (sources, products, label keys)
@@ -252,6 +278,33 @@ func (d *decoder) typeError(field string) error {
 }
 
 func (d *decoder) labels(w *wire) error {
+	if d.sets == nil || d.eof() || d.data[d.pos] != '{' {
+		return d.labelsMap(w)
+	}
+	// Find the object's end; on any error decode it again the usual way, for the usual message.
+	start := d.pos
+	if d.skipValue() != nil || d.pos-start > maxSharedLabels {
+		d.pos = start
+		return d.labelsMap(w)
+	}
+	raw := d.data[start:d.pos]
+	if m, ok := d.sets.get(raw); ok {
+		w.Labels = m
+		return nil
+	}
+	d.pos = start
+	if err := d.labelsMap(w); err != nil {
+		return err
+	}
+	d.sets.put(raw, w.Labels)
+	return nil
+}
+
+// maxSharedLabels bounds the JSON text of a label object whose map events may share.
+const maxSharedLabels = 512
+
+// labelsMap decodes the label object (or null) at pos into a new map.
+func (d *decoder) labelsMap(w *wire) error {
 	if d.literal("null") {
 		w.Labels = nil
 		return nil

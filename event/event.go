@@ -80,7 +80,8 @@ type Event struct {
 	// Language is the sender's language tag, if it gave one.
 	Language string
 	Text     string
-	Labels   map[string]string
+	// Labels are read-only: events parsed from one body may share one map.
+	Labels map[string]string
 }
 
 // DefaultID derives the id of an event whose sender gave none: a hash of source, customer and

@@ -126,18 +126,18 @@ func NewParser(l Limits, d Defaults) *Parser {
 // ParseObject decodes and normalizes one JSON object. index is only used in the error. now is the
 // receive time, used when the event has no time.
 func (p *Parser) ParseObject(data []byte, index int, now time.Time) (Event, Fixes, error) {
-	return p.parseObject(data, "", index, now)
+	return p.parseObject(data, "", nil, index, now)
 }
 
 // parseObject is ParseObject where src, when not empty, holds the same bytes as data and the
-// event's strings may be substrings of it.
-func (p *Parser) parseObject(data []byte, src string, index int, now time.Time) (Event, Fixes, error) {
+// event's strings may be substrings of it, and where ls, when not nil, lends label maps.
+func (p *Parser) parseObject(data []byte, src string, ls *labelSets, index int, now time.Time) (Event, Fixes, error) {
 	var w wire
 	var fx Fixes
 	if !utf8.Valid(data) {
 		fx.UTF8Repaired = true
 	}
-	if err := decodeWireShared(data, src, &w, p.intern); err != nil {
+	if err := decodeWireShared(data, src, ls, &w, p.intern); err != nil {
 		err.(*Error).Index = index
 		return Event{}, fx, err
 	}
@@ -404,7 +404,7 @@ func (p *Parser) ReadAllOwned(body []byte, f Format, now time.Time, fn func(ev E
 		return p.readNDJSONShared(body, src, now, fn)
 	}
 	off := cap(body) - cap(trimmed)
-	ev, fx, err := p.parseObject(trimmed, src[off:], 0, now)
+	ev, fx, err := p.parseObject(trimmed, src[off:], nil, 0, now)
 	if err != nil {
 		return err
 	}
@@ -437,6 +437,7 @@ func (p *Parser) readNDJSON(body []byte, now time.Time, fn func(ev Event, fx Fix
 
 // readNDJSONShared is readNDJSON where src, when not empty, holds the same bytes as body.
 func (p *Parser) readNDJSONShared(body []byte, src string, now time.Time, fn func(ev Event, fx Fixes) error) error {
+	var sets labelSets
 	i := 0
 	for pos := 0; pos < len(body); {
 		start, end := pos, len(body)
@@ -455,7 +456,7 @@ func (p *Parser) readNDJSONShared(body []byte, src string, now time.Time, fn fun
 			off := cap(body) - cap(line) // line is a subslice of body
 			lineSrc = src[off : off+len(line)]
 		}
-		ev, fx, err := p.parseObject(line, lineSrc, i, now)
+		ev, fx, err := p.parseObject(line, lineSrc, &sets, i, now)
 		if err != nil {
 			return err
 		}

@@ -28,12 +28,54 @@ func readBoth(t *testing.T, p *Parser, body []byte, f Format) (plain, owned pars
 		})
 		out.err = fmt.Sprintf("%#v", err)
 	}
+	var ref parsed
+	collect(&ref, func(b []byte, f Format, fn func(Event, Fixes) error) error {
+		if f == FormatNDJSON {
+			return referenceReadNDJSON(p, b, fn)
+		}
+		return p.ReadAll(b, f, now, fn)
+	})
 	collect(&plain, func(b []byte, f Format, fn func(Event, Fixes) error) error { return p.ReadAll(b, f, now, fn) })
+	if !reflect.DeepEqual(ref, plain) {
+		t.Fatalf("%q (format %d):\n reference %+v\n ReadAll   %+v", body, f, ref, plain)
+	}
 	collect(&owned, func(b []byte, f Format, fn func(Event, Fixes) error) error { return p.ReadAllOwned(b, f, now, fn) })
 	return plain, owned
 }
 
+// referenceReadNDJSON is readNDJSON as it was before events shared strings and label maps: each
+// line parsed on its own by ParseObject.
+func referenceReadNDJSON(p *Parser, body []byte, fn func(ev Event, fx Fixes) error) error {
+	i := 0
+	for len(body) > 0 {
+		line := body
+		if j := bytes.IndexByte(body, '\n'); j >= 0 {
+			line, body = body[:j], body[j+1:]
+		} else {
+			body = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		ev, fx, err := p.ParseObject(line, i, now)
+		if err != nil {
+			return err
+		}
+		if err := fn(ev, fx); err != nil {
+			return err
+		}
+		i++
+	}
+	return nil
+}
+
 var ownedSeeds = []string{
+	"{\"text\":\"a\",\"labels\":{\"plan\":\"pro\"}}\n{\"text\":\"b\",\"labels\":{\"plan\":\"pro\"}}\n{\"text\":\"c\",\"labels\":{\"plan\":\"free\"}}\n{\"text\":\"d\",\"labels\":{\"plan\":\"pro\"}}",
+	"{\"text\":\"a\",\"labels\":{\"plan\":\"pro\"}}\n{\"text\":\"b\",\"labels\":{\"plan\":1}}\n",
+	"{\"text\":\"a\",\"labels\":{}}\n{\"text\":\"b\",\"labels\":{\"a\":\"1\",\"a\":\"2\"}}\n{\"text\":\"c\",\"labels\":{\"a\":\"1\",\"a\":\"2\"}}\n{\"text\":\"d\",\"labels\":{\"\":\"x\"}}",
+	"{\"text\":\"a\",\"labels\":{\"k\":\"\xff\"}}\n{\"text\":\"b\",\"labels\":{\"k\":\"\xff\"}}\n{\"text\":\"c\",\"labels\":{\"k\":\"v\",}}",
+	"{\"text\":\"a\",\"labels\":null}\n{\"text\":\"b\",\"labels\":[1]}\n",
 	"{\"id\":\"a1\",\"text\":\"hello\",\"customer_id\":\"c1\",\"labels\":{\"plan\":\"pro\"}}\n\n  {\"text\":\" caf\xc3\xa9 \\u00e9\\n\"}\r\n",
 	"\t{\"text\":\"bad \xff utf8\",\"id\":\"x\\\"y\"}\n{\"text\":\"b\"}",
 	"{\"text\":\"a\"}\n{\"text\":\"b\",}\n",
@@ -85,6 +127,25 @@ func TestReadAllOwnedShares(t *testing.T) {
 		if in(s) {
 			t.Errorf("%q shares the body", s)
 		}
+	}
+}
+
+// TestReadAllSharesLabelMaps checks that events of one body with the same label object share
+// one map, and that different objects get different maps.
+func TestReadAllSharesLabelMaps(t *testing.T) {
+	body := []byte("{\"text\":\"a\",\"labels\":{\"plan\":\"pro\"}}\n{\"text\":\"b\",\"labels\":{\"plan\":\"free\"}}\n" +
+		"{\"text\":\"c\",\"labels\":{ \"plan\":\"pro\"}}\n{\"text\":\"d\",\"labels\":{\"plan\":\"pro\"}}\n")
+	p := NewParser(DefaultLimits(), Defaults{Source: "api", Channel: ChannelChat})
+	var maps []uintptr
+	err := p.ReadAllOwned(body, FormatNDJSON, now, func(ev Event, _ Fixes) error {
+		maps = append(maps, reflect.ValueOf(ev.Labels).Pointer())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maps[0] != maps[3] || maps[0] == maps[1] || maps[0] == maps[2] {
+		t.Errorf("maps %v: want the first and the last shared, the others not", maps)
 	}
 }
 

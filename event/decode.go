@@ -108,21 +108,24 @@ type decoder struct {
 type labelSets struct {
 	raw  [8][]byte
 	m    [8]map[string]string
+	ok   [8]bool // the map passed normalize's checks
 	next int
 }
 
-func (ls *labelSets) get(raw []byte) (map[string]string, bool) {
+func (ls *labelSets) get(raw []byte) (map[string]string, *bool) {
 	for i := range ls.raw {
 		if ls.m[i] != nil && string(ls.raw[i]) == string(raw) {
-			return ls.m[i], true
+			return ls.m[i], &ls.ok[i]
 		}
 	}
-	return nil, false
+	return nil, nil
 }
 
-func (ls *labelSets) put(raw []byte, m map[string]string) {
-	ls.raw[ls.next], ls.m[ls.next] = raw, m
-	ls.next = (ls.next + 1) % len(ls.raw)
+func (ls *labelSets) put(raw []byte, m map[string]string) *bool {
+	i := ls.next
+	ls.raw[i], ls.m[i], ls.ok[i] = raw, m, false
+	ls.next = (i + 1) % len(ls.raw)
+	return &ls.ok[i]
 }
 
 // interner shares one copy of each short, frequent string (sources, products, label keys)
@@ -288,15 +291,15 @@ func (d *decoder) labels(w *wire) error {
 		return d.labelsMap(w)
 	}
 	raw := d.data[start:d.pos]
-	if m, ok := d.sets.get(raw); ok {
-		w.Labels = m
+	if m, ok := d.sets.get(raw); m != nil {
+		w.Labels, w.labelsOK = m, ok
 		return nil
 	}
 	d.pos = start
 	if err := d.labelsMap(w); err != nil {
 		return err
 	}
-	d.sets.put(raw, w.Labels)
+	w.labelsOK = d.sets.put(raw, w.Labels)
 	return nil
 }
 

@@ -94,13 +94,16 @@ const (
 func RejectReasons() []string { return []string{ReasonSyntax, ReasonInvalid, ReasonLimit} }
 
 // wire is the JSON form of an event as decoded. has says which of the optional fields were
-// present (and not null), to tell "absent" from "empty".
+// present (and not null), to tell "absent" from "empty". Its strings are valid UTF-8 (the decoder
+// replaces invalid bytes with U+FFFD).
 type wire struct {
 	ID, Source, Channel, Text             string
 	CustomerID, Product, Region, Language string
 	Time                                  []byte
 	Labels                                map[string]string
-	has                                   uint16
+	// labelsOK, when not nil, records that Labels (a map shared by events) passed the checks.
+	labelsOK *bool
+	has      uint16
 }
 
 // Bits of wire.has.
@@ -192,10 +195,7 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 	if text == "" {
 		return bad("text", ReasonInvalid, "must not be empty")
 	}
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "\uFFFD")
-		fx.UTF8Repaired = true
-	}
+	// The decoder's strings are valid UTF-8: it repairs them and reports it in fx.
 	if len(text) > l.MaxTextBytes {
 		text = TruncateUTF8(text, l.MaxTextBytes)
 		fx.TextTruncated = true
@@ -229,7 +229,8 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 		if len(f.v) > l.MaxFieldBytes {
 			return bad(f.name, ReasonLimit, "is %d bytes long, more than the limit of %d", len(f.v), l.MaxFieldBytes)
 		}
-		if !utf8.ValidString(f.v) || hasControl(f.v) {
+		// Only the default source did not come from the decoder.
+		if hasControl(f.v) || f.name == "source" && w.has&hasSource == 0 && !utf8.ValidString(f.v) {
 			return bad(f.name, ReasonInvalid, "must be valid UTF-8 without control characters")
 		}
 	}
@@ -251,16 +252,18 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 	if len(w.Labels) > l.MaxLabels {
 		return bad("labels", ReasonLimit, "has %d pairs, more than the limit of %d", len(w.Labels), l.MaxLabels)
 	}
-	for k, v := range w.Labels {
-		if k == "" || len(k) > l.MaxFieldBytes || !utf8.ValidString(k) || hasControl(k) {
-			return bad("labels", ReasonInvalid, "key %q must be 1 to %d bytes of UTF-8 without control characters", TruncateUTF8(k, 64), l.MaxFieldBytes)
+	// A map shared by several events of a body is checked once.
+	if w.labelsOK == nil || !*w.labelsOK {
+		for k, v := range w.Labels {
+			if k == "" || len(k) > l.MaxFieldBytes || hasControl(k) {
+				return bad("labels", ReasonInvalid, "key %q must be 1 to %d bytes of UTF-8 without control characters", TruncateUTF8(k, 64), l.MaxFieldBytes)
+			}
+			if len(v) > l.MaxLabelValueBytes {
+				return bad("labels."+k, ReasonLimit, "is %d bytes long, more than the limit of %d", len(v), l.MaxLabelValueBytes)
+			}
 		}
-		if len(v) > l.MaxLabelValueBytes {
-			return bad("labels."+k, ReasonLimit, "is %d bytes long, more than the limit of %d", len(v), l.MaxLabelValueBytes)
-		}
-		if !utf8.ValidString(v) {
-			w.Labels[k] = strings.ToValidUTF8(v, "\uFFFD")
-			fx.UTF8Repaired = true
+		if w.labelsOK != nil {
+			*w.labelsOK = true
 		}
 	}
 	if len(w.Labels) > 0 {
@@ -275,7 +278,7 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 		if len(id) > l.MaxFieldBytes {
 			return bad("id", ReasonLimit, "is %d bytes long, more than the limit of %d", len(id), l.MaxFieldBytes)
 		}
-		if !utf8.ValidString(id) || hasControl(id) {
+		if hasControl(id) {
 			return bad("id", ReasonInvalid, "must be valid UTF-8 without control characters")
 		}
 		ev.ID = id

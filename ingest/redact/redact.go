@@ -207,7 +207,28 @@ type span struct {
 	kind       Kind
 }
 
+// builtin replaces the findings of the built-in kinds. Each of them holds a digit (phone, card,
+// IBAN check digits, IPv4), a ':' (IPv6) or an '@' (e-mail): text with none of these, as most
+// messages are, is returned after one quick scan.
 func (r *Redactor) builtin(s string, c *Counts) string {
+	if !mayHoldBuiltin(s) {
+		return s
+	}
+	return r.scan(s, c)
+}
+
+// mayHoldBuiltin reports whether s has a digit, ':' or '@'.
+func mayHoldBuiltin(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c-'0' <= ':'-'0' || c == '@' {
+			return true
+		}
+	}
+	return false
+}
+
+// scan is the pass that finds the built-in kinds.
+func (r *Redactor) scan(s string, c *Counts) string {
 	var buf [8]span
 	spans := buf[:0]
 	if r.cfg.Email && strings.IndexByte(s, '@') >= 0 {

@@ -189,6 +189,7 @@ func FuzzRedact(f *testing.F) {
 func BenchmarkRedact(b *testing.B) {
 	r := newDefault(b)
 	clean := "Still waiting for my refund for order 4500123456, third time I'm asking!! The parcel was due on 2024-03-15 and support said it would be there by Friday. Very disappointed with the service, I have been a customer for 6 years."
+	words := "Still waiting for my refund, third time I'm asking!! The parcel was due last week and support said it would be there by Friday. Very disappointed with the service."
 	in, err := os.ReadFile("testdata/fixture.txt")
 	require.NoError(b, err)
 	dirty := string(in)
@@ -199,6 +200,13 @@ func BenchmarkRedact(b *testing.B) {
 			r.Redact(clean)
 		}
 	})
+	b.Run("words", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(words)))
+		for b.Loop() {
+			r.Redact(words)
+		}
+	})
 	b.Run("fixture", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(dirty)))
@@ -206,4 +214,44 @@ func BenchmarkRedact(b *testing.B) {
 			r.Redact(dirty)
 		}
 	})
+}
+
+// checkQuickScan compares builtin, which skips text without a digit, ':' or '@', with the full
+// scan on s, and checks that the skipped text holds nothing.
+func checkQuickScan(t *testing.T, r *Redactor, s string) {
+	t.Helper()
+	var got, want Counts
+	if g, w := r.builtin(s, &got), r.scan(s, &want); g != w || got != want {
+		t.Fatalf("%q: builtin %q %v, full scan %q %v", s, g, got, w, want)
+	}
+	if !mayHoldBuiltin(s) && strings.ContainsAny(s, "0123456789:@") {
+		t.Fatalf("%q: quick scan missed a candidate", s)
+	}
+}
+
+func TestQuickScan(t *testing.T) {
+	r := newDefault(t)
+	in, err := os.ReadFile("testdata/fixture.txt")
+	require.NoError(t, err)
+	lines := strings.Split(string(in), "\n")
+	lines = append(lines, "", "no digits here, just words and punctuation!?", "fe80::1", "a@b.co", "9", "::", "@",
+		"DE89 3704 0044 0532 0130 00", "Still waiting for my refund, third time I'm asking!! 👍")
+	for _, line := range lines {
+		checkQuickScan(t, r, line)
+	}
+	// Every byte value alone and between words.
+	for b := range 256 {
+		checkQuickScan(t, r, string([]byte{byte(b)}))
+		checkQuickScan(t, r, "ab "+string([]byte{byte(b)})+"12 34 56 78 9")
+	}
+}
+
+func FuzzQuickScan(f *testing.F) {
+	in, err := os.ReadFile("testdata/fixture.txt")
+	require.NoError(f, err)
+	for _, line := range strings.Split(string(in), "\n") {
+		f.Add(line)
+	}
+	r := newDefault(f)
+	f.Fuzz(func(t *testing.T, s string) { checkQuickScan(t, r, s) })
 }

@@ -395,11 +395,12 @@ func (p *Pipeline) process(r *request) {
 
 	// Gate: drop ids already committed; wait on ids being written by another batch.
 	keep := r.rows[:0]
-	var keys []idKey
+	keys := make([]idKey, 0, len(r.rows))
 	dups := 0
 	f := &flight{}
 	p.gate.Lock()
-	for _, row := range r.rows {
+	for i := range r.rows {
+		row := &r.rows[i]
 		k := p.keys.key(row.ID)
 		if p.cache.has(k) {
 			dups++
@@ -412,7 +413,11 @@ func (p *Pipeline) process(r *request) {
 		}
 		p.inflight[k] = f
 		keys = append(keys, k)
-		keep = append(keep, row)
+		if len(keep) == i {
+			keep = keep[:i+1] // in place: no row dropped yet
+		} else {
+			keep = append(keep, *row)
+		}
 	}
 	p.gate.Unlock()
 	p.metrics.events.WithLabelValues(outcomeDuplicate).Add(float64(dups))

@@ -17,33 +17,30 @@ func (k keyer) key(id string) idKey {
 	return idKey{maphash.String(k.s1, id), maphash.String(k.s2, id)}
 }
 
-// idCache remembers the most recent committed ids, up to a fixed number; the oldest is forgotten
-// first. Not safe for concurrent use: the pipeline's gate lock guards it.
-//
-// The set is an open-addressing table with linear probing, indexed by the key's first half
-// (already a hash): a lookup usually touches one cache line, where a Go map of a million keys
-// touches a control word and then the key. The table is at most half full; it starts small and
-// doubles up to twice the cache size.
-type idCache struct {
-	slots []idKey // the zero key marks a free slot
-	mask  uint64
-	n     int  // keys in slots
-	zero  bool // the zero key, which slots cannot hold, is in the set
-	ring  []idKey
-	next  int
-	full  bool
+// idTable maps idKeys to values of type V. It is an open-addressing table with linear probing,
+// indexed by the key's first half (already a hash): a lookup usually touches one cache line of
+// keys, where a Go map of a million keys touches a control word and then the key. It is at most
+// half full, starts small and doubles as it fills. Not safe for concurrent use.
+type idTable[V any] struct {
+	keys []idKey // the zero key marks a free slot
+	vals []V     // vals[i] belongs to keys[i]
+	mask uint64
+	n    int // keys in keys
+	// The zero key, which keys cannot hold, is kept aside.
+	hasZero bool
+	zeroVal V
 }
 
 const minIDSlots = 1 << 12
 
-func newIDCache(size int) *idCache {
-	return &idCache{slots: make([]idKey, minIDSlots), mask: minIDSlots - 1, ring: make([]idKey, size)}
+func newIDTable[V any]() *idTable[V] {
+	return &idTable[V]{keys: make([]idKey, minIDSlots), vals: make([]V, minIDSlots), mask: minIDSlots - 1}
 }
 
 // find returns the slot holding k, or the free slot where k would go.
-func (c *idCache) find(k idKey) (uint64, bool) {
-	for i := k.a & c.mask; ; i = (i + 1) & c.mask {
-		switch c.slots[i] {
+func (t *idTable[V]) find(k idKey) (uint64, bool) {
+	for i := k.a & t.mask; ; i = (i + 1) & t.mask {
+		switch t.keys[i] {
 		case k:
 			return i, true
 		case idKey{}:
@@ -52,11 +49,93 @@ func (c *idCache) find(k idKey) (uint64, bool) {
 	}
 }
 
-func (c *idCache) has(k idKey) bool {
+func (t *idTable[V]) get(k idKey) (V, bool) {
 	if k == (idKey{}) {
-		return c.zero
+		return t.zeroVal, t.hasZero
 	}
-	_, ok := c.find(k)
+	i, ok := t.find(k)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	return t.vals[i], true
+}
+
+// put sets the value of k.
+func (t *idTable[V]) put(k idKey, v V) {
+	if k == (idKey{}) {
+		t.hasZero, t.zeroVal = true, v
+		return
+	}
+	i, ok := t.find(k)
+	if !ok {
+		if 2*(t.n+1) > len(t.keys) {
+			t.grow()
+			i, _ = t.find(k)
+		}
+		t.keys[i] = k
+		t.n++
+	}
+	t.vals[i] = v
+}
+
+func (t *idTable[V]) grow() {
+	keys, vals := t.keys, t.vals
+	size := 2 * len(keys)
+	t.keys, t.vals, t.mask = make([]idKey, size), make([]V, size), uint64(size-1)
+	for j, k := range keys {
+		if k != (idKey{}) {
+			i, _ := t.find(k)
+			t.keys[i], t.vals[i] = k, vals[j]
+		}
+	}
+}
+
+// del removes k, closing the gap it leaves so that every key stays reachable from its home slot
+// without tombstones.
+func (t *idTable[V]) del(k idKey) {
+	var zero V
+	if k == (idKey{}) {
+		t.hasZero, t.zeroVal = false, zero
+		return
+	}
+	hole, ok := t.find(k)
+	if !ok {
+		return
+	}
+	for j := (hole + 1) & t.mask; t.keys[j] != (idKey{}); j = (j + 1) & t.mask {
+		// The key at j may move back into the hole unless its home lies after the hole.
+		if home := t.keys[j].a & t.mask; (j-home)&t.mask >= (j-hole)&t.mask {
+			t.keys[hole], t.vals[hole] = t.keys[j], t.vals[j]
+			hole = j
+		}
+	}
+	t.keys[hole], t.vals[hole] = idKey{}, zero
+	t.n--
+}
+
+func (t *idTable[V]) len() int {
+	if t.hasZero {
+		return t.n + 1
+	}
+	return t.n
+}
+
+// idCache remembers the most recent committed ids, up to a fixed number; the oldest is forgotten
+// first. Not safe for concurrent use: the pipeline's gate lock guards it.
+type idCache struct {
+	set  *idTable[struct{}]
+	ring []idKey
+	next int
+	full bool
+}
+
+func newIDCache(size int) *idCache {
+	return &idCache{set: newIDTable[struct{}](), ring: make([]idKey, size)}
+}
+
+func (c *idCache) has(k idKey) bool {
+	_, ok := c.set.get(k)
 	return ok
 }
 
@@ -66,67 +145,14 @@ func (c *idCache) add(k idKey) {
 		return
 	}
 	if c.full {
-		c.remove(c.ring[c.next])
+		c.set.del(c.ring[c.next])
 	}
 	c.ring[c.next] = k
-	c.insert(k)
+	c.set.put(k, struct{}{})
 	c.next++
 	if c.next == len(c.ring) {
 		c.next, c.full = 0, true
 	}
 }
 
-// insert puts k, which is not in the set, into it.
-func (c *idCache) insert(k idKey) {
-	if k == (idKey{}) {
-		c.zero = true
-		return
-	}
-	if 2*(c.n+1) > len(c.slots) {
-		c.grow()
-	}
-	i, _ := c.find(k)
-	c.slots[i] = k
-	c.n++
-}
-
-func (c *idCache) grow() {
-	old := c.slots
-	size := 2 * len(old)
-	c.slots, c.mask = make([]idKey, size), uint64(size-1)
-	for _, k := range old {
-		if k != (idKey{}) {
-			i, _ := c.find(k)
-			c.slots[i] = k
-		}
-	}
-}
-
-// remove deletes k, which is in the set, closing the gap it leaves so that every key stays
-// reachable from its home slot without tombstones.
-func (c *idCache) remove(k idKey) {
-	if k == (idKey{}) {
-		c.zero = false
-		return
-	}
-	hole, ok := c.find(k)
-	if !ok {
-		return
-	}
-	for j := (hole + 1) & c.mask; c.slots[j] != (idKey{}); j = (j + 1) & c.mask {
-		// The key at j may move back into the hole unless its home lies after the hole.
-		if home := c.slots[j].a & c.mask; (j-home)&c.mask >= (j-hole)&c.mask {
-			c.slots[hole] = c.slots[j]
-			hole = j
-		}
-	}
-	c.slots[hole] = idKey{}
-	c.n--
-}
-
-func (c *idCache) len() int {
-	if c.zero {
-		return c.n + 1
-	}
-	return c.n
-}
+func (c *idCache) len() int { return c.set.len() }

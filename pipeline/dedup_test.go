@@ -75,8 +75,8 @@ func TestIDCacheAgainstMap(t *testing.T) {
 					t.Fatalf("%v missing", k)
 				}
 			}
-			if 2*got.n > len(got.slots) {
-				t.Fatalf("%d keys in %d slots", got.n, len(got.slots))
+			if 2*got.set.n > len(got.set.keys) {
+				t.Fatalf("%d keys in %d slots", got.set.n, len(got.set.keys))
 			}
 		})
 	}
@@ -113,5 +113,88 @@ func BenchmarkIDCache(b *testing.B) {
 	b.Run("map", func(b *testing.B) {
 		c := newMapIDCache(1 << 20)
 		benchIDCache(b, c.has, c.add)
+	})
+}
+
+// TestIDTableAgainstMap runs random puts, gets and deletes on idTable and a map, with keys
+// crowding the same home slots, wrapping around the table's end, and the zero key.
+func TestIDTableAgainstMap(t *testing.T) {
+	for _, tc := range []struct{ universe, spread int }{{4, 4}, {50, 3}, {3000, 40}, {100000, 1 << 40}} {
+		rng := rand.New(rand.NewPCG(uint64(tc.universe), 9))
+		got, want := newIDTable[int](), map[idKey]int{}
+		for i := range 30 * tc.universe {
+			n := rng.IntN(tc.universe)
+			k := idKey{uint64(n%tc.spread) - uint64(tc.spread/2), uint64(n)}
+			if n == 0 {
+				k = idKey{}
+			}
+			switch rng.IntN(3) {
+			case 0:
+				got.put(k, i)
+				want[k] = i
+			case 1:
+				got.del(k)
+				delete(want, k)
+			}
+			g, gok := got.get(k)
+			w, wok := want[k]
+			if g != w || gok != wok || got.len() != len(want) {
+				t.Fatalf("%d/%d op %d: get(%v) = %d %v, want %d %v; len %d, want %d", tc.universe, tc.spread, i, k, g, gok, w, wok, got.len(), len(want))
+			}
+		}
+		for k, w := range want {
+			if g, ok := got.get(k); !ok || g != w {
+				t.Fatalf("%v: %d %v, want %d", k, g, ok, w)
+			}
+		}
+	}
+}
+
+// BenchmarkInflight does what the gate does for the ids of a 5000-event request with 100,000
+// other ids in flight: a lookup, an insert, and the delete once written.
+func BenchmarkInflight(b *testing.B) {
+	k := newKeyer()
+	other := make([]idKey, 100000)
+	for i := range other {
+		other[i] = k.key(fmt.Sprint("other-", i))
+	}
+	batch := make([]idKey, 5000)
+	for i := range batch {
+		batch[i] = k.key(fmt.Sprint("new-", i))
+	}
+	f := &flight{}
+	b.Run("table", func(b *testing.B) {
+		t := newIDTable[*flight]()
+		for _, key := range other {
+			t.put(key, f)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, key := range batch {
+				if _, ok := t.get(key); !ok {
+					t.put(key, f)
+				}
+			}
+			for _, key := range batch {
+				t.del(key)
+			}
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		m := map[idKey]*flight{}
+		for _, key := range other {
+			m[key] = f
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, key := range batch {
+				if _, ok := m[key]; !ok {
+					m[key] = f
+				}
+			}
+			for _, key := range batch {
+				delete(m, key)
+			}
+		}
 	})
 }

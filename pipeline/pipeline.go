@@ -133,7 +133,7 @@ type Pipeline struct {
 
 	gate     sync.Mutex // guards cache and inflight
 	cache    *idCache
-	inflight map[idKey]*flight
+	inflight *idTable[*flight]
 
 	runOnce sync.Once
 }
@@ -162,7 +162,7 @@ func New(cfg Config, scorer Scorer, writer Writer, opts Options, logger *slog.Lo
 		keys:     newKeyer(),
 		queue:    make(chan *request, 4096),
 		cache:    newIDCache(cfg.Dedup.CacheSize),
-		inflight: make(map[idKey]*flight),
+		inflight: newIDTable[*flight](),
 	}, nil
 }
 
@@ -406,12 +406,12 @@ func (p *Pipeline) process(r *request) {
 			dups++
 			continue
 		}
-		if other, ok := p.inflight[k]; ok {
+		if other, ok := p.inflight.get(k); ok {
 			other.followers = append(other.followers, r)
 			r.addParts(1)
 			continue
 		}
-		p.inflight[k] = f
+		p.inflight.put(k, f)
 		keys = append(keys, k)
 		if len(keep) == i {
 			keep = keep[:i+1] // in place: no row dropped yet
@@ -440,7 +440,7 @@ func (p *Pipeline) process(r *request) {
 		}
 		p.gate.Lock()
 		for _, k := range keys {
-			delete(p.inflight, k)
+			p.inflight.del(k)
 			if err == nil {
 				p.cache.add(k)
 			}

@@ -217,9 +217,28 @@ func (r *Redactor) builtin(s string, c *Counts) string {
 	return r.scan(s, c)
 }
 
-// mayHoldBuiltin reports whether s has a digit, ':' or '@'.
+// mayHoldBuiltin reports whether s has a digit, ':' or '@'. It looks at eight bytes at a time.
 func mayHoldBuiltin(s string) bool {
-	for i := 0; i < len(s); i++ {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		// Bytes below 0x80 are 0x30..0x3a (digit or ':') when adding 0x50 sets the high bit
+		// and adding 0x45 does not, or 0x40 when x^0x40 is zero. Bytes from 0x80 are left out
+		// by the mask; adding to a low byte never carries into the next one.
+		low := x &^ (x & highs >> 7 * 0x7f) & (highs - ones) // bytes from 0x80 as 0
+		digitOrColon := (low + 0x50*ones) &^ (low + 0x45*ones) & highs
+		at := x ^ 0x40*ones
+		if digitOrColon|(at-ones)&^at&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c-'0' <= ':'-'0' || c == '@' {
 			return true
 		}

@@ -244,6 +244,20 @@ func TestQuickScan(t *testing.T) {
 		checkQuickScan(t, r, string([]byte{byte(b)}))
 		checkQuickScan(t, r, "ab "+string([]byte{byte(b)})+"12 34 56 78 9")
 	}
+	// Every byte value at every position of the words the quick scan reads at once, among
+	// ASCII and among bytes from 0x80: it is found exactly when it is a digit, ':' or '@'.
+	for _, filler := range []byte{'a', ' ', 0x7f, 0x80, 0xbf, 0xff, '/', ';', '?', 'A'} {
+		for pos := range 19 {
+			for b := range 256 {
+				s := []byte(strings.Repeat(string([]byte{filler}), 19))
+				s[pos] = byte(b)
+				want := b >= '0' && b <= ':' || b == '@'
+				if got := mayHoldBuiltin(string(s)); got != want {
+					t.Fatalf("%q: mayHoldBuiltin %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
 }
 
 func FuzzQuickScan(f *testing.F) {

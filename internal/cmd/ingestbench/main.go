@@ -38,10 +38,10 @@ import (
 
 func main() {
 	var (
-		chAddr      = flag.String("clickhouse", "", "ClickHouse native address; a private server is started when empty")
-		binary      = flag.String("binary", "bin/cxpulse", "the cxpulse binary to benchmark")
-		n           = flag.Int("events", 300000, "events per round")
-		perRequest  = flag.Int("request", 5000, "events per HTTP request")
+		chAddr     = flag.String("clickhouse", "", "ClickHouse native address; a private server is started when empty")
+		binary     = flag.String("binary", "bin/cxpulse", "the cxpulse binary to benchmark")
+		n          = flag.Int("events", 300000, "events per round")
+		perRequest = flag.Int("request", 5000, "events per HTTP request")
 		// Senders wait for their answer before they send again, so at most senders × request
 		// events are in flight: with 32 × 5,000 that is enough to fill the 50,000-row batches
 		// the plain insert uses, and the run measures throughput rather than commit latency.

@@ -47,25 +47,17 @@ func readBoth(t *testing.T, p *Parser, body []byte, f Format) (plain, owned pars
 // line parsed on its own by ParseObject.
 func referenceReadNDJSON(p *Parser, body []byte, fn func(ev Event, fx Fixes) error) error {
 	i := 0
-	for len(body) > 0 {
-		line := body
-		if j := bytes.IndexByte(body, '\n'); j >= 0 {
-			line, body = body[:j], body[j+1:]
-		} else {
-			body = nil
+	for _, line := range bytes.Split(body, []byte{'\n'}) {
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			ev, fx, err := p.ParseObject(line, i, now)
+			if err == nil {
+				err = fn(ev, fx)
+			}
+			if err != nil {
+				return err
+			}
+			i++
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		ev, fx, err := p.ParseObject(line, i, now)
-		if err != nil {
-			return err
-		}
-		if err := fn(ev, fx); err != nil {
-			return err
-		}
-		i++
 	}
 	return nil
 }

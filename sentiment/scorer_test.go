@@ -104,6 +104,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Have a great weekend", want: pos},
 		{text: "cannot wait to see the new season tomorrow!!", want: pos},
 		{text: "Thank you, the refund came through", want: pos},
+		{text: "Thank you so much for the quick refund, really appreciate it!", want: pos},
+		{text: "not a quick refund at all, it took six weeks", want: neg},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
 		{text: "Flying to see my family tomorrow!", want: pos},

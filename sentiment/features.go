@@ -160,7 +160,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 		// w2 + w2 exactly w2 - (-w2).
 		for k := range a.ents {
 			e := &a.ents[k]
-			w2 := float32(p[e.row]) * (e.val * sc)
+			w2 := float32(float32(p[e.row]) * (e.val * sc))
 			sum[cNeg] -= w2
 			sum[cPos] += w2
 			a.credit(e, w2+w2)
@@ -170,7 +170,7 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	}
 	s := float32(1 / math.Sqrt(float64(nf)))
 	for c := range sum {
-		z[c] += s * sum[c]
+		z[c] += float32(s * sum[c])
 	}
 	for i := range a.tok.toks {
 		a.contrib[i] *= s
@@ -199,7 +199,7 @@ func (a *analysis) sumRows(q []int8, sc float32, sum *[numClass]float32) {
 		r := int(e.row) * numClass
 		x := q[r : r+numClass : r+numClass]
 		f := e.val * sc
-		w0, w1, w2 := float32(x[0])*f, float32(x[1])*f, float32(x[2])*f
+		w0, w1, w2 := float32(float32(x[0])*f), float32(float32(x[1])*f), float32(float32(x[2])*f)
 		sum[0] += w0
 		sum[1] += w1
 		sum[2] += w2
@@ -221,7 +221,7 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	for _, e := range a.ents {
 		r := int(e.row) * numClass
 		for c := 0; c < numClass; c++ {
-			sum[c] += float32(m.q[r+c]) * e.val * m.scale
+			sum[c] += float32(float32(m.q[r+c]) * e.val * m.scale)
 		}
 	}
 	return sum, nf

@@ -224,14 +224,17 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	s.evidence(a, text, orig, offs, dst)
 }
 
-// logits computes the class scores of an analysed message.
+// logits computes the class scores of an analysed message. Here, in ngrams and in evidence,
+// products are rounded before they are added (float32(x*y)), so that no architecture fuses them
+// into a multiply-add: a message gets the same score, to the last bit, on amd64 and arm64
+// (scripts/crossarch.sh checks it).
 func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 	z := m.bias
 	for f := 0; f < numRule; f++ {
 		if x := a.rule[f]; x != 0 {
-			z[0] += m.rule[f][0] * x
-			z[1] += m.rule[f][1] * x
-			z[2] += m.rule[f][2] * x
+			z[0] += float32(m.rule[f][0] * x)
+			z[1] += float32(m.rule[f][1] * x)
+			z[2] += float32(m.rule[f][2] * x)
 		}
 	}
 	if m.q != nil {
@@ -303,7 +306,7 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 			}
 			w = diff(rfSarcasm)
 		}
-		a.contrib[a.group[it.first]] += w
+		a.contrib[a.group[it.first]] += float32(w) // rounded: see logits
 	}
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.

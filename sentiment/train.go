@@ -155,7 +155,10 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		}
 	}
 
-	// AdaGrad.
+	// AdaGrad. Every product is rounded before it is added (float32(x*y), float64(x*y)): Go may
+	// fuse a multiply and an add into one instruction on some architectures (arm64) and not on
+	// others (amd64), and the explicit rounding keeps the same data giving the same model bytes
+	// on all of them.
 	gw := make([]float32, len(m.w))
 	var gb [numClass]float64
 	var gr [numRule][numClass]float64
@@ -183,7 +186,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 			for f := 0; f < numRule; f++ {
 				if x := r.rule[f]; x != 0 {
 					for c := 0; c < numClass; c++ {
-						z[c] += m.rule[f][c] * x
+						z[c] += float32(m.rule[f][c] * x)
 					}
 				}
 			}
@@ -191,13 +194,13 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 			for k, row := range feats[r.off:r.end] {
 				x := vals[int(r.off)+k]
 				w := m.w[int(row)*numClass : int(row)*numClass+numClass]
-				sum[0] += x * w[0]
-				sum[1] += x * w[1]
-				sum[2] += x * w[2]
+				sum[0] += float32(x * w[0])
+				sum[1] += float32(x * w[1])
+				sum[2] += float32(x * w[2])
 			}
 			var zz [numClass]float64
 			for c := range z {
-				zz[c] = float64(z[c] + r.scale*sum[c])
+				zz[c] = float64(z[c] + float32(r.scale*sum[c]))
 			}
 			var g [numClass]float64
 			if opt.Polarity {
@@ -221,10 +224,10 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 					g[c] = (p[c] - y) * classWeight[r.label]
 				}
 				for c := range g {
-					gb[c] += g[c] * g[c]
+					gb[c] += float64(g[c] * g[c])
 					delta := lr * g[c] / math.Sqrt(gb[c]+eps)
 					m.bias[c] -= float32(delta)
-					ub[c] -= step * delta
+					ub[c] -= float64(step * delta)
 				}
 			}
 			for f := 0; f < numRule; f++ {
@@ -236,11 +239,11 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 					if opt.Polarity && c == cNeu {
 						continue
 					}
-					d := g[c]*x + opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c])
-					gr[f][c] += d * d
+					d := float64(g[c]*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
+					gr[f][c] += float64(d * d)
 					delta := lr * d / math.Sqrt(gr[f][c]+eps)
 					m.rule[f][c] -= float32(delta)
-					ur[f][c] -= step * delta
+					ur[f][c] -= float64(step * delta)
 				}
 			}
 			for j, row := range feats[r.off:r.end] {
@@ -250,7 +253,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 					if opt.Polarity && c == cNeu {
 						continue
 					}
-					d := g[c]*x + opt.L2*float64(m.w[k+c])
+					d := float64(g[c]*x) + float64(opt.L2*float64(m.w[k+c]))
 					gw[k+c] += float32(d * d)
 					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
 					m.w[k+c] -= float32(delta)
@@ -310,7 +313,8 @@ func reload(m *Model) (*Model, error) {
 }
 
 // fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,
-// classes balanced; see TrainOptions.NeutralEpochs.
+// classes balanced; see TrainOptions.NeutralEpochs. Products are rounded before they are added,
+// as in Train.
 func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, classCount [numClass]int, opt TrainOptions, rng *rand.Rand) {
 	var cw [numClass]float64
 	for c := range cw {
@@ -325,7 +329,7 @@ func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, class
 		for k, row := range feats[r.off:r.end] {
 			x := vals[int(r.off)+k] * r.scale
 			for c := 0; c < numClass; c++ {
-				ng[i][c] += x * m.w[int(row)*numClass+c]
+				ng[i][c] += float32(x * m.w[int(row)*numClass+c])
 			}
 		}
 	}
@@ -344,7 +348,7 @@ func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, class
 			z := m.bias
 			for f := 0; f < numRule; f++ {
 				for c := 0; c < numClass; c++ {
-					z[c] += m.rule[f][c] * r.rule[f]
+					z[c] += float32(m.rule[f][c] * r.rule[f])
 				}
 			}
 			var zz [numClass]float64
@@ -357,15 +361,15 @@ func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, class
 				y = 1
 			}
 			g := (p[cNeu] - y) * cw[r.label]
-			gb += g * g
+			gb += float64(g * g)
 			m.bias[cNeu] -= float32(lr * g / math.Sqrt(gb+eps))
 			for f := 0; f < numRule; f++ {
 				x := float64(r.rule[f])
 				if x == 0 || ruleFeatures[f].cx {
 					continue // general text has too few customer conversations to weigh CX cues
 				}
-				d := g*x + opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu])
-				gr[f] += d * d
+				d := float64(g*x) + float64(opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu]))
+				gr[f] += float64(d * d)
 				m.rule[f][cNeu] -= float32(lr * d / math.Sqrt(gr[f]+eps))
 			}
 		}

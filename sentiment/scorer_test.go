@@ -108,6 +108,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "not a quick refund at all, it took six weeks", want: neg},
 		{text: "The replacement part you sent is the wrong size.", want: neg},
 		{text: "I've been a loyal customer for 10 years and this is how you treat me?", want: neg},
+		{text: "Is anyone actually reading these messages?", want: neg},
+		{text: "Please call me at your earliest convenience.", want: neu},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
 		{text: "Flying to see my family tomorrow!", want: pos},

@@ -110,6 +110,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "I've been a loyal customer for 10 years and this is how you treat me?", want: neg},
 		{text: "Is anyone actually reading these messages?", want: neg},
 		{text: "Please call me at your earliest convenience.", want: neu},
+		{text: "The new checkout is so much easier to use.", want: pos},
+		{text: "not any easier to use, still confusing", want: neg},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
 		{text: "Flying to see my family tomorrow!", want: pos},

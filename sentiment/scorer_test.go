@@ -112,6 +112,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Please call me at your earliest convenience.", want: neu},
 		{text: "The new checkout is so much easier to use.", want: pos},
 		{text: "not any easier to use, still confusing", want: neg},
+		{text: "My internet has been down since this morning and I work from home.", want: neg},
+		{text: "Your update deleted all my saved settings.", want: neg},
+		{text: "It's been a week and my ticket is still open.", want: neg},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
 		{text: "Flying to see my family tomorrow!", want: pos},

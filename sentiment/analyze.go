@@ -72,8 +72,12 @@ type analysis struct {
 	contrib []float32
 	// ents are the hashed features of the message (see features).
 	ents []fent
-	// offs maps the bytes of a decoded text to the original (see decodeEscapes).
+	// dec holds a decoded text while it is scored, and offs maps its bytes to the original (see
+	// decodeEscapes).
+	dec  []byte
 	offs []int32
+	// long holds "<w>" for a word too long for the stack buffer of chars.
+	long []byte
 	sink uint64 // keeps the loads that warm the vocabulary's cache lines (see run)
 }
 

@@ -114,14 +114,14 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 // chars adds the character 3–5-grams of "<w>", each valued 1/count so that together they weigh
 // one feature, however long the word. The n-grams starting at one byte share their hash prefix.
 func (a *analysis) chars(m *Model, w []byte, i int32) {
-	var buf [64]byte // words of more than 62 bytes (no real word) take an allocation
-	b := buf[:0]
-	if len(w)+2 > len(buf) {
-		b = make([]byte, 0, len(w)+2)
+	var buf [64]byte
+	var b []byte
+	if len(w)+2 <= len(buf) {
+		b = append(append(append(buf[:0], '<'), w...), '>')
+	} else { // a word of more than 62 bytes (a run of text without spaces): a buffer kept for it
+		a.long = append(append(append(a.long[:0], '<'), w...), '>')
+		b = a.long
 	}
-	b = append(b, '<')
-	b = append(b, w...)
-	b = append(b, '>')
 	n := len(b)
 	inv := 1 / float32(charGramCount(len(w)))
 	ents := a.ents

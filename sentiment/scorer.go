@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cxpulse/cxpulse/event"
 )
@@ -173,8 +174,11 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	var offs []int32
 	if strings.IndexByte(text, '\\') >= 0 && strings.Contains(text, `\u`) { // most text has no backslash
 		// Text escaped twice on its way here ("can\u2019t"): read it as it was written.
-		if dec, m, ok := decodeEscapes(text, a.offs[:0]); ok {
-			text, offs, a.offs = dec, m, m
+		if dec, m, ok := decodeEscapes(text, a.dec[:0], a.offs[:0]); ok {
+			// The decoded text lives in the analysis's buffer while it is scored: the evidence
+			// phrases are cut from orig, so nothing keeps it.
+			a.dec, a.offs, offs = dec, m, m
+			text = unsafe.String(unsafe.SliceData(dec), len(dec))
 		}
 	}
 	a.run(s.vocab, text)
@@ -327,16 +331,16 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	}
 }
 
-// decodeEscapes replaces the \uXXXX escapes of text (and \uD83D\uDE02 surrogate pairs) by
-// the characters they stand for. offs gets, for every byte of the result and one past its end,
-// the offset in text it comes from. ok is false when text has no such escape.
-func decodeEscapes(text string, offs []int32) (dec string, _ []int32, ok bool) {
-	var b strings.Builder
+// decodeEscapes appends to b text with its \uXXXX escapes (and \uD83D\uDE02 surrogate pairs)
+// replaced by the characters they stand for, and to offs, for every byte of the result and one
+// past its end, the offset in text it comes from. ok is false, and b and offs unchanged, when text
+// has no such escape.
+func decodeEscapes(text string, b []byte, offs []int32) (dec []byte, _ []int32, ok bool) {
 	for i := 0; i < len(text); {
 		r, n := escapeAt(text, i)
 		if n == 0 {
 			if ok {
-				b.WriteByte(text[i])
+				b = append(b, text[i])
 				offs = append(offs, int32(i))
 			}
 			i++
@@ -354,25 +358,24 @@ func decodeEscapes(text string, offs []int32) (dec string, _ []int32, ok bool) {
 		}
 		if !ok {
 			ok = true
-			b.Grow(len(text))
-			b.WriteString(text[:i])
+			b = slices.Grow(b, len(text))
+			b = append(b, text[:i]...)
 			for k := 0; k < i; k++ {
 				offs = append(offs, int32(k))
 			}
 		}
-		var buf [utf8.UTFMax]byte
-		w := utf8.EncodeRune(buf[:], r)
-		b.Write(buf[:w])
-		for k := 0; k < w; k++ {
+		k := len(b)
+		b = utf8.AppendRune(b, r)
+		for range len(b) - k {
 			offs = append(offs, int32(i))
 		}
 		i += n
 	}
 	if !ok {
-		return text, offs, false
+		return b, offs, false
 	}
 	offs = append(offs, int32(len(text)))
-	return b.String(), offs, true
+	return b, offs, true
 }
 
 // escapeAt returns the code of the \uXXXX escape at text[i:] and its length 6, or 0.

@@ -599,12 +599,12 @@ func TestEscapedText(t *testing.T) {
 	for _, e := range d.Evidence {
 		require.True(t, strings.Contains(text, e.Phrase), "evidence %q is a phrase of the text", e.Phrase)
 	}
-	dec, offs, ok := decodeEscapes(`a\u2019b \ud83d\ude02 \u12 \uZZZZ`, nil)
+	dec, offs, ok := decodeEscapes(`a\u2019b \ud83d\ude02 \u12 \uZZZZ`, nil, nil)
 	require.True(t, ok)
-	require.Equal(t, "a\u2019b \U0001F602 \\u12 \\uZZZZ", dec)
+	require.Equal(t, "a\u2019b \U0001F602 \\u12 \\uZZZZ", string(dec))
 	require.Len(t, offs, len(dec)+1)
 	require.Equal(t, int32(7), offs[len("a\u2019")]) // "b" comes from byte 7
-	_, _, ok = decodeEscapes("no escapes here", nil)
+	_, _, ok = decodeEscapes("no escapes here", nil, nil)
 	require.False(t, ok)
 }
 

@@ -115,6 +115,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "My internet has been down since this morning and I work from home.", want: neg},
 		{text: "Your update deleted all my saved settings.", want: neg},
 		{text: "It's been a week and my ticket is still open.", want: neg},
+		{text: "@AppleSupport my phone won't charge after the update, any help?", want: neg},
+		{text: "@Southwest won't charge you for bags, love it", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
 		{text: "Flying to see my family tomorrow!", want: pos},

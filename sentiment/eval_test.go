@@ -70,3 +70,14 @@ func TestEvaluateDetectsBinary(t *testing.T) {
 	m = Evaluate(s, []Example{{Text: "what time do you open?", Label: event.Neutral}}, false)
 	require.False(t, m.Binary)
 }
+
+// The support messages written for this project (README.md, "Sentiment") keep what the scorer
+// knows of customer conversations: a change of cues, rules or model that loses it fails here.
+func TestCXCases(t *testing.T) {
+	exs, err := ReadExampleFile("testdata/cx_cases.jsonl", Split{})
+	require.NoError(t, err)
+	require.Len(t, exs, 146)
+	m := Evaluate(newScorer(t), exs, false)
+	require.GreaterOrEqual(t, m.Accuracy, 0.95, "%d of %d right", int(m.Accuracy*float64(m.N)+0.5), m.N)
+	require.GreaterOrEqual(t, m.MacroF1, 0.95)
+}

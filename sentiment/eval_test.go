@@ -76,7 +76,7 @@ func TestEvaluateDetectsBinary(t *testing.T) {
 func TestCXCases(t *testing.T) {
 	exs, err := ReadExampleFile("testdata/cx_cases.jsonl", Split{})
 	require.NoError(t, err)
-	require.Len(t, exs, 146)
+	require.Len(t, exs, 161)
 	m := Evaluate(newScorer(t), exs, false)
 	require.GreaterOrEqual(t, m.Accuracy, 0.95, "%d of %d right", int(m.Accuracy*float64(m.N)+0.5), m.N)
 	require.GreaterOrEqual(t, m.MacroF1, 0.95)

@@ -228,10 +228,10 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 	s.evidence(a, text, orig, offs, dst)
 }
 
-// logits computes the class scores of an analysed message. Here, in ngrams and in evidence,
-// products are rounded before they are added (float32(x*y)), so that no architecture fuses them
-// into a multiply-add: a message gets the same score, to the last bit, on amd64 and arm64
-// (scripts/crossarch.sh checks it).
+// logits computes the class scores of an analysed message. Here, in ngrams, sumRows, evidence
+// and the cached word weights (Model.wordWeights), products are rounded before they are added
+// (float32(x*y)), so that no architecture fuses them into a multiply-add: a message gets the
+// same score, to the last bit, on amd64 and arm64 (scripts/crossarch.sh checks it).
 func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 	z := m.bias
 	for f := 0; f < numRule; f++ {

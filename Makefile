@@ -69,7 +69,7 @@ crossarch:
 # repository, so they need no data set), the default model on every data file, then a model
 # trained on a fixed 80% of the airline tweets and evaluated on the other 20%.
 eval: build
-	$(BIN) sentiment eval --data sentiment/testdata/cx_cases.jsonl
+	$(BIN) sentiment eval --data sentiment/testdata/cx_cases.jsonl --data sentiment/testdata/cx_fresh.jsonl
 	@if [ ! -d $(SENT_DATA) ]; then echo "eval: skipped, no data at $(SENT_DATA) (set CXPULSE_DATA)"; exit 0; fi; \
 	set -e; \
 	$(BIN) sentiment eval $(addprefix --data ,$(SENT_EVAL)); \

@@ -228,6 +228,18 @@ func (a *analysis) run(v *vocab, text string) {
 		case tkNumber:
 			tk.h = hashString(text[tk.start:tk.end])
 			a.info[i] = v.lookup(tk.h)
+			if r := a.rating(v, text, i); r != 0 {
+				// "10/10", "1/5": a score out of five or ten.
+				kind := uint8(itPraise)
+				if r < 0 {
+					kind = itComplaint
+				}
+				a.items = append(a.items, item{first: int32(i), last: int32(i + 2), v: ratingWeight, kind: kind})
+				for k := i; k <= i+2; k++ {
+					a.mark[k] |= mCovered
+					a.group[k] = int32(i)
+				}
+			}
 		case tkEmoji, tkEmoticon:
 			a.emo++
 		case tkURL:
@@ -243,7 +255,7 @@ func (a *analysis) run(v *vocab, text string) {
 			lastContrast = i
 		}
 		if wi.cue == cueNegEmph && a.mark[i]&mCovered == 0 {
-			a.negEmph(a.negatorBefore(v, i), i, i)
+			a.negEmph(a.negatorBefore(v, i, false), i, i)
 			continue
 		}
 		if wi.flags&wPhraseStart == 0 {
@@ -268,10 +280,21 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			cueDone = true
 			first, last := int32(i), int32(i+L-1)
-			neg := a.negatorBefore(v, i)
+			neg := a.negatorBefore(v, i, false)
 			if p.cue == cueNegEmph {
 				a.negEmph(neg, i, i+L-1)
 				continue
+			}
+			if p.cue == cuePraise && neg < 0 {
+				if c := a.negatorBefore(v, i, true); c >= 0 && a.inComplaint(int32(c)) {
+					// "didn't arrive on time": the praise is what the complaint before it
+					// denies, and part of its phrase.
+					for k := first; k <= last; k++ {
+						a.mark[k] |= mCovered | mMasked
+					}
+					a.joinGroup(c, int(last))
+					continue
+				}
 			}
 			a.addCueNegated(p.cue, p.cueW, first, last, neg >= 0)
 			if p.cue != cueSarcasmCond {
@@ -497,6 +520,16 @@ func (a *analysis) run(v *vocab, text string) {
 	if exclaim > 0 {
 		a.anticipation(text)
 	}
+	if question && a.infoQuestion(v, text) {
+		// "Does the warranty cover accidental damage?", "How long does a refund usually take?":
+		// a plain question names a topic of complaint without complaining. The one-word cues
+		// go; phrases ("is the website down?") stay.
+		for k := range a.items {
+			if it := &a.items[k]; it.kind == itComplaint && it.first == it.last {
+				it.v = 0
+			}
+		}
+	}
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -699,14 +732,14 @@ func keyHash(tk *token, t *tokenizer) uint64 {
 }
 
 // negatorBefore returns the negator that stands within negationScope words before token i, in
-// the same clause, or -1.
-func (a *analysis) negatorBefore(v *vocab, i int) int {
+// the same clause, or -1. A negator inside a cue phrase counts only when covered is set.
+func (a *analysis) negatorBefore(v *vocab, i int, covered bool) int {
 	toks := a.tok.toks
 	for j, n := i-1, 0; j >= 0 && n < negationScope; j-- {
 		switch toks[j].kind {
 		case tkWord, tkHashtag, tkNumber:
 			n++
-			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && a.mark[j]&mCovered == 0 {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && (covered || a.mark[j]&mCovered == 0) {
 				return j
 			}
 		case tkMention, tkEmoji, tkEmoticon:
@@ -715,6 +748,16 @@ func (a *analysis) negatorBefore(v *vocab, i int) int {
 		}
 	}
 	return -1
+}
+
+// inComplaint reports whether token j belongs to a complaint found so far.
+func (a *analysis) inComplaint(j int32) bool {
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itComplaint && it.first <= j && j <= it.last {
+			return true
+		}
+	}
+	return false
 }
 
 // joinGroup makes tokens [first, last] one evidence phrase, extending the phrase token first
@@ -1258,6 +1301,116 @@ func (a *analysis) resolveContextual(text string) {
 			it.v = 0
 		}
 	}
+}
+
+// infoQuestion reports whether the message is one plain question: its first word asks (a
+// question word), its only sentence ends in the one question mark, with nothing after it but
+// mentions, links, hashtags or emoji, and nothing negative in it: no negative word or emoji, no
+// sarcasm, no complaint of more than one word.
+func (a *analysis) infoQuestion(v *vocab, text string) bool {
+	toks := a.tok.toks
+	first, mark := -1, -1
+	for j := range toks {
+		switch toks[j].kind {
+		case tkWord:
+			if first < 0 {
+				first = j
+			}
+			if mark >= 0 {
+				return false
+			}
+		case tkQuestion:
+			if mark >= 0 || first < 0 {
+				return false
+			}
+			mark = j
+		case tkExclaim:
+			return false
+		case tkNumber:
+			if mark >= 0 {
+				return false
+			}
+		case tkBreak:
+			if mark >= 0 || (j > first && first >= 0 && text[toks[j].start] != ',') {
+				return false
+			}
+		}
+	}
+	if mark < 0 || a.info[first] < 0 || v.infos[a.info[first]].flags&wQuestion == 0 {
+		return false
+	}
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 {
+				return false
+			}
+		case itSarcasm, itSarcasmCond:
+			return false
+		case itComplaint:
+			if it.first != it.last && it.v != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ratingWeight is the weight of a rating ("10/10", "1/5") as a praise or complaint cue.
+const ratingWeight = 1.5
+
+// rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for 4/5 or 8/10
+// and above, -1 for 2/5 or 3/10 and below, 0 for the middle, for anything else, and for what may
+// be a date ("on 2/10").
+func (a *analysis) rating(v *vocab, text string, i int) int {
+	toks := a.tok.toks
+	// The tokens: the number, '/' (a break), the number.
+	if i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
+		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end {
+		return 0
+	}
+	if i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/' {
+		return 0 // "1/5/2024"
+	}
+	n, ok1 := smallNumber(text[toks[i].start:toks[i].end])
+	d, ok2 := smallNumber(text[toks[i+2].start:toks[i+2].end])
+	if !ok1 || !ok2 || (d != 5 && d != 10) || n > d {
+		return 0
+	}
+	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
+		return 0
+	}
+	switch {
+	case n*10 >= d*8:
+		return 1
+	case n*10 <= d*3:
+		return -1
+	}
+	return 0
+}
+
+// smallNumber parses s, one or two digits.
+func smallNumber(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 2 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// isDatePreposition reports whether w comes before a date ("on 2/10").
+func isDatePreposition(w []byte) bool {
+	switch string(w) {
+	case "on", "since", "by", "until", "till", "from", "before", "after", "of", "dated":
+		return true
+	}
+	return false
 }
 
 // sentence returns the tokens [start, end) of the sentence of token i.

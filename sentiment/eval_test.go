@@ -73,11 +73,22 @@ func TestEvaluateDetectsBinary(t *testing.T) {
 
 // The support messages written for this project (README.md, "Sentiment") keep what the scorer
 // knows of customer conversations: a change of cues, rules or model that loses it fails here.
+// cx_fresh was mostly scored unseen, so its line sits lower.
 func TestCXCases(t *testing.T) {
-	exs, err := ReadExampleFile("testdata/cx_cases.jsonl", Split{})
-	require.NoError(t, err)
-	require.Len(t, exs, 161)
-	m := Evaluate(newScorer(t), exs, false)
-	require.GreaterOrEqual(t, m.Accuracy, 0.95, "%d of %d right", int(m.Accuracy*float64(m.N)+0.5), m.N)
-	require.GreaterOrEqual(t, m.MacroF1, 0.95)
+	s := newScorer(t)
+	for _, tc := range []struct {
+		file string
+		n    int
+		min  float64 // accuracy and macro-F1
+	}{
+		{"testdata/cx_cases.jsonl", 161, 0.95},
+		{"testdata/cx_fresh.jsonl", 310, 0.86},
+	} {
+		exs, err := ReadExampleFile(tc.file, Split{})
+		require.NoError(t, err)
+		require.Len(t, exs, tc.n, tc.file)
+		m := Evaluate(s, exs, false)
+		require.GreaterOrEqual(t, m.Accuracy, tc.min, "%s: %d of %d right", tc.file, int(m.Accuracy*float64(m.N)+0.5), m.N)
+		require.GreaterOrEqual(t, m.MacroF1, tc.min, tc.file)
+	}
 }

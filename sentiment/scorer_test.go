@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"cmp"
 	"math"
 	"os"
 	"path/filepath"
@@ -81,6 +82,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "What time does the store open tomorrow?", want: neu},
 		{text: "Can you send me the invoice for order 1234?", want: neu},
 		{text: "How do I change my delivery address?", want: neu},
+		{text: "Is the outage in postcode LS6 affecting mobile as well as broadband?", want: neu}, // a plain question names a complaint topic
+		{text: "Is the website down again?", want: neg},                                           // a complaint phrase in a question stays
+		// Ratings out of five or ten.
+		{text: "I give it 5/5", want: pos},
+		{text: "service was 2/10", want: neg},
 		// Other industries.
 		{text: "Received the wrong item and the return label does not work", want: neg},
 		{text: "Internet down again, third outage this week", want: neg},
@@ -347,7 +353,8 @@ func TestEvidencePhrases(t *testing.T) {
 		{"not bad at all", pos, map[string]int{"not bad at all": +1}},
 		{"not good at all", neg, map[string]int{"not good at all": -1}},
 		{"The agent was not helpful", neg, map[string]int{"not helpful": -1}},
-		{"The order did not arrive on time", neg, map[string]int{"not arrive on time": -1}},
+		{"The order did not arrive on time", neg, map[string]int{"did not arrive on time": -1}},
+		{"Cant complain really works great", pos, map[string]int{"works great": +1}}, // a negator in praise denies nothing after it
 		{"I love waiting on hold for 2 hours", neg, map[string]int{"love waiting on hold": -1}},
 		{"Love being ignored by your support team", neg, map[string]int{"Love being ignored": -1}},
 		{"Still waiting for my refund", neg, map[string]int{"Still waiting": -1, "refund": -1}},
@@ -642,4 +649,31 @@ func TestScoreBatchMatchesScore(t *testing.T) {
 		s.ScoreBatch(evs)
 	})
 	require.LessOrEqual(t, allocs, float64(2+withTopics), "the slice of events, the evidence, the topics")
+}
+
+// A rating out of five or ten is evidence; a date that looks like one is not.
+func TestRatings(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, phrase string
+		sign         int // 0: the phrase is no evidence
+	}{
+		{"I give it 5/5", "5/5", +1},
+		{"honestly 9/10 service", "9/10", +1},
+		{"service was 2/10", "2/10", -1},
+		{"rated them 1/5", "1/5", -1},
+		{"the agent was ok, 6/10", "6/10", 0},
+		{"the invoice dated 3/10 is attached", "3/10", 0},
+		{"call me about it on 1/5/2024", "1/5", 0},
+		{"delivered 12/10", "12/10", 0},
+	} {
+		d := score(s, tc.text)
+		var w float64
+		for _, e := range d.Evidence {
+			if e.Phrase == tc.phrase {
+				w = e.Weight
+			}
+		}
+		require.Equal(t, tc.sign, cmp.Compare(w, 0), "%q: %+v", tc.text, d.Evidence)
+	}
 }

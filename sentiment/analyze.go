@@ -522,11 +522,12 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if question && a.infoQuestion(v, text) {
 		// "Does the warranty cover accidental damage?", "How long does a refund usually take?":
-		// a plain question names a topic of complaint without complaining. The one-word cues
-		// go; phrases ("is the website down?") stay.
+		// a plain question names a topic of complaint without complaining. The one-word cues and
+		// the negative topic terms ("damage", "delayed") go; phrases ("is the website down?")
+		// and other negative words ("does anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; it.kind == itComplaint && it.first == it.last {
-				it.v = 0
+			if it := &a.items[k]; (it.kind == itComplaint && it.first == it.last) || (it.kind == itLex && it.v < 0) {
+				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
 	}
@@ -1305,8 +1306,8 @@ func (a *analysis) resolveContextual(text string) {
 
 // infoQuestion reports whether the message is one plain question: its first word asks (a
 // question word), its only sentence ends in the one question mark, with nothing after it but
-// mentions, links, hashtags or emoji, and nothing negative in it: no negative word or emoji, no
-// sarcasm, no complaint of more than one word.
+// mentions, links, hashtags or emoji, and nothing negative in it but topic terms: no other
+// negative word, no negative emoji, no sarcasm, no complaint of more than one word.
 func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	toks := a.tok.toks
 	first, mark := -1, -1
@@ -1342,7 +1343,7 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	for k := range a.items {
 		switch it := &a.items[k]; it.kind {
 		case itLex, itEmoji, itPolite:
-			if it.v < 0 {
+			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) {
 				return false
 			}
 		case itSarcasm, itSarcasmCond:
@@ -1354,6 +1355,16 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		}
 	}
 	return true
+}
+
+// topicWord reports whether item it is one word that names a topic of complaint ("delayed",
+// "cancellation", "damage": topicterm in cues.txt).
+func (a *analysis) topicWord(v *vocab, it *item) bool {
+	if it.first != it.last {
+		return false
+	}
+	idx := a.info[it.first]
+	return idx >= 0 && v.infos[idx].lex&lxTopicTerm != 0
 }
 
 // ratingWeight is the weight of a rating ("10/10", "1/5") as a praise or complaint cue.

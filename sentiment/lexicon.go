@@ -84,6 +84,9 @@ const (
 	lxNoUnigram
 	lxBareFunc
 	lxPlain
+	// lxTopicTerm: a word that names a topic of complaint ("delayed", "damage", "refund"); a
+	// plain question that uses it asks about the topic (see analysis.infoQuestion).
+	lxTopicTerm
 )
 
 // lexClasses returns the lx* classes of the word w with info wi.
@@ -121,6 +124,7 @@ type wordEntry struct {
 	cueW    float32
 	topics  uint64 // bit i: topic i of the topic dictionary
 	flags   uint16
+	lex     uint8 // lx* classes given by the cues (the others are derived: lexClasses)
 	cue     cueKind
 	maxLen  uint8
 }
@@ -315,7 +319,7 @@ func (b *vocabBuilder) build() *vocab {
 			wi.flags |= wTopic
 			v.topics[idx] = e.topics
 		}
-		wi.lex = lexClasses(w, wi)
+		wi.lex = lexClasses(w, wi) | e.lex
 	}
 	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
 	for p, pi := range b.phrases {
@@ -389,6 +393,13 @@ func (b *vocabBuilder) addCues(text string) error {
 		case "duration":
 			flag = wDuration
 			durationWeight = float32(wt)
+		case "topicterm":
+			for _, w := range f[2:] {
+				for _, form := range normalizeTerm(w) {
+					b.word(form).lex |= lxTopicTerm
+				}
+			}
+			continue
 		case "intensifier":
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {

@@ -84,6 +84,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "How do I change my delivery address?", want: neu},
 		{text: "Is the outage in postcode LS6 affecting mobile as well as broadband?", want: neu}, // a plain question names a complaint topic
 		{text: "Is the website down again?", want: neg},                                           // a complaint phrase in a question stays
+		{text: "Does the warranty cover accidental damage?", want: neu},                           // a topic term
+		{text: "Does anyone else hate the new update?", want: neg},                                // an opinion
 		// Ratings out of five or ten.
 		{text: "I give it 5/5", want: pos},
 		{text: "service was 2/10", want: neg},

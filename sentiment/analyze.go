@@ -228,7 +228,7 @@ func (a *analysis) run(v *vocab, text string) {
 		case tkNumber:
 			tk.h = hashString(text[tk.start:tk.end])
 			a.info[i] = v.lookup(tk.h)
-			if r := a.rating(v, text, i); r != 0 {
+			if r := a.rating(text, i); r != 0 {
 				// "10/10", "1/5": a score out of five or ten.
 				kind := uint8(itPraise)
 				if r < 0 {
@@ -521,8 +521,8 @@ func (a *analysis) run(v *vocab, text string) {
 		a.anticipation(text)
 	}
 	if question && a.infoQuestion(v, text) {
-		// "Does the warranty cover accidental damage?", "How long does a refund usually take?":
-		// a plain question names a topic of complaint without complaining. The one-word cues and
+		// "Does the warranty cover accidental damage?", "Is my flight delayed?": a plain
+		// question names a topic of complaint without complaining. The one-word cues and
 		// the negative topic terms ("damage", "delayed") go; phrases ("is the website down?")
 		// and other negative words ("does anyone else hate the update?") stay.
 		for k := range a.items {
@@ -1370,10 +1370,10 @@ func (a *analysis) topicWord(v *vocab, it *item) bool {
 // ratingWeight is the weight of a rating ("10/10", "1/5") as a praise or complaint cue.
 const ratingWeight = 1.5
 
-// rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for 4/5 or 8/10
-// and above, -1 for 2/5 or 3/10 and below, 0 for the middle, for anything else, and for what may
-// be a date ("on 2/10").
-func (a *analysis) rating(v *vocab, text string, i int) int {
+// rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for
+// 4/5 or 8/10 and above, -1 for 2/5 or 3/10 and below, 0 for the middle, for anything else, and
+// for what may be a date ("on 2/10").
+func (a *analysis) rating(text string, i int) int {
 	toks := a.tok.toks
 	// The tokens: the number, '/' (a break), the number.
 	if i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||

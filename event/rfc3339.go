@@ -24,7 +24,7 @@ func parseRFC3339Quoted(raw []byte) (t time.Time, ok bool) {
 	minute, ok5 := digits(s[14:16])
 	sec, ok6 := digits(s[17:19])
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || month < 1 || month > 12 || day < 1 ||
-		day > daysInMonth(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		hour > 23 || minute > 59 || sec > 59 {
 		return t, false
 	}
 	s = s[19:]
@@ -44,6 +44,9 @@ func parseRFC3339Quoted(raw []byte) (t time.Time, ok bool) {
 		s = s[n:]
 	}
 	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day { // past the month's end: time.Date moved it into the next month
+		return time.Time{}, false
+	}
 	if len(s) == 1 && s[0] == 'Z' {
 		return t, true
 	}
@@ -78,17 +81,4 @@ func digits(b []byte) (int, bool) {
 		v = v*10 + int(c-'0')
 	}
 	return v, true
-}
-
-func daysInMonth(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

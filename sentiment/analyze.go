@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -1383,9 +1384,13 @@ func (a *analysis) rating(text string, i int) int {
 	if i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/' {
 		return 0 // "1/5/2024"
 	}
-	n, ok1 := smallNumber(text[toks[i].start:toks[i].end])
-	d, ok2 := smallNumber(text[toks[i+2].start:toks[i+2].end])
-	if !ok1 || !ok2 || (d != 5 && d != 10) || n > d {
+	num, den := text[toks[i].start:toks[i].end], text[toks[i+2].start:toks[i+2].end]
+	if len(num) > 2 || len(den) > 2 { // (a number token starts with a digit: no sign)
+		return 0
+	}
+	n, err1 := strconv.Atoi(num)
+	d, err2 := strconv.Atoi(den)
+	if err1 != nil || err2 != nil || (d != 5 && d != 10) || n > d {
 		return 0
 	}
 	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
@@ -1398,21 +1403,6 @@ func (a *analysis) rating(text string, i int) int {
 		return -1
 	}
 	return 0
-}
-
-// smallNumber parses s, one or two digits.
-func smallNumber(s string) (int, bool) {
-	if len(s) == 0 || len(s) > 2 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
 }
 
 // isDatePreposition reports whether w comes before a date ("on 2/10").

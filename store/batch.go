@@ -316,6 +316,15 @@ func (w *BatchWriter[T]) setUnhealthy(err error) {
 	}
 }
 
+// countRows is the number of rows in parts.
+func countRows[T any](parts [][]T) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
+}
+
 // flush inserts one batch with retries and reports the outcome to every Add in it. The rows of
 // the Adds are encoded where they are, not copied into one slice first.
 func (w *BatchWriter[T]) flush(items []item[T]) {
@@ -355,10 +364,7 @@ func (w *BatchWriter[T]) insertWithRetry(parts [][]T) error {
 				parts = [][]T{left}
 			}
 		}
-		rows := 0
-		for _, p := range parts {
-			rows += len(p)
-		}
+		rows := countRows(parts)
 		if rows == 0 {
 			w.healthy.Store(true)
 			return nil

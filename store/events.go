@@ -38,10 +38,7 @@ func (e *EventEncoder) Columns() []string { return e.cols }
 
 // Append implements Encoder: one column slice at a time.
 func (e *EventEncoder) Append(b driver.Batch, parts ...[]event.Scored) error {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
+	n := countRows(parts)
 	var (
 		ids, sources, channels, customers, products, regions, langs, texts, evidence, models = strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n), strs(n)
 		times, ingested                                                                      = make([]time.Time, n), make([]time.Time, n)

@@ -176,7 +176,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// match first; a cue phrase covers its words. (A phrase match reads the words before it,
 	// and only the hashes of the words after it.)
 	lastContrast := -1
-	request, url := false, false
+	request, url, fix := false, false, false
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
@@ -227,7 +227,6 @@ func (a *analysis) run(v *vocab, text string) {
 				}
 			}
 		case tkNumber:
-			tk.h = hashString(text[tk.start:tk.end])
 			a.info[i] = v.lookup(tk.h)
 			if r := a.rating(text, i); r != 0 {
 				// "10/10", "1/5": a score out of five or ten.
@@ -252,6 +251,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		wi := &v.infos[idx]
 		a.topics |= v.topicsOf(idx)
+		fix = fix || wi.lex&lxFix != 0
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
@@ -396,6 +396,11 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		wi := &v.infos[idx]
 		if a.mark[i]&mCovered != 0 {
+			if wi.flags&wNegator != 0 && (i+1 == len(toks) || a.group[i+1] != a.group[i]) && a.inComplaint(int32(i)) {
+				// "the room still wasn't cleaned": a complaint that ends in a negator negates
+				// what follows it, as the negator alone would.
+				negScope, negAt, negF = negationScope, i, negationFactor
+			}
 			continue
 		}
 		if wi.flags&wNegator != 0 {
@@ -489,6 +494,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 
 	// Message-level rules.
+	if fix {
+		a.resolution(v, text)
+	}
 	a.resolveContextual(text)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
 	// (and how many), something negative, a complaint.
@@ -1271,6 +1279,122 @@ func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
 		return false
 	}
 	return words <= 3
+}
+
+// A problem that a message says was fixed stands at most fixAfter words after the verb ("fixed
+// our broadband outage") or fixBefore words before it ("the issue was finally resolved").
+const fixAfter, fixBefore = 4, 3
+
+// resolution finds problems that the message says were dealt with ("she fixed our outage",
+// "thanks for sorting out my refund", "the issue was resolved quickly"). A verb of fixing (a fix
+// cue) that is not negated, not asked about ("have you fixed the outage?") and not still to come
+// (a pending cue before it: "I need this fixed") resolves the problems next to it in its
+// clause: complaints after it, and negative topic terms after or before it. It does so only when
+// nothing else in the clause is negative ("they handled my complaint badly"). The problems then
+// count nothing, and the phrase from the verb to them is a praise cue. It runs before resolveContextual, so that a
+// duration in the clause ("fixed it in ten minutes") has the praise beside it.
+func (a *analysis) resolution(v *vocab, text string) {
+	toks := a.tok.toks
+	for i := range toks {
+		idx := a.info[i]
+		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) {
+			continue
+		}
+		lo, hi := a.clause(v, i)
+		if a.pendingBefore(v, lo, i) || a.askedAfter(text, i) {
+			continue
+		}
+		first, last, found, other := i, i, false, false
+		for k := range a.items {
+			it := &a.items[k]
+			if int(it.last) < lo || int(it.first) >= hi || int(it.first) == i {
+				continue
+			}
+			bad := it.kind == itComplaint && it.v > 0 || it.kind == itSarcasm ||
+				(it.kind == itLex || it.kind == itEmoji) && it.v < 0
+			if !bad {
+				continue
+			}
+			term := it.kind != itEmoji && a.topicTerms(v, it)
+			switch {
+			case int(it.first) > i && int(it.last) <= i+fixAfter && (it.kind == itComplaint || term):
+				last = max(last, int(it.last))
+			case int(it.last) < i && int(it.first) >= i-fixBefore && term:
+				first = min(first, int(it.first))
+			default:
+				other = true
+			}
+			found = true
+		}
+		if !found || other {
+			continue
+		}
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) >= first && int(it.last) <= last && int(it.first) != i &&
+				(it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+				it.v = 0
+			}
+		}
+		// The phrase is a cue now: the n-gram model does not weigh its words again.
+		for j := first; j <= last; j++ {
+			a.mark[j] |= mCovered | mMasked
+		}
+		a.joinGroup(first, last)
+		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
+	}
+}
+
+// clause returns the tokens [lo, hi) of the clause of token i: up to a break, a '!' or '?', or a
+// word of contrast.
+func (a *analysis) clause(v *vocab, i int) (lo, hi int) {
+	toks := a.tok.toks
+	ends := func(j int) bool {
+		switch toks[j].kind {
+		case tkBreak, tkExclaim, tkQuestion:
+			return true
+		}
+		return a.info[j] >= 0 && v.infos[a.info[j]].flags&wContrast != 0
+	}
+	lo, hi = i, i+1
+	for lo > 0 && !ends(lo-1) {
+		lo--
+	}
+	for hi < len(toks) && !ends(hi) {
+		hi++
+	}
+	return lo, hi
+}
+
+// pendingBefore reports whether a pending cue ("need", "to be", "please") stands among the
+// fixBefore words before token i, from lo on.
+func (a *analysis) pendingBefore(v *vocab, lo, i int) bool {
+	for j := max(lo, i-fixBefore); j < i; j++ {
+		if a.info[j] >= 0 && v.pending[a.info[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// askedAfter reports whether the sentence of token i ends in a question mark after it.
+func (a *analysis) askedAfter(text string, i int) bool {
+	_, end := a.sentence(text, i)
+	for j := i + 1; j < end; j++ {
+		if a.tok.toks[j].kind == tkQuestion {
+			return true
+		}
+	}
+	return false
+}
+
+// topicTerms reports whether every word of item it is a topic term ("outage", "delayed").
+func (a *analysis) topicTerms(v *vocab, it *item) bool {
+	for j := it.first; j <= it.last; j++ {
+		if a.info[j] < 0 || v.infos[a.info[j]].lex&lxTopicTerm == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // resolveContextual decides the complaints that hold only in context: a duration ("3 hours") or

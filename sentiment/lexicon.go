@@ -38,6 +38,10 @@ const (
 // the cues are read.
 var durationWeight float32
 
+// fixWeight is the praise weight of a problem that a message says was fixed (see cues.txt and
+// analysis.resolution); set when the cues are read.
+var fixWeight float32
+
 // cueKind is what a cue phrase signals.
 type cueKind uint8
 
@@ -87,6 +91,9 @@ const (
 	// lxTopicTerm: a word that names a topic of complaint ("delayed", "damage", "refund"); a
 	// plain question that uses it asks about the topic (see analysis.infoQuestion).
 	lxTopicTerm
+	// lxFix: a verb that says a problem was dealt with ("fixed", "sorting"); see
+	// analysis.resolution.
+	lxFix
 )
 
 // lexClasses returns the lx* classes of the word w with info wi.
@@ -196,6 +203,7 @@ type vocab struct {
 	topics     map[int32]uint64 // slot → topics, for the words flagged wTopic
 	phrases    table
 	phraseInfo []phraseInfo
+	pending    map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -250,6 +258,7 @@ func phraseHash(h uint64, next uint64) uint64 {
 type vocabBuilder struct {
 	words   map[string]*wordEntry
 	phrases map[string]*phraseInfo
+	pending []string // the words of the pending cues
 }
 
 func newVocabBuilder() *vocabBuilder {
@@ -331,6 +340,10 @@ func (b *vocabBuilder) build() *vocab {
 		v.phrases.put(h, int32(len(v.phraseInfo)))
 		v.phraseInfo = append(v.phraseInfo, *pi)
 	}
+	v.pending = make(map[int32]bool, len(b.pending))
+	for _, w := range b.pending {
+		v.pending[v.lookup(hashString(w))] = true
+	}
 	return v
 }
 
@@ -390,13 +403,26 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wAffect
 		case "count":
 			flag = wCount
+
 		case "duration":
 			flag = wDuration
 			durationWeight = float32(wt)
-		case "topicterm":
+		case "topicterm", "fix":
+			x := uint8(lxTopicTerm)
+			if f[0] == "fix" {
+				x, fixWeight = lxFix, float32(wt)
+			}
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
-					b.word(form).lex |= lxTopicTerm
+					b.word(form).lex |= x
+				}
+			}
+			continue
+		case "pending":
+			for _, w := range f[2:] {
+				for _, form := range normalizeTerm(w) {
+					b.word(form) // so that it has a slot
+					b.pending = append(b.pending, form)
 				}
 			}
 			continue

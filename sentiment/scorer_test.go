@@ -56,8 +56,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "how much longer do I have to wait", want: neg},
 		// A question about time is no complaint by itself.
 		{text: "How long does shipping usually take?", want: neg, not: true},
+		// Opening hours, a phrase with a number inside, are no wait.
+		{text: "Is the rental desk at the airport open 24 hours?", want: neu},
 		// Negation.
 		{text: "not bad", want: neg, not: true},
+		// A complaint that ends in a negator negates what follows.
+		{text: "Checked in at 3pm and the room still wasn't cleaned.", want: neg},
+		{text: "My issue still hasn't been resolved.", want: neg},
 		{text: "not bad at all, really", want: neg, not: true},
 		{text: "The update is not bad, it is actually pretty good", want: pos},
 		{text: "not good", want: pos, not: true},
@@ -677,5 +682,39 @@ func TestRatings(t *testing.T) {
 			}
 		}
 		require.Equal(t, tc.sign, cmp.Compare(w, 0), "%q: %+v", tc.text, d.Evidence)
+	}
+}
+
+// TestResolution checks that a problem the message says was fixed is praise, and that a fix that
+// is denied, asked about, still to come or done badly leaves the problem a complaint.
+func TestResolution(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, phrase string
+		sign         int
+		label        event.Label
+	}{
+		{"She fixed our outage in twenty minutes.", "fixed our outage", +1, event.Positive},
+		{"They resolved the billing problem the same day.", "resolved the billing problem", +1, event.Positive},
+		{"My issue was resolved within the hour.", "issue was resolved", +1, event.Positive},
+		{"Thanks for fixing my issue so quickly", "fixing my issue", +1, event.Positive},
+		{"They replaced my broken phone the next day.", "replaced my broken", +1, event.Positive},
+		// Thanks for help with a problem is no sarcasm.
+		{"Thanks for reuniting me with my lost keys, your staff were great.", "reuniting me with my lost", +1, event.Positive},
+		{"They still haven't fixed the outage.", "outage", -1, event.Negative},
+		{"Have you fixed the outage yet?", "outage", -1, event.Negative},
+		{"I need this outage fixed today.", "outage", -1, event.Negative},
+		{"They handled my complaint terribly.", "complaint", -1, event.Negative},
+		{"They fixed the screen but the battery is broken.", "broken", -1, event.Negative},
+	} {
+		d := score(s, tc.text)
+		var w float64
+		for _, e := range d.Evidence {
+			if e.Phrase == tc.phrase {
+				w = e.Weight
+			}
+		}
+		require.Equal(t, tc.sign, cmp.Compare(w, 0), "%q: %+v", tc.text, d.Evidence)
+		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d.Probs)
 	}
 }

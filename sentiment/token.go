@@ -43,7 +43,7 @@ const (
 // token is one unit of text (32 bytes). start/end are byte offsets into the scored text;
 // nOff/nLen locate the normalized form in the tokenizer's norm buffer (words, hashtags).
 type token struct {
-	h     uint64 // hash of the normalized form (words, hashtags, numbers)
+	h     uint64 // hash of the normalized form (words, hashtags) or of the digits (numbers)
 	start int32
 	end   int32
 	nOff  int32
@@ -149,7 +149,7 @@ func (t *tokenizer) tokenize(text string) {
 				i = t.word(text, i, tkWord)
 				continue
 			}
-			t.toks = append(t.toks, token{kind: tkNumber, start: int32(i), end: int32(j)})
+			t.toks = append(t.toks, token{kind: tkNumber, start: int32(i), end: int32(j), h: hashString(text[i:j])})
 			i = j
 		case c == '@':
 			j := i + 1

@@ -396,9 +396,10 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		wi := &v.infos[idx]
 		if a.mark[i]&mCovered != 0 {
-			if wi.flags&wNegator != 0 && (i+1 == len(toks) || a.group[i+1] != a.group[i]) && a.inComplaint(int32(i)) {
-				// "the room still wasn't cleaned": a complaint that ends in a negator negates
-				// what follows it, as the negator alone would.
+			// "the room still wasn't cleaned": a complaint that ends in a negator negates what
+			// follows it, as the negator alone would.
+			endsCue := i+1 == len(toks) || a.group[i+1] != a.group[i]
+			if wi.flags&wNegator != 0 && endsCue && a.inComplaint(int32(i)) {
 				negScope, negAt, negF = negationScope, i, negationFactor
 			}
 			continue
@@ -1291,8 +1292,9 @@ const fixAfter, fixBefore = 4, 3
 // (a pending cue before it: "I need this fixed") resolves the problems next to it in its
 // clause: complaints after it, and negative topic terms after or before it. It does so only when
 // nothing else in the clause is negative ("they handled my complaint badly"). The problems then
-// count nothing, and the phrase from the verb to them is a praise cue. It runs before resolveContextual, so that a
-// duration in the clause ("fixed it in ten minutes") has the praise beside it.
+// count nothing, and the phrase from the verb to them is a praise cue. It runs before
+// resolveContextual, so that a duration in the clause ("fixed it in ten minutes") has the praise
+// beside it.
 func (a *analysis) resolution(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {

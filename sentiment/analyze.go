@@ -498,6 +498,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if fix {
 		a.resolution(v, text)
 	}
+	a.backdrop(v, text)
 	a.resolveContextual(text)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
 	// (and how many), something negative, a complaint.
@@ -1343,6 +1344,57 @@ func (a *analysis) resolution(v *vocab, text string) {
 		}
 		a.joinGroup(first, last)
 		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
+	}
+}
+
+// backdrop finds problems that a message of praise names as the setting of what it praises
+// ("helpful during the delay", "thanks for the heads-up about the outage"): a negative topic term
+// right after a backdrop cue ("during", "about"; a function word may stand between), in a clause
+// with nothing else negative, in a sentence that praises (a positive word, emoji or praise cue;
+// courtesy alone is no praise: "please help with my delayed order"). The problem then counts
+// nothing.
+func (a *analysis) backdrop(v *vocab, text string) {
+	if len(v.backdrop) == 0 {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if !(it.kind == itLex && it.v < 0 || it.kind == itComplaint && it.v > 0) || it.first != it.last || !a.topicTerms(v, it) {
+			continue
+		}
+		i := int(it.first)
+		j := i - 1
+		if j >= 0 && a.mark[j]&mFuncWord != 0 && (a.info[j] < 0 || !v.backdrop[a.info[j]]) {
+			j-- // "during the delay", "about my refund"
+		}
+		if j < 0 || a.info[j] < 0 || !v.backdrop[a.info[j]] {
+			continue
+		}
+		lo, hi := a.clause(v, i)
+		start, end := a.sentence(text, i)
+		praised, other := false, false
+		for m := range a.items {
+			o := &a.items[m]
+			if o.first == it.first && o.last == it.last {
+				continue // the term itself, as a word and as a cue
+			}
+			f := int(o.first)
+			switch {
+			case f >= lo && f < hi && (o.kind == itComplaint && o.v > 0 || o.kind == itSarcasm ||
+				(o.kind == itLex || o.kind == itEmoji) && o.v < 0):
+				other = true
+			case f >= start && f < end && o.v > 0 && (o.kind == itLex || o.kind == itEmoji || o.kind == itPraise):
+				praised = true
+			}
+		}
+		if praised && !other {
+			for m := range a.items {
+				if o := &a.items[m]; o.first == it.first && o.last == it.last && (o.kind == itLex || o.kind == itComplaint) {
+					o.v = 0
+				}
+			}
+			a.mark[i] |= mMasked
+		}
 	}
 }
 

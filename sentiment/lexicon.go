@@ -204,6 +204,7 @@ type vocab struct {
 	phrases    table
 	phraseInfo []phraseInfo
 	pending    map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
+	backdrop   map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -256,9 +257,10 @@ func phraseHash(h uint64, next uint64) uint64 {
 
 // vocabBuilder collects entries before the tables are sized.
 type vocabBuilder struct {
-	words   map[string]*wordEntry
-	phrases map[string]*phraseInfo
-	pending []string // the words of the pending cues
+	words    map[string]*wordEntry
+	phrases  map[string]*phraseInfo
+	pending  []string // the words of the pending cues
+	backdrop []string // the words of the backdrop cues
 }
 
 func newVocabBuilder() *vocabBuilder {
@@ -344,6 +346,10 @@ func (b *vocabBuilder) build() *vocab {
 	for _, w := range b.pending {
 		v.pending[v.lookup(hashString(w))] = true
 	}
+	v.backdrop = make(map[int32]bool, len(b.backdrop))
+	for _, w := range b.backdrop {
+		v.backdrop[v.lookup(hashString(w))] = true
+	}
 	return v
 }
 
@@ -418,11 +424,15 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "pending":
+		case "pending", "backdrop":
+			list := &b.pending
+			if f[0] == "backdrop" {
+				list = &b.backdrop
+			}
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form) // so that it has a slot
-					b.pending = append(b.pending, form)
+					*list = append(*list, form)
 				}
 			}
 			continue

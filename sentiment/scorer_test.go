@@ -686,7 +686,8 @@ func TestRatings(t *testing.T) {
 }
 
 // TestResolution checks that a problem the message says was fixed is praise, and that a fix that
-// is denied, asked about, still to come or done badly leaves the problem a complaint.
+// is denied, asked about, still to come or done badly leaves the problem a complaint; and that a
+// problem named as the setting of praise counts nothing.
 func TestResolution(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
@@ -706,6 +707,10 @@ func TestResolution(t *testing.T) {
 		{"I need this outage fixed today.", "outage", -1, event.Negative},
 		{"They handled my complaint terribly.", "complaint", -1, event.Negative},
 		{"They fixed the screen but the battery is broken.", "broken", -1, event.Negative},
+		// A problem named as the setting of praise is no complaint; courtesy is no praise.
+		{"Your staff were calm and helpful during the delay, thank you.", "delay", 0, event.Positive},
+		{"Staff were rude during the delay.", "delay", -1, event.Negative},
+		{"Please help with my delayed order.", "delayed", -1, event.Negative},
 	} {
 		d := score(s, tc.text)
 		var w float64

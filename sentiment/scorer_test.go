@@ -675,14 +675,19 @@ func TestRatings(t *testing.T) {
 		{"delivered 12/10", "12/10", 0},
 	} {
 		d := score(s, tc.text)
-		var w float64
-		for _, e := range d.Evidence {
-			if e.Phrase == tc.phrase {
-				w = e.Weight
-			}
-		}
-		require.Equal(t, tc.sign, cmp.Compare(w, 0), "%q: %+v", tc.text, d.Evidence)
+		require.Equal(t, tc.sign, evidenceSign(d, tc.phrase), "%q: %+v", tc.text, d.Evidence)
 	}
+}
+
+// evidenceSign is the sign of the weight of phrase in d's evidence (0: the phrase is no evidence).
+func evidenceSign(d event.Sentiment, phrase string) int {
+	var w float64
+	for _, e := range d.Evidence {
+		if e.Phrase == phrase {
+			w = e.Weight
+		}
+	}
+	return cmp.Compare(w, 0)
 }
 
 // TestResolution checks that a problem the message says was fixed is praise, and that a fix that
@@ -713,13 +718,7 @@ func TestResolution(t *testing.T) {
 		{"Please help with my delayed order.", "delayed", -1, event.Negative},
 	} {
 		d := score(s, tc.text)
-		var w float64
-		for _, e := range d.Evidence {
-			if e.Phrase == tc.phrase {
-				w = e.Weight
-			}
-		}
-		require.Equal(t, tc.sign, cmp.Compare(w, 0), "%q: %+v", tc.text, d.Evidence)
+		require.Equal(t, tc.sign, evidenceSign(d, tc.phrase), "%q: %+v", tc.text, d.Evidence)
 		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d.Probs)
 	}
 }

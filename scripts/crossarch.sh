@@ -2,8 +2,9 @@
 # Checks that sentiment scores and trained models are the same, to the last bit, on amd64 and
 # arm64: it builds cxpulse for both, runs the arm64 one under qemu's user-mode emulator, and
 # compares (1) the default model trained from the data with `make model`'s arguments against the
-# embedded one, (2) a model trained on the airline tweets, (3) the scores of every message of the
-# evaluation data. Run on an amd64 machine: `make crossarch`.
+# embedded one (and the support model, with $SUPPORT_ARGS added), (2) a model trained on the
+# airline tweets, (3) the scores of every message of the evaluation data. Run on an amd64
+# machine: `make crossarch`.
 # Usage: scripts/crossarch.sh TRAIN-ARGS… (the arguments `make model` trains the default model
 # with, its --out left out). Needs qemu-aarch64-static (Debian: qemu-user-static; installed when
 # run as root) and the data in $CXPULSE_DATA/sentiment (default ../shared/data); without the
@@ -54,6 +55,13 @@ same() { # same WHAT FILE-A FILE-B
 echo "== the default model, trained on arm64, against the embedded one (trained on amd64)"
 run arm64 sentiment train "$@" --out "$work/default-arm64.cxm" 2>&1 | tail -1
 same "the default model" "$work/default-arm64.cxm" sentiment/model/default.cxm
+
+if [ -n "${SUPPORT_ARGS:-}" ]; then
+  echo "== the support model, trained on arm64, against the embedded one"
+  # shellcheck disable=SC2086 # SUPPORT_ARGS is a list of arguments
+  run arm64 sentiment train "$@" $SUPPORT_ARGS --out "$work/support-arm64.cxm" 2>&1 | tail -1
+  same "the support model" "$work/support-arm64.cxm" sentiment/model/support.cxm
+fi
 
 echo "== a model trained on the airline tweets (all options at their defaults)"
 for arch in amd64 arm64; do

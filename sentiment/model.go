@@ -61,6 +61,7 @@ type ModelInfo struct {
 	NoCharGrams  bool     `json:"no_char_grams,omitempty"` // words without their character n-grams
 	RuleFeatures []string `json:"rule_features"`
 	TrainedOn    []string `json:"trained_on,omitempty"`
+	NeutralOn    []string `json:"neutral_on,omitempty"` // what the neutral class was fitted on, if not TrainedOn
 	Examples     int      `json:"examples,omitempty"`
 	Seed         uint64   `json:"seed,omitempty"`
 	Epochs       int      `json:"epochs,omitempty"`

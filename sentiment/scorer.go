@@ -16,17 +16,46 @@ import (
 	"github.com/cxpulse/cxpulse/event"
 )
 
-// defaultModelFile is the model `make model` trains; see the README for what it was trained on.
-//
-//go:embed model/default.cxm
-var defaultModelFile []byte
+// The models `make model` trains; see the README for what they were trained on. The support
+// model is the default model with its neutral class fitted on support messages.
+var (
+	//go:embed model/default.cxm
+	defaultModelFile []byte
+	//go:embed model/support.cxm
+	supportModelFile []byte
+)
 
 // defaultModelName is the name `make model` gives the default model.
 const defaultModelName = "cx-default"
 
-// DefaultModel returns the model embedded in the binary.
+// builtinPrefix marks the name of a model embedded in the binary, in place of a file's path.
+const builtinPrefix = "builtin:"
+
+// builtinModels are the models embedded in the binary, by name.
+var builtinModels = map[string][]byte{"default": defaultModelFile, "support": supportModelFile}
+
+// DefaultModel returns the default model embedded in the binary.
 func DefaultModel() (*Model, error) {
 	return ReadModel("default", bytes.NewReader(defaultModelFile))
+}
+
+// BuiltinModel returns the embedded model name ("default" or "support").
+func BuiltinModel(name string) (*Model, error) {
+	raw, ok := builtinModels[name]
+	if !ok {
+		return nil, fmt.Errorf("model %s%s: no such built-in model (have %s)", builtinPrefix, name, builtinNames())
+	}
+	return ReadModel(name, bytes.NewReader(raw))
+}
+
+// builtinNames lists the built-in models as they are named in a config.
+func builtinNames() string {
+	names := make([]string, 0, len(builtinModels))
+	for n := range builtinModels {
+		names = append(names, builtinPrefix+n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // defaultVocab is the vocabulary of the default model (nil if it cannot be read, which the
@@ -55,9 +84,12 @@ func New(cfg Config) (*Scorer, error) {
 	}
 	var m *Model
 	var err error
-	if cfg.Model == "" {
+	switch name, builtin := strings.CutPrefix(cfg.Model, builtinPrefix); {
+	case cfg.Model == "":
 		m, err = DefaultModel()
-	} else {
+	case builtin:
+		m, err = BuiltinModel(name)
+	default:
 		m, err = LoadModel(cfg.Model)
 	}
 	if err != nil {

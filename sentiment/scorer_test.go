@@ -545,6 +545,31 @@ func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, err, "sentiment.model")
 	require.ErrorContains(t, err, "sentiment.topics")
 	require.ErrorContains(t, err, "is a directory")
+	require.NoError(t, Config{Model: "builtin:support"}.Validate())
+	require.NoError(t, Config{Model: "builtin:default"}.Validate())
+	require.ErrorContains(t, Config{Model: "builtin:nope"}.Validate(), `no built-in model "nope" (have builtin:default, builtin:support)`)
+	s, err := New(Config{Model: "builtin:support"})
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(s.ModelVersion(), "cx-support-"), s.ModelVersion())
+}
+
+// TestSupportModel checks that the support model is the default model with another neutral
+// class: the same n-gram weights and the same negative and positive columns.
+func TestSupportModel(t *testing.T) {
+	def, err := DefaultModel()
+	require.NoError(t, err)
+	sup, err := BuiltinModel("support")
+	require.NoError(t, err)
+	require.Equal(t, def.q, sup.q)
+	require.Equal(t, def.vocab, sup.vocab)
+	for _, c := range []int{cNeg, cPos} {
+		require.Equal(t, def.bias[c], sup.bias[c])
+		for f := range def.rule {
+			require.Equal(t, def.rule[f][c], sup.rule[f][c], ruleFeatures[f].name)
+		}
+	}
+	require.NotEqual(t, def.bias[cNeu], sup.bias[cNeu])
+	require.Equal(t, []string{"cx_cases.jsonl", "cx_fresh.jsonl"}, sup.Info().NeutralOn)
 }
 
 func TestScoreConcurrent(t *testing.T) {

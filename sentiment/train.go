@@ -42,6 +42,10 @@ type TrainOptions struct {
 	// n-grams fixed) on all the examples, classes balanced: how much sentiment it takes for a
 	// message not to be neutral, learned from the data's own neutral examples.
 	NeutralEpochs int
+	// NeutralData, when set, is what NeutralEpochs fits the neutral class on instead of the
+	// training examples: the neutral of another kind of text (support messages) than the one the
+	// n-grams learn from.
+	NeutralData []Example
 	// Average returns the average of the weights over all steps of training instead of the last
 	// ones: steadier from one seed to another, and usually better on new data.
 	Average bool
@@ -52,8 +56,9 @@ type TrainOptions struct {
 	Polarity bool
 	// MinWordCount is how often a word must occur to enter the model's vocabulary (default 2).
 	MinWordCount int
-	// TrainedOn names the data, for the model's description.
+	// TrainedOn names the data, for the model's description; NeutralOn names NeutralData.
 	TrainedOn []string
+	NeutralOn []string
 }
 
 func (o *TrainOptions) defaults() {
@@ -84,6 +89,47 @@ func (o *TrainOptions) defaults() {
 	if o.MinWordCount == 0 {
 		o.MinWordCount = 2
 	}
+}
+
+// trainSet is examples as features: rows share the feature slices.
+type trainSet struct {
+	rows       []trainRow
+	feats      []uint32
+	vals       []float32
+	classCount [numClass]int
+}
+
+// featurize analyses exs with m's hashing; counts, when not nil, counts their words.
+func featurize(v *vocab, m *Model, exs []Example, counts map[string]int) trainSet {
+	ts := trainSet{rows: make([]trainRow, len(exs))}
+	var a analysis
+	for i := range exs {
+		a.run(v, clip(exs[i].Text))
+		nf := a.features(v, m, false, nil)
+		r := &ts.rows[i]
+		r.off = int32(len(ts.feats))
+		for _, e := range a.ents {
+			ts.feats = append(ts.feats, e.row)
+			ts.vals = append(ts.vals, e.val)
+		}
+		r.end = int32(len(ts.feats))
+		if nf > 0 {
+			r.scale = float32(1 / math.Sqrt(float64(nf)))
+		}
+		r.rule = a.rule
+		r.label = int(exs[i].Label) + 1
+		ts.classCount[r.label]++
+		if counts == nil {
+			continue
+		}
+		t := &a.tok
+		for k := range t.toks {
+			if tk := &t.toks[k]; tk.kind == tkWord {
+				counts[string(t.normOf(tk))]++
+			}
+		}
+	}
+	return ts
 }
 
 // trainRow is one example as features.
@@ -118,35 +164,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 
 	// Features of every example, and the vocabulary.
-	rows := make([]trainRow, len(exs))
-	var feats []uint32
-	var vals []float32
 	counts := map[string]int{}
-	var a analysis
-	var classCount [numClass]int
-	for i := range exs {
-		a.run(v, clip(exs[i].Text))
-		nf := a.features(v, m, false, nil)
-		r := &rows[i]
-		r.off = int32(len(feats))
-		for _, e := range a.ents {
-			feats = append(feats, e.row)
-			vals = append(vals, e.val)
-		}
-		r.end = int32(len(feats))
-		if nf > 0 {
-			r.scale = float32(1 / math.Sqrt(float64(nf)))
-		}
-		r.rule = a.rule
-		r.label = int(exs[i].Label) + 1
-		classCount[r.label]++
-		t := &a.tok
-		for k := range t.toks {
-			if tk := &t.toks[k]; tk.kind == tkWord {
-				counts[string(t.normOf(tk))]++
-			}
-		}
-	}
+	tr := featurize(v, m, exs, counts)
+	rows, feats, vals, classCount := tr.rows, tr.feats, tr.vals, tr.classCount
 	var classWeight [numClass]float64
 	for c := range classWeight {
 		classWeight[c] = 1
@@ -280,7 +300,10 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 
 	if opt.Polarity && opt.NeutralEpochs > 0 {
-		fitNeutral(m, rows, feats, vals, classCount, opt, rng)
+		if len(opt.NeutralData) > 0 {
+			tr = featurize(v, m, opt.NeutralData, nil)
+		}
+		fitNeutral(m, tr.rows, tr.feats, tr.vals, tr.classCount, opt, rng)
 	}
 
 	for w, n := range counts {
@@ -294,7 +317,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		rules = "fixed"
 	}
 	m.info = ModelInfo{
-		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, Examples: len(exs), Seed: opt.Seed,
+		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, Examples: len(exs), Seed: opt.Seed,
 		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
 	}
 	for i := range ruleFeatures {

@@ -48,7 +48,7 @@ in its place; the command then exits with status 1 after the last line.`,
 }
 
 func addModelFlags(cmd *cobra.Command, cfg *sentiment.Config) {
-	cmd.Flags().StringVar(&cfg.Model, "model", "", "model file written by `cxpulse sentiment train` (default: the embedded model)")
+	cmd.Flags().StringVar(&cfg.Model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:support (default: the embedded default model)")
 	cmd.Flags().StringVar(&cfg.Topics, "topics", "", "YAML topic dictionary extending the default one")
 }
 

@@ -180,11 +180,12 @@ func (e *errWriter) printf(format string, args ...any) {
 
 func newSentimentTrainCmd() *cobra.Command {
 	var (
-		files     []string
-		out       string
-		opt       sentiment.TrainOptions
-		splitFl   splitFlags
-		charGrams bool
+		files        []string
+		neutralFiles []string
+		out          string
+		opt          sentiment.TrainOptions
+		splitFl      splitFlags
+		charGrams    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train --data F.jsonl… --out M",
@@ -216,6 +217,19 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 				}
 				opt.TrainedOn = append(opt.TrainedOn, name)
 			}
+			if len(neutralFiles) > 0 {
+				if !opt.Polarity || opt.NeutralEpochs == 0 {
+					return errors.New("--neutral-data needs --polarity and --neutral-epochs")
+				}
+				nd, err := readData(neutralFiles, sentiment.Split{})
+				if err != nil {
+					return err
+				}
+				for i, d := range nd {
+					opt.NeutralData = append(opt.NeutralData, d...)
+					opt.NeutralOn = append(opt.NeutralOn, filepath.Base(neutralFiles[i]))
+				}
+			}
 			start := time.Now()
 			m, err := sentiment.Train(exs, opt)
 			if err != nil {
@@ -243,6 +257,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
 	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
+	f.StringSliceVar(&neutralFiles, "neutral-data", nil, "with --neutral-epochs, fit the neutral class on these labelled JSONL files instead of --data (the n-grams still learn from --data)")
 	splitFl.add(cmd)
 	return cmd
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cxpulse/cxpulse/sentiment"
 )
 
 // writeData writes a small labelled data set written for the test.
@@ -90,6 +92,19 @@ func TestSentimentTrainEval(t *testing.T) {
 	cmd.SetArgs([]string{"score", "--model", model})
 	require.NoError(t, cmd.Execute())
 	require.Contains(t, sout.String(), `"model_version":"team-`)
+
+	// The neutral class fitted on other data: the model says what on.
+	model3 := filepath.Join(dir, "neutral.cxm")
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model3, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data)
+	require.NoError(t, err, stderr)
+	m, err := sentiment.LoadModel(model3)
+	require.NoError(t, err)
+	require.Equal(t, []string{filepath.Base(data)}, m.Info().NeutralOn)
+
+	// The support model is built in.
+	out, _, err = run(t, "sentiment", "eval", "--model", "builtin:support", "--data", data)
+	require.NoError(t, err)
+	require.Contains(t, out, "model cx-support-")
 }
 
 func TestSentimentErrors(t *testing.T) {
@@ -108,6 +123,9 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "train", "--data", data}, "give --out"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--bits", "30"}, "bits 30 out of range"},
 		{[]string{"sentiment", "eval", "--data", data, "--model", data}, "not a cxpulse model file"},
+		{[]string{"sentiment", "eval", "--data", data, "--model", "builtin:general"}, `no built-in model "general"`},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--neutral-data", data}, "--neutral-data needs --polarity and --neutral-epochs"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "2", "--neutral-data", bad}, "unknown sentiment label"},
 	} {
 		_, _, err := run(t, tc.args...)
 		require.ErrorContains(t, err, tc.want, "%v", tc.args)

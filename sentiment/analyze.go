@@ -1359,7 +1359,7 @@ func (a *analysis) backdrop(v *vocab, text string) {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if !(it.kind == itLex && it.v < 0 || it.kind == itComplaint && it.v > 0) || it.first != it.last || !a.topicTerms(v, it) {
+		if !(it.kind == itLex && it.v < 0 || it.kind == itComplaint && it.v > 0) || !a.topicWord(v, it) {
 			continue
 		}
 		i := int(it.first)
@@ -1539,11 +1539,7 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 // topicWord reports whether item it is one word that names a topic of complaint ("delayed",
 // "cancellation", "damage": topicterm in cues.txt).
 func (a *analysis) topicWord(v *vocab, it *item) bool {
-	if it.first != it.last {
-		return false
-	}
-	idx := a.info[it.first]
-	return idx >= 0 && v.infos[idx].lex&lxTopicTerm != 0
+	return it.first == it.last && a.topicTerms(v, it)
 }
 
 // ratingWeight is the weight of a rating ("10/10", "1/5") as a praise or complaint cue.

@@ -1313,9 +1313,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			if int(it.last) < lo || int(it.first) >= hi || int(it.first) == i {
 				continue
 			}
-			bad := it.kind == itComplaint && it.v > 0 || it.kind == itSarcasm ||
-				(it.kind == itLex || it.kind == itEmoji) && it.v < 0
-			if !bad {
+			if !it.negative() {
 				continue
 			}
 			term := it.kind != itEmoji && a.topicTerms(v, it)
@@ -1332,12 +1330,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 		if !found || other {
 			continue
 		}
-		for k := range a.items {
-			if it := &a.items[k]; int(it.first) >= first && int(it.last) <= last && int(it.first) != i &&
-				(it.kind == itComplaint || it.kind == itLex && it.v < 0) {
-				it.v = 0
-			}
-		}
+		a.clearProblems(first, last, i)
 		// The phrase is a cue now: the n-gram model does not weigh its words again.
 		for j := first; j <= last; j++ {
 			a.mark[j] |= mCovered | mMasked
@@ -1380,20 +1373,40 @@ func (a *analysis) backdrop(v *vocab, text string) {
 			}
 			f := int(o.first)
 			switch {
-			case f >= lo && f < hi && (o.kind == itComplaint && o.v > 0 || o.kind == itSarcasm ||
-				(o.kind == itLex || o.kind == itEmoji) && o.v < 0):
+			case f >= lo && f < hi && o.negative():
 				other = true
 			case f >= start && f < end && o.v > 0 && (o.kind == itLex || o.kind == itEmoji || o.kind == itPraise):
 				praised = true
 			}
 		}
 		if praised && !other {
-			for m := range a.items {
-				if o := &a.items[m]; o.first == it.first && o.last == it.last && (o.kind == itLex || o.kind == itComplaint) {
-					o.v = 0
-				}
-			}
+			a.clearProblems(i, i, -1)
 			a.mark[i] |= mMasked
+		}
+	}
+}
+
+// negative reports whether it says something bad: a complaint, sarcasm, or a negative word or
+// emoji.
+func (it *item) negative() bool {
+	switch it.kind {
+	case itComplaint:
+		return it.v > 0
+	case itSarcasm:
+		return true
+	case itLex, itEmoji:
+		return it.v < 0
+	}
+	return false
+}
+
+// clearProblems makes the complaints and negative words within tokens [first, last] count
+// nothing, except those that start at token except.
+func (a *analysis) clearProblems(first, last, except int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= first && int(it.last) <= last && int(it.first) != except &&
+			(it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+			it.v = 0
 		}
 	}
 }

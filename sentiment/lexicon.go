@@ -342,15 +342,17 @@ func (b *vocabBuilder) build() *vocab {
 		v.phrases.put(h, int32(len(v.phraseInfo)))
 		v.phraseInfo = append(v.phraseInfo, *pi)
 	}
-	v.pending = make(map[int32]bool, len(b.pending))
-	for _, w := range b.pending {
-		v.pending[v.lookup(hashString(w))] = true
-	}
-	v.backdrop = make(map[int32]bool, len(b.backdrop))
-	for _, w := range b.backdrop {
-		v.backdrop[v.lookup(hashString(w))] = true
-	}
+	v.pending, v.backdrop = v.slots(b.pending), v.slots(b.backdrop)
 	return v
+}
+
+// slots is the set of the slots of words (which all have one).
+func (v *vocab) slots(words []string) map[int32]bool {
+	set := make(map[int32]bool, len(words))
+	for _, w := range words {
+		set[v.lookup(hashString(w))] = true
+	}
+	return set
 }
 
 // addLexicon reads lexicon lines "valence word word …"; a later line overrides an earlier one.
@@ -409,7 +411,6 @@ func (b *vocabBuilder) addCues(text string) error {
 			flag = wAffect
 		case "count":
 			flag = wCount
-
 		case "duration":
 			flag = wDuration
 			durationWeight = float32(wt)

@@ -35,9 +35,7 @@ const builtinPrefix = "builtin:"
 var builtinModels = map[string][]byte{"default": defaultModelFile, "support": supportModelFile}
 
 // DefaultModel returns the default model embedded in the binary.
-func DefaultModel() (*Model, error) {
-	return ReadModel("default", bytes.NewReader(defaultModelFile))
-}
+func DefaultModel() (*Model, error) { return BuiltinModel("default") }
 
 // BuiltinModel returns the embedded model name ("default" or "support").
 func BuiltinModel(name string) (*Model, error) {

@@ -303,7 +303,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		if len(opt.NeutralData) > 0 {
 			tr = featurize(v, m, opt.NeutralData, nil)
 		}
-		fitNeutral(m, tr.rows, tr.feats, tr.vals, tr.classCount, opt, rng)
+		fitNeutral(m, &tr, opt, rng)
 	}
 
 	for w, n := range counts {
@@ -338,7 +338,8 @@ func reload(m *Model) (*Model, error) {
 // fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,
 // classes balanced; see TrainOptions.NeutralEpochs. Products are rounded before they are added,
 // as in Train.
-func fitNeutral(m *Model, rows []trainRow, feats []uint32, vals []float32, classCount [numClass]int, opt TrainOptions, rng *rand.Rand) {
+func fitNeutral(m *Model, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
+	rows, feats, vals, classCount := ts.rows, ts.feats, ts.vals, ts.classCount
 	var cw [numClass]float64
 	for c := range cw {
 		if classCount[c] > 0 {

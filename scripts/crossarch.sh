@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Checks that sentiment scores and trained models are the same, to the last bit, on amd64 and
 # arm64: it builds cxpulse for both, runs the arm64 one under qemu's user-mode emulator, and
-# compares (1) the default model trained from the data with `make model`'s arguments against the
-# embedded one (and the support model, with $SUPPORT_ARGS added), (2) a model trained on the
-# airline tweets, (3) the scores of every message of the evaluation data. Run on an amd64
-# machine: `make crossarch`.
-# Usage: scripts/crossarch.sh TRAIN-ARGS… (the arguments `make model` trains the default model
-# with, its --out left out). Needs qemu-aarch64-static (Debian: qemu-user-static; installed when
-# run as root) and the data in $CXPULSE_DATA/sentiment (default ../shared/data); without the
-# data it says so and exits 0.
+# compares (1) the default and the support model trained from the data with `make model`'s
+# arguments ($DEFAULT_ARGS and $SUPPORT_ARGS added to the common ones) against the embedded
+# ones, (2) a model trained on the airline tweets, (3) the scores of every message of the
+# evaluation data. Run on an amd64 machine: `make crossarch`.
+# Usage: scripts/crossarch.sh TRAIN-ARGS… (the arguments `make model` trains both models with,
+# without their names and --out). Needs qemu-aarch64-static (Debian: qemu-user-static; installed
+# when run as root) and the data in $CXPULSE_DATA/sentiment (default ../shared/data); without
+# the data it says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -52,16 +52,14 @@ same() { # same WHAT FILE-A FILE-B
   fi
 }
 
-echo "== the default model, trained on arm64, against the embedded one (trained on amd64)"
-run arm64 sentiment train "$@" --out "$work/default-arm64.cxm" 2>&1 | tail -1
-same "the default model" "$work/default-arm64.cxm" sentiment/model/default.cxm
-
-if [ -n "${SUPPORT_ARGS:-}" ]; then
-  echo "== the support model, trained on arm64, against the embedded one"
-  # shellcheck disable=SC2086 # SUPPORT_ARGS is a list of arguments
-  run arm64 sentiment train "$@" $SUPPORT_ARGS --out "$work/support-arm64.cxm" 2>&1 | tail -1
-  same "the support model" "$work/support-arm64.cxm" sentiment/model/support.cxm
-fi
+for m in default support; do
+  args="DEFAULT_ARGS"
+  [ "$m" = support ] && args="SUPPORT_ARGS"
+  echo "== the $m model, trained on arm64, against the embedded one (trained on amd64)"
+  # shellcheck disable=SC2086 # the extra arguments are a list
+  run arm64 sentiment train "$@" ${!args:-} --out "$work/$m-arm64.cxm" 2>&1 | tail -1
+  same "the $m model" "$work/$m-arm64.cxm" "sentiment/model/$m.cxm"
+done
 
 echo "== a model trained on the airline tweets (all options at their defaults)"
 for arch in amd64 arm64; do

@@ -71,8 +71,10 @@ type analysis struct {
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
-	// ents are the hashed features of the message (see features).
-	ents []fent
+	// ents are the hashed features of the message, grows its rows of the model's gate (see
+	// features).
+	ents  []fent
+	grows []uint32
 	// dec holds a decoded text while it is scored, and offs maps its bytes to the original (see
 	// decodeEscapes).
 	dec  []byte
@@ -98,6 +100,7 @@ func (a *analysis) reset(n int) {
 	clear(a.contrib)
 	a.items = a.items[:0]
 	a.ents = a.ents[:0]
+	a.grows = a.grows[:0]
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 }
@@ -623,7 +626,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if (question || request) && complaint == 0 {
+	if (question || request) && !complains {
 		r[rfQuestion] = 1
 	}
 	// 1 without any sentiment, fading as sentiment adds up.

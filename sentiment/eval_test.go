@@ -74,7 +74,8 @@ func TestEvaluateDetectsBinary(t *testing.T) {
 // The support messages written for this project (README.md, "Sentiment") keep what the scorer
 // knows of customer conversations: a change of cues, rules or model that loses it fails here.
 // cx_fresh and cx_heldout were scored unseen, part by part, so their lines sit lower; the
-// support model's neutral class is fitted on cx_cases and cx_fresh, not on cx_heldout.
+// support calibration (the support model's neutral class, and the default model's for what its
+// gate reads as support text) is fitted on cx_cases and cx_fresh, not on cx_heldout.
 func TestCXCases(t *testing.T) {
 	def := newScorer(t)
 	sup, err := New(Config{Model: "builtin:support"})
@@ -87,8 +88,8 @@ func TestCXCases(t *testing.T) {
 		min   float64 // accuracy and macro-F1
 	}{
 		{"default", def, "testdata/cx_cases.jsonl", 161, 0.95},
-		{"default", def, "testdata/cx_fresh.jsonl", 370, 0.86},
-		{"default", def, "testdata/cx_heldout.jsonl", 240, 0.77},
+		{"default", def, "testdata/cx_fresh.jsonl", 370, 0.87},
+		{"default", def, "testdata/cx_heldout.jsonl", 240, 0.80},
 		{"support", sup, "testdata/cx_heldout.jsonl", 240, 0.83},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})

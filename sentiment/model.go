@@ -50,6 +50,63 @@ type Model struct {
 	// unigram and character n-gram weights.
 	vocab   []string
 	version string
+	// gate, when set, moves the neutral class of messages that read like support conversations
+	// towards a second calibration (see gate).
+	gate *gate
+}
+
+// gate is a small logistic model of "this message reads like a support conversation rather
+// than general text", over hashed units and bigrams of units (see analysis.features). Its
+// probability p moves the neutral class's bias and rule weights from the model's own (fitted on
+// general text) towards the support calibration (fitted on support messages), by p². A model
+// without a gate has one calibration for all text.
+type gate struct {
+	bits  uint
+	bias  float32
+	scale float32 // q[i]·scale is the weight of row i
+	q     []int8
+	w     []float32 // the weights while training
+	// The neutral bias and rule weights of the support calibration, and their differences from
+	// the model's own (what the gate adds, scaled by p²).
+	neuBias, dBias float32
+	neuRule, dRule [numRule]float32
+}
+
+// gateBits is the log2 of the gate's rows: 16 KB of int8, which stay in the processor's cache.
+const gateBits = 14
+
+// row maps a unit or bigram hash to a gate row.
+func (g *gate) row(h uint64) uint32 { return uint32(mixHigh(h^saltGate) >> (64 - g.bits)) }
+
+// weight is the weight of row r.
+func (g *gate) weight(r uint32) float32 {
+	if g.w != nil {
+		return g.w[r]
+	}
+	return float32(float32(g.q[r]) * g.scale)
+}
+
+// prob is the gate's probability for a message with the given rows (of a model read from a
+// file: its weights are q). The weights are summed as integers, exactly, and scaled once.
+func (g *gate) prob(rows []uint32) float64 {
+	z := g.bias
+	if len(rows) > 0 {
+		q := g.q
+		var sum int32
+		for _, r := range rows {
+			sum += int32(q[r])
+		}
+		z += float32(float32(sum) * float32(g.scale/float32(math.Sqrt(float64(len(rows))))))
+	}
+	return 1 / (1 + math.Exp(-float64(z)))
+}
+
+// setDiff sets the differences between the support calibration and m's own neutral column.
+func (g *gate) setDiff(m *Model) {
+	g.dBias = g.neuBias - m.bias[cNeu]
+	for f := range g.dRule {
+		g.dRule[f] = g.neuRule[f] - m.rule[f][cNeu]
+	}
 }
 
 // ModelInfo describes how a model was made; it is stored in the model file.
@@ -68,6 +125,11 @@ type ModelInfo struct {
 	L2           float64  `json:"l2,omitempty"`
 	Rules        string   `json:"rules,omitempty"` // "fixed" or "learned"
 	Scale        float32  `json:"scale"`           // weight quantization step
+	// GateBits is the log2 of the rows of the support gate, when the model has one (see gate);
+	// NeutralOn then names what the support calibration was fitted on, and GateScale is the
+	// quantization step of the gate's weights.
+	GateBits  uint    `json:"gate_bits,omitempty"`
+	GateScale float32 `json:"gate_scale,omitempty"`
 }
 
 // Info describes the model.
@@ -118,6 +180,18 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	if maxAbs > 0 {
 		info.Scale = maxAbs / 32767
 	}
+	info.GateBits, info.GateScale = 0, 0
+	if g := m.gate; g != nil {
+		info.GateBits = g.bits
+		var mx float32
+		for r := 0; r < 1<<g.bits; r++ {
+			mx = max(mx, float32(math.Abs(float64(g.weight(uint32(r))))))
+		}
+		info.GateScale = 1
+		if mx > 0 {
+			info.GateScale = mx / 127
+		}
+	}
 	hdr, err := json.Marshal(info)
 	if err != nil {
 		return 0, fmt.Errorf("model header: %w", err)
@@ -153,6 +227,15 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	put32(nnz)
 	raw.Write(rows.Bytes())
+	if g := m.gate; g != nil {
+		// The support calibration and the gate: bias, weights as int8 steps of GateScale.
+		_ = binary.Write(&raw, binary.LittleEndian, g.neuBias)
+		_ = binary.Write(&raw, binary.LittleEndian, g.neuRule)
+		_ = binary.Write(&raw, binary.LittleEndian, g.bias)
+		for r := 0; r < 1<<g.bits; r++ {
+			raw.WriteByte(byte(int8(math.Round(float64(g.weight(uint32(r)) / info.GateScale)))))
+		}
+	}
 
 	cw := &countWriter{w: w}
 	zw, err := gzip.NewWriterLevel(cw, gzip.BestCompression)
@@ -289,6 +372,26 @@ func decodeModel(raw []byte) (*Model, error) {
 		}
 		copy(m.q[row*numClass:], q[:])
 	}
+	if b := m.info.GateBits; b > 0 {
+		if b > 20 || m.q == nil {
+			return nil, fmt.Errorf("gate bits %d out of range (1..20, with n-gram weights)", b)
+		}
+		g := &gate{bits: b, scale: m.info.GateScale, q: make([]int8, 1<<b)}
+		if err := binary.Read(rd, binary.LittleEndian, &g.neuBias); err != nil {
+			return nil, errTruncated
+		}
+		if err := binary.Read(rd, binary.LittleEndian, &g.neuRule); err != nil {
+			return nil, errTruncated
+		}
+		if err := binary.Read(rd, binary.LittleEndian, &g.bias); err != nil {
+			return nil, errTruncated
+		}
+		if err := binary.Read(rd, binary.LittleEndian, g.q); err != nil {
+			return nil, errTruncated
+		}
+		g.setDiff(m)
+		m.gate = g
+	}
 	if rd.Len() != 0 {
 		return nil, errors.New("trailing data")
 	}
@@ -339,6 +442,7 @@ const (
 	saltEmoji   = 0x452821E638D01377
 	saltEmotic  = 0xBE5466CF34E90C6C
 	saltSpecial = 0xC0AC29B7C97C50DD
+	saltGate    = 0x3F84D5B5B5470917
 )
 
 func mix(h uint64) uint64 {

@@ -274,7 +274,30 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 	if m.q != nil {
 		a.ngrams(v, m, &z)
 	}
+	if g := m.gate; g != nil {
+		z[cNeu] += float32(float32(a.supportShare(g)) * g.neutralShift(&a.rule))
+	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
+}
+
+// supportShare is how far the gate moves the message to the support calibration: the square of
+// its probability that the message reads like a support conversation, so that text it is unsure
+// of keeps the general calibration.
+func (a *analysis) supportShare(g *gate) float64 {
+	p := g.prob(a.grows)
+	return p * p
+}
+
+// neutralShift is the support calibration's neutral logit minus the model's own, for rule
+// features r.
+func (g *gate) neutralShift(r *[numRule]float32) float32 {
+	d := g.dBias
+	for f := range r {
+		if x := r[f]; x != 0 {
+			d += float32(g.dRule[f] * x)
+		}
+	}
+	return d
 }
 
 func softmax(z [numClass]float64) [numClass]float64 {

@@ -554,7 +554,8 @@ func TestConfigValidate(t *testing.T) {
 }
 
 // TestSupportModel checks that the support model is the default model with another neutral
-// class: the same n-gram weights and the same negative and positive columns.
+// class: the same n-gram weights and the same negative and positive columns, and as neutral
+// class the default model's support calibration, which its gate applies to support text.
 func TestSupportModel(t *testing.T) {
 	def, err := DefaultModel()
 	require.NoError(t, err)
@@ -569,7 +570,43 @@ func TestSupportModel(t *testing.T) {
 		}
 	}
 	require.NotEqual(t, def.bias[cNeu], sup.bias[cNeu])
+	require.Nil(t, sup.gate)
+	require.NotNil(t, def.gate)
+	require.Equal(t, sup.bias[cNeu], def.gate.neuBias)
+	for f := range def.rule {
+		require.Equal(t, sup.rule[f][cNeu], def.gate.neuRule[f], ruleFeatures[f].name)
+	}
 	require.Equal(t, []string{"cx_cases.jsonl", "cx_fresh.jsonl"}, sup.Info().NeutralOn)
+	require.Equal(t, []string{"cx_cases.jsonl", "cx_fresh.jsonl"}, def.Info().NeutralOn)
+}
+
+// TestSupportGate checks the default model's gate on messages written for the test (not in
+// its training data): what customers write to a company reads as support text, reviews and
+// news lines do not.
+func TestSupportGate(t *testing.T) {
+	s := newScorer(t)
+	prob := func(text string) float64 {
+		var a analysis
+		a.run(s.vocab, text)
+		a.features(s.vocab, s.model, true, new([numClass]float32))
+		return s.model.gate.prob(a.grows)
+	}
+	for _, text := range []string{
+		"I was charged twice for my subscription this month",
+		"My order arrived damaged and nobody has replied to my emails",
+		"Can you tell me when my refund will be processed?",
+		"@acme your app logs me out every time I open my account",
+	} {
+		require.Greater(t, prob(text), 0.5, text)
+	}
+	for _, text := range []string{
+		"The senate will vote on the budget bill next week.",
+		"A gripping thriller with a superb lead performance.",
+		"Heavy rain is expected across the north on Saturday.",
+		"The soup was bland but the bread was wonderful.",
+	} {
+		require.Less(t, prob(text), 0.5, text)
+	}
 }
 
 func TestScoreConcurrent(t *testing.T) {

@@ -46,6 +46,11 @@ type TrainOptions struct {
 	// training examples: the neutral of another kind of text (support messages) than the one the
 	// n-grams learn from.
 	NeutralData []Example
+	// Gate, with NeutralData, keeps the neutral class fitted on the training examples for general
+	// text and fits the one of NeutralData as a second, support calibration; a gate learnt to
+	// tell NeutralData from the training examples then moves each message from the first to the
+	// second as much as it reads like NeutralData (see gate).
+	Gate bool
 	// Average returns the average of the weights over all steps of training instead of the last
 	// ones: steadier from one seed to another, and usually better on new data.
 	Average bool
@@ -91,11 +96,13 @@ func (o *TrainOptions) defaults() {
 	}
 }
 
-// trainSet is examples as features: rows share the feature slices.
+// trainSet is examples as features: rows share the feature slices (and the gate rows, when the
+// model has a gate).
 type trainSet struct {
 	rows       []trainRow
 	feats      []uint32
 	vals       []float32
+	grows      []uint32
 	classCount [numClass]int
 }
 
@@ -113,6 +120,9 @@ func featurize(v *vocab, m *Model, exs []Example, counts map[string]int) trainSe
 			ts.vals = append(ts.vals, e.val)
 		}
 		r.end = int32(len(ts.feats))
+		r.goff = int32(len(ts.grows))
+		ts.grows = append(ts.grows, a.grows...)
+		r.gend = int32(len(ts.grows))
 		if nf > 0 {
 			r.scale = float32(1 / math.Sqrt(float64(nf)))
 		}
@@ -134,10 +144,11 @@ func featurize(v *vocab, m *Model, exs []Example, counts map[string]int) trainSe
 
 // trainRow is one example as features.
 type trainRow struct {
-	off, end int32 // its rows in the shared feature slices
-	scale    float32
-	rule     [numRule]float32
-	label    int
+	off, end   int32 // its rows in the shared feature slices
+	goff, gend int32 // its gate rows
+	scale      float32
+	rule       [numRule]float32
+	label      int
 }
 
 // Train fits a model to labelled examples: multinomial logistic regression with AdaGrad over the
@@ -158,7 +169,13 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	if opt.CharBits > opt.Bits || opt.BigramBits > opt.Bits {
 		return nil, fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", opt.CharBits, opt.BigramBits, opt.Bits)
 	}
+	if opt.Gate && (len(opt.NeutralData) == 0 || !opt.Polarity || opt.NeutralEpochs == 0) {
+		return nil, errors.New("train: a gate needs neutral data, polarity and neutral epochs")
+	}
 	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
+	if opt.Gate {
+		m.gate = &gate{bits: gateBits, w: make([]float32, 1<<gateBits)}
+	}
 	for i := range ruleFeatures {
 		m.rule[i] = ruleFeatures[i].prior
 	}
@@ -182,7 +199,8 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	gw := make([]float32, len(m.w))
 	var gb [numClass]float64
 	var gr [numRule][numClass]float64
-	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D))
+	src := rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D)
+	rng := rand.New(src)
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
@@ -300,10 +318,28 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 
 	if opt.Polarity && opt.NeutralEpochs > 0 {
-		if len(opt.NeutralData) > 0 {
+		switch {
+		case opt.Gate:
+			// Both calibrations start from the same state, each as it would alone: the general
+			// one is then that of the model without NeutralData, the support one that of the
+			// model with NeutralData and no gate.
+			bias, rule, state := m.bias[cNeu], m.rule, *src
+			nt := featurize(v, m, opt.NeutralData, nil)
+			fitNeutral(m, &nt, opt, rng)
+			g := m.gate
+			g.neuBias = m.bias[cNeu]
+			for f := range g.neuRule {
+				g.neuRule[f] = m.rule[f][cNeu]
+			}
+			m.bias[cNeu], m.rule = bias, rule
+			fitNeutral(m, &tr, opt, rand.New(&state))
+			fitGate(g, &tr, &nt, opt.Seed)
+		case len(opt.NeutralData) > 0:
 			tr = featurize(v, m, opt.NeutralData, nil)
+			fitNeutral(m, &tr, opt, rng)
+		default:
+			fitNeutral(m, &tr, opt, rng)
 		}
-		fitNeutral(m, &tr, opt, rng)
 	}
 
 	for w, n := range counts {
@@ -333,6 +369,59 @@ func reload(m *Model) (*Model, error) {
 		return nil, err
 	}
 	return ReadModel(m.info.Name, &buf)
+}
+
+// Training of the gate: plain stochastic gradient descent on the logistic loss, classes balanced.
+const (
+	gateEpochs = 10
+	gateRate   = 0.1
+	gateL2     = 1e-5
+)
+
+// fitGate fits g to tell the examples of support (1) from those of general (0), by their gate
+// rows. Products are rounded before they are added, as in Train.
+func fitGate(g *gate, general, support *trainSet, seed uint64) {
+	type ex struct {
+		rows []uint32
+		y    float64
+	}
+	var exs []ex
+	for _, s := range []struct {
+		ts *trainSet
+		y  float64
+	}{{general, 0}, {support, 1}} {
+		for _, r := range s.ts.rows {
+			exs = append(exs, ex{s.ts.grows[r.goff:r.gend], s.y})
+		}
+	}
+	n0, n1 := float64(len(general.rows)), float64(len(support.rows))
+	cw := [2]float64{(n0 + n1) / (2 * n0), (n0 + n1) / (2 * n1)}
+	w := make([]float64, len(g.w))
+	var b float64
+	rng := rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))
+	for epoch := 0; epoch < gateEpochs; epoch++ {
+		rng.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
+		for _, e := range exs {
+			if len(e.rows) == 0 {
+				continue
+			}
+			sc := 1 / math.Sqrt(float64(len(e.rows)))
+			z := b
+			for _, r := range e.rows {
+				z += float64(w[r] * sc)
+			}
+			p := 1 / (1 + math.Exp(-z))
+			d := float64((p - e.y) * cw[int(e.y)])
+			b -= float64(gateRate * d)
+			for _, r := range e.rows {
+				w[r] -= float64(gateRate * float64(float64(d*sc)+float64(gateL2*w[r])))
+			}
+		}
+	}
+	g.bias = float32(b)
+	for i := range w {
+		g.w[i] = float32(w[i])
+	}
 }
 
 // fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,

@@ -2,7 +2,9 @@ package sentiment
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -158,4 +160,119 @@ func TestMixHigh(t *testing.T) {
 			t.Fatalf("mixHigh(%#x) = %#x, mix %#x", h, mixHigh(h), mix(h))
 		}
 	}
+}
+
+// general makes labelled examples of general text (reviews and news lines), written for the test.
+func general(n int) []Example {
+	neg := []string{"the film was dull and far too long", "a clumsy plot and wooden acting", "the soup tasted awful"}
+	neu := []string{"the senate meets again on tuesday", "the museum reopens next spring", "rain is expected in the north"}
+	pos := []string{"a lovely film with a superb cast", "the best novel of the year", "a delightful little restaurant"}
+	var out []Example
+	for i := 0; i < n; i++ {
+		k := i % 3
+		out = append(out,
+			Example{Text: fmt.Sprintf("%s %d", neg[k], i), Label: event.Negative},
+			Example{Text: fmt.Sprintf("%s %d", neu[k], i), Label: event.Neutral},
+			Example{Text: fmt.Sprintf("%s %d", pos[k], i), Label: event.Positive})
+	}
+	return out
+}
+
+// A model with a gate has the neutral class of its training data for general text and that of
+// the neutral data for support text: each is the one the model would have with only that
+// calibration, and the gate tells the two kinds of text apart. The file keeps all of it.
+func TestTrainGate(t *testing.T) {
+	gen, sup := general(30), synthetic(30)
+	opt := TrainOptions{Name: "test", Bits: 16, Seed: 1, Polarity: true, NeutralEpochs: 2}
+	plain, err := Train(gen, opt)
+	require.NoError(t, err)
+	require.Nil(t, plain.gate)
+	opt.NeutralData = sup
+	support, err := Train(gen, opt)
+	require.NoError(t, err)
+	opt.Gate = true
+	m, err := Train(gen, opt)
+	require.NoError(t, err)
+	g := m.gate
+	require.NotNil(t, g)
+	require.Equal(t, uint(gateBits), m.Info().GateBits)
+
+	require.Equal(t, plain.q, m.q)
+	require.Equal(t, plain.bias, m.bias)
+	require.Equal(t, plain.rule, m.rule)
+	require.Equal(t, support.bias[cNeu], g.neuBias)
+	require.NotEqual(t, m.bias[cNeu], g.neuBias)
+	for f := range g.neuRule {
+		require.Equal(t, support.rule[f][cNeu], g.neuRule[f], ruleFeatures[f].name)
+	}
+
+	s, err := NewWithModel(m, "", nil)
+	require.NoError(t, err)
+	prob := func(text string) float64 {
+		var a analysis
+		a.run(s.vocab, text)
+		a.features(s.vocab, m, false, nil)
+		return g.prob(a.grows)
+	}
+	for _, text := range []string{"the parcel never came, where is my order", "how do I update my address"} {
+		require.Greater(t, prob(text), 0.5, text)
+	}
+	for _, text := range []string{"the senate meets again on friday", "a lovely film with a wooden plot"} {
+		require.Less(t, prob(text), 0.5, text)
+	}
+
+	// The gate moves the neutral class only: from the general calibration (share 0) towards
+	// the support one (share 1), much further for support text than for general text.
+	logits := func(m *Model, text string) [numClass]float64 {
+		s, err := NewWithModel(m, "", nil)
+		require.NoError(t, err)
+		var a analysis
+		a.run(s.vocab, text)
+		return m.logits(&a, s.vocab)
+	}
+	share := func(text string) float64 {
+		z, zp, zs := logits(m, text), logits(plain, text), logits(support, text)
+		require.Equal(t, zp[cNeg], z[cNeg], text)
+		require.Equal(t, zp[cPos], z[cPos], text)
+		require.NotEqual(t, zp[cNeu], zs[cNeu], text)
+		return (z[cNeu] - zp[cNeu]) / (zs[cNeu] - zp[cNeu])
+	}
+	require.Greater(t, share("the parcel never came, where is my order"), 0.3)
+	require.Less(t, share("the museum reopens next spring"), 0.1)
+
+	var a, b bytes.Buffer
+	_, err = m.WriteTo(&a)
+	require.NoError(t, err)
+	back, err := ReadModel("test", bytes.NewReader(a.Bytes()))
+	require.NoError(t, err)
+	_, err = back.WriteTo(&b)
+	require.NoError(t, err)
+	require.Equal(t, a.Bytes(), b.Bytes())
+	require.Equal(t, m.gate.q, back.gate.q)
+
+	// A file cut inside the gate is an error, not a model without one.
+	raw := gunzip(t, a.Bytes())
+	_, err = ReadModel("cut", bytes.NewReader(gzipped(t, raw[:len(raw)-100])))
+	require.ErrorContains(t, err, "model cut: truncated")
+
+	opt.NeutralData = nil
+	_, err = Train(gen, opt)
+	require.ErrorContains(t, err, "a gate needs neutral data")
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	require.NoError(t, err)
+	raw, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return raw
+}
+
+func gzipped(t *testing.T, raw []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(raw)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }

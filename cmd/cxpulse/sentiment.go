@@ -217,6 +217,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 				}
 				opt.TrainedOn = append(opt.TrainedOn, name)
 			}
+			if opt.Gate && len(neutralFiles) == 0 {
+				return errors.New("--gate needs --neutral-data (the support messages)")
+			}
 			if len(neutralFiles) > 0 {
 				if !opt.Polarity || opt.NeutralEpochs == 0 {
 					return errors.New("--neutral-data needs --polarity and --neutral-epochs")
@@ -258,6 +261,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
 	f.StringSliceVar(&neutralFiles, "neutral-data", nil, "with --neutral-epochs, fit the neutral class on these labelled JSONL files instead of --data (the n-grams still learn from --data)")
+	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
 	splitFl.add(cmd)
 	return cmd
 }

@@ -100,6 +100,16 @@ func TestSentimentTrainEval(t *testing.T) {
 	m, err := sentiment.LoadModel(model3)
 	require.NoError(t, err)
 	require.Equal(t, []string{filepath.Base(data)}, m.Info().NeutralOn)
+	require.Zero(t, m.Info().GateBits)
+
+	// With a gate, the model keeps both calibrations and says so.
+	model4 := filepath.Join(dir, "gate.cxm")
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model4, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate")
+	require.NoError(t, err, stderr)
+	m, err = sentiment.LoadModel(model4)
+	require.NoError(t, err)
+	require.Equal(t, []string{filepath.Base(data)}, m.Info().NeutralOn)
+	require.Positive(t, m.Info().GateBits)
 
 	// The support model is built in.
 	out, _, err = run(t, "sentiment", "eval", "--model", "builtin:support", "--data", data)
@@ -126,6 +136,7 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "eval", "--data", data, "--model", "builtin:general"}, `no built-in model "general"`},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--neutral-data", data}, "--neutral-data needs --polarity and --neutral-epochs"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "2", "--neutral-data", bad}, "unknown sentiment label"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "2", "--gate"}, "--gate needs --neutral-data"},
 	} {
 		_, _, err := run(t, tc.args...)
 		require.ErrorContains(t, err, tc.want, "%v", tc.args)

@@ -2,6 +2,8 @@ package sentiment
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"testing"
 
 	"github.com/cxpulse/cxpulse/event"
@@ -39,6 +41,40 @@ func FuzzReadModel(f *testing.F) {
 		m, err := ReadModel("fuzz", bytes.NewReader(data))
 		if err == nil && m == nil {
 			t.Fatal("no model and no error")
+		}
+	})
+}
+
+// FuzzDecodeModel feeds arbitrary bytes, past the compression, to the model decoder, starting
+// from a small model with a gate: an error or a model, never a panic.
+func FuzzDecodeModel(f *testing.F) {
+	gen, sup := general(6), synthetic(6)
+	m, err := Train(gen, TrainOptions{Name: "fuzz", Bits: 10, CharBits: 8, BigramBits: 8, Seed: 1, Polarity: true, NeutralEpochs: 1, NeutralData: sup, Gate: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		f.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		f.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(raw)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeModel(data)
+		if err != nil {
+			return
+		}
+		if g := m.gate; g != nil {
+			if p := g.prob([]uint32{g.row(1), g.row(unitBOS)}); !(p >= 0 && p <= 1) {
+				t.Fatalf("gate probability %v", p)
+			}
 		}
 	})
 }

@@ -395,6 +395,9 @@ func decodeModel(raw []byte) (*Model, error) {
 	if rd.Len() != 0 {
 		return nil, errors.New("trailing data")
 	}
+	if !m.finite() {
+		return nil, errors.New("a weight or scale is not a finite number")
+	}
 	if m.q != nil {
 		var mx int
 		for _, x := range m.q {
@@ -417,6 +420,23 @@ func decodeModel(raw []byte) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// finite reports whether the model's biases, rule weights and scales are finite numbers.
+func (m *Model) finite() bool {
+	xs := append(append([]float32{m.scale}, m.bias[:]...), m.rule[0][:]...)
+	for f := 1; f < numRule; f++ {
+		xs = append(xs, m.rule[f][:]...)
+	}
+	if g := m.gate; g != nil {
+		xs = append(append(xs, g.bias, g.scale, g.neuBias), g.neuRule[:]...)
+	}
+	for _, x := range xs {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // polarityRows returns the positive weight of each row of q when every row is (-x, 0, x): no

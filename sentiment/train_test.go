@@ -3,8 +3,10 @@ package sentiment
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -250,10 +252,19 @@ func TestTrainGate(t *testing.T) {
 	require.Equal(t, a.Bytes(), b.Bytes())
 	require.Equal(t, m.gate.q, back.gate.q)
 
-	// A file cut inside the gate is an error, not a model without one.
+	// A file cut inside the gate is an error, not a model without one; so is a gate of a size
+	// out of range.
 	raw := gunzip(t, a.Bytes())
 	_, err = ReadModel("cut", bytes.NewReader(gzipped(t, raw[:len(raw)-100])))
 	require.ErrorContains(t, err, "model cut: truncated")
+	huge := bytes.Replace(raw, []byte(`"gate_bits":14`), []byte(`"gate_bits":30`), 1)
+	require.NotEqual(t, raw, huge)
+	_, err = ReadModel("huge", bytes.NewReader(gzipped(t, huge)))
+	require.ErrorContains(t, err, "model huge: gate bits 30 out of range")
+	nan := bytes.Clone(raw)
+	binary.LittleEndian.PutUint32(nan[len(nan)-1<<gateBits-4:], math.Float32bits(float32(math.NaN()))) // the gate's bias
+	_, err = ReadModel("nan", bytes.NewReader(gzipped(t, nan)))
+	require.ErrorContains(t, err, "model nan: a weight or scale is not a finite number")
 
 	opt.NeutralData = nil
 	_, err = Train(gen, opt)

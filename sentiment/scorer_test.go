@@ -584,28 +584,28 @@ func TestSupportModel(t *testing.T) {
 // its training data): what customers write to a company reads as support text, reviews and
 // news lines do not.
 func TestSupportGate(t *testing.T) {
-	s := newScorer(t)
-	prob := func(text string) float64 {
+	checkGate(t, newScorer(t), map[string]bool{
+		"I was charged twice for my subscription this month":           true,
+		"My order arrived damaged and nobody has replied to my emails": true,
+		"Can you tell me when my refund will be processed?":            true,
+		"@acme your app logs me out every time I open my account":      true,
+		"The senate will vote on the budget bill next week.":           false,
+		"A gripping thriller with a superb lead performance.":          false,
+		"Heavy rain is expected across the north on Saturday.":         false,
+		"The soup was bland but the bread was wonderful.":              false,
+	})
+}
+
+// checkGate checks that the gate of s's model reads each text as support text (probability
+// above 0.5) or not, as given.
+func checkGate(t *testing.T, s *Scorer, support map[string]bool) {
+	t.Helper()
+	for text, want := range support {
 		var a analysis
 		a.run(s.vocab, text)
 		a.features(s.vocab, s.model, true, new([numClass]float32))
-		return s.model.gate.prob(a.grows)
-	}
-	for _, text := range []string{
-		"I was charged twice for my subscription this month",
-		"My order arrived damaged and nobody has replied to my emails",
-		"Can you tell me when my refund will be processed?",
-		"@acme your app logs me out every time I open my account",
-	} {
-		require.Greater(t, prob(text), 0.5, text)
-	}
-	for _, text := range []string{
-		"The senate will vote on the budget bill next week.",
-		"A gripping thriller with a superb lead performance.",
-		"Heavy rain is expected across the north on Saturday.",
-		"The soup was bland but the bread was wonderful.",
-	} {
-		require.Less(t, prob(text), 0.5, text)
+		p := s.model.gate.prob(a.grows)
+		require.Equal(t, want, p > 0.5, "%q: gate probability %.3f", text, p)
 	}
 }
 

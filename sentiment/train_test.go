@@ -17,16 +17,29 @@ import (
 // synthetic makes labelled examples from word lists: enough signal for training to pick up,
 // written for the test.
 func synthetic(n int) []Example {
-	neg := []string{"the parcel never came", "refund still missing", "agent was rude", "app crashes on login", "charged me twice"}
-	neu := []string{"what are your opening hours", "how do I update my address", "is the store open on sunday", "where can I find the invoice", "can I change the delivery day"}
-	pos := []string{"quick delivery, thanks", "the agent sorted it out", "love the new app", "great support team", "arrived early, very happy"}
+	return fromLists(n, "%s order %d",
+		[]string{"the parcel never came", "refund still missing", "agent was rude", "app crashes on login", "charged me twice"},
+		[]string{"what are your opening hours", "how do I update my address", "is the store open on sunday", "where can I find the invoice", "can I change the delivery day"},
+		[]string{"quick delivery, thanks", "the agent sorted it out", "love the new app", "great support team", "arrived early, very happy"})
+}
+
+// general makes labelled examples of general text (reviews and news lines), written for the test.
+func general(n int) []Example {
+	return fromLists(n, "%s %d",
+		[]string{"the film was dull and far too long", "a clumsy plot and wooden acting", "the soup tasted awful"},
+		[]string{"the senate meets again on tuesday", "the museum reopens next spring", "rain is expected in the north"},
+		[]string{"a lovely film with a superb cast", "the best novel of the year", "a delightful little restaurant"})
+}
+
+// fromLists makes n examples of each class, cycling through its texts, each written by format
+// with the text and the example's number.
+func fromLists(n int, format string, neg, neu, pos []string) []Example {
 	var out []Example
 	for i := 0; i < n; i++ {
-		k := i % 5
 		out = append(out,
-			Example{Text: fmt.Sprintf("%s order %d", neg[k], i), Label: event.Negative},
-			Example{Text: fmt.Sprintf("%s order %d", neu[k], i), Label: event.Neutral},
-			Example{Text: fmt.Sprintf("%s order %d", pos[k], i), Label: event.Positive})
+			Example{Text: fmt.Sprintf(format, neg[i%len(neg)], i), Label: event.Negative},
+			Example{Text: fmt.Sprintf(format, neu[i%len(neu)], i), Label: event.Neutral},
+			Example{Text: fmt.Sprintf(format, pos[i%len(pos)], i), Label: event.Positive})
 	}
 	return out
 }
@@ -164,22 +177,6 @@ func TestMixHigh(t *testing.T) {
 	}
 }
 
-// general makes labelled examples of general text (reviews and news lines), written for the test.
-func general(n int) []Example {
-	neg := []string{"the film was dull and far too long", "a clumsy plot and wooden acting", "the soup tasted awful"}
-	neu := []string{"the senate meets again on tuesday", "the museum reopens next spring", "rain is expected in the north"}
-	pos := []string{"a lovely film with a superb cast", "the best novel of the year", "a delightful little restaurant"}
-	var out []Example
-	for i := 0; i < n; i++ {
-		k := i % 3
-		out = append(out,
-			Example{Text: fmt.Sprintf("%s %d", neg[k], i), Label: event.Negative},
-			Example{Text: fmt.Sprintf("%s %d", neu[k], i), Label: event.Neutral},
-			Example{Text: fmt.Sprintf("%s %d", pos[k], i), Label: event.Positive})
-	}
-	return out
-}
-
 // A model with a gate has the neutral class of its training data for general text and that of
 // the neutral data for support text: each is the one the model would have with only that
 // calibration, and the gate tells the two kinds of text apart. The file keeps all of it.
@@ -210,18 +207,12 @@ func TestTrainGate(t *testing.T) {
 
 	s, err := NewWithModel(m, "", nil)
 	require.NoError(t, err)
-	prob := func(text string) float64 {
-		var a analysis
-		a.run(s.vocab, text)
-		a.features(s.vocab, m, false, nil)
-		return g.prob(a.grows)
-	}
-	for _, text := range []string{"the parcel never came, where is my order", "how do I update my address"} {
-		require.Greater(t, prob(text), 0.5, text)
-	}
-	for _, text := range []string{"the senate meets again on friday", "a lovely film with a wooden plot"} {
-		require.Less(t, prob(text), 0.5, text)
-	}
+	checkGate(t, s, map[string]bool{
+		"the parcel never came, where is my order": true,
+		"how do I update my address":               true,
+		"the senate meets again on friday":         false,
+		"a lovely film with a wooden plot":         false,
+	})
 
 	// The gate moves the neutral class only: from the general calibration (share 0) towards
 	// the support one (share 1), much further for support text than for general text.

@@ -71,10 +71,12 @@ type analysis struct {
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
-	// ents are the hashed features of the message, grows its rows of the model's gate (see
-	// features).
+	// ents are the hashed features of the message; grows, or gsum and gn, what the model's gate
+	// reads of it (see features and gate.add).
 	ents  []fent
 	grows []uint32
+	gsum  int32
+	gn    int32
 	// dec holds a decoded text while it is scored, and offs maps its bytes to the original (see
 	// decodeEscapes).
 	dec  []byte
@@ -100,7 +102,7 @@ func (a *analysis) reset(n int) {
 	clear(a.contrib)
 	a.items = a.items[:0]
 	a.ents = a.ents[:0]
-	a.grows = a.grows[:0]
+	a.grows, a.gsum, a.gn = a.grows[:0], 0, 0
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 }

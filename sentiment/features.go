@@ -18,14 +18,14 @@ type fent struct {
 // model has none), bigrams,
 // emoji, emoticons and punctuation. Words whose weights the vocabulary caches (when cache is set)
 // are summed into cached instead, with their share of the positive-minus-negative logit in
-// a.contrib. When the model has a support gate, the gate rows of the units (words, emoji,
-// numbers, …) and of their bigrams go in a.grows. It returns the number of features (a word
+// a.contrib. When the model has a support gate, the units (words, emoji, numbers, …) and their
+// bigrams are counted for it (see gate.add). It returns the number of features (a word
 // counts two: unigram and characters).
 func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]float32) int {
 	t := &a.tok
 	toks := t.toks
 	a.ents = a.ents[:0]
-	a.grows = a.grows[:0]
+	a.grows, a.gsum, a.gn = a.grows[:0], 0, 0
 	nf := 0
 	prevUnit, prevTok := uint64(unitBOS), int32(-1)
 	for i := range toks {
@@ -111,7 +111,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 		a.ents = append(a.ents, fent{row: m.bigramRow(bh ^ saltBigram), a: prevTok, b: int32(i), val: 1})
 		nf++
 		if g := m.gate; g != nil {
-			a.grows = append(a.grows, g.row(unit), g.row(bh))
+			g.add(a, g.row(unit), g.row(bh))
 		}
 		prevUnit, prevTok = unit, int32(i)
 	}

@@ -72,7 +72,9 @@ func FuzzDecodeModel(f *testing.F) {
 			return
 		}
 		if g := m.gate; g != nil {
-			if p := g.prob([]uint32{g.row(1), g.row(unitBOS)}); !(p >= 0 && p <= 1) {
+			var a analysis
+			g.add(&a, g.row(1), g.row(unitBOS))
+			if p := g.prob(a.gsum, a.gn); !(p >= 0 && p <= 1) {
 				t.Fatalf("gate probability %v", p)
 			}
 		}

@@ -75,8 +75,23 @@ type gate struct {
 // gateBits is the log2 of the gate's rows: 16 KB of int8, which stay in the processor's cache.
 const gateBits = 14
 
-// row maps a unit or bigram hash to a gate row.
-func (g *gate) row(h uint64) uint32 { return uint32(mixHigh(h^saltGate) >> (64 - g.bits)) }
+// row maps a unit or bigram hash to a gate row: the top bits of its product with an odd
+// constant (the hashes are FNV-1a and phraseHash values, already spread over all their bits).
+func (g *gate) row(h uint64) uint32 { return uint32((h ^ saltGate) * gateMul >> (64 - g.bits)) }
+
+// gateMul is the odd constant of gate.row.
+const gateMul = 0xD6E8FEB86659FD93
+
+// add counts units and bigrams with gate rows r1 and r2 into a: their weights into a.gsum when
+// g has its integer weights (a model read from a file), else the rows into a.grows (training).
+func (g *gate) add(a *analysis, r1, r2 uint32) {
+	if q := g.q; q != nil {
+		a.gsum += int32(q[r1]) + int32(q[r2])
+		a.gn += 2
+		return
+	}
+	a.grows = append(a.grows, r1, r2)
+}
 
 // weight is the weight of row r.
 func (g *gate) weight(r uint32) float32 {
@@ -86,17 +101,12 @@ func (g *gate) weight(r uint32) float32 {
 	return float32(float32(g.q[r]) * g.scale)
 }
 
-// prob is the gate's probability for a message with the given rows (of a model read from a
-// file: its weights are q). The weights are summed as integers, exactly, and scaled once.
-func (g *gate) prob(rows []uint32) float64 {
+// prob is the gate's probability for a message whose n rows have integer weights summing to
+// sum (see add): exact integer sums, scaled once.
+func (g *gate) prob(sum int32, n int32) float64 {
 	z := g.bias
-	if len(rows) > 0 {
-		q := g.q
-		var sum int32
-		for _, r := range rows {
-			sum += int32(q[r])
-		}
-		z += float32(float32(sum) * float32(g.scale/float32(math.Sqrt(float64(len(rows))))))
+	if n > 0 {
+		z += float32(float32(sum) * float32(g.scale/float32(math.Sqrt(float64(n)))))
 	}
 	return 1 / (1 + math.Exp(-float64(z)))
 }

@@ -284,7 +284,7 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 // its probability that the message reads like a support conversation, so that text it is unsure
 // of keeps the general calibration.
 func (a *analysis) supportShare(g *gate) float64 {
-	p := g.prob(a.grows)
+	p := g.prob(a.gsum, a.gn)
 	return p * p
 }
 

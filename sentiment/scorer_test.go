@@ -604,7 +604,7 @@ func checkGate(t *testing.T, s *Scorer, support map[string]bool) {
 		var a analysis
 		a.run(s.vocab, text)
 		a.features(s.vocab, s.model, true, new([numClass]float32))
-		p := s.model.gate.prob(a.grows)
+		p := s.model.gate.prob(a.gsum, a.gn)
 		require.Equal(t, want, p > 0.5, "%q: gate probability %.3f", text, p)
 	}
 }

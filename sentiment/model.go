@@ -66,10 +66,9 @@ type gate struct {
 	scale float32 // q[i]·scale is the weight of row i
 	q     []int8
 	w     []float32 // the weights while training
-	// The neutral bias and rule weights of the support calibration, and their differences from
-	// the model's own (what the gate adds, scaled by p²).
-	neuBias, dBias float32
-	neuRule, dRule [numRule]float32
+	// The neutral bias and rule weights of the support calibration.
+	neuBias float32
+	neuRule [numRule]float32
 }
 
 // gateBits is the log2 of the gate's rows: 16 KB of int8, which stay in the processor's cache.
@@ -109,14 +108,6 @@ func (g *gate) prob(sum int32, n int32) float64 {
 		z += float32(float32(sum) * float32(g.scale/float32(math.Sqrt(float64(n)))))
 	}
 	return 1 / (1 + math.Exp(-float64(z)))
-}
-
-// setDiff sets the differences between the support calibration and m's own neutral column.
-func (g *gate) setDiff(m *Model) {
-	g.dBias = g.neuBias - m.bias[cNeu]
-	for f := range g.dRule {
-		g.dRule[f] = g.neuRule[f] - m.rule[f][cNeu]
-	}
 }
 
 // ModelInfo describes how a model was made; it is stored in the model file.
@@ -399,7 +390,6 @@ func decodeModel(raw []byte) (*Model, error) {
 		if err := binary.Read(rd, binary.LittleEndian, g.q); err != nil {
 			return nil, errTruncated
 		}
-		g.setDiff(m)
 		m.gate = g
 	}
 	if rd.Len() != 0 {

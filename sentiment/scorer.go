@@ -275,7 +275,7 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 		a.ngrams(v, m, &z)
 	}
 	if g := m.gate; g != nil {
-		z[cNeu] += float32(float32(a.supportShare(g)) * g.neutralShift(&a.rule))
+		z[cNeu] += float32(float32(a.supportShare(g)) * m.neutralShift(&a.rule))
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
 }
@@ -288,13 +288,14 @@ func (a *analysis) supportShare(g *gate) float64 {
 	return p * p
 }
 
-// neutralShift is the support calibration's neutral logit minus the model's own, for rule
-// features r.
-func (g *gate) neutralShift(r *[numRule]float32) float32 {
-	d := g.dBias
+// neutralShift is the neutral logit of the gate's support calibration minus that of m's own
+// neutral column, for rule features r.
+func (m *Model) neutralShift(r *[numRule]float32) float32 {
+	g := m.gate
+	d := g.neuBias - m.bias[cNeu]
 	for f := range r {
 		if x := r[f]; x != 0 {
-			d += float32(g.dRule[f] * x)
+			d += float32((g.neuRule[f] - m.rule[f][cNeu]) * x)
 		}
 	}
 	return d

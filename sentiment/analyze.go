@@ -271,6 +271,9 @@ func (a *analysis) run(v *vocab, text string) {
 		n := 1
 		for n < int(wi.maxLen) && i+n < len(toks) && isPhraseTok(toks[i+n].kind) {
 			hs[n] = phraseHash(hs[n-1], keyHash(&toks[i+n], t))
+			if !v.mayBegin(hs[n]) {
+				break // no phrase begins with these words, nor with any longer run
+			}
 			n++
 		}
 		cueDone := a.mark[i]&mCovered != 0

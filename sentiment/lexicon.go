@@ -203,8 +203,12 @@ type vocab struct {
 	topics     map[int32]uint64 // slot → topics, for the words flagged wTopic
 	phrases    table
 	phraseInfo []phraseInfo
-	pending    map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
-	backdrop   map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
+	// prefixes has bit prefixBit(h) set for the hash h of every run of two or more words that
+	// begins some phrase (the phrases themselves included): a run whose bit is clear begins none,
+	// and a phrase match stops there without probing phrases.
+	prefixes []uint64
+	pending  map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
+	backdrop map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -243,6 +247,19 @@ func (v *vocab) topicsOf(idx int32) uint64 {
 		return 0
 	}
 	return v.topics[idx]
+}
+
+// prefixWords is the size of vocab.prefixes in 64-bit words (8 KB: a few per cent of false
+// positives for the few thousand phrase prefixes).
+const prefixWords = 1 << 10
+
+// prefixBit is the bit of vocab.prefixes for the hash of a run of words.
+func prefixBit(h uint64) uint64 { return h >> 48 & (prefixWords*64 - 1) }
+
+// mayBegin reports whether a run of words with hash h may begin a phrase.
+func (v *vocab) mayBegin(h uint64) bool {
+	b := prefixBit(h)
+	return v.prefixes[b>>6]&(1<<(b&63)) != 0
 }
 
 // phraseHash combines the hashes of consecutive words.
@@ -333,11 +350,13 @@ func (b *vocabBuilder) build() *vocab {
 		wi.lex = lexClasses(w, wi) | e.lex
 	}
 	v.phraseInfo = make([]phraseInfo, 0, len(b.phrases))
+	v.prefixes = make([]uint64, prefixWords)
 	for p, pi := range b.phrases {
 		words := strings.Split(p, " ")
 		h := hashString(words[0])
 		for _, w := range words[1:] {
 			h = phraseHash(h, hashString(w))
+			v.prefixes[prefixBit(h)>>6] |= 1 << (prefixBit(h) & 63)
 		}
 		v.phrases.put(h, int32(len(v.phraseInfo)))
 		v.phraseInfo = append(v.phraseInfo, *pi)

@@ -784,3 +784,30 @@ func TestResolution(t *testing.T) {
 		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d.Probs)
 	}
 }
+
+// Every run of words that begins a cue or topic phrase passes the prefix filter, so the filter
+// can only skip lookups that would find nothing; and most runs that begin none are stopped.
+func TestPhrasePrefixes(t *testing.T) {
+	b, err := baseVocab()
+	require.NoError(t, err)
+	d, err := loadTopics("", nil)
+	require.NoError(t, err)
+	b.addTopics(d)
+	v := b.build()
+	require.NotEmpty(t, b.phrases)
+	for p := range b.phrases {
+		words := strings.Split(p, " ")
+		h := hashString(words[0])
+		for _, w := range words[1:] {
+			h = phraseHash(h, hashString(w))
+			require.True(t, v.mayBegin(h), "a prefix of %q", p)
+		}
+	}
+	passed := 0
+	for i := range 10000 {
+		if v.mayBegin(phraseHash(hashString("zz"), uint64(i)+1)) {
+			passed++
+		}
+	}
+	require.Less(t, passed, 1000, "runs of words that begin no phrase but pass the filter")
+}

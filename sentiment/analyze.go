@@ -371,6 +371,10 @@ func (a *analysis) run(v *vocab, text string) {
 			if val != 0 {
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itEmoji})
 			}
+			if tk.kind == tkEmoji && tk.r == ironyEmoji {
+				// "great stuff guys 🙃": what it follows is said with a straight face.
+				a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasm})
+			}
 			continue
 		case tkMention, tkURL:
 			continue
@@ -446,8 +450,15 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
-			// "3 hours", "two days": customers count the time they were kept waiting.
-			a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itContextual})
+			if isShortUnit(t.normOf(tk)) && a.speedBefore(v, i-1) && a.negatorBefore(v, i-1, true) < 0 {
+				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
+				// wait; "no reply in 3 days" stays a wait. Its words are no evidence either way.
+				a.mark[i-1] |= mMasked
+				a.mark[i] |= mMasked
+			} else {
+				// "3 hours", "two days": customers count the time they were kept waiting.
+				a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itContextual})
+			}
 			a.group[i] = int32(i - 1)
 		}
 		val := wi.valence
@@ -507,6 +518,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.resolution(v, text)
 	}
 	a.backdrop(v, text)
+	a.recovery(v, text)
 	a.resolveContextual(text)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
 	// (and how many), something negative, a complaint.
@@ -729,6 +741,75 @@ func (a *analysis) notWaiting(v *vocab, i int) bool {
 		return false
 	}
 	return v.infos[a.info[i]].flags&wNotWaiting != 0
+}
+
+// speedBefore reports whether the count at token c is how fast something was done: "in",
+// "within" or "under" before it (perhaps with "just", "only" or the like between), after a verb
+// in the past in its clause ("sorted it in 10 mins", "paid out within 48 hours"), and no
+// "finally" between them.
+func (a *analysis) speedBefore(v *vocab, c int) bool {
+	toks := a.tok.toks
+	j := c - 1
+	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
+		j--
+	}
+	if j < 0 || toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&toks[j])) {
+	case "in", "within", "under":
+	default:
+		return false
+	}
+	// Something was done: a verb in the past before it in the clause ("delivered in 2 days",
+	// not "going to Disneyland in 3 days").
+	for k, n := j-1, 0; k >= 0 && n < 8; k-- {
+		switch toks[k].kind {
+		case tkWord:
+			n++
+			w := a.tok.normOf(&toks[k])
+			if string(w) == "finally" || string(w) == "eventually" {
+				return false // "it finally arrived in 3 days": after a wait
+			}
+			if isPastVerb(w) || a.info[k] >= 0 && v.infos[a.info[k]].lex&lxFix != 0 {
+				return true
+			}
+		case tkMention, tkNumber, tkHashtag, tkEmoji, tkEmoticon:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// isShortUnit reports a unit of time short enough for a job done in a few of it to be quick.
+func isShortUnit(w []byte) bool {
+	switch string(w) {
+	case "minutes", "mins", "hours", "hrs", "hour", "hr", "days":
+		return true
+	}
+	return false
+}
+
+// isPastVerb reports a verb in the past: an -ed form, or a common irregular one.
+func isPastVerb(w []byte) bool {
+	if n := len(w); n > 3 && string(w[n-2:]) == "ed" {
+		return true
+	}
+	switch string(w) {
+	case "came", "sent", "got", "found", "paid", "done", "made", "gave", "brought", "rang":
+		return true
+	}
+	return false
+}
+
+// isSpeedFiller reports the words that may stand between "in" and a count ("in just 5 mins").
+func isSpeedFiller(w []byte) bool {
+	switch string(w) {
+	case "just", "only", "literally", "about", "around":
+		return true
+	}
+	return false
 }
 
 // isCount reports whether token i is a number or a number word.
@@ -1392,6 +1473,104 @@ func (a *analysis) backdrop(v *vocab, text string) {
 			a.mark[i] |= mMasked
 		}
 	}
+}
+
+// recovery finds losses that the message says were made good ("found my lost passport", "my
+// lost parcel turned up this morning", "thanks for tracking down my missing order"): a negative
+// item with a word of loss (a loss cue) and, in its sentence, a word of recovery (a recover cue)
+// that is not negated, not asked about and not still to come (a pending cue of wanting before it
+// in the sentence), with nothing else negative in the sentence. A recovery word before the loss
+// must take it as its object: within fixAfter words, with a determiner or possessive first
+// ("found my lost passport", not "found two items missing"). The loss then counts nothing, and
+// the recovery word is a praise cue of the fix weight.
+func (a *analysis) recovery(v *vocab, text string) {
+	if len(v.loss) == 0 || len(v.recover) == 0 {
+		return
+	}
+	toks := a.tok.toks
+	for k := range a.items {
+		it := &a.items[k]
+		if !it.negative() || it.kind == itSarcasm || !a.hasWord(v.loss, it) {
+			continue
+		}
+		first, last := int(it.first), int(it.last)
+		start, end := a.sentence(text, first)
+		rec := -1
+		for j := start; j < end && rec < 0; j++ {
+			if idx := a.info[j]; (j < first || j > last) && toks[j].kind == tkWord && idx >= 0 && v.recover[idx] {
+				rec = j
+			}
+		}
+		if rec < 0 || a.mark[rec]&mNegated != 0 || a.negatorBefore(v, rec, true) >= 0 || a.askedAfter(text, rec) {
+			continue
+		}
+		if a.pendingIn(v, start, rec) {
+			continue // "I need my missing parcel tracked down"
+		}
+		if rec < first && (first-rec > fixAfter || !a.determinerBefore(first)) {
+			continue
+		}
+		other := false
+		for m := range a.items {
+			o := &a.items[m]
+			if f := int(o.first); f >= start && f < end && o.negative() && (int(o.last) < first || f > last) {
+				other = true
+			}
+		}
+		if other {
+			continue
+		}
+		a.clearProblems(first, last, -1)
+		for j := first; j <= last; j++ {
+			a.mark[j] |= mCovered | mMasked
+		}
+		a.items = append(a.items, item{first: int32(rec), last: int32(rec), v: fixWeight, kind: itPraise})
+		a.mark[rec] |= mCovered | mMasked
+	}
+}
+
+// pendingIn reports whether a pending cue of wanting or waiting ("want", "need", "hope",
+// "until"; not "to" or "be", which put a fix to come only right before its verb) stands in
+// tokens [lo, i).
+func (a *analysis) pendingIn(v *vocab, lo, i int) bool {
+	for j := lo; j < i; j++ {
+		if a.info[j] >= 0 && v.pending[a.info[j]] {
+			if w := string(a.tok.normOf(&a.tok.toks[j])); w != "to" && w != "be" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasWord reports whether a word of item it is in the set of slots.
+func (a *analysis) hasWord(set map[int32]bool, it *item) bool {
+	for j := it.first; j <= it.last; j++ {
+		if idx := a.info[j]; idx >= 0 && set[idx] {
+			return true
+		}
+	}
+	return false
+}
+
+// determinerBefore reports whether token i or one of the two words before it is a determiner or
+// a possessive ("my lost", "the missing", "my daughter's lost teddy").
+func (a *analysis) determinerBefore(i int) bool {
+	toks := a.tok.toks
+	for j := i; j >= 0 && j >= i-2; j-- {
+		if toks[j].kind != tkWord {
+			return false
+		}
+		w := a.tok.normOf(&toks[j])
+		switch string(w) {
+		case "my", "our", "your", "his", "her", "their":
+			return true
+		}
+		if isDeterminer(w) || len(w) > 2 && string(w[len(w)-2:]) == "'s" {
+			return true
+		}
+	}
+	return false
 }
 
 // negative reports whether it says something bad: a complaint, sarcasm, or a negative word or

@@ -67,6 +67,9 @@ func (t *tokenizer) emoticonAt(text string, i int) (int, bool) {
 	return j, true
 }
 
+// ironyEmoji is the upside-down face: a marker of irony (see analysis.run).
+const ironyEmoji = 0x1F643
+
 // emojiValence gives the valence (-4..+4) of the emoji most used in customer messages; others are 0.
 func emojiValence(r rune) float32 {
 	switch r {

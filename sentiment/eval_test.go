@@ -2,6 +2,8 @@ package sentiment
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,4 +101,40 @@ func TestCXCases(t *testing.T) {
 		require.GreaterOrEqual(t, m.Accuracy, tc.min, "%s model, %s: %d of %d right", tc.model, tc.file, int(m.Accuracy*float64(m.N)+0.5), m.N)
 		require.GreaterOrEqual(t, m.MacroF1, tc.min, "%s model, %s", tc.model, tc.file)
 	}
+}
+
+// TestGateReport prints how much of each data file the default model's gate reads as support
+// text (probability above 0.5), and checks the order that should hold: support messages above
+// tweets to airlines, and those above general tweets. `make eval` runs it (CXPULSE_BENCH=1).
+func TestGateReport(t *testing.T) {
+	if os.Getenv("CXPULSE_BENCH") == "" {
+		t.Skip("set CXPULSE_BENCH=1 (make eval) for the gate report")
+	}
+	s := newScorer(t)
+	files := []struct{ name, path string }{
+		{"cx_heldout.jsonl", "testdata/cx_heldout.jsonl"},
+		{"airline_tweets.dev", filepath.Join(dataDir(), "sentiment", "airline_tweets.dev.jsonl")},
+		{"tweeteval_val", filepath.Join(dataDir(), "sentiment", "tweeteval_val.jsonl")},
+	}
+	share := make([]float64, len(files))
+	for k, f := range files {
+		exs, err := ReadExampleFile(f.path, Split{})
+		if os.IsNotExist(err) {
+			t.Skipf("no data at %s (set CXPULSE_DATA): %v", dataDir(), err)
+		}
+		require.NoError(t, err)
+		n := 0
+		for _, ex := range exs {
+			var a analysis
+			a.run(s.vocab, clip(ex.Text))
+			a.features(s.vocab, s.model, true, new([numClass]float32))
+			if s.model.gate.prob(a.gsum, a.gn) > 0.5 {
+				n++
+			}
+		}
+		share[k] = float64(n) / float64(len(exs))
+		fmt.Printf("the support gate reads %4.1f%% of %s (%d messages) as support text\n", 100*share[k], f.name, len(exs))
+	}
+	require.Greater(t, share[0], share[1])
+	require.Greater(t, share[1], share[2])
 }

@@ -209,6 +209,8 @@ type vocab struct {
 	prefixes []uint64
 	pending  map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
 	backdrop map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
+	loss     map[int32]bool // slots of the words of loss (see analysis.recovery)
+	recover  map[int32]bool // slots of the words that say a loss was made good (see analysis.recovery)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -278,6 +280,8 @@ type vocabBuilder struct {
 	phrases  map[string]*phraseInfo
 	pending  []string // the words of the pending cues
 	backdrop []string // the words of the backdrop cues
+	loss     []string // the words of the loss cues
+	recover  []string // the words of the recover cues
 }
 
 func newVocabBuilder() *vocabBuilder {
@@ -362,6 +366,7 @@ func (b *vocabBuilder) build() *vocab {
 		v.phraseInfo = append(v.phraseInfo, *pi)
 	}
 	v.pending, v.backdrop = v.slots(b.pending), v.slots(b.backdrop)
+	v.loss, v.recover = v.slots(b.loss), v.slots(b.recover)
 	return v
 }
 
@@ -444,11 +449,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "pending", "backdrop":
-			list := &b.pending
-			if f[0] == "backdrop" {
-				list = &b.backdrop
-			}
+		case "pending", "backdrop", "loss", "recover":
+			list := map[string]*[]string{"pending": &b.pending, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover}[f[0]]
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form) // so that it has a slot

@@ -785,6 +785,43 @@ func TestResolution(t *testing.T) {
 	}
 }
 
+// TestRecoveryAndSpeed checks that a loss the message says was made good is praise, unless the
+// recovery is denied, asked about, wanted or of something else; that a job done within a short
+// time is no wait, while a wait stays one; and that the upside-down face turns praise around.
+func TestRecoveryAndSpeed(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, phrase string
+		sign         int
+		label        event.Label
+	}{
+		{"The night staff found my lost passport, thank you!", "found", +1, event.Positive},
+		{"My lost parcel turned up this morning, thanks for chasing it.", "turned", +1, event.Positive},
+		{"I found two items missing from my order.", "missing", -1, event.Negative},
+		{"Have you found my lost bag yet?", "my lost", -1, event.Negative},
+		{"I need my missing parcel tracked down.", "missing", -1, event.Negative},
+		{"They lost my bag and when it was returned it was damaged.", "lost my", -1, event.Negative},
+		{"I emailed Lost and Found twice.", "Lost and Found", 0, event.Neutral},
+		// How fast, not how long a wait (sign 0: the phrase is no negative evidence; "": the
+		// label alone is checked).
+		{"The agent sorted my refund in 10 mins on chat.", "10 mins", 0, event.Positive},
+		{"Parcel arrived in just 2 days.", "", 0, event.Neutral},
+		{"They haven't replied in 3 days.", "3 days", -1, event.Negative},
+		{"It finally arrived in 3 days.", "3 days", 0, event.Neutral},
+		{"Waited 3 hours on hold.", "hours on hold", -1, event.Negative},
+		// Irony.
+		{"Charged me twice, great stuff guys 🙃", "great", -1, event.Negative},
+	} {
+		d := score(s, tc.text)
+		if tc.sign == 0 {
+			require.GreaterOrEqual(t, evidenceSign(d, tc.phrase), 0, "%q: %+v", tc.text, d.Evidence)
+		} else {
+			require.Equal(t, tc.sign, evidenceSign(d, tc.phrase), "%q: %+v", tc.text, d.Evidence)
+		}
+		require.Equal(t, tc.label, d.Label, "%q: %+v", tc.text, d.Probs)
+	}
+}
+
 // Every run of words that begins a cue or topic phrase passes the prefix filter, so the filter
 // can only skip lookups that would find nothing; and most runs that begin none are stopped.
 func TestPhrasePrefixes(t *testing.T) {

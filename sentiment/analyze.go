@@ -371,8 +371,8 @@ func (a *analysis) run(v *vocab, text string) {
 			if val != 0 {
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itEmoji})
 			}
-			if tk.kind == tkEmoji && tk.r == ironyEmoji {
-				// "great stuff guys 🙃": what it follows is said with a straight face.
+			if tk.kind == tkEmoji && isIronyEmoji(tk.r) {
+				// "great stuff guys 🙃", "great service as always 🙄": not meant.
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasm})
 			}
 			continue
@@ -450,7 +450,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
-			if isShortUnit(t.normOf(tk)) && a.speedBefore(v, i-1) && a.negatorBefore(v, i-1, true) < 0 {
+			if (isShortUnit(t.normOf(tk)) && a.speedBefore(v, i-1) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait; "no reply in 3 days" stays a wait. Its words are no evidence either way.
 				a.mark[i-1] |= mMasked
@@ -780,6 +780,56 @@ func (a *analysis) speedBefore(v *vocab, c int) bool {
 		}
 	}
 	return false
+}
+
+// quickTook reports whether the count at token c says that something took a few minutes:
+// "took" before it (perhaps with "just", "only" or the like between), at most fifteen minutes,
+// and no "to", "for" or "before" after them ("the whole process took five minutes", not "it
+// took 45 minutes to get through" or "took ten minutes for anyone to answer").
+func (a *analysis) quickTook(text string, c int) bool {
+	toks := a.tok.toks
+	if c+1 >= len(toks) {
+		return false
+	}
+	switch string(a.tok.normOf(&toks[c+1])) {
+	case "minutes", "mins":
+	default:
+		return false
+	}
+	w := a.tok.normOf(&toks[c])
+	if toks[c].kind == tkNumber {
+		w = []byte(text[toks[c].start:toks[c].end])
+	}
+	if n := countValue(w); n <= 0 || n > 15 {
+		return false
+	}
+	j := c - 1
+	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
+		j--
+	}
+	if j < 0 || toks[j].kind != tkWord || string(a.tok.normOf(&toks[j])) != "took" {
+		return false
+	}
+	if k := c + 2; k < len(toks) && toks[k].kind == tkWord {
+		switch string(a.tok.normOf(&toks[k])) {
+		case "to", "for", "before", "until", "till":
+			return false
+		}
+	}
+	return true
+}
+
+// countValue is the value of a count of digits or a number word up to twenty, or 0.
+func countValue(w []byte) int {
+	if n, err := strconv.Atoi(string(w)); err == nil {
+		return n
+	}
+	for k, s := range [...]string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"} {
+		if string(w) == s {
+			return k + 1
+		}
+	}
+	return 0
 }
 
 // isShortUnit reports a unit of time short enough for a job done in a few of it to be quick.

@@ -67,8 +67,9 @@ func (t *tokenizer) emoticonAt(text string, i int) (int, bool) {
 	return j, true
 }
 
-// ironyEmoji is the upside-down face: a marker of irony (see analysis.run).
-const ironyEmoji = 0x1F643
+// isIronyEmoji reports the emoji that mark what they follow as ironic: the upside-down face
+// and the eye roll (see analysis.run).
+func isIronyEmoji(r rune) bool { return r == 0x1F643 || r == 0x1F644 }
 
 // emojiValence gives the valence (-4..+4) of the emoji most used in customer messages; others are 0.
 func emojiValence(r rune) float32 {

@@ -787,7 +787,8 @@ func TestResolution(t *testing.T) {
 
 // TestRecoveryAndSpeed checks that a loss the message says was made good is praise, unless the
 // recovery is denied, asked about, wanted or of something else; that a job done within a short
-// time is no wait, while a wait stays one; and that the upside-down face turns praise around.
+// time is no wait, while a wait stays one; and that the upside-down face and the eye roll turn
+// praise around.
 func TestRecoveryAndSpeed(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
@@ -809,8 +810,12 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		{"They haven't replied in 3 days.", "3 days", -1, event.Negative},
 		{"It finally arrived in 3 days.", "3 days", 0, event.Neutral},
 		{"Waited 3 hours on hold.", "hours on hold", -1, event.Negative},
+		{"The whole process took five minutes. Very happy.", "five minutes", 0, event.Positive},
+		{"It took 45 minutes to get through to anyone.", "45 minutes", -1, event.Negative},
+		{"It took ten minutes for anyone to answer.", "ten minutes", -1, event.Negative},
 		// Irony.
 		{"Charged me twice, great stuff guys 🙃", "great", -1, event.Negative},
+		{"Day 5 without internet. Great service as always 🙄", "🙄", -1, event.Negative},
 	} {
 		d := score(s, tc.text)
 		if tc.sign == 0 {

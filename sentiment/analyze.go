@@ -796,11 +796,13 @@ func (a *analysis) quickTook(text string, c int) bool {
 	default:
 		return false
 	}
-	w := a.tok.normOf(&toks[c])
-	if toks[c].kind == tkNumber {
-		w = []byte(text[toks[c].start:toks[c].end])
+	n := 0
+	if tk := &toks[c]; tk.kind == tkNumber {
+		n = countValue(text[tk.start:tk.end])
+	} else if w := a.tok.normOf(tk); len(w) <= 9 { // (a short conversion does not allocate)
+		n = countValue(string(w))
 	}
-	if n := countValue(w); n <= 0 || n > 15 {
+	if n <= 0 || n > 15 {
 		return false
 	}
 	j := c - 1
@@ -819,13 +821,20 @@ func (a *analysis) quickTook(text string, c int) bool {
 	return true
 }
 
-// countValue is the value of a count of digits or a number word up to twenty, or 0.
-func countValue(w []byte) int {
-	if n, err := strconv.Atoi(string(w)); err == nil {
+// countValue is the value of a count of digits (up to six) or a number word up to twenty, or 0.
+func countValue(w string) int {
+	if len(w) > 0 && len(w) <= 6 && isDigit(w[0]) {
+		n := 0
+		for i := 0; i < len(w); i++ {
+			if !isDigit(w[i]) {
+				return 0
+			}
+			n = n*10 + int(w[i]-'0')
+		}
 		return n
 	}
 	for k, s := range [...]string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"} {
-		if string(w) == s {
+		if w == s {
 			return k + 1
 		}
 	}

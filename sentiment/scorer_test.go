@@ -653,6 +653,13 @@ func TestScoreAllocs(t *testing.T) {
 	}
 	s := newScorer(t)
 	var d event.Sentiment
+	// The rules that read numbers and words of time, loss and irony as well.
+	for _, text := range []string{
+		"it took five minutes, sorted in 10 mins", "They found my lost passport 🙄", "Rated it 9/10, took 45 minutes to arrive",
+	} {
+		s.Score(text, "", &d)
+		require.Zero(t, testing.AllocsPerRun(50, func() { s.Score(text, "", &d) }), text)
+	}
 	text := "@acme Still waiting for my refund, third time I'm asking!! Thanks for nothing 😡 #fail"
 	s.Score(text, "", &d) // warm the pool and dst's slices
 	allocs := testing.AllocsPerRun(200, func() { s.Score(text, "", &d) })

@@ -452,7 +452,7 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
 			if (isShortUnit(t.normOf(tk)) && a.speedBefore(v, i-1) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
-				// wait; "no reply in 3 days" stays a wait. Its words are no evidence either way.
+				// wait ("they haven't replied in 3 days" stays one). Its words are no evidence.
 				a.mark[i-1] |= mMasked
 				a.mark[i] |= mMasked
 			} else {
@@ -749,14 +749,8 @@ func (a *analysis) notWaiting(v *vocab, i int) bool {
 // "finally" between them.
 func (a *analysis) speedBefore(v *vocab, c int) bool {
 	toks := a.tok.toks
-	j := c - 1
-	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
-		j--
-	}
-	if j < 0 || toks[j].kind != tkWord {
-		return false
-	}
-	switch string(a.tok.normOf(&toks[j])) {
+	j, w := a.wordBeforeCount(c)
+	switch string(w) {
 	case "in", "within", "under":
 	default:
 		return false
@@ -805,11 +799,7 @@ func (a *analysis) quickTook(text string, c int) bool {
 	if n <= 0 || n > 15 {
 		return false
 	}
-	j := c - 1
-	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
-		j--
-	}
-	if j < 0 || toks[j].kind != tkWord || string(a.tok.normOf(&toks[j])) != "took" {
+	if _, w := a.wordBeforeCount(c); string(w) != "took" {
 		return false
 	}
 	if k := c + 2; k < len(toks) && toks[k].kind == tkWord {
@@ -819,6 +809,20 @@ func (a *analysis) quickTook(text string, c int) bool {
 		}
 	}
 	return true
+}
+
+// wordBeforeCount returns the word before the count at token c, passing over a filler ("in just 5
+// mins"), and its index; nil and -1 when no word stands there.
+func (a *analysis) wordBeforeCount(c int) (int, []byte) {
+	toks := a.tok.toks
+	j := c - 1
+	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
+		j--
+	}
+	if j < 0 || toks[j].kind != tkWord {
+		return -1, nil
+	}
+	return j, a.tok.normOf(&toks[j])
 }
 
 // countValue is the value of a count of digits (up to six) or a number word up to twenty, or 0.
@@ -1594,7 +1598,7 @@ func (a *analysis) recovery(v *vocab, text string) {
 func (a *analysis) pendingIn(v *vocab, lo, i int) bool {
 	for j := lo; j < i; j++ {
 		if a.info[j] >= 0 && v.pending[a.info[j]] {
-			if w := string(a.tok.normOf(&a.tok.toks[j])); w != "to" && w != "be" {
+			if w := a.tok.normOf(&a.tok.toks[j]); string(w) != "to" && string(w) != "be" {
 				return true
 			}
 		}

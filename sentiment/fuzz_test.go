@@ -14,7 +14,8 @@ import (
 func FuzzScore(f *testing.F) {
 	for _, s := range []string{"", "Still waiting for my refund!! 😡 #fail", "not bad at all", "thanks for nothing", "\xff\xfe", "@a http://x #b :) <3 &lt;3 \\u2019", "Mi pedido no ha llegado", "注文",
 		`can\u2019t stand it \ud83d\ude21 \ud83d \ude21 \u12 \u`, "10/10 5/", "on 1/5/2024 2/", "Is my flight delayed?", "didn't arrive on time",
-		"thanks for fixing my issue", "the outage was fixed, but", "still wasn't", "open 24 hours?"} {
+		"thanks for fixing my issue", "the outage was fixed, but", "still wasn't", "open 24 hours?",
+		"took 5 mins", "in just 2 days", "found my lost", "my lost bag was found?", "lost and found", "great 🙃 🙄"} {
 		f.Add(s, "")
 	}
 	f.Add("the order is late", "en-US")

@@ -1456,7 +1456,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			continue
 		}
 		lo, hi := a.clause(v, i)
-		if a.pendingBefore(v, lo, i) || a.askedAfter(text, i) {
+		if a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) {
 			continue
 		}
 		first, last, found, other := i, i, false, false
@@ -1567,7 +1567,7 @@ func (a *analysis) recovery(v *vocab, text string) {
 		if rec < 0 || a.mark[rec]&mNegated != 0 || a.negatorBefore(v, rec, true) >= 0 || a.askedAfter(text, rec) {
 			continue
 		}
-		if a.pendingIn(v, start, rec) {
+		if a.pending(v, start, rec, true) {
 			continue // "I need my missing parcel tracked down"
 		}
 		if rec < first && (first-rec > fixAfter || !a.determinerBefore(first)) {
@@ -1578,6 +1578,7 @@ func (a *analysis) recovery(v *vocab, text string) {
 			o := &a.items[m]
 			if f := int(o.first); f >= start && f < end && o.negative() && (int(o.last) < first || f > last) {
 				other = true
+				break
 			}
 		}
 		if other {
@@ -1592,13 +1593,14 @@ func (a *analysis) recovery(v *vocab, text string) {
 	}
 }
 
-// pendingIn reports whether a pending cue of wanting or waiting ("want", "need", "hope",
-// "until"; not "to" or "be", which put a fix to come only right before its verb) stands in
-// tokens [lo, i).
-func (a *analysis) pendingIn(v *vocab, lo, i int) bool {
+// pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):
+// resolution reads the fixBefore words before a verb of fixing, recovery the sentence before a
+// word of recovery. With wanting set, only cues of wanting or waiting count ("want", "need",
+// "until"; not "to" or "be", which put a fix to come only right before its verb).
+func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
 	for j := lo; j < i; j++ {
 		if a.info[j] >= 0 && v.pending[a.info[j]] {
-			if w := a.tok.normOf(&a.tok.toks[j]); string(w) != "to" && string(w) != "be" {
+			if w := a.tok.normOf(&a.tok.toks[j]); !wanting || string(w) != "to" && string(w) != "be" {
 				return true
 			}
 		}
@@ -1680,17 +1682,6 @@ func (a *analysis) clause(v *vocab, i int) (lo, hi int) {
 		hi++
 	}
 	return lo, hi
-}
-
-// pendingBefore reports whether a pending cue ("need", "to be", "please") stands among the
-// fixBefore words before token i, from lo on.
-func (a *analysis) pendingBefore(v *vocab, lo, i int) bool {
-	for j := max(lo, i-fixBefore); j < i; j++ {
-		if a.info[j] >= 0 && v.pending[a.info[j]] {
-			return true
-		}
-	}
-	return false
 }
 
 // askedAfter reports whether the sentence of token i ends in a question mark after it.

@@ -125,10 +125,7 @@ func TestGateReport(t *testing.T) {
 		require.NoError(t, err)
 		n := 0
 		for _, ex := range exs {
-			var a analysis
-			a.run(s.vocab, clip(ex.Text))
-			a.features(s.vocab, s.model, true, new([numClass]float32))
-			if s.model.gate.prob(a.gsum, a.gn) > 0.5 {
+			if gateProb(s, ex.Text) > 0.5 {
 				n++
 			}
 		}

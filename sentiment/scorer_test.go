@@ -601,12 +601,17 @@ func TestSupportGate(t *testing.T) {
 func checkGate(t *testing.T, s *Scorer, support map[string]bool) {
 	t.Helper()
 	for text, want := range support {
-		var a analysis
-		a.run(s.vocab, text)
-		a.features(s.vocab, s.model, true, new([numClass]float32))
-		p := s.model.gate.prob(a.gsum, a.gn)
+		p := gateProb(s, text)
 		require.Equal(t, want, p > 0.5, "%q: gate probability %.3f", text, p)
 	}
+}
+
+// gateProb is the probability of the gate of s's model that text reads as support text.
+func gateProb(s *Scorer, text string) float64 {
+	var a analysis
+	a.run(s.vocab, clip(text))
+	a.features(s.vocab, s.model, true, new([numClass]float32))
+	return s.model.gate.prob(a.gsum, a.gn)
 }
 
 func TestScoreConcurrent(t *testing.T) {

@@ -373,7 +373,10 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			if tk.kind == tkEmoji && isIronyEmoji(tk.r) {
 				// "great stuff guys 🙃", "great service as always 🙄": not meant.
+				// The marker is what the emoji means here: the n-gram model does not weigh it
+				// again (it learns the upside-down face as a smile on general text).
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasm})
+				a.mark[i] |= mMasked
 			}
 			continue
 		case tkMention, tkURL:
@@ -1737,44 +1740,65 @@ func (a *analysis) resolveContextual(text string) {
 	}
 }
 
-// infoQuestion reports whether the message is one plain question: its first word asks (a
-// question word), its only sentence ends in the one question mark, with nothing after it but
-// mentions, links, hashtags or emoji, and nothing negative in it but topic terms: no other
-// negative word, no negative emoji, no sarcasm, no complaint of more than one word.
+// infoQuestion reports whether the message asks plain questions: its first sentence (after a
+// greeting: "Hi, how do I …", "@acme hello, is …") opens with a question word and ends in one
+// question mark, every later question opens with a question word too, and there is no '!'.
+// Nothing in the questions may be negative but topic terms (no other negative word, no negative
+// emoji, no sarcasm, no complaint of more than one word), and nothing after the first question
+// may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
+// asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
+// fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
 func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	toks := a.tok.toks
-	first, mark := -1, -1
+	start := -1 // the word that opens the current sentence; -1 before it
+	words := 0  // words of the current sentence so far
+	greet := false
+	qend := -1 // the first question mark
 	for j := range toks {
-		switch toks[j].kind {
+		tk := &toks[j]
+		switch tk.kind {
 		case tkWord:
-			if first < 0 {
-				first = j
+			if qend >= 0 && a.info[j] >= 0 && v.infos[a.info[j]].flags&wNegator != 0 {
+				return false // "Is my flight delayed? Nobody at the gate knows."
 			}
-			if mark >= 0 {
-				return false
+			words++
+			if start < 0 {
+				start, words = j, 1
+				greet = a.greeting(j)
+				if (a.wordIs(j, "anyone") || a.wordIs(j, "anybody")) && a.wordIs(j+1, "else") {
+					return false
+				}
+			} else if greet && words <= 3 && a.asks(v, j) {
+				start, greet = j, false // "Hi, how …", "Hello team, could …"
 			}
 		case tkQuestion:
-			if mark >= 0 || first < 0 {
-				return false
+			if start < 0 || !a.asks(v, start) || tk.n > 1 {
+				return false // "Flight delayed again?", "where is it??"
 			}
-			mark = j
+			if qend < 0 {
+				qend = j
+			}
+			start = -1
 		case tkExclaim:
 			return false
-		case tkNumber:
-			if mark >= 0 {
-				return false
-			}
 		case tkBreak:
-			if mark >= 0 || (j > first && first >= 0 && text[toks[j].start] != ',') {
-				return false
+			if text[tk.start] != ',' {
+				if start >= 0 && qend < 0 {
+					return false // a statement before the question: "My flight was cancelled. How …?"
+				}
+				start = -1
 			}
 		}
 	}
-	if mark < 0 || a.info[first] < 0 || v.infos[a.info[first]].flags&wQuestion == 0 {
+	if qend < 0 {
 		return false
 	}
 	for k := range a.items {
-		switch it := &a.items[k]; it.kind {
+		it := &a.items[k]
+		if it.v < 0 && int(it.first) > qend {
+			return false
+		}
+		switch it.kind {
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) {
 				return false
@@ -1788,6 +1812,30 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		}
 	}
 	return true
+}
+
+// asks reports whether word token j is a question word ("how", "is", "could").
+func (a *analysis) asks(v *vocab, j int) bool {
+	idx := a.info[j]
+	return idx >= 0 && v.infos[idx].flags&wQuestion != 0
+}
+
+// wordIs reports whether token j is the word w.
+func (a *analysis) wordIs(j int, w string) bool {
+	toks := a.tok.toks
+	return j < len(toks) && toks[j].kind == tkWord && string(a.tok.normOf(&toks[j])) == w
+}
+
+// greeting reports whether word token j opens a greeting: "hi", "hello", "hey", "hiya", "dear",
+// "morning", or "good" before "morning", "afternoon" or "evening".
+func (a *analysis) greeting(j int) bool {
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "hi", "hello", "hey", "hiya", "dear", "morning":
+		return true
+	case "good":
+		return a.wordIs(j+1, "morning") || a.wordIs(j+1, "afternoon") || a.wordIs(j+1, "evening")
+	}
+	return false
 }
 
 // topicWord reports whether item it is one word that names a topic of complaint ("delayed",

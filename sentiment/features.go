@@ -82,6 +82,9 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 		} else {
 			switch k {
 			case tkEmoji:
+				if a.mark[i]&mMasked != 0 {
+					continue // an irony marker ("🙃"): the rules weigh it
+				}
 				unit = uint64(tk.r) ^ saltEmoji
 				a.ents = append(a.ents, fent{row: m.row(unit), a: int32(i), b: -1, val: 1})
 				nf++

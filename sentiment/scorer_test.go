@@ -91,6 +91,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "Is the website down again?", want: neg},                                           // a complaint phrase in a question stays
 		{text: "Does the warranty cover accidental damage?", want: neu},                           // a topic term
 		{text: "Does anyone else hate the new update?", want: neg},                                // an opinion
+		// A greeting before the question and plain details after it leave it a question.
+		{text: "Hi, how do I get a refund for a cancelled order? Order number 88213.", want: neu},
+		{text: "Is there an outage in Leeds? My broadband light has been red since this morning.", want: neu},
+		{text: "Hello, could you check whether my refund went through? Ref 5521.", want: neu},
+		{text: "My flight was cancelled. How do I rebook?", want: neg},                // a report before the question
+		{text: "Is my flight delayed? Nobody at the gate knows anything.", want: neg}, // a negation after it
+		{text: "Could you check whether my refund went through? It is late again.", want: neg},
+		{text: "Is my order delayed??", want: neg},                          // insistence
+		{text: "Anyone else getting a refund error in the app?", want: neg}, // fellow sufferers
 		// Ratings out of five or ten.
 		{text: "I give it 5/5", want: pos},
 		{text: "service was 2/10", want: neg},
@@ -837,6 +846,9 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		// Irony.
 		{"Charged me twice, great stuff guys 🙃", "great", -1, event.Negative},
 		{"Day 5 without internet. Great service as always 🙄", "🙄", -1, event.Negative},
+		// The marker is the emoji's whole meaning: the n-gram model, which learned 🙃 as a smile
+		// on general text, does not weigh it again.
+		{"thanks for nothing 🙃", "🙃", -1, event.Negative},
 	})
 }
 

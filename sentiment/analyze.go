@@ -447,7 +447,17 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.cue != cueNone {
-			a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			if inScope && wi.cue == cueContextual && a.neverAgain(negAt, i) {
+				// "will never order again", "won't be using them again": a customer who leaves.
+				// As a cue phrase's, its words are the cue: the n-grams do not weigh them again.
+				a.items = append(a.items, item{first: int32(negAt), last: int32(i), v: neverAgainWeight, kind: itComplaint})
+				for k := negAt; k <= i; k++ {
+					a.mark[k] |= mCovered | mMasked
+				}
+				a.joinGroup(negAt, i)
+			} else {
+				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
+			}
 			if inScope && wi.cue == cuePraise {
 				a.joinGroup(negAt, i)
 			}
@@ -1824,6 +1834,30 @@ func (a *analysis) asks(v *vocab, j int) bool {
 func (a *analysis) wordIs(j int, w string) bool {
 	toks := a.tok.toks
 	return j < len(toks) && toks[j].kind == tkWord && string(a.tok.normOf(&toks[j])) == w
+}
+
+// neverAgainWeight is the weight of "never … again" as a complaint: that of the cue "never again".
+const neverAgainWeight = 2.0
+
+// neverAgain reports whether negator token n and word token i say "never … again" or "won't …
+// again": the negator is "never", "won't" or "wouldn't", token i is "again", and no "had",
+// "have", "has" or "need" stands between ("never had to call again" is praise).
+func (a *analysis) neverAgain(n, i int) bool {
+	if !a.wordIs(i, "again") {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[n])) {
+	case "never", "won't", "wont", "wouldn't":
+	default:
+		return false
+	}
+	for j := n + 1; j < i; j++ {
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "had", "have", "has", "need", "needed":
+			return false
+		}
+	}
+	return true
 }
 
 // greeting reports whether word token j opens a greeting: "hi", "hello", "hey", "hiya", "dear",

@@ -100,6 +100,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "Could you check whether my refund went through? It is late again.", want: neg},
 		{text: "Is my order delayed??", want: neg},                          // insistence
 		{text: "Anyone else getting a refund error in the app?", want: neg}, // fellow sufferers
+		// A customer who leaves, or comes back.
+		{text: "Will never order again", want: neg},
+		{text: "I won't be using them again.", want: neg},
+		{text: "Never had to call again, fixed first time.", want: pos},
+		{text: "Arrived hot and on time. Will order again.", want: pos},
+		// Survey answers with nothing to say.
+		{text: "No particular comments. The service was about what I expected.", want: neu},
+		{text: "I wish to commend your claims handler.", want: pos},
 		// Ratings out of five or ten.
 		{text: "I give it 5/5", want: pos},
 		{text: "service was 2/10", want: neg},

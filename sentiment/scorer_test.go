@@ -105,6 +105,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "I won't be using them again.", want: neg},
 		{text: "Never had to call again, fixed first time.", want: pos},
 		{text: "Arrived hot and on time. Will order again.", want: pos},
+		// What an agent said to be rid of the customer; a customer who gives up.
+		{text: "The agent said it's not my problem.", want: neg},
+		{text: "Third email, same reply. Honestly don't know why I bother.", want: neg},
+		{text: "Still seeing ads on the premium plan. What exactly am I paying for?", want: neg},
 		// Survey answers with nothing to say.
 		{text: "No particular comments. The service was about what I expected.", want: neu},
 		{text: "I wish to commend your claims handler.", want: pos},

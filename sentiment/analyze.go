@@ -84,6 +84,8 @@ type analysis struct {
 	// long holds "<w>" for a word too long for the stack buffer of chars.
 	long []byte
 	sink uint64 // keeps the loads that warm the vocabulary's cache lines (see run)
+	// thanks is the first token of the first gratitude cue that is not negated; -1 if none.
+	thanks int32
 }
 
 func (a *analysis) reset(n int) {
@@ -105,6 +107,7 @@ func (a *analysis) reset(n int) {
 	a.grows, a.gsum, a.gn = a.grows[:0], 0, 0
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
+	a.thanks = -1
 }
 
 func grow[T any](s []T, n int) []T {
@@ -317,8 +320,8 @@ func (a *analysis) run(v *vocab, text string) {
 					a.mark[k] |= mk
 					a.group[k] = first
 				}
-				if neg >= 0 && p.cue == cuePraise {
-					a.joinGroup(neg, int(last)) // "not on time": one phrase
+				if neg >= 0 && (p.cue == cuePraise || p.cue == cueGratitude) {
+					a.joinGroup(neg, int(last)) // "not on time", "no thanks to": one phrase
 				}
 			} else {
 				a.joinGroup(i, i+L-1) // "Great job": one phrase, whether sarcastic or not
@@ -574,6 +577,9 @@ func (a *analysis) run(v *vocab, text string) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
+	}
+	if a.thanks >= 0 {
+		a.thanked(v, lastContrast)
 	}
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
@@ -1750,6 +1756,56 @@ func (a *analysis) resolveContextual(text string) {
 	}
 }
 
+// thanked clears the problems of a message framed as thanks ("Huge thanks to the cabin crew for
+// looking after my nervous mum", "Just wanted to say thanks to Dan, he sorted my overcharge"):
+// with a gratitude cue, the problems it names are the story of what the thanks are for, and
+// count nothing. Not when the thanks are ironic or taken back: a sarcasm item, a negative emoji,
+// a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken"), or a
+// problem as what the thanks are for ("Big thanks to the airline for losing my bag").
+func (a *analysis) thanked(v *vocab, lastContrast int) {
+	at := int(a.thanks)
+	if lastContrast > at {
+		return
+	}
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itSarcasm, itSarcasmCond:
+			return
+		case itEmoji:
+			if it.v < 0 {
+				return
+			}
+		}
+	}
+	toks := a.tok.toks
+	for j := at + 1; j+1 < len(toks); j++ {
+		if a.wordIs(j, "for") {
+			if a.problemAt(j + 1) {
+				return // "thanks to the airline for losing my bag"
+			}
+			break
+		}
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itComplaint || it.kind == itLex && it.v < 0 {
+			it.v = 0
+			if it.first == it.last {
+				a.mark[it.first] |= mMasked // as a cue's words are
+			}
+		}
+	}
+}
+
+// problemAt reports whether a complaint or a negative word starts at token j.
+func (a *analysis) problemAt(j int) bool {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) == j && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+			return true
+		}
+	}
+	return false
+}
+
 // infoQuestion reports whether the message asks plain questions: its first sentence (after a
 // greeting: "Hi, how do I …", "@acme hello, is …") opens with a question word and ends in one
 // question mark, every later question opens with a question word too, and there is no '!'.
@@ -1980,10 +2036,12 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 			return
 		}
 		kind = itComplaint
-	case cuePraise:
+	case cuePraise, cueGratitude:
 		kind = itPraise
 		if negated {
 			kind, w = itComplaint, 0.8*w
+		} else if c == cueGratitude && a.thanks < 0 {
+			a.thanks = first
 		}
 	case cueContextual:
 		if negated {

@@ -55,9 +55,10 @@ const (
 	cueRequest     // a request ("I'd like to"): neutral like a question; the model ignores the words
 	cueNegEmph     // emphasises a negation before it ("not bad at all"): the negation turns the words fully around
 	cueContextual  // a complaint only in context ("again"): see analysis.resolveContextual
+	cueGratitude   // praise that frames the message as thanks ("huge thanks to"): see analysis.thanked
 )
 
-var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request", "negemph", "contextual"}
+var cueKindNames = [...]string{"", "complaint", "praise", "sarcasm", "sarcasm", "neutral", "request", "negemph", "contextual", "gratitude"}
 
 // String names the kind as written in cues.txt.
 func (k cueKind) String() string { return cueKindNames[k] }
@@ -467,8 +468,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual":
-			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest, "negemph": cueNegEmph, "contextual": cueContextual}[f[0]]
+		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual", "gratitude":
+			kind := map[string]cueKind{"complaint": cueComplaint, "praise": cuePraise, "sarcasm": cueSarcasm, "neutral": cueNeutral, "request": cueRequest, "negemph": cueNegEmph, "contextual": cueContextual, "gratitude": cueGratitude}[f[0]]
 			if kind == cueSarcasm && wt < 1.5 {
 				kind = cueSarcasmCond
 			}

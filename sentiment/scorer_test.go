@@ -109,6 +109,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "The agent said it's not my problem.", want: neg},
 		{text: "Third email, same reply. Honestly don't know why I bother.", want: neg},
 		{text: "Still seeing ads on the premium plan. What exactly am I paying for?", want: neg},
+		// Thanks: the problems named are the story of what they are for, unless the thanks are
+		// ironic or taken back.
+		{text: "Huge thanks to the cabin crew for looking after my nervous mum during the delay.", want: pos},
+		{text: "Just wanted to say thanks to Dan in billing, he sorted my overcharge in one call.", want: pos},
+		{text: "Big thanks to the airline for losing my bag.", want: neg},
+		{text: "Huge thanks to Sam, but the app is still broken.", want: neg},
+		{text: "bag turned up, no thanks to your useless call centre", want: neg},
 		// Survey answers with nothing to say.
 		{text: "No particular comments. The service was about what I expected.", want: neu},
 		{text: "I wish to commend your claims handler.", want: pos},

@@ -116,6 +116,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Big thanks to the airline for losing my bag.", want: neg},
 		{text: "Huge thanks to Sam, but the app is still broken.", want: neg},
 		{text: "bag turned up, no thanks to your useless call centre", want: neg},
+		// Acknowledgements thank for information: no praise.
+		{text: "Ok, noted, thanks.", want: neu},
+		{text: "Received it, thanks.", want: neu},
+		{text: "ok thank you! Very helpful!", want: pos},
 		// Survey answers with nothing to say.
 		{text: "No particular comments. The service was about what I expected.", want: neu},
 		{text: "I wish to commend your claims handler.", want: pos},

@@ -609,7 +609,11 @@ func (a *analysis) run(v *vocab, text string) {
 	// A question or request whose only positive words are courtesy: "What is the number for
 	// reservations? Thanks" thanks in advance, for nothing done yet. So is an acknowledgement
 	// ("Noted, thanks.", "Ok, got it, thank you"): thanks for the information, no praise.
-	asks := (question || request || exclaim == 0 && a.acknowledges()) && !complains
+	ack := -1
+	if exclaim == 0 {
+		ack = a.acknowledgement()
+	}
+	asks := (question || request || ack >= 0) && !complains
 	for k := range a.items {
 		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite {
 			asks = false
@@ -1917,26 +1921,30 @@ func (a *analysis) neverAgain(n, i int) bool {
 	return true
 }
 
-// acknowledges reports whether the message opens with an acknowledgement: "noted", "received",
-// "done", "understood", "confirmed", "got it", "will do", or "ok" or "okay" before one of them or
-// a courtesy word ("ok thanks", "Ok, noted"); mentions first are skipped. An "ok" that acknowledges is no praise: its item then
-// counts nothing.
-func (a *analysis) acknowledges() bool {
+// acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
+// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", or "ok" or
+// "okay" before one of them or a courtesy word ("ok thanks", "Ok, noted"); mentions first are
+// skipped. An "ok" that acknowledges is no praise: its lexicon item then counts nothing.
+func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
 	j := 0
 	for j < len(toks) && toks[j].kind == tkMention {
 		j++
 	}
 	if j >= len(toks) || toks[j].kind != tkWord {
-		return false
+		return -1
 	}
 	switch string(a.tok.normOf(&toks[j])) {
 	case "noted", "received", "done", "understood", "confirmed":
-		return true
+		return j
 	case "got":
-		return a.wordIs(j+1, "it")
+		if a.wordIs(j+1, "it") {
+			return j
+		}
 	case "will":
-		return a.wordIs(j+1, "do")
+		if a.wordIs(j+1, "do") {
+			return j
+		}
 	case "ok", "okay":
 		n := j + 1
 		if n < len(toks) && toks[n].kind == tkBreak {
@@ -1944,18 +1952,16 @@ func (a *analysis) acknowledges() bool {
 		}
 		switch {
 		case a.wordIs(n, "thanks"), a.wordIs(n, "thank"), a.wordIs(n, "cheers"), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"):
-		default:
-			return false // "ok service", "Ok, the food was great"
-		}
-		for k := range a.items {
-			if it := &a.items[k]; int(it.first) == j && it.kind == itLex && it.v > 0 {
-				it.v = 0
-				a.mark[j] |= mMasked
+			for k := range a.items {
+				if it := &a.items[k]; int(it.first) == j && it.kind == itLex && it.v > 0 {
+					it.v = 0
+					a.mark[j] |= mMasked
+				}
 			}
+			return j
 		}
-		return true
 	}
-	return false
+	return -1 // "ok service", "Ok, the food was great"
 }
 
 // greeting reports whether word token j opens a greeting: "hi", "hello", "hey", "hiya", "dear",

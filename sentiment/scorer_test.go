@@ -116,6 +116,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "Big thanks to the airline for losing my bag.", want: neg},
 		{text: "Huge thanks to Sam, but the app is still broken.", want: neg},
 		{text: "bag turned up, no thanks to your useless call centre", want: neg},
+		{text: "Thanks to the delay I missed my connection.", want: neg}, // a cause, not thanks
 		// Acknowledgements thank for information: no praise.
 		{text: "Ok, noted, thanks.", want: neu},
 		{text: "Received it, thanks.", want: neu},

@@ -1766,7 +1766,10 @@ func (a *analysis) resolveContextual(text string) {
 // with a gratitude cue, the problems it names are the story of what the thanks are for, and
 // count nothing. Not when the thanks are ironic or taken back: a sarcasm item, a negative emoji,
 // a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken"), or a
-// problem as what the thanks are for ("Big thanks to the airline for losing my bag").
+// problem as what the thanks are for: right after their "for" ("Big thanks to the airline for
+// losing my bag"), or a complaint phrase in the clause of the "for" ("Shout out to Ryanair for
+// another 3 hour delay", not "… for the refund"). "… for nothing" is sarcasm, as "thanks for
+// nothing" is.
 func (a *analysis) thanked(v *vocab, lastContrast int) {
 	at := int(a.thanks)
 	if lastContrast > at {
@@ -1784,12 +1787,26 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 	}
 	toks := a.tok.toks
 	for j := at + 1; j+1 < len(toks); j++ {
-		if a.wordIs(j, "for") {
-			if a.problemAt(j + 1) {
-				return // "thanks to the airline for losing my bag"
-			}
-			break
+		if !a.wordIs(j, "for") {
+			continue
 		}
+		if a.wordIs(j+1, "nothing") {
+			// "Massive thanks to Telvo for nothing": "thanks for nothing" with a name between.
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			return
+		}
+		if a.problemAt(j + 1) {
+			return // "big thanks to the airline for losing my bag"
+		}
+		// A complaint phrase in what the thanks are for is what they are for: "shout out to
+		// Ryanair for another 3 hour delay" (a one-word cue names a topic: "for the refund").
+		_, hi := a.clause(v, j)
+		for k := range a.items {
+			if it := &a.items[k]; it.kind == itComplaint && it.v > 0 && it.first != it.last && int(it.first) > j && int(it.first) < hi {
+				return
+			}
+		}
+		break
 	}
 	for k := range a.items {
 		if it := &a.items[k]; it.kind == itComplaint || it.kind == itLex && it.v < 0 {

@@ -117,6 +117,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Huge thanks to Sam, but the app is still broken.", want: neg},
 		{text: "bag turned up, no thanks to your useless call centre", want: neg},
 		{text: "Thanks to the delay I missed my connection.", want: neg}, // a cause, not thanks
+		{text: "Shout out to Ryanair for another 3 hour delay", want: neg},
+		{text: "Massive thanks to Telvo for nothing.", want: neg},
 		// Acknowledgements thank for information: no praise.
 		{text: "Ok, noted, thanks.", want: neu},
 		{text: "Received it, thanks.", want: neu},

@@ -391,9 +391,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
-			if idx >= 0 && v.infos[idx].flags&wQuestion != 0 {
-				question = true
-			}
+			question = question || a.asks(v, i)
 		}
 		inScope := negScope > 0
 		if negScope > 0 {
@@ -1795,7 +1793,7 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
 			return
 		}
-		if a.problemAt(j + 1) {
+		if a.complaintAt(v, j+1, false) >= 0 {
 			return // "big thanks to the airline for losing my bag"
 		}
 		// A complaint phrase in what the thanks are for is what they are for: "shout out to
@@ -1816,16 +1814,6 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 			}
 		}
 	}
-}
-
-// problemAt reports whether a complaint or a negative word starts at token j.
-func (a *analysis) problemAt(j int) bool {
-	for k := range a.items {
-		if it := &a.items[k]; int(it.first) == j && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
-			return true
-		}
-	}
-	return false
 }
 
 // infoQuestion reports whether the message asks plain questions: its first sentence (after a

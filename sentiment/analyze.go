@@ -567,11 +567,11 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if question && a.infoQuestion(v, text) {
 		// "Does the warranty cover accidental damage?", "Is my flight delayed?": a plain
-		// question names a topic of complaint without complaining. The one-word cues and
-		// the negative topic terms ("damage", "delayed") go; phrases ("is the website down?")
-		// and other negative words ("does anyone else hate the update?") stay.
+		// question names a topic of complaint without complaining. The one-word cues, plain
+		// durations and the negative topic terms ("damage", "delayed") go; phrases ("is the
+		// website down?") and other negative words ("does anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; (it.kind == itComplaint && it.first == it.last) || (it.kind == itLex && it.v < 0) {
+			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it))) || (it.kind == itLex && it.v < 0) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
@@ -1820,7 +1820,8 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // greeting: "Hi, how do I …", "@acme hello, is …") opens with a question word and ends in one
 // question mark, every later question opens with a question word too, and there is no '!'.
 // Nothing in the questions may be negative but topic terms (no other negative word, no negative
-// emoji, no sarcasm, no complaint of more than one word), and nothing after the first question
+// emoji, no sarcasm, no complaint of more than one word but a plain duration: "Can I pause my
+// deliveries for two weeks?", see plainDuration), and nothing after the first question
 // may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
 // asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
 // fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
@@ -1882,9 +1883,33 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case itSarcasm, itSarcasmCond:
 			return false
 		case itComplaint:
-			if it.first != it.last && it.v != 0 {
+			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// plainDuration reports whether complaint item it is a duration that a question names without
+// waiting: no word of waiting ("hold", "wait", "queue", "stuck") and nothing negative before it
+// in its clause ("Can I pause my deliveries for two weeks?", "Is the 24-hour gym open?"; not "Is
+// it reasonable to wait 45 mins for my bag?").
+func (a *analysis) plainDuration(v *vocab, it *item) bool {
+	idx := a.info[it.last]
+	if idx < 0 || v.infos[idx].flags&wDuration == 0 {
+		return false
+	}
+	lo, _ := a.clause(v, int(it.first))
+	for j := lo; j < int(it.first); j++ {
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "hold", "wait", "waiting", "waited", "queue", "queuing", "queueing", "stuck":
+			return false
+		}
+	}
+	for k := range a.items {
+		if o := &a.items[k]; o != it && int(o.first) >= lo && o.first < it.first && (o.v < 0 || o.kind == itComplaint && o.v > 0) {
+			return false
 		}
 	}
 	return true

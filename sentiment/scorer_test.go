@@ -98,8 +98,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "My flight was cancelled. How do I rebook?", want: neg},                // a report before the question
 		{text: "Is my flight delayed? Nobody at the gate knows anything.", want: neg}, // a negation after it
 		{text: "Could you check whether my refund went through? It is late again.", want: neg},
-		{text: "Is my order delayed??", want: neg},                          // insistence
-		{text: "Anyone else getting a refund error in the app?", want: neg}, // fellow sufferers
+		{text: "Is my order delayed??", want: neg},                                   // insistence
+		{text: "Anyone else getting a refund error in the app?", want: neg},          // fellow sufferers
+		{text: "Can I pause my deliveries for two weeks while I'm away?", want: neu}, // a plain duration
+		{text: "Is it reasonable to wait 45 mins for my bag?", want: neg},            // a wait
+		{text: "thank u so much for the refund!! wasn't expecting it so quick", want: pos},
 		// A customer who leaves, or comes back.
 		{text: "Will never order again", want: neg},
 		{text: "I won't be using them again.", want: neg},

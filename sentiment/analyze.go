@@ -1927,9 +1927,6 @@ func (a *analysis) wordIs(j int, w string) bool {
 	return j < len(toks) && toks[j].kind == tkWord && string(a.tok.normOf(&toks[j])) == w
 }
 
-// neverAgainWeight is the weight of "never … again" as a complaint: that of the cue "never again".
-const neverAgainWeight = 2.0
-
 // neverAgain reports whether negator token n and word token i say "never … again" or "won't …
 // again": the negator is "never", "won't" or "wouldn't", token i is "again", and no "had",
 // "have", "has" or "need" stands between ("never had to call again" is praise).

@@ -42,6 +42,10 @@ var durationWeight float32
 // analysis.resolution); set when the cues are read.
 var fixWeight float32
 
+// neverAgainWeight is the complaint weight of "never … again" with words between ("will never
+// order again", see analysis.neverAgain): that of the cue "never again", set when the cues are read.
+var neverAgainWeight float32
+
 // cueKind is what a cue phrase signals.
 type cueKind uint8
 
@@ -478,6 +482,9 @@ func (b *vocabBuilder) addCues(text string) error {
 				return fmt.Errorf("cues line %d: no words", n+1)
 			}
 			p, wi := b.phrase(words)
+			if kind == cueComplaint && len(words) == 2 && words[0] == "never" && words[1] == "again" {
+				neverAgainWeight = float32(wt)
+			}
 			if p != nil {
 				p.cue, p.cueW = kind, float32(wt)
 			} else {

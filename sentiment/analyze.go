@@ -3,6 +3,7 @@ package sentiment
 import (
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -493,6 +494,11 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
+		if val > 0 && a.signOff(text, i) {
+			// "… Who should I contact? Best, Mark": the closing of a letter, no praise.
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
 			val = 0 // "looks like", "like a": not the verb
 		}
@@ -534,9 +540,9 @@ func (a *analysis) run(v *vocab, text string) {
 	a.backdrop(v, text)
 	a.recovery(v, text)
 	a.resolveContextual(text)
-	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word or emoji
-	// (and how many), something negative, a complaint.
-	posLex, posAny, negAny, complaintAny, laughBad := false, 0, false, false, false
+	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
+	// something negative, a complaint.
+	posLex, negAny, complaintAny, laughBad := false, false, false, false
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
@@ -545,7 +551,6 @@ func (a *analysis) run(v *vocab, text string) {
 			laughBad = laughBad || it.v > 0
 		case itLex, itEmoji, itPolite, itPraise:
 			if it.v > 0 {
-				posAny++
 				posLex = posLex || it.kind == itLex
 			} else if it.v < 0 {
 				negAny = true
@@ -555,9 +560,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
-		if posAny == 1 { // bare praise: the only positive item, and something bad before it
-			a.bareSarcasm(v, text)
-		}
+		a.bareSarcasm(v, text) // bare praise, and something bad before it
 	}
 	if laughBad {
 		a.softLaughter(v)
@@ -625,7 +628,7 @@ func (a *analysis) run(v *vocab, text string) {
 			it.v = 0
 			a.mark[it.first] |= mMasked
 		case sarcasm && it.v > 0 && (it.kind == itLex || it.kind == itPolite || it.kind == itPraise):
-			// "Great job losing my bag": the praise is the complaint.
+			// "Great job losing my bag", "great work 👏👏": the praise is the complaint.
 			it.v = -0.5 * it.v
 			it.kind = itLex
 			for j := it.first; j <= it.last; j++ {
@@ -1033,6 +1036,26 @@ func (a *analysis) titleWord(text string, i int) bool {
 	return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z'
 }
 
+// signOff reports whether word i closes a letter, as "best" in "… Best, Mark" does: it is not
+// the first word, opens a sentence or a line, and a comma and one or two words in title case (a
+// name) follow it to the end of the message.
+func (a *analysis) signOff(text string, i int) bool {
+	toks := a.tok.toks
+	n := len(toks) - i - 2 // the words of the name
+	if i == 0 || n < 1 || n > 2 || string(a.tok.normOf(&toks[i])) != "best" {
+		return false
+	}
+	if c := &toks[i+1]; c.kind != tkBreak || text[c.start] != ',' {
+		return false
+	}
+	for k := i + 2; k < len(toks); k++ {
+		if !a.titleWord(text, k) {
+			return false
+		}
+	}
+	return a.opensSentence(text, i) || strings.IndexByte(text[toks[i-1].end:toks[i].start], '\n') >= 0
+}
+
 // fewTitleWords reports whether fewer than half of the words that do not open a sentence are in
 // title case: then title case marks names, not a headline style.
 func (a *analysis) fewTitleWords(text string) bool {
@@ -1386,7 +1409,8 @@ func isLaughter(w []byte) bool {
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
 // came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
 // complaint ("Great, another delay"): an ironic reaction, when nothing else in the message is
-// positive and no contrast ("but") turned the complaint around. It records a sarcasm item over
+// positive (but emoji in the praise's sentence: "Nobody replies. Great work 👏👏") and no
+// contrast ("but") turned the complaint around. It records a sarcasm item over
 // the praise word.
 func (a *analysis) bareSarcasm(v *vocab, text string) {
 	n := len(a.items)
@@ -1415,7 +1439,9 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 				before = before || prior
 			case itLex, itEmoji, itPolite, itPraise:
 				if o.v > 0 {
-					other = true
+					// An emoji in the praise's own sentence is part of the reaction ("great
+					// work 👏👏"); any other positive item makes the praise meant.
+					other = other || o.kind != itEmoji || !in || lead
 				} else if o.v < 0 && prior {
 					before = true
 				}
@@ -1451,6 +1477,11 @@ func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
 		switch string(a.tok.normOf(tk)) {
 		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
 			continue
+		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone":
+			// "great work guys", "nice one": praise of nothing named, or of those addressed
+			if j > p {
+				continue
+			}
 		}
 		return false
 	}

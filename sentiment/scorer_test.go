@@ -261,7 +261,25 @@ func TestScoreCases(t *testing.T) {
 		{text: "This is the Worst Airline I have flown", want: neg},
 		{text: "the staff were So Rude today", want: neg},
 		{text: "the agent was Very Helpful", want: pos},
+		// Ratings, reminders and damage in the words of app reviews and support desks.
+		{text: "Deleted the app. 1 star.", want: neg},
+		{text: "Please stop emailing me about offers, I have unsubscribed three times", want: neg},
+		{text: "Third email about this. I've called 5 times now.", want: neg},
+		{text: "The parcel arrived with a dent in the lid.", want: neg},
+		{text: "Broadband speeds are nowhere near what was advertised.", want: neg},
+		{text: "Our payroll export is failing, please look into this urgently.", want: neg},
+		{text: "Not urgent, but could you check my last bill when you get a chance?", want: neu},
+		// "fixed" naming a kind of price, "I'd like a" asking, "Best," closing a letter.
+		{text: "Is the fixed rate still available for new customers?", want: neu},
+		{text: "I'd like a copy of my contract.", want: neu},
+		{text: "Who do I send the invoice query to? Best, Anna", want: neu},
+		{text: "Thanks for the quick reply. Best, Tom", want: pos},
+		// Applause for nothing named after a complaint is sarcasm.
+		{text: "The app crashed twice and support never replied. Nice work guys 👏", want: neg},
 		// Praise.
+		{text: "thx for the refund 👍", want: pos},
+		{text: "Couldn't have asked for a quicker turnaround.", want: pos},
+		{text: "The engineer came on Tuesday as promised. Thank you!", want: pos},
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},
 		{text: "I love this app!!!", want: pos},

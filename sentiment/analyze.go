@@ -185,6 +185,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// match first; a cue phrase covers its words. (A phrase match reads the words before it,
 	// and only the hashes of the words after it.)
 	lastContrast := -1
+	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
@@ -263,6 +264,9 @@ func (a *analysis) run(v *vocab, text string) {
 		fix = fix || wi.lex&lxFix != 0
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
+		}
+		if tk.h == untilHash && a.valenceBefore(v, i) {
+			untilAt = i
 		}
 		if wi.cue == cueNegEmph && a.mark[i]&mCovered == 0 {
 			a.negEmph(a.negatorBefore(v, i, false), i, i)
@@ -449,7 +453,7 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.cue != cueNone {
-			if inScope && wi.cue == cueContextual && a.neverAgain(negAt, i) {
+			if negAt >= 0 && wi.cue == cueContextual && a.neverAgain(negAt, i) {
 				// "will never order again", "won't be using them again": a customer who leaves.
 				// As a cue phrase's, its words are the cue: the n-grams do not weigh them again.
 				a.items = append(a.items, item{first: int32(negAt), last: int32(i), v: neverAgainWeight, kind: itComplaint})
@@ -491,6 +495,11 @@ func (a *analysis) run(v *vocab, text string) {
 		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensMessage(i) && !a.exclaimNext(i) {
 			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
 			// is).
+			a.mark[i] |= mMasked
+			val = 0
+		}
+		if val > 0 && i < untilAt && untilAt-i <= 3 {
+			// "The game was fun until the last update": praise of what is over.
 			a.mark[i] |= mMasked
 			val = 0
 		}
@@ -1034,6 +1043,23 @@ func (a *analysis) titleWord(text string, i int) bool {
 	}
 	c, d := text[tk.start], text[tk.start+1]
 	return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z'
+}
+
+// untilHash is the hash of the word "until".
+var untilHash = hashString("until")
+
+// valenceBefore reports whether a word with positive valence stands among the three words
+// before token i, in its clause.
+func (a *analysis) valenceBefore(v *vocab, i int) bool {
+	for j, n := i-1, 0; j >= 0 && n < 3; j, n = j-1, n+1 {
+		if a.tok.toks[j].kind != tkWord {
+			return false
+		}
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].valence > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // signOff reports whether word i closes a letter, as "best" in "… Best, Mark" does: it is not
@@ -1959,10 +1985,11 @@ func (a *analysis) wordIs(j int, w string) bool {
 }
 
 // neverAgain reports whether negator token n and word token i say "never … again" or "won't …
-// again": the negator is "never", "won't" or "wouldn't", token i is "again", and no "had",
+// again": the negator is "never", "won't" or "wouldn't", token i is "again", at most
+// neverAgainWords words after it in its clause ("I won't be using them again"), and no "had",
 // "have", "has" or "need" stands between ("never had to call again" is praise).
 func (a *analysis) neverAgain(n, i int) bool {
-	if !a.wordIs(i, "again") {
+	if i-n > neverAgainWords || !a.wordIs(i, "again") {
 		return false
 	}
 	switch string(a.tok.normOf(&a.tok.toks[n])) {
@@ -1971,6 +1998,9 @@ func (a *analysis) neverAgain(n, i int) bool {
 		return false
 	}
 	for j := n + 1; j < i; j++ {
+		if a.tok.toks[j].kind != tkWord {
+			return false
+		}
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
 		case "had", "have", "has", "need", "needed":
 			return false
@@ -1978,6 +2008,9 @@ func (a *analysis) neverAgain(n, i int) bool {
 	}
 	return true
 }
+
+// neverAgainWords is how far "again" may follow the negator of "never … again".
+const neverAgainWords = 6
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
 // none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", or "ok" or

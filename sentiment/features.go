@@ -110,7 +110,7 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 				continue
 			}
 		}
-		bh := phraseHash(prevUnit, unit)
+		bh := bigramHash(prevUnit, unit)
 		a.ents = append(a.ents, fent{row: m.bigramRow(bh ^ saltBigram), a: prevTok, b: int32(i), val: 1})
 		nf++
 		if g := m.gate; g != nil {
@@ -297,4 +297,16 @@ func topEvidence(a *analysis, n int, top *[maxEvidence]evCand) int {
 		c++
 	}
 	return c
+}
+
+// bigramHash is the hash of a pair of consecutive units for the n-gram features. It is symmetric:
+// a pair and its reverse share a feature, as in every model trained so far (a model file keeps
+// its meaning across versions).
+func bigramHash(a, b uint64) uint64 {
+	h := (a ^ b) * 0x9E3779B97F4A7C15
+	h ^= h >> 31
+	if h == 0 {
+		h = 1
+	}
+	return h
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -269,9 +270,10 @@ func (v *vocab) mayBegin(h uint64) bool {
 	return v.prefixes[b>>6]&(1<<(b&63)) != 0
 }
 
-// phraseHash combines the hashes of consecutive words.
+// phraseHash combines the hash of a run of words with the hash of the word after it. The order
+// of the words counts: "bad my" is not the phrase "my bad".
 func phraseHash(h uint64, next uint64) uint64 {
-	h = (h ^ next) * 0x9E3779B97F4A7C15
+	h = (bits.RotateLeft64(h, 29) ^ next) * 0x9E3779B97F4A7C15
 	h ^= h >> 31
 	if h == 0 {
 		h = 1

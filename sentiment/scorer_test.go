@@ -276,7 +276,22 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thanks for the quick reply. Best, Tom", want: pos},
 		// Applause for nothing named after a complaint is sarcasm.
 		{text: "The app crashed twice and support never replied. Nice work guys 👏", want: neg},
+		// The order of a phrase's words counts: "hold on" is no "on hold", "bad my" no "my bad".
+		{text: "Hold on, I'll find my order number.", want: neu},
+		{text: "It would take too long to describe how bad my experience was.", want: neg},
+		{text: "No customer service at all", want: neg},
+		// Fixes that were not, praise that is over, customers who will not come back.
+		{text: "The agent didn't solve anything.", want: neg},
+		{text: "Can you explain why I was charged again?", want: neg},
+		{text: "The app crashes every time I open it.", want: neg},
+		{text: "Worked great until the last update, now it won't even open.", want: neg},
+		{text: "Your automated line hangs up on me every time", want: neg},
+		{text: "Will not be back.", want: neg},
+		{text: "I ordered the wrong size, can I swap it?", want: neu},
 		// Praise.
+		{text: "They cancelled the fine within a day, thank you!", want: pos},
+		{text: "Moving house was painless thanks to your team.", want: pos},
+		{text: "Would book again.", want: neg, not: true},
 		{text: "thx for the refund 👍", want: pos},
 		{text: "Couldn't have asked for a quicker turnaround.", want: pos},
 		{text: "The engineer came on Tuesday as promised. Thank you!", want: pos},
@@ -877,7 +892,7 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		{"The night staff found my lost passport, thank you!", "found", +1, event.Positive},
 		{"My lost parcel turned up this morning, thanks for chasing it.", "turned", +1, event.Positive},
 		{"I found two items missing from my order.", "missing", -1, event.Negative},
-		{"Have you found my lost bag yet?", "my lost", -1, event.Negative},
+		{"Have you found my lost bag yet?", "lost bag", -1, event.Negative},
 		{"I need my missing parcel tracked down.", "missing", -1, event.Negative},
 		{"They lost my bag and when it was returned it was damaged.", "lost my", -1, event.Negative},
 		{"I emailed Lost and Found twice.", "Lost and Found", 0, event.Neutral},
@@ -901,6 +916,14 @@ func TestRecoveryAndSpeed(t *testing.T) {
 
 // Every run of words that begins a cue or topic phrase passes the prefix filter, so the filter
 // can only skip lookups that would find nothing; and most runs that begin none are stopped.
+// A phrase's hash depends on the order of its words; the n-gram bigram hash does not, as in the
+// models trained before.
+func TestPhraseHashOrder(t *testing.T) {
+	my, bad := hashString("my"), hashString("bad")
+	require.NotEqual(t, phraseHash(my, bad), phraseHash(bad, my))
+	require.Equal(t, bigramHash(my, bad), bigramHash(bad, my))
+}
+
 func TestPhrasePrefixes(t *testing.T) {
 	b, err := baseVocab()
 	require.NoError(t, err)

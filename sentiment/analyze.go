@@ -549,9 +549,12 @@ func (a *analysis) run(v *vocab, text string) {
 	a.backdrop(v, text)
 	a.recovery(v, text)
 	a.resolveContextual(text)
+	if lastContrast >= 0 {
+		a.expectation(text, lastContrast)
+	}
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
-	// something negative, a complaint.
-	posLex, negAny, complaintAny, laughBad := false, false, false, false
+	// applause, something negative, a complaint.
+	posLex, clap, negAny, complaintAny, laughBad := false, false, false, false, false
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
@@ -561,6 +564,7 @@ func (a *analysis) run(v *vocab, text string) {
 		case itLex, itEmoji, itPolite, itPraise:
 			if it.v > 0 {
 				posLex = posLex || it.kind == itLex
+				clap = clap || it.kind == itEmoji && toks[it.first].r == clapRune
 			} else if it.v < 0 {
 				negAny = true
 				laughBad = laughBad || it.kind == itLex || it.kind == itEmoji
@@ -570,6 +574,9 @@ func (a *analysis) run(v *vocab, text string) {
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 		a.bareSarcasm(v, text) // bare praise, and something bad before it
+	}
+	if clap && (complaintAny || negAny) {
+		a.applause(v, text)
 	}
 	if laughBad {
 		a.softLaughter(v)
@@ -1484,6 +1491,113 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 	}
 }
 
+// clapRune is the clapping hands emoji.
+const clapRune = '\U0001F44F'
+
+// applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.
+// Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
+// service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
+// an opening "Wow," or "Great,") or a contrast ("but") stands between them ("Delayed two hours
+// but the crew were great 👏"). It records a sarcasm item over the emoji, and the applause
+// counts nothing as an emoji.
+func (a *analysis) applause(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itEmoji || it.v <= 0 || a.tok.toks[it.first].r != clapRune {
+			continue
+		}
+		bad, good := -1, -1 // the first complaint or negative item, and the first praise, before it
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if o.first >= it.first {
+				continue
+			}
+			switch {
+			case o.kind == itComplaint && o.v > 0, (o.kind == itLex || o.kind == itEmoji) && o.v < 0:
+				if bad < 0 || int(o.first) < bad {
+					bad = int(o.first)
+				}
+			case o.v > 0 && (o.kind == itLex || o.kind == itPraise) && !a.leadWord(text, int(o.first)):
+				if good < 0 || int(o.first) < good {
+					good = int(o.first)
+				}
+			}
+		}
+		if bad < 0 || good >= 0 && good < bad {
+			continue // "went above and beyond - waited while I got downstairs 👏"
+		}
+		for j := bad + 1; j < int(it.first); j++ {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				return
+			}
+		}
+		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		for m := k; m < n; m++ { // the applause is no smile
+			if o := &a.items[m]; o.kind == itEmoji && o.v > 0 && a.tok.toks[o.first].r == clapRune {
+				o.v = 0
+				a.mark[o.first] |= mMasked
+			}
+		}
+		return
+	}
+}
+
+// leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
+// "Great, ...").
+func (a *analysis) leadWord(text string, i int) bool {
+	toks := a.tok.toks
+	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ',' && a.opensSentence(text, i)
+}
+
+// expectation clears the problems a customer feared, when a contrast brought praise instead
+// ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
+// nervous about switching providers but the whole thing was painless"): a word of expecting or
+// fearing stands among the first three words of the sentence of contrast word c, and after c,
+// to the end of that sentence, there is praise and nothing negative. The complaints and
+// negative words between the two then count nothing.
+func (a *analysis) expectation(text string, c int) {
+	start, end := a.sentence(text, c)
+	e := -1
+	for j := start; j < min(start+3, c); j++ {
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed":
+			e = j
+		}
+	}
+	if e < 0 {
+		return
+	}
+	praise := false
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) <= c || int(it.first) >= end {
+			continue
+		}
+		switch {
+		case it.kind == itComplaint && it.v > 0, (it.kind == itLex || it.kind == itEmoji) && it.v < 0:
+			return // "thought it was sorted but it's broken again"
+		case it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji):
+			praise = true
+		}
+	}
+	if !praise {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) <= e || int(it.first) >= c {
+			continue
+		}
+		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
+			it.v = 0
+			for j := it.first; j <= it.last; j++ {
+				a.mark[j] |= mMasked
+			}
+		}
+	}
+}
+
 // bareWords reports whether the words of tokens [start, end) are the praise word p and at most
 // two fillers ("just", "oh", "sounds", intensifiers): praise with no object.
 func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
@@ -1874,7 +1988,8 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 }
 
 // infoQuestion reports whether the message asks plain questions: its first sentence (after a
-// greeting: "Hi, how do I …", "@acme hello, is …") opens with a question word and ends in one
+// greeting: "Hi, how do I …", "@acme hello, is …", or after an "if" clause: "If a payment fails,
+// is there a fee?") opens with a question word and ends in one
 // question mark, every later question opens with a question word too, and there is no '!'.
 // Nothing in the questions may be negative but topic terms (no other negative word, no negative
 // emoji, no sarcasm, no complaint of more than one word but a plain duration: "Can I pause my
@@ -1884,10 +1999,10 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
 func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	toks := a.tok.toks
-	start := -1 // the word that opens the current sentence; -1 before it
-	words := 0  // words of the current sentence so far
-	greet := false
-	qend := -1 // the first question mark
+	start := -1                 // the word that opens the current sentence; -1 before it
+	words := 0                  // words of the current sentence so far
+	greet, cond := false, false // the sentence opens with a greeting; with "if"
+	qend := -1                  // the first question mark
 	for j := range toks {
 		tk := &toks[j]
 		switch tk.kind {
@@ -1898,12 +2013,13 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 			words++
 			if start < 0 {
 				start, words = j, 1
-				greet = a.greeting(j)
+				greet, cond = a.greeting(j), a.wordIs(j, "if")
 				if (a.wordIs(j, "anyone") || a.wordIs(j, "anybody")) && a.wordIs(j+1, "else") {
 					return false
 				}
-			} else if greet && words <= 3 && a.asks(v, j) {
-				start, greet = j, false // "Hi, how …", "Hello team, could …"
+			} else if (greet && words <= 3 || cond && toks[j-1].kind == tkBreak) && a.asks(v, j) {
+				// "Hi, how …", "Hello team, could …"; "If a payment fails, is there a fee?"
+				start, greet, cond = j, false, false
 			}
 		case tkQuestion:
 			if start < 0 || !a.asks(v, start) || tk.n > 1 {
@@ -2029,7 +2145,9 @@ func (a *analysis) acknowledgement() int {
 	case "noted", "received", "done", "understood", "confirmed":
 		return j
 	case "got":
-		if a.wordIs(j+1, "it") {
+		// "Got it.", "got it, thanks"; not "got it working".
+		if a.wordIs(j+1, "it") && (j+2 == len(toks) || toks[j+2].kind == tkBreak || a.wordIs(j+2, "thanks") || a.wordIs(j+2, "thank") || a.wordIs(j+2, "cheers")) {
+			a.unpraise(j)
 			return j
 		}
 	case "will":
@@ -2043,16 +2161,24 @@ func (a *analysis) acknowledgement() int {
 		}
 		switch {
 		case a.wordIs(n, "thanks"), a.wordIs(n, "thank"), a.wordIs(n, "cheers"), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"):
-			for k := range a.items {
-				if it := &a.items[k]; int(it.first) == j && it.kind == itLex && it.v > 0 {
-					it.v = 0
-					a.mark[j] |= mMasked
-				}
-			}
+			a.unpraise(j)
 			return j
 		}
 	}
 	return -1 // "ok service", "Ok, the food was great"
+}
+
+// unpraise makes the positive lexicon or praise item that starts at token j count nothing: an
+// acknowledgement ("ok", "got it") is no praise.
+func (a *analysis) unpraise(j int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) == j && (it.kind == itLex || it.kind == itPraise) && it.v > 0 {
+			it.v = 0
+			for m := it.first; m <= it.last; m++ {
+				a.mark[m] |= mMasked
+			}
+		}
+	}
 }
 
 // greeting reports whether word token j opens a greeting: "hi", "hello", "hey", "hiya", "dear",

@@ -288,7 +288,28 @@ func TestScoreCases(t *testing.T) {
 		{text: "Your automated line hangs up on me every time", want: neg},
 		{text: "Will not be back.", want: neg},
 		{text: "I ordered the wrong size, can I swap it?", want: neu},
+		// Applause after a failure is sarcasm, unless a contrast turned the failure around.
+		{text: "Two missed deliveries this week. Fantastic effort 👏👏", want: neg},
+		{text: "Wow, an hour late and the food was cold. You really outdid yourselves 👏", want: neg},
+		{text: "Flight cancelled, rebooked onto a flight two days later. Superb service as ever 👏", want: neg},
+		// Fears a contrast proved wrong; a contrast that brought nothing good.
+		{text: "Honestly expected a nightmare but the whole process was painless.", want: pos},
+		{text: "I was worried about the delay but your team were brilliant and got us on the next flight.", want: pos},
+		{text: "I expected a refund but nothing has arrived.", want: neg},
+		{text: "I thought it was fixed but it's broken again.", want: neg},
+		// Requests, an "if" before a plain question, acknowledgements and closings: no feeling.
+		{text: "Please send me a copy of my invoice.", want: neu},
+		{text: "I need to change my delivery address to my work address, thanks", want: neu},
+		{text: "If my card payment fails, will my order be cancelled?", want: neu},
+		{text: "Got it.", want: neu},
+		{text: "Hi, what time does the Leeds store open on Sunday? Cheers, Sam", want: neu},
+		{text: "Tracking hasn't moved in a week.", want: neg},
+		{text: "I'll be leaving at the end of my contract.", want: neg},
 		// Praise.
+		{text: "Got it working now, thanks!", want: pos},
+		{text: "Sorted, cheers!", want: pos},
+		{text: "Nothing to improve, great service.", want: pos},
+		{text: "Can't thank you enough for finding my lost ring!", want: pos},
 		{text: "They cancelled the fine within a day, thank you!", want: pos},
 		{text: "Moving house was painless thanks to your team.", want: pos},
 		{text: "Would book again.", want: neg, not: true},

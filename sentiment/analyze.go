@@ -2032,7 +2032,12 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case tkExclaim:
 			return false
 		case tkBreak:
-			if text[tk.start] != ',' {
+			switch text[tk.start] {
+			case ',', '(', ')':
+			case ':':
+				// "Quick question: does …?", "Before I order: if …, what's …?": a lead-in.
+				start = -1
+			default:
 				if start >= 0 && qend < 0 {
 					return false // a statement before the question: "My flight was cancelled. How …?"
 				}
@@ -2129,7 +2134,8 @@ func (a *analysis) neverAgain(n, i int) bool {
 const neverAgainWords = 6
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
-// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", or "ok" or
+// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "that's
+// fine" or "that's ok" (then a break or the end), or "ok" or
 // "okay" before one of them or a courtesy word ("ok thanks", "Ok, noted"); mentions first are
 // skipped. An "ok" that acknowledges is no praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
@@ -2152,6 +2158,12 @@ func (a *analysis) acknowledgement() int {
 		}
 	case "will":
 		if a.wordIs(j+1, "do") {
+			return j
+		}
+	case "that's", "thats":
+		// "that's fine", "thats ok": consent, not praise.
+		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && (j+2 == len(toks) || toks[j+2].kind == tkBreak) {
+			a.unpraise(j + 1)
 			return j
 		}
 	case "ok", "okay":

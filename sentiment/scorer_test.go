@@ -305,7 +305,22 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, what time does the Leeds store open on Sunday? Cheers, Sam", want: neu},
 		{text: "Tracking hasn't moved in a week.", want: neg},
 		{text: "I'll be leaving at the end of my contract.", want: neg},
+		// Plain questions after a lead-in or with a bracket; requests; consent; work in progress.
+		{text: "Could you confirm whether the maintenance on Friday affects the north area (NE1 postcodes)?", want: neu},
+		{text: "Quick question: do refunds for cancelled trains go back to my card?", want: neu},
+		{text: "What's the cancellation policy for group bookings?", want: neu},
+		{text: "How long do I have to return an item?", want: neu},
+		{text: "Please could you email me a copy of my tenancy agreement.", want: neu},
+		{text: "that's fine", want: neu},
+		{text: "The engineer is working on it now, I'll let you know how it goes.", want: neu},
+		// Formal and factual complaints; apologies that are not enough.
+		{text: "I would be grateful if someone could explain why I was billed twice this month.", want: neg},
+		{text: "Sorry doesn't fix a broken boiler in December.", want: neg},
+		{text: "The courier left my parcel out in the rain.", want: neg},
+		{text: "It's now the 12th and my refund still hasn't arrived.", want: neg},
 		// Praise.
+		{text: "Zero issues since the upgrade, thanks!", want: pos},
+		{text: "I don't usually write reviews but the staff were brilliant.", want: pos},
 		{text: "Got it working now, thanks!", want: pos},
 		{text: "Sorted, cheers!", want: pos},
 		{text: "Nothing to improve, great service.", want: pos},

@@ -552,6 +552,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if lastContrast >= 0 {
 		a.expectation(text, lastContrast)
 	}
+	a.onlyWait(v)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.
 	posLex, clap, negAny, complaintAny, laughBad := false, false, false, false, false
@@ -1543,6 +1544,32 @@ func (a *analysis) applause(v *vocab, text string) {
 	}
 }
 
+// onlyWait finds "only" before a wait that the message complains of ("only 73 minutes on hold
+// today", "only 6 weeks to process a simple claim"): the word makes light of the wait in irony.
+// It records a sarcasm item over the two.
+func (a *analysis) onlyWait(v *vocab) {
+	isUnit := func(i int) bool { return a.info[i] >= 0 && v.infos[a.info[i]].flags&wDuration != 0 }
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itComplaint || it.v <= 0 {
+			continue
+		}
+		// The count of the wait: the item's first word ("6 weeks"), or the word before a cue
+		// that opens with the unit ("73 [minutes on hold]").
+		c := int(it.first)
+		if isUnit(c) {
+			c--
+		} else if !isUnit(int(it.last)) {
+			continue
+		}
+		if c < 1 || !a.isCount(v, c) || !a.wordIs(c-1, "only") {
+			continue
+		}
+		a.items = append(a.items, item{first: int32(c - 1), last: it.last, v: 1, kind: itSarcasm})
+		return
+	}
+}
+
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {
@@ -1636,7 +1663,9 @@ const fixAfter, fixBefore = 4, 3
 // "thanks for sorting out my refund", "the issue was resolved quickly"). A verb of fixing (a fix
 // cue) that is not negated, not asked about ("have you fixed the outage?") and not still to come
 // (a pending cue before it: "I need this fixed") resolves the problems next to it in its
-// clause: complaints after it, and negative topic terms after or before it. It does so only when
+// clause: complaints after it, and negative topic terms after or before it (and complaints and
+// topic terms anywhere before it, when "it", "them", "this" or "everything" follows the verb: "a
+// missing refund, and Tom sorted it"). It does so only when
 // nothing else in the clause is negative ("they handled my complaint badly"). The problems then
 // count nothing, and the phrase from the verb to them is a praise cue. It runs before
 // resolveContextual, so that a duration in the clause ("fixed it in ten minutes") has the praise
@@ -1653,6 +1682,9 @@ func (a *analysis) resolution(v *vocab, text string) {
 			continue
 		}
 		first, last, found, other := i, i, false, false
+		// "a problem with a missing parcel and Aisha sorted it": a pronoun after the verb takes
+		// it back to the problems named before it in its clause, however far.
+		back := a.wordIs(i+1, "it") || a.wordIs(i+1, "everything") || a.wordIs(i+1, "them") || a.wordIs(i+1, "this")
 		for k := range a.items {
 			it := &a.items[k]
 			if int(it.last) < lo || int(it.first) >= hi || int(it.first) == i {
@@ -1665,7 +1697,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			switch {
 			case int(it.first) > i && int(it.last) <= i+fixAfter && (it.kind == itComplaint || term):
 				last = max(last, int(it.last))
-			case int(it.last) < i && int(it.first) >= i-fixBefore && term:
+			case int(it.last) < i && (int(it.first) >= i-fixBefore && term || back && (term || it.kind == itComplaint)):
 				first = min(first, int(it.first))
 			default:
 				other = true

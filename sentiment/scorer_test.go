@@ -318,7 +318,21 @@ func TestScoreCases(t *testing.T) {
 		{text: "Sorry doesn't fix a broken boiler in December.", want: neg},
 		{text: "The courier left my parcel out in the rain.", want: neg},
 		{text: "It's now the 12th and my refund still hasn't arrived.", want: neg},
+		// Irony of a small wait or of a price rise; rhetorical questions; facts of a failure.
+		{text: "Third price rise this year. Love that for me.", want: neg},
+		{text: "only 45 minutes on hold this time, brilliant", want: neg},
+		{text: "How exactly does a 2-day delivery take two weeks?", want: neg},
+		{text: "The room had no hot water all weekend.", want: neg},
+		{text: "Loyalty means nothing to you, clearly.", want: neg},
+		{text: "The app shows my order as delivered but nothing came.", want: neg},
+		// Notices, questions and the writer's own shortcomings: no feeling.
+		{text: "Just letting you know my new phone number is 07700 900123.", want: neu},
+		{text: "I want to ask if I can pay by bank transfer. Thank you", want: neu},
+		{text: "I'm terrible with computers, how do I change my password?", want: neu},
+		{text: "Sent the documents like you asked, thanks.", want: neu},
 		// Praise.
+		{text: "Had an issue with a missing refund and Tom sorted it in minutes.", want: pos},
+		{text: "The crew kept us updated throughout the delay, thank you!", want: pos},
 		{text: "Zero issues since the upgrade, thanks!", want: pos},
 		{text: "I don't usually write reviews but the staff were brilliant.", want: pos},
 		{text: "Got it working now, thanks!", want: pos},

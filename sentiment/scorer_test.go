@@ -357,7 +357,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "My bill has doubled since the new meter was fitted.", want: neg},
 		{text: "lol so I'm never getting my refund then", want: neg},
 		{text: "The update wiped my save file. Incredible work, devs.", want: neg},
+		{text: "I'm calling to check whether my order has shipped. Thanks.", want: neu},
+		{text: "How likely are you to recommend us? 2. The app crashes every single time.", want: neg},
+		{text: "I pay for the premium plan and still get adverts.", want: neg},
+		{text: "The return label won't scan at the post office.", want: neg},
+		{text: "My parcel was meant to arrive on Monday and it's now Friday.", want: neg},
 		// Praise.
+		{text: "The crew kept everyone updated during the delay, great job.", want: pos},
 		{text: "Replacement sent the next day, no questions asked.", want: pos},
 		{text: "The agent upgraded my seat before I even asked.", want: pos},
 		{text: "brill, thanks", want: pos},

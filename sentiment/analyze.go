@@ -1565,9 +1565,8 @@ func (a *analysis) applause(v *vocab, text string) {
 }
 
 // onlyWait finds "only" before a wait ("only 73 minutes on hold today", "Wow, only six weeks to
-// answer one simple question"; a complaint or a duration its sentence did not make one): the
-// word makes light of the wait in irony.
-// It records a sarcasm item over the two.
+// answer one simple question": a complaint, or a duration that the praise of its sentence
+// cleared): the word makes light of the wait in irony. It records a sarcasm item over the two.
 func (a *analysis) onlyWait(v *vocab) {
 	isUnit := func(i int) bool { return a.info[i] >= 0 && v.infos[a.info[i]].flags&wDuration != 0 }
 	for k := range a.items {
@@ -1631,7 +1630,6 @@ func (a *analysis) leadWord(text string, i int) bool {
 // count nothing.
 func (a *analysis) expectation(text string, c int) {
 	start, _ := a.sentence(text, c)
-	end := len(a.tok.toks)
 	e := -1
 	for j := start; j < min(start+3, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
@@ -1645,7 +1643,7 @@ func (a *analysis) expectation(text string, c int) {
 	praise := false
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) <= c || int(it.first) >= end {
+		if int(it.first) <= c {
 			continue
 		}
 		switch {

@@ -271,7 +271,7 @@ func (v *vocab) mayBegin(h uint64) bool {
 }
 
 // phraseHash combines the hash of a run of words with the hash of the word after it. The order
-// of the words counts: "bad my" is not the phrase "my bad".
+// of the words counts: "hold on" is not the phrase "on hold".
 func phraseHash(h uint64, next uint64) uint64 {
 	h = (bits.RotateLeft64(h, 29) ^ next) * 0x9E3779B97F4A7C15
 	h ^= h >> 31

@@ -1621,17 +1621,21 @@ func (a *analysis) leadWord(text string, i int) bool {
 	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ',' && a.opensSentence(text, i)
 }
 
+// expectWords is how far into its sentence the word of an expectation may stand ("Not gonna
+// lie, I expected the worst, but …").
+const expectWords = 6
+
 // expectation clears the problems a customer feared, when a contrast brought praise instead
 // ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
 // nervous about switching providers but the whole thing was painless"): a word of expecting or
-// fearing stands among the first three words of the sentence of contrast word c, and after c,
+// fearing stands among the first expectWords tokens of the sentence of contrast word c, and after c,
 // to the end of the message, there is praise and nothing negative ("Was dreading the SIM swap
 // but it took 5 minutes. Impressed."). The complaints and negative words between the two then
 // count nothing.
 func (a *analysis) expectation(text string, c int) {
 	start, _ := a.sentence(text, c)
 	e := -1
-	for j := start; j < min(start+3, c); j++ {
+	for j := start; j < min(start+expectWords, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
 		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed":
 			e = j

@@ -593,7 +593,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// "delayed") go; phrases ("is the website down?") and other negative words ("does
 		// anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)))) || (it.kind == itLex && it.v < 0) {
+			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first)))) || (it.kind == itLex && it.v < 0) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
@@ -2074,8 +2074,9 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // question mark, every later question opens with a question word too, and there is no '!'.
 // Nothing in the questions may be negative but topic terms (no other negative word, no negative
 // emoji, no sarcasm, no complaint of more than one word but a plain duration: "Can I pause my
-// deliveries for two weeks?", see plainDuration, or the customer's own cancelling: "Can I cancel
-// my plan mid-month?", see ownCancel), and nothing after the first question
+// deliveries for two weeks?", see plainDuration, the customer's own cancelling: "Can I cancel
+// my plan mid-month?", see ownCancel, or what an "if" clause supposes, see inIf), and nothing
+// after the first question
 // may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
 // asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
 // fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
@@ -2137,18 +2138,31 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		}
 		switch it.kind {
 		case itLex, itEmoji, itPolite:
-			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) {
+			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) && !a.inIf(int(it.first)) {
 				return false
 			}
 		case itSarcasm, itSarcasmCond:
 			return false
 		case itComplaint:
-			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) && !a.ownCancel(int(it.first)) {
+			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) && !a.ownCancel(int(it.first)) && !a.inIf(int(it.first)) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// inIf reports whether token i stands in an "if" clause: "if" comes before it with only words
+// and numbers between ("Can I get a refund if I cancel within 14 days?", "If a parcel is marked
+// as delivered but isn't there, what's the process?"). In a plain question, what such a clause
+// names is supposed, not complained of.
+func (a *analysis) inIf(i int) bool {
+	for j := i; j >= 0 && (a.tok.toks[j].kind == tkWord || a.tok.toks[j].kind == tkNumber); j-- {
+		if a.wordIs(j, "if") {
+			return true
+		}
+	}
+	return false
 }
 
 // ownCancel reports whether word token i is "cancel" after "I", "we" or "to": a customer who asks
@@ -2160,9 +2174,10 @@ func (a *analysis) ownCancel(i int) bool {
 }
 
 // plainDuration reports whether complaint item it is a duration that a question names without
-// waiting: no word of waiting ("hold", "wait", "queue", "stuck") and nothing negative before it
-// in its clause ("Can I pause my deliveries for two weeks?", "Is the 24-hour gym open?"; not "Is
-// it reasonable to wait 45 mins for my bag?").
+// waiting: no word of waiting ("hold", "wait", "queue", "stuck") and nothing negative but a topic
+// term before it in its clause ("Can I pause my deliveries for two weeks?", "Is the 24-hour gym
+// open?", "what happens if the first leg is delayed by more than 3 hours?"; not "Is it
+// reasonable to wait 45 mins for my bag?").
 func (a *analysis) plainDuration(v *vocab, it *item) bool {
 	idx := a.info[it.last]
 	if idx < 0 || v.infos[idx].flags&wDuration == 0 {
@@ -2176,7 +2191,7 @@ func (a *analysis) plainDuration(v *vocab, it *item) bool {
 		}
 	}
 	for k := range a.items {
-		if o := &a.items[k]; o != it && int(o.first) >= lo && o.first < it.first && (o.v < 0 || o.kind == itComplaint && o.v > 0) {
+		if o := &a.items[k]; o != it && int(o.first) >= lo && o.first < it.first && (o.v < 0 || o.kind == itComplaint && o.v > 0) && !a.topicWord(v, o) {
 			return false
 		}
 	}

@@ -369,7 +369,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Please update my email address to the one I'm writing from.", want: neu},
 		{text: "I deleted the confirmation by accident, could you resend it?", want: neu},
 		{text: "Friday at 2pm is fine for the delivery.", want: neu},
+		// What an "if" clause supposes, in a plain question, is no complaint.
+		{text: "What happens to my booking if the train is delayed by more than 2 hours?", want: neu},
+		{text: "Do I get a refund if I cancel within 7 days?", want: neu},
+		{text: "If my parcel is marked as delivered but never arrives, who do I contact?", want: neu},
 		// Praise.
+		{text: "The agent reinstated my cancelled booking at no extra cost. Thank you!", want: pos},
+		{text: "Setting it up was dead easy.", want: pos},
 		{text: "Not gonna lie, I expected the worst, but the whole thing was painless.", want: pos},
 		{text: "The refund hit my account the next morning, thank you!", want: pos},
 		{text: "I'm furious I didn't switch to you sooner!", want: pos},

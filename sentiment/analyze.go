@@ -1628,10 +1628,10 @@ const expectWords = 6
 // expectation clears the problems a customer feared, when a contrast brought praise instead
 // ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
 // nervous about switching providers but the whole thing was painless"): a word of expecting or
-// fearing stands among the first expectWords tokens of the sentence of contrast word c, and after c,
-// to the end of the message, there is praise and nothing negative ("Was dreading the SIM swap
-// but it took 5 minutes. Impressed."). The complaints and negative words between the two then
-// count nothing.
+// fearing stands among the first expectWords tokens of the sentence of contrast word c, and
+// after c, to the end of the message, there is praise and nothing negative ("Was dreading the
+// SIM swap but it took 5 minutes. Impressed."). The complaints and negative words between the
+// two then count nothing.
 func (a *analysis) expectation(text string, c int) {
 	start, _ := a.sentence(text, c)
 	e := -1

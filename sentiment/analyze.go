@@ -576,6 +576,8 @@ func (a *analysis) run(v *vocab, text string) {
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 		a.bareSarcasm(v, text) // bare praise, and something bad before it
+	} else if posLex && strings.Contains(text, ", another") {
+		a.bareSarcasm(v, text) // "Great, another 'scheduled maintenance' window"
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
@@ -1455,7 +1457,8 @@ func isLaughter(w []byte) bool {
 
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
 // came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
-// complaint ("Great, another delay"): an ironic reaction, when nothing else in the message is
+// complaint or "another" ("Great, another delay", "Wow, another 'scheduled maintenance'
+// outage"): an ironic reaction, when nothing else in the message is
 // positive (but emoji in the praise's sentence: "Nobody replies. Great work 👏👏") and no
 // contrast ("but") turned the complaint around. It records a sarcasm item over
 // the praise word.
@@ -1473,6 +1476,9 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first))) {
 			continue
 		}
+		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
+		// complaint.
+		another := lead && a.wordIs(start+2, "another")
 		before, other := false, false
 		for m := 0; m < n; m++ {
 			o := &a.items[m]
@@ -1499,7 +1505,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 				before = false // "Lost my bag but your agent found it. Amazing!"
 			}
 		}
-		if before && !other {
+		if (before || another) && !other {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
 	}

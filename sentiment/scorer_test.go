@@ -373,7 +373,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "What happens to my booking if the train is delayed by more than 2 hours?", want: neu},
 		{text: "Do I get a refund if I cancel within 7 days?", want: neu},
 		{text: "If my parcel is marked as delivered but never arrives, who do I contact?", want: neu},
+		{text: "Great, another 'delivery attempted' card while I was home all day.", want: neg},
+		{text: "Please pause my deliveries until the 3rd, I'm away.", want: neu},
 		// Praise.
+		{text: "The speeds are exactly what you promised. Very pleased.", want: pos},
+		{text: "The delay repay claim paid out in 3 days, thanks!", want: pos},
+		{text: "Pothole fixed within a week of reporting it. Credit where it's due.", want: pos},
 		{text: "The agent reinstated my cancelled booking at no extra cost. Thank you!", want: pos},
 		{text: "Setting it up was dead easy.", want: pos},
 		{text: "Not gonna lie, I expected the worst, but the whole thing was painless.", want: pos},

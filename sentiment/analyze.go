@@ -652,6 +652,10 @@ func (a *analysis) run(v *vocab, text string) {
 			// "Thanks, still waiting": courtesy, not praise.
 			it.v = 0
 			a.mark[it.first] |= mMasked
+		case sarcasm && it.kind == itEmoji && it.v > 0 && toks[it.first].r == clapRune:
+			// "Oh brilliant. ... 👏👏": the applause of irony is no smile.
+			it.v = 0
+			a.mark[it.first] |= mMasked
 		case sarcasm && it.v > 0 && (it.kind == itLex || it.kind == itPolite || it.kind == itPraise):
 			// "Great job losing my bag", "great work 👏👏": the praise is the complaint.
 			it.v = -0.5 * it.v
@@ -1643,7 +1647,7 @@ func (a *analysis) expectation(text string, c int) {
 	e := -1
 	for j := start; j < min(start+expectWords, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed":
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready":
 			e = j
 		}
 	}
@@ -2413,8 +2417,8 @@ func (a *analysis) sentence(text string, i int) (int, int) {
 	return start, end
 }
 
-// complaintAfter reports whether a complaint item, or a negative lexicon item, starts after
-// token i in its sentence.
+// complaintAfter reports whether a complaint item that still counts (not one a fix cleared), or
+// a negative lexicon item, starts after token i in its sentence.
 func (a *analysis) complaintAfter(text string, i int) bool {
 	end := len(a.tok.toks)
 	for j := i + 1; j < end; j++ {
@@ -2424,7 +2428,7 @@ func (a *analysis) complaintAfter(text string, i int) bool {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
 			return true
 		}
 	}

@@ -375,7 +375,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "If my parcel is marked as delivered but never arrives, who do I contact?", want: neu},
 		{text: "Great, another 'delivery attempted' card while I was home all day.", want: neg},
 		{text: "Please pause my deliveries until the 3rd, I'm away.", want: neu},
-		// Praise.
+		{text: "Not complaining, just curious: what does the premium plan add?", want: neu},
+		{text: "If my internet drops one more time I'm cancelling.", want: neg},
+		{text: "The new bill is nearly double what I was quoted.", want: neg},
+		{text: "Oh brilliant. The boiler broke again and the earliest visit is next month. 👏👏", want: neg},
+		// Praise: a fix clears the complaint, so the thanks are no sarcasm.
+		{text: "Thanks for sorting the duplicate charge so quickly, refund is already showing.", want: pos},
+		{text: "Thank you for sorting out the app crashes, it hasn't frozen since!", want: pos},
 		{text: "The speeds are exactly what you promised. Very pleased.", want: pos},
 		{text: "The delay repay claim paid out in 3 days, thanks!", want: pos},
 		{text: "Pothole fixed within a week of reporting it. Credit where it's due.", want: pos},

@@ -470,7 +470,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
-			if ((isShortUnit(t.normOf(tk)) || a.withinCount(i-1)) && a.speedBefore(v, i-1) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
+			if (a.speedBefore(v, i-1, isShortUnit(t.normOf(tk))) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one). Its words are no evidence.
 				a.mark[i-1] |= mMasked
@@ -595,7 +595,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// "delayed") go; phrases ("is the website down?") and other negative words ("does
 		// anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; (it.kind == itComplaint && (it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first)))) || (it.kind == itLex && it.v < 0) {
+			if it := &a.items[k]; (it.kind == itComplaint && a.namedInQuestion(v, it)) || (it.kind == itLex && it.v < 0) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
@@ -645,17 +645,11 @@ func (a *analysis) run(v *vocab, text string) {
 		it := &a.items[k]
 		switch {
 		case asks && a.softSmile(it):
-			// "Can you check on order #48213 please! 🙂": a smile with a question is courtesy.
-			it.v = 0
-			a.mark[it.first] |= mMasked
+			a.drop(it) // "Can you check on order #48213 please! 🙂": a smile with a question is courtesy.
 		case it.kind == itPolite && (complains || asks):
-			// "Thanks, still waiting": courtesy, not praise.
-			it.v = 0
-			a.mark[it.first] |= mMasked
+			a.drop(it) // "Thanks, still waiting": courtesy, not praise.
 		case sarcasm && it.kind == itEmoji && it.v > 0 && toks[it.first].r == clapRune:
-			// "Oh brilliant. ... 👏👏": the applause of irony is no smile.
-			it.v = 0
-			a.mark[it.first] |= mMasked
+			a.drop(it) // "Oh brilliant. ... 👏👏": the applause of irony is no smile.
 		case sarcasm && it.v > 0 && (it.kind == itLex || it.kind == itPolite || it.kind == itPraise):
 			// "Great job losing my bag", "great work 👏👏": the praise is the complaint.
 			it.v = -0.5 * it.v
@@ -797,15 +791,19 @@ func (a *analysis) notWaiting(v *vocab, i int) bool {
 	return v.infos[a.info[i]].flags&wNotWaiting != 0
 }
 
-// speedBefore reports whether the count at token c is how fast something was done: "in",
-// "within" or "under" before it (perhaps with "just", "only" or the like between), after a verb
-// in the past in its clause ("sorted it in 10 mins", "paid out within 48 hours"), and no
-// "finally" between them.
-func (a *analysis) speedBefore(v *vocab, c int) bool {
+// speedBefore reports whether the count at token c is how fast something was done: "within"
+// before it, or "in" or "under" when its unit is short (perhaps with "just", "only" or the like
+// between), after a verb in the past in its clause ("sorted it in 10 mins", "paid out within 3
+// days"; "in 3 days" may be a wait), and no "finally" between them.
+func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 	toks := a.tok.toks
 	j, w := a.wordBeforeCount(c)
 	switch string(w) {
-	case "in", "within", "under":
+	case "within":
+	case "in", "under":
+		if !short {
+			return false
+		}
 	default:
 		return false
 	}
@@ -828,13 +826,6 @@ func (a *analysis) speedBefore(v *vocab, c int) bool {
 		}
 	}
 	return false
-}
-
-// withinCount reports whether "within" stands before the count at token c: "paid within 3 days"
-// is speed in any unit, where "in 3 days" is only in short ones.
-func (a *analysis) withinCount(c int) bool {
-	_, w := a.wordBeforeCount(c)
-	return string(w) == "within"
 }
 
 // quickTook reports whether the count at token c says that something took a few minutes:
@@ -944,6 +935,12 @@ func (a *analysis) isCount(v *vocab, i int) bool {
 	}
 	idx := a.info[i]
 	return tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wCount != 0
+}
+
+// isUnit reports whether token i is a unit of time (duration in cues.txt: "hours", "days").
+func (a *analysis) isUnit(v *vocab, i int) bool {
+	idx := a.info[i]
+	return idx >= 0 && v.infos[idx].flags&wDuration != 0
 }
 
 func isPhraseTok(k tokKind) bool { return k == tkWord || k == tkHashtag || k == tkNumber }
@@ -1475,8 +1472,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		}
 		start, end := a.sentence(text, int(it.first))
 		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
-		lead := int(it.first) == start && start+1 < end && a.tok.toks[start+1].kind == tkBreak &&
-			text[a.tok.toks[start+1].start] == ',' && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
+		lead := int(it.first) == start && a.leadWord(text, start) && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
 		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first))) {
 			continue
 		}
@@ -1515,16 +1511,13 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 	}
 }
 
-// clapRune is the clapping hands emoji.
-const clapRune = '\U0001F44F'
-
 // applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.
 // Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
 // service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
 // an opening "Wow," or "Great,"), a contrast ("but") stands between them ("Delayed two hours
 // but the crew were great 👏") or a praise cue in the applause's sentence says what was good
-// ("That's how it should be done 👏"). It records a sarcasm item over the emoji, and the applause
-// counts nothing as an emoji.
+// ("That's how it should be done 👏"). It records a sarcasm item over the emoji (so that, as in
+// every ironic message, the clapping then counts nothing as an emoji).
 func (a *analysis) applause(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {
@@ -1564,12 +1557,6 @@ func (a *analysis) applause(v *vocab, text string) {
 			}
 		}
 		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
-		for m := k; m < n; m++ { // the applause is no smile
-			if o := &a.items[m]; o.kind == itEmoji && o.v > 0 && a.tok.toks[o.first].r == clapRune {
-				o.v = 0
-				a.mark[o.first] |= mMasked
-			}
-		}
 		return
 	}
 }
@@ -1578,21 +1565,20 @@ func (a *analysis) applause(v *vocab, text string) {
 // answer one simple question": a complaint, or a duration that the praise of its sentence
 // cleared): the word makes light of the wait in irony. It records a sarcasm item over the two.
 func (a *analysis) onlyWait(v *vocab) {
-	isUnit := func(i int) bool { return a.info[i] >= 0 && v.infos[a.info[i]].flags&wDuration != 0 }
 	for k := range a.items {
 		it := &a.items[k]
 		// A duration may have been cleared by its sentence's praise ("Wow, only six weeks ...
 		// Impressive turnaround"): the praise is the irony then.
-		duration := a.isCount(v, int(it.first)) && isUnit(int(it.last))
+		duration := a.isCount(v, int(it.first)) && a.isUnit(v, int(it.last))
 		if it.kind != itComplaint && it.kind != itContextual || it.v < 0 || it.v == 0 && !duration {
 			continue
 		}
 		// The count of the wait: the item's first word ("6 weeks"), or the word before a cue
 		// that opens with the unit ("73 [minutes on hold]").
 		c := int(it.first)
-		if isUnit(c) {
+		if a.isUnit(v, c) {
 			c--
-		} else if !isUnit(int(it.last)) {
+		} else if !a.isUnit(v, int(it.last)) {
 			continue
 		}
 		if c < 1 || !a.isCount(v, c) || !a.wordIs(c-1, "only") {
@@ -1610,7 +1596,7 @@ func (a *analysis) softSmile(it *item) bool {
 		return false
 	}
 	tk := &a.tok.toks[it.first]
-	return tk.kind == tkEmoji && (tk.r == '\U0001F642' || tk.r == '\U0001F60A' || tk.r == '\u263A')
+	return tk.kind == tkEmoji && isSoftSmile(tk.r)
 }
 
 // quotedWord reports whether word token i stands alone in quotation marks ("my 'fixed' router").
@@ -1676,10 +1662,7 @@ func (a *analysis) expectation(text string, c int) {
 			continue
 		}
 		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
-			it.v = 0
-			for j := it.first; j <= it.last; j++ {
-				a.mark[j] |= mMasked
-			}
+			a.drop(it)
 		}
 	}
 }
@@ -2154,12 +2137,19 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case itSarcasm, itSarcasmCond:
 			return false
 		case itComplaint:
-			if it.first != it.last && it.v != 0 && !a.plainDuration(v, it) && !a.ownCancel(int(it.first)) && !a.inIf(int(it.first)) {
+			if it.v != 0 && !a.namedInQuestion(v, it) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// namedInQuestion reports whether complaint item it is one that a plain question may name
+// without complaining: a one-word cue, a plain duration, the customer's own cancelling or what
+// an "if" clause supposes.
+func (a *analysis) namedInQuestion(v *vocab, it *item) bool {
+	return it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first))
 }
 
 // inIf reports whether token i stands in an "if" clause: "if" comes before it with only words
@@ -2189,8 +2179,7 @@ func (a *analysis) ownCancel(i int) bool {
 // open?", "what happens if the first leg is delayed by more than 3 hours?"; not "Is it
 // reasonable to wait 45 mins for my bag?").
 func (a *analysis) plainDuration(v *vocab, it *item) bool {
-	idx := a.info[it.last]
-	if idx < 0 || v.infos[idx].flags&wDuration == 0 {
+	if !a.isUnit(v, int(it.last)) {
 		return false
 	}
 	lo, _ := a.clause(v, int(it.first))
@@ -2299,7 +2288,7 @@ func (a *analysis) acknowledgement() int {
 		return j
 	case "got":
 		// "Got it.", "got it, thanks"; not "got it working".
-		if a.wordIs(j+1, "it") && (j+2 == len(toks) || toks[j+2].kind == tkBreak || a.wordIs(j+2, "thanks") || a.wordIs(j+2, "thank") || a.wordIs(j+2, "cheers")) {
+		if a.wordIs(j+1, "it") && (j+2 == len(toks) || toks[j+2].kind == tkBreak || a.thanksAt(j+2)) {
 			a.unpraise(j)
 			return j
 		}
@@ -2319,7 +2308,7 @@ func (a *analysis) acknowledgement() int {
 			n++
 		}
 		switch {
-		case a.wordIs(n, "thanks"), a.wordIs(n, "thank"), a.wordIs(n, "cheers"), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"):
+		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"):
 			a.unpraise(j)
 			return j
 		}
@@ -2327,16 +2316,26 @@ func (a *analysis) acknowledgement() int {
 	return -1 // "ok service", "Ok, the food was great"
 }
 
+// thanksAt reports whether token j is "thanks", "thank" or "cheers".
+func (a *analysis) thanksAt(j int) bool {
+	return a.wordIs(j, "thanks") || a.wordIs(j, "thank") || a.wordIs(j, "cheers")
+}
+
 // unpraise makes the positive lexicon or praise item that starts at token j count nothing: an
 // acknowledgement ("ok", "got it") is no praise.
 func (a *analysis) unpraise(j int) {
 	for k := range a.items {
 		if it := &a.items[k]; int(it.first) == j && (it.kind == itLex || it.kind == itPraise) && it.v > 0 {
-			it.v = 0
-			for m := it.first; m <= it.last; m++ {
-				a.mark[m] |= mMasked
-			}
+			a.drop(it)
 		}
+	}
+}
+
+// drop makes item it count nothing, and leaves its words out of the n-grams as a cue's are.
+func (a *analysis) drop(it *item) {
+	it.v = 0
+	for j := it.first; j <= it.last; j++ {
+		a.mark[j] |= mMasked
 	}
 }
 

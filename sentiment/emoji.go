@@ -71,6 +71,13 @@ func (t *tokenizer) emoticonAt(text string, i int) (int, bool) {
 // and the eye roll (see analysis.run).
 func isIronyEmoji(r rune) bool { return r == 0x1F643 || r == 0x1F644 }
 
+// clapRune is the clapping hands: applause, meant or ironic (see analysis.applause).
+const clapRune = 0x1F44F
+
+// isSoftSmile reports the smiles of courtesy: the slightly smiling face, the smiling face with
+// smiling eyes and the white smiling face (see analysis.softSmile).
+func isSoftSmile(r rune) bool { return r == 0x1F642 || r == 0x1F60A || r == 0x263A }
+
 // emojiValence gives the valence (-4..+4) of the emoji most used in customer messages; others are 0.
 func emojiValence(r rune) float32 {
 	switch r {

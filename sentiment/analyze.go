@@ -556,7 +556,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.onlyWait(v)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.
-	posLex, clap, negAny, complaintAny, laughBad := false, false, false, false, false
+	posLex, praiseAny, clap, negAny, complaintAny, laughBad := false, false, false, false, false, false
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
@@ -566,6 +566,7 @@ func (a *analysis) run(v *vocab, text string) {
 		case itLex, itEmoji, itPolite, itPraise:
 			if it.v > 0 {
 				posLex = posLex || it.kind == itLex
+				praiseAny = praiseAny || it.kind == itPraise
 				clap = clap || it.kind == itEmoji && toks[it.first].r == clapRune
 			} else if it.v < 0 {
 				negAny = true
@@ -576,11 +577,16 @@ func (a *analysis) run(v *vocab, text string) {
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 		a.bareSarcasm(v, text) // bare praise, and something bad before it
+	} else if praiseAny && (complaintAny || negAny) {
+		a.bareSarcasm(v, text) // "On hold 47 mins... great customer service guys"
 	} else if posLex && strings.Contains(text, ", another") {
 		a.bareSarcasm(v, text) // "Great, another 'scheduled maintenance' window"
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
+	}
+	if (posLex || praiseAny) && (complaintAny || negAny) {
+		a.foreboding(text)
 	}
 	if laughBad {
 		a.softLaughter(v)
@@ -691,8 +697,8 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if (question || request) && !complains {
-		r[rfQuestion] = 1
+	if (question || request) && !complains || ack >= 0 && asks {
+		r[rfQuestion] = 1 // "ok thanks, will do" acknowledges, as neutral as a question
 	}
 	// 1 without any sentiment, fading as sentiment adds up.
 	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
@@ -1467,13 +1473,16 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {
 		it := a.items[k]
-		if it.kind != itLex || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+		if it.kind != itLex && it.kind != itPraise || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
 			continue
+		}
+		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
+			continue // a praise phrase is ironic when it opens with praise ("great customer service guys"), not "Couldn't ask for more."
 		}
 		start, end := a.sentence(text, int(it.first))
 		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
-		lead := int(it.first) == start && a.leadWord(text, start) && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
-		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first))) {
+		lead := it.kind == itLex && int(it.first) == start && a.leadWord(text, start) && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
+		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
 			continue
 		}
 		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
@@ -1633,7 +1642,7 @@ func (a *analysis) expectation(text string, c int) {
 	e := -1
 	for j := start; j < min(start+expectWords, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready":
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready", "sceptical", "skeptical", "apprehensive":
 			e = j
 		}
 	}
@@ -1667,19 +1676,89 @@ func (a *analysis) expectation(text string, c int) {
 	}
 }
 
-// bareWords reports whether the words of tokens [start, end) are the praise word p and at most
-// two fillers ("just", "oh", "sounds", intensifiers): praise with no object.
-func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
+// foreboding finds a sentence that dreads what was to come ("I was dreading this one", "Took my
+// dead laptop in expecting the worst", "Thought I'd be fighting for this refund for weeks")
+// followed, from the next sentence to the end of the message, by praise and nothing negative or
+// ironic ("Not a single problem.", "It was back in my account the next morning."): the problems of the
+// dreading sentence were the fear, not what happened, and count nothing. (expectation does the
+// same within a sentence turned by "but".)
+func (a *analysis) foreboding(text string) {
+	toks := a.tok.toks
+	e := -1
+	for j := range toks {
+		if toks[j].kind == tkWord && a.fearAt(j) {
+			e = j
+			break
+		}
+	}
+	if e < 0 {
+		return
+	}
+	start, end := a.sentence(text, e)
+	praise := false
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) < end {
+			continue
+		}
+		switch {
+		case it.kind == itComplaint && it.v > 0, (it.kind == itLex || it.kind == itEmoji) && it.v < 0, it.kind == itSarcasm:
+			return // "Was dreading the call. Rightly so, on hold for an hour."; "Thought I'd get a call back. Nothing. Great service."
+		case it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji):
+			praise = true
+		}
+	}
+	if !praise {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) >= start && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+			a.drop(it)
+		}
+	}
+}
+
+// fearAt reports whether word j says the customer feared how things would go: "dreaded",
+// "feared", "expecting the worst", "thought I'd ..." (a thought of what would happen), or a word
+// of worry after "was", "were" or "been" ("I was nervous", "had been sceptical"), not a worry
+// of now ("I'm worried my parcel is lost").
+func (a *analysis) fearAt(j int) bool {
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "dreaded", "feared":
+		return true
+	case "expecting", "expected":
+		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst")
+	case "thought":
+		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
+			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
+	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked":
+		for k := j - 1; k >= max(0, j-3); k-- {
+			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bareWords reports whether the words of tokens [start, end) are the praise of tokens [p, q] (a
+// word, or a praise phrase, counted as one word) and at most two fillers ("just", "oh", "sounds",
+// intensifiers): praise with no object.
+func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 	words := 0
 	for j := start; j < end; j++ {
 		tk := &a.tok.toks[j]
 		if tk.kind != tkWord && tk.kind != tkHashtag {
 			continue
 		}
-		words++
-		if j == p {
+		if j >= p && j <= q {
+			if j == p {
+				words++
+			}
 			continue
 		}
+		words++
 		if idx := a.info[j]; idx >= 0 && v.infos[idx].boost > 0 {
 			continue
 		}
@@ -1688,7 +1767,7 @@ func (a *analysis) bareWords(v *vocab, start, end, p int) bool {
 			continue
 		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs":
 			// "great work guys", "nice one": praise of nothing named, or of those addressed
-			if j > p {
+			if j > q {
 				continue
 			}
 		}

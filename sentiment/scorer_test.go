@@ -418,6 +418,18 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thank you so much, the agent fixed it in minutes!", want: pos},
 		{text: "Great service today, thanks!", want: pos},
 		{text: "I love this app!!!", want: pos},
+		// A fear of how it would go, then praise of how it went (foreboding).
+		{text: "Was dreading the call about my pension transfer. Done in ten minutes, brilliant.", want: pos},
+		{text: "Thought it would take weeks to get my deposit. It was back in my account two days later, thank you!", want: pos},
+		{text: "I was nervous about moving my mortgage after horror stories from friends. Smoothest process ever.", want: pos},
+		{text: "Was dreading the call about my pension transfer. Rightly so, on hold for an hour. Brilliant.", want: neg},
+		{text: "I am worried my parcel is lost. Can you check?", want: pos, not: true},
+		// A praise phrase alone after a complaint is irony; so is understatement.
+		{text: "on hold for an hour... great service team 👏", want: neg},
+		{text: "Room was noisy and the wifi kept dropping. Not ideal.", want: neg},
+		// An acknowledgement, and a complaint named by its number, are neutral.
+		{text: "ok, will do", want: neu},
+		{text: "Could you give me the status of my complaint number 4471?", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -587,6 +587,8 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if (posLex || praiseAny) && (complaintAny || negAny) {
 		a.foreboding(text)
+		a.elsewhere(v)
+		a.joyTears()
 	}
 	if laughBad {
 		a.softLaughter(v)
@@ -1719,6 +1721,81 @@ func (a *analysis) foreboding(text string) {
 	}
 }
 
+// elsewhere finds complaints about another company in a message that praises this one ("After
+// two awful months with my old provider, switching to you was painless", "After three awful
+// trips with other airlines losing my bags ..."): the negative items of a clause that names a
+// former or other provider ("old", "previous", "former", "other" before "provider", "bank",
+// "airline", …) count nothing, when praise stands outside that clause.
+func (a *analysis) elsewhere(v *vocab) {
+	toks := a.tok.toks
+	for j := range toks {
+		if !(a.wordIs(j, "old") || a.wordIs(j, "previous") || a.wordIs(j, "former") || a.wordIs(j, "other")) || !(isProvider(a, j+1) || isProvider(a, j+2)) {
+			continue
+		}
+		lo, hi := a.clause(v, j)
+		praised := false
+		for k := range a.items {
+			it := &a.items[k]
+			if it.kind == itSarcasm {
+				return // the praise is irony
+			}
+			if (int(it.first) < lo || int(it.first) >= hi) && it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji) {
+				praised = true
+			}
+		}
+		if !praised {
+			return
+		}
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.negative() {
+				a.drop(it)
+			}
+		}
+		return
+	}
+}
+
+// joyTears drops crying faces from a message whose only negative items they are, beside praise
+// ("left a birthday cake in the room 😭 you guys are the best"): tears of joy.
+func (a *analysis) joyTears() {
+	praise := false
+	for k := range a.items {
+		it := &a.items[k]
+		switch {
+		case it.kind == itEmoji && it.v < 0:
+			if !isTears(a.tok.toks[it.first].r) {
+				return
+			}
+		case it.negative():
+			return
+		case it.v > 0 && (it.kind == itLex || it.kind == itPraise):
+			praise = true
+		}
+	}
+	if !praise {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itEmoji && it.v < 0 {
+			a.drop(it)
+		}
+	}
+}
+
+// isProvider reports whether token j names a kind of company: "provider", "bank", "airlines", ….
+func isProvider(a *analysis, j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "provider", "providers", "bank", "banks", "company", "companies", "airline", "airlines", "carrier", "carriers",
+		"supplier", "suppliers", "insurer", "insurers", "network", "networks", "isp", "courier", "couriers", "firm", "firms",
+		"broadband", "energy", "host", "hosts", "brand", "brands", "retailer", "retailers", "lender", "lenders":
+		return true
+	}
+	return false
+}
+
 // fearAt reports whether word j says the customer feared how things would go: "dreaded",
 // "feared", "expecting the worst", "thought I'd ..." (a thought of what would happen), or a word
 // of worry after "was", "were" or "been" ("I was nervous", "had been sceptical"), not a worry
@@ -1816,7 +1893,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			}
 			term := it.kind != itEmoji && a.topicTerms(v, it)
 			switch {
-			case int(it.first) > i && int(it.last) <= i+fixAfter && (it.kind == itComplaint || term):
+			case int(it.first) > i && (int(it.last) <= i+fixAfter || a.settingBetween(v, i, int(it.first))) && (it.kind == itComplaint || term):
 				last = max(last, int(it.last))
 			case int(it.last) < i && (int(it.first) >= i-fixBefore && term || back && (term || it.kind == itComplaint)):
 				first = min(first, int(it.first))
@@ -1836,6 +1913,18 @@ func (a *analysis) resolution(v *vocab, text string) {
 		a.joinGroup(first, last)
 		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
 	}
+}
+
+// settingBetween reports whether a backdrop cue or "when" stands between tokens i and j: a
+// problem after it is the setting of the fix at i, however far ("rebooked me automatically when
+// my connection was cancelled", "Rebooked onto the 18:40 after the cancellation").
+func (a *analysis) settingBetween(v *vocab, i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if idx := a.info[k]; idx >= 0 && v.backdrop[idx] || a.wordIs(k, "when") {
+			return true
+		}
+	}
+	return false
 }
 
 // backdrop finds problems that a message of praise names as the setting of what it praises

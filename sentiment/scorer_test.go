@@ -427,6 +427,13 @@ func TestScoreCases(t *testing.T) {
 		// A praise phrase alone after a complaint is irony; so is understatement.
 		{text: "on hold for an hour... great service team 👏", want: neg},
 		{text: "Room was noisy and the wifi kept dropping. Not ideal.", want: neg},
+		// A fix whose problem is its setting ("when", "after"), complaints about another
+		// company, tears of joy.
+		{text: "They refunded me the same day when the concert was cancelled. Impressive.", want: pos},
+		{text: "Three years of dropped calls with my old network, and since moving to you not one problem. Great signal too.", want: pos},
+		{text: "The nurse remembered my name and my dog’s name 😭 best clinic ever", want: pos},
+		{text: "Lost my bag 😭 still no reply", want: neg},
+		{text: "Restarting the router is not a fix, it still drops every hour.", want: neg},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

@@ -1755,8 +1755,9 @@ func (a *analysis) elsewhere(v *vocab) {
 	}
 }
 
-// joyTears drops crying faces from a message whose only negative items they are, beside praise
-// ("left a birthday cake in the room 😭 you guys are the best"): tears of joy.
+// joyTears drops crying faces and skulls from a message whose only negative items they are,
+// beside praise ("left a birthday cake in the room 😭 you guys are the best", "dropped the tablet
+// in the bath 💀 and you replaced it, no questions asked"): tears of joy, dead of laughing.
 func (a *analysis) joyTears() {
 	praise := false
 	for k := range a.items {
@@ -1798,8 +1799,8 @@ func isProvider(a *analysis, j int) bool {
 
 // fearAt reports whether word j says the customer feared how things would go: "dreaded",
 // "feared", "expecting the worst", "thought I'd ..." (a thought of what would happen), or a word
-// of worry after "was", "were" or "been" ("I was nervous", "had been sceptical"), not a worry
-// of now ("I'm worried my parcel is lost").
+// of worry after "was", "were" or "been" ("I was nervous", "had been sceptical", "I was ready to
+// write a furious review"), not a worry of now ("I'm worried my parcel is lost").
 func (a *analysis) fearAt(j int) bool {
 	switch string(a.tok.normOf(&a.tok.toks[j])) {
 	case "dreaded", "feared":
@@ -1809,7 +1810,7 @@ func (a *analysis) fearAt(j int) bool {
 	case "thought":
 		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
 			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
-	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked":
+	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked", "ready":
 		for k := j - 1; k >= max(0, j-3); k-- {
 			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
 				return true
@@ -2450,6 +2451,9 @@ func (a *analysis) acknowledgement() int {
 	}
 	if j >= len(toks) || toks[j].kind != tkWord {
 		return -1
+	}
+	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received")) {
+		return j // "Thanks, received."
 	}
 	switch string(a.tok.normOf(&toks[j])) {
 	case "noted", "received", "done", "understood", "confirmed":

@@ -105,5 +105,6 @@ func emojiValence(r rune) float32 {
 	return 0
 }
 
-// isTears reports whether r is a crying face (😢 😭), which a message of praise sheds for joy.
-func isTears(r rune) bool { return r == 0x1F622 || r == 0x1F62D }
+// isTears reports whether r is a crying face (😢 😭), which a message of praise sheds for joy, or
+// the skull 💀, dead of laughing there.
+func isTears(r rune) bool { return r == 0x1F622 || r == 0x1F62D || r == 0x1F480 }

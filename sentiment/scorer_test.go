@@ -434,6 +434,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "The nurse remembered my name and my dog’s name 😭 best clinic ever", want: pos},
 		{text: "Lost my bag 😭 still no reply", want: neg},
 		{text: "Restarting the router is not a fix, it still drops every hour.", want: neg},
+		{text: "Dropped my phone in the sea 💀 and you swapped it in a day, no questions asked. Amazing.", want: pos},
+		{text: "I was ready to leave a one-star review after the delays. Then Ana called and fixed everything, amazing.", want: pos},
+		// Being transferred is a complaint; transferring someone's data is not.
+		{text: "They transferred all my contacts to the new phone. Brilliant service.", want: pos},
+		{text: "Was transferred three times and nobody could help.", want: neg},
+		// Requests to cancel or close, and a private message sent, are neutral.
+		{text: "Please cancel my newspaper delivery from Monday.", want: neu},
+		{text: "Thanks, received.", want: neu},
+		{text: "DM sent", want: neu},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

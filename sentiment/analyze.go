@@ -574,6 +574,9 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
+	if (posLex || praiseAny) && (complaintAny || negAny) {
+		a.foreboding(text) // before the irony rules: the feared problems are no failure to be ironic about
+	}
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 		a.bareSarcasm(v, text) // bare praise, and something bad before it
@@ -586,7 +589,6 @@ func (a *analysis) run(v *vocab, text string) {
 		a.applause(v, text)
 	}
 	if (posLex || praiseAny) && (complaintAny || negAny) {
-		a.foreboding(text)
 		a.elsewhere(v)
 		a.joyTears()
 	}
@@ -622,7 +624,7 @@ func (a *analysis) run(v *vocab, text string) {
 			sarcasm = true
 		case itSarcasmCond:
 			// "Great job losing my bag": the complaint follows the marker in its sentence.
-			sarcasmCond = sarcasmCond || a.complaintAfter(text, int(it.last))
+			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last))
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -1016,7 +1018,8 @@ func (a *analysis) negEmph(neg, first, last int) {
 }
 
 // affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
-// "love being ignored"): it records a sarcasm item over the verb and the complaint, one phrase.
+// "love being ignored") or an activity that ends in one ("Love spending my Saturday on hold"): it
+// records a sarcasm item over the verb and the complaint, one phrase.
 func (a *analysis) affectSarcasm(v *vocab) {
 	toks := a.tok.toks
 	n := len(a.items)
@@ -1035,6 +1038,17 @@ func (a *analysis) affectSarcasm(v *vocab) {
 			j++
 		}
 		end := a.complaintAt(v, j, true)
+		if end < 0 && j < len(toks) && toks[j].kind == tkWord && isIngForm(a.tok.normOf(&toks[j])) {
+			// "Love spending my Saturday on hold", "love paying for premium to wait 2 hours":
+			// the object is an activity whose own object, in its clause, is the complaint.
+			// Only a complaint cue: "love watching horror films" is no irony.
+			_, hi := a.clause(v, j)
+			for m := range a.items {
+				if o := &a.items[m]; o.kind == itComplaint && o.v > 0 && int(o.first) > j && int(o.first) < min(hi, j+1+activityWords) && (end < 0 || int(o.first) < end) {
+					end = int(o.last)
+				}
+			}
+		}
 		if end < 0 {
 			continue
 		}
@@ -1464,6 +1478,9 @@ func isLaughter(w []byte) bool {
 	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a'
 }
 
+// mildPraise is the valence of "ok", "alright", "decent": approval too mild to be ironic.
+const mildPraise = 1.6
+
 // bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
 // came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
 // complaint or "another" ("Great, another delay", "Wow, another 'scheduled maintenance'
@@ -1483,13 +1500,18 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		}
 		start, end := a.sentence(text, int(it.first))
 		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
-		lead := it.kind == itLex && int(it.first) == start && a.leadWord(text, start) && !isInterjection(a.tok.normOf(&a.tok.toks[start]))
+		// "Oh good, another …": an "oh" or "wow" may come first. Mild approval ("Alright, I'll
+		// wait for the email then") leads nothing.
+		f := int(it.first)
+		lead := it.kind == itLex && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) &&
+			f+1 < len(a.tok.toks) && a.tok.toks[f+1].kind == tkBreak && text[a.tok.toks[f+1].start] == ',' &&
+			!isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
 		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
 			continue
 		}
 		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
 		// complaint.
-		another := lead && a.wordIs(start+2, "another")
+		another := lead && a.wordIs(f+2, "another")
 		before, other := false, false
 		for m := 0; m < n; m++ {
 			o := &a.items[m]
@@ -2279,6 +2301,7 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case tkBreak:
 			switch text[tk.start] {
 			case ',', '(', ')':
+			case 0xE2: // a dash ("What happens if my parcel arrives damaged — do I …?") or other punctuation of U+2000–U+2BFF, within the sentence
 			case ':':
 				// "Quick question: does …?", "Before I order: if …, what's …?": a lead-in.
 				start = -1
@@ -2458,6 +2481,12 @@ func (a *analysis) acknowledgement() int {
 	switch string(a.tok.normOf(&toks[j])) {
 	case "noted", "received", "done", "understood", "confirmed":
 		return j
+	case "sure":
+		// "sure, go ahead", "Sure.": consent, not praise.
+		if j+1 == len(toks) || toks[j+1].kind == tkBreak {
+			a.unpraise(j)
+			return j
+		}
 	case "got":
 		// "Got it.", "got it, thanks"; not "got it working".
 		if a.wordIs(j+1, "it") && (j+2 == len(toks) || toks[j+2].kind == tkBreak || a.thanksAt(j+2)) {
@@ -2474,13 +2503,14 @@ func (a *analysis) acknowledgement() int {
 			a.unpraise(j + 1)
 			return j
 		}
-	case "ok", "okay":
+	case "ok", "okay", "alright":
 		n := j + 1
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
 		switch {
-		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"):
+		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"),
+			a.wordIs(n, "i'll"), a.wordIs(n, "i") && a.wordIs(n+1, "will"): // "Alright, I'll wait for the email then."
 			a.unpraise(j)
 			return j
 		}
@@ -2590,7 +2620,7 @@ func (a *analysis) sentence(text string, i int) (int, int) {
 
 // complaintAfter reports whether a complaint item that still counts (not one a fix cleared), or
 // a negative lexicon item, starts after token i in its sentence.
-func (a *analysis) complaintAfter(text string, i int) bool {
+func (a *analysis) complaintAfter(v *vocab, text string, i int) bool {
 	end := len(a.tok.toks)
 	for j := i + 1; j < end; j++ {
 		if j > i+1 && a.opensSentence(text, j) {
@@ -2599,7 +2629,8 @@ func (a *analysis) complaintAfter(text string, i int) bool {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) &&
+			!a.settingBetween(v, i, int(it.first)) {
 			return true
 		}
 	}
@@ -2613,6 +2644,16 @@ func isLinkWord(w []byte) bool {
 		return true
 	}
 	return false
+}
+
+// activityWords is how far after the activity a verb of liking takes ("love spending my entire
+// Saturday on hold") its complaint may start.
+const activityWords = 6
+
+// isIngForm reports an English -ing form ("spending", "paying").
+func isIngForm(w []byte) bool {
+	n := len(w)
+	return n > 4 && string(w[n-3:]) == "ing"
 }
 
 // isVerbForm reports an English -ing or -ed form.

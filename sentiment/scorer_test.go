@@ -443,6 +443,19 @@ func TestScoreCases(t *testing.T) {
 		{text: "Please cancel my newspaper delivery from Monday.", want: neu},
 		{text: "Thanks, received.", want: neu},
 		{text: "DM sent", want: neu},
+		// Irony: "Oh good, another …"; liking an activity that ends in a complaint.
+		{text: "Oh good, another outage.", want: neg},
+		{text: "love paying for premium to sit on hold for an hour", want: neg},
+		{text: "I love watching horror films on your app", want: pos},
+		// Thanks for what was done in a setting of trouble are no irony.
+		{text: "Thanks for rebooking me after my flight was cancelled, and for waiving the fee.", want: pos},
+		{text: "The money came through this morning, thanks!", want: pos},
+		// Consent, plain questions across a dash, and requests thanked in advance are neutral.
+		{text: "Alright, I will wait for the email then.", want: neu},
+		{text: "sure, go ahead", want: neu},
+		{text: "What happens if my order arrives damaged — who do I contact?", want: neu},
+		{text: "How do I report a fraudulent payment on my card?", want: neu},
+		{text: "Please update the phone number on my account to 07700 900456. Thanks in advance.", want: neu},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

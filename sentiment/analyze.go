@@ -1751,7 +1751,8 @@ func (a *analysis) foreboding(text string) {
 func (a *analysis) elsewhere(v *vocab) {
 	toks := a.tok.toks
 	for j := range toks {
-		if !(a.wordIs(j, "old") || a.wordIs(j, "previous") || a.wordIs(j, "former") || a.wordIs(j, "other")) || !(isProvider(a, j+1) || isProvider(a, j+2)) {
+		other := a.wordIs(j, "old") || a.wordIs(j, "previous") || a.wordIs(j, "former") || a.wordIs(j, "other")
+		if !other || !a.isProvider(j+1) && !a.isProvider(j+2) {
 			continue
 		}
 		lo, hi := a.clause(v, j)
@@ -1806,7 +1807,7 @@ func (a *analysis) joyTears() {
 }
 
 // isProvider reports whether token j names a kind of company: "provider", "bank", "airlines", ….
-func isProvider(a *analysis, j int) bool {
+func (a *analysis) isProvider(j int) bool {
 	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
 		return false
 	}

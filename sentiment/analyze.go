@@ -574,7 +574,8 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	if (posLex || praiseAny) && (complaintAny || negAny) {
+	mixed := (posLex || praiseAny) && (complaintAny || negAny) // praise and something bad
+	if mixed {
 		a.foreboding(text) // before the irony rules: the feared problems are no failure to be ironic about
 	}
 	if posLex && (complaintAny || negAny) {
@@ -588,7 +589,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
 	}
-	if (posLex || praiseAny) && (complaintAny || negAny) {
+	if mixed {
 		a.elsewhere(v)
 		a.joyTears()
 	}
@@ -1043,11 +1044,7 @@ func (a *analysis) affectSarcasm(v *vocab) {
 			// the object is an activity whose own object, in its clause, is the complaint.
 			// Only a complaint cue: "love watching horror films" is no irony.
 			_, hi := a.clause(v, j)
-			for m := range a.items {
-				if o := &a.items[m]; o.kind == itComplaint && o.v > 0 && int(o.first) > j && int(o.first) < min(hi, j+1+activityWords) && (end < 0 || int(o.first) < end) {
-					end = int(o.last)
-				}
-			}
+			end = a.complaintCueIn(j+1, min(hi, j+1+activityWords))
 		}
 		if end < 0 {
 			continue
@@ -1058,6 +1055,18 @@ func (a *analysis) affectSarcasm(v *vocab) {
 		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
 		a.joinGroup(i, end)
 	}
+}
+
+// complaintCueIn returns the last token of the first complaint cue that starts in tokens [lo, hi),
+// or -1.
+func (a *analysis) complaintCueIn(lo, hi int) int {
+	first, last := hi, -1
+	for m := range a.items {
+		if o := &a.items[m]; o.kind == itComplaint && o.v > 0 && int(o.first) >= lo && int(o.first) < first {
+			first, last = int(o.first), int(o.last)
+		}
+	}
+	return last
 }
 
 // complaintAt returns the last token of the complaint item, or of the negative lexicon item
@@ -1673,31 +1682,7 @@ func (a *analysis) expectation(text string, c int) {
 	if e < 0 {
 		return
 	}
-	praise := false
-	for k := range a.items {
-		it := &a.items[k]
-		if int(it.first) <= c {
-			continue
-		}
-		switch {
-		case it.kind == itComplaint && it.v > 0, (it.kind == itLex || it.kind == itEmoji) && it.v < 0:
-			return // "thought it was sorted but it's broken again"
-		case it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji):
-			praise = true
-		}
-	}
-	if !praise {
-		return
-	}
-	for k := range a.items {
-		it := &a.items[k]
-		if int(it.first) <= e || int(it.first) >= c {
-			continue
-		}
-		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
-			a.drop(it)
-		}
-	}
+	a.fearDispelled(c+1, e+1, c)
 }
 
 // foreboding finds a sentence that dreads what was to come ("I was dreading this one", "Took my
@@ -1719,15 +1704,22 @@ func (a *analysis) foreboding(text string) {
 		return
 	}
 	start, end := a.sentence(text, e)
+	a.fearDispelled(end, start, end)
+}
+
+// fearDispelled clears the problems that start in tokens [lo, hi) when what starts from token
+// from on praises and has nothing negative or ironic in it ("thought it was sorted but it's
+// broken again" keeps its problems): the problems were feared, not met.
+func (a *analysis) fearDispelled(from, lo, hi int) {
 	praise := false
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) < end {
+		if int(it.first) < from {
 			continue
 		}
 		switch {
-		case it.kind == itComplaint && it.v > 0, (it.kind == itLex || it.kind == itEmoji) && it.v < 0, it.kind == itSarcasm:
-			return // "Was dreading the call. Rightly so, on hold for an hour."; "Thought I'd get a call back. Nothing. Great service."
+		case it.negative():
+			return // "Was dreading the call. Rightly so, on hold for an hour."
 		case it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji):
 			praise = true
 		}
@@ -1736,8 +1728,7 @@ func (a *analysis) foreboding(text string) {
 		return
 	}
 	for k := range a.items {
-		it := &a.items[k]
-		if int(it.first) >= start && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) {
+		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.negative() && it.kind != itSarcasm {
 			a.drop(it)
 		}
 	}
@@ -2302,7 +2293,7 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 		case tkBreak:
 			switch text[tk.start] {
 			case ',', '(', ')':
-			case 0xE2: // a dash ("What happens if my parcel arrives damaged — do I …?") or other punctuation of U+2000–U+2BFF, within the sentence
+			case 0xE2: // a dash ("What happens if my parcel arrives damaged — do I …?") or other punctuation of U+2000–U+2FFF, within the sentence
 			case ':':
 				// "Quick question: does …?", "Before I order: if …, what's …?": a lead-in.
 				start = -1

@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -509,8 +510,8 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0) {
-			val = 0 // "looks like", "like a": not the verb
+		if wi.flags&wNeedsSubj != 0 && (i == 0 || a.info[i-1] < 0 || v.infos[a.info[i-1]].flags&wSubject == 0 || a.wouldBefore(i)) {
+			val = 0 // "looks like", "like a": not the verb; "I'd like this refunded": wanting, not liking
 		}
 		if val == 0 {
 			boost *= 0.5
@@ -1055,6 +1056,16 @@ func (a *analysis) affectSarcasm(v *vocab) {
 		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
 		a.joinGroup(i, end)
 	}
+}
+
+// wouldBefore reports whether "would" or a contraction of it ("I'd", "we'd") stands right before
+// token i.
+func (a *analysis) wouldBefore(i int) bool {
+	if i == 0 || a.tok.toks[i-1].kind != tkWord {
+		return false
+	}
+	w := a.tok.normOf(&a.tok.toks[i-1])
+	return string(w) == "would" || len(w) > 2 && string(w[len(w)-2:]) == "'d"
 }
 
 // complaintCueIn returns the last token of the first complaint cue that starts in tokens [lo, hi),
@@ -1675,7 +1686,7 @@ func (a *analysis) expectation(text string, c int) {
 	e := -1
 	for j := start; j < min(start+expectWords, c); j++ {
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready", "sceptical", "skeptical", "apprehensive":
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready", "sceptical", "skeptical", "apprehensive", "scared", "terrified", "frightened":
 			e = j
 		}
 	}
@@ -1824,7 +1835,7 @@ func (a *analysis) fearAt(j int) bool {
 	case "thought":
 		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
 			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
-	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked", "ready":
+	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked", "ready", "scared", "terrified", "frightened":
 		for k := j - 1; k >= max(0, j-3); k-- {
 			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
 				return true
@@ -1897,7 +1908,9 @@ func (a *analysis) resolution(v *vocab, text string) {
 		first, last, found, other := i, i, false, false
 		// "a problem with a missing parcel and Aisha sorted it": a pronoun after the verb takes
 		// it back to the problems named before it in its clause, however far.
-		back := a.wordIs(i+1, "it") || a.wordIs(i+1, "everything") || a.wordIs(i+1, "them") || a.wordIs(i+1, "this")
+		// So does a passive verb ("the wrong item issue from last week has been completely
+		// resolved"): its subject is the problem.
+		back := a.wordIs(i+1, "it") || a.wordIs(i+1, "everything") || a.wordIs(i+1, "them") || a.wordIs(i+1, "this") || a.passiveAt(i)
 		for k := range a.items {
 			it := &a.items[k]
 			if int(it.last) < lo || int(it.first) >= hi || int(it.first) == i {
@@ -1928,6 +1941,21 @@ func (a *analysis) resolution(v *vocab, text string) {
 		a.joinGroup(first, last)
 		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
 	}
+}
+
+// passiveAt reports whether verb i is passive: "was", "were", "been", "is", "are", "got" or
+// "get" stands right before it, or before one adverb ("has been completely resolved").
+func (a *analysis) passiveAt(i int) bool {
+	for k := i - 1; k >= max(0, i-2); k-- {
+		switch {
+		case a.wordIs(k, "was"), a.wordIs(k, "were"), a.wordIs(k, "been"), a.wordIs(k, "is"), a.wordIs(k, "are"), a.wordIs(k, "got"), a.wordIs(k, "get"):
+			return true
+		case k == i-1 && a.tok.toks[k].kind == tkWord && bytes.HasSuffix(a.tok.normOf(&a.tok.toks[k]), []byte("ly")):
+			continue // an adverb: "completely", "finally", "quickly"
+		}
+		return false
+	}
+	return false
 }
 
 // settingBetween reports whether a backdrop cue or "when" stands between tokens i and j: a

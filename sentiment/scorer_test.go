@@ -456,6 +456,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "What happens if my order arrives damaged — who do I contact?", want: neu},
 		{text: "How do I report a fraudulent payment on my card?", want: neu},
 		{text: "Please update the phone number on my account to 07700 900456. Thanks in advance.", want: neu},
+		// A passive fix resolves the problem that is its subject; a fear dispelled by "but".
+		{text: "The billing problem from last month has been fully resolved. Thanks Priya!", want: pos},
+		{text: "The billing problem from last month has still not been resolved.", want: neg},
+		{text: "I was so scared when the car broke down, but your recovery driver was kind and quick.", want: pos},
+		{text: "Sofa arrived without a scratch and the driver carried it upstairs.", want: pos},
+		// "I would like" wants, it does not like.
+		{text: "I would like my account closed, please.", want: neu},
+		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

@@ -1685,9 +1685,13 @@ func (a *analysis) expectation(text string, c int) {
 	start, _ := a.sentence(text, c)
 	e := -1
 	for j := start; j < min(start+expectWords, c); j++ {
-		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "dreading", "worried", "nervous", "anxious", "assumed", "ready", "sceptical", "skeptical", "apprehensive", "scared", "terrified", "frightened":
+		switch w := a.tok.normOf(&a.tok.toks[j]); string(w) {
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "assumed":
 			e = j
+		default:
+			if isWorry(w) {
+				e = j
+			}
 		}
 	}
 	if e < 0 {
@@ -1827,7 +1831,7 @@ func (a *analysis) isProvider(j int) bool {
 // of worry after "was", "were" or "been" ("I was nervous", "had been sceptical", "I was ready to
 // write a furious review"), not a worry of now ("I'm worried my parcel is lost").
 func (a *analysis) fearAt(j int) bool {
-	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	switch w := a.tok.normOf(&a.tok.toks[j]); string(w) {
 	case "dreaded", "feared":
 		return true
 	case "expecting", "expected":
@@ -1835,12 +1839,25 @@ func (a *analysis) fearAt(j int) bool {
 	case "thought":
 		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
 			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
-	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "panicking", "panicked", "ready", "scared", "terrified", "frightened":
+	default:
+		if !isWorry(w) && string(w) != "panicking" && string(w) != "panicked" {
+			return false
+		}
 		for k := j - 1; k >= max(0, j-3); k-- {
 			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// isWorry reports a word of worry about what is to come: "dreading", "nervous", "sceptical",
+// "ready" (to complain), "scared", ….
+func isWorry(w []byte) bool {
+	switch string(w) {
+	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "ready", "scared", "terrified", "frightened":
+		return true
 	}
 	return false
 }

@@ -459,10 +459,7 @@ func (a *analysis) run(v *vocab, text string) {
 				// "will never order again", "won't be using them again": a customer who leaves.
 				// As a cue phrase's, its words are the cue: the n-grams do not weigh them again.
 				a.items = append(a.items, item{first: int32(negAt), last: int32(i), v: neverAgainWeight, kind: itComplaint})
-				for k := negAt; k <= i; k++ {
-					a.mark[k] |= mCovered | mMasked
-				}
-				a.joinGroup(negAt, i)
+				a.coverPhrase(negAt, i)
 			} else {
 				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 			}
@@ -581,11 +578,11 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
-		a.bareSarcasm(v, text) // bare praise, and something bad before it
-	} else if praiseAny && (complaintAny || negAny) {
-		a.bareSarcasm(v, text) // "On hold 47 mins... great customer service guys"
-	} else if posLex && strings.Contains(text, ", another") {
-		a.bareSarcasm(v, text) // "Great, another 'scheduled maintenance' window"
+	}
+	if mixed || posLex && strings.Contains(text, ", another") {
+		// Bare praise after something bad ("On hold 47 mins... great customer service guys"),
+		// or leading "another" ("Great, another 'scheduled maintenance' window").
+		a.bareSarcasm(v, text)
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
@@ -1004,6 +1001,16 @@ func (a *analysis) joinGroup(first, last int) {
 	for k := first; k <= last; k++ {
 		a.group[k] = g
 	}
+}
+
+// coverPhrase makes tokens [first, last] one phrase of a cue found by a rule ("will never order
+// again", "fixed our outage"): as a cue phrase's words, they are evidence together and the
+// n-gram model does not weigh them again.
+func (a *analysis) coverPhrase(first, last int) {
+	for k := first; k <= last; k++ {
+		a.mark[k] |= mCovered | mMasked
+	}
+	a.joinGroup(first, last)
 }
 
 // negEmph handles an emphatic phrase ("at all") over tokens [first, last]: no sentiment of its
@@ -1464,7 +1471,7 @@ func (a *analysis) softLaughter(v *vocab) {
 	bad := false
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0 {
+		if it.problem() {
 			bad = true
 			break
 		}
@@ -1524,8 +1531,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		// wait for the email then") leads nothing.
 		f := int(it.first)
 		lead := it.kind == itLex && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) &&
-			f+1 < len(a.tok.toks) && a.tok.toks[f+1].kind == tkBreak && text[a.tok.toks[f+1].start] == ',' &&
-			!isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+			a.commaAfter(text, f) && !isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
 		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
 			continue
 		}
@@ -1585,7 +1591,7 @@ func (a *analysis) applause(v *vocab, text string) {
 				continue
 			}
 			switch {
-			case o.kind == itComplaint && o.v > 0, (o.kind == itLex || o.kind == itEmoji) && o.v < 0:
+			case o.problem():
 				if bad < 0 || int(o.first) < bad {
 					bad = int(o.first)
 				}
@@ -1666,8 +1672,13 @@ func (a *analysis) quotedWord(text string, i int) bool {
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {
+	return a.commaAfter(text, i) && a.opensSentence(text, i)
+}
+
+// commaAfter reports whether a comma follows token i.
+func (a *analysis) commaAfter(text string, i int) bool {
 	toks := a.tok.toks
-	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ',' && a.opensSentence(text, i)
+	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ','
 }
 
 // expectWords is how far into its sentence the word of an expectation may stand ("Not gonna
@@ -1735,7 +1746,7 @@ func (a *analysis) fearDispelled(from, lo, hi int) {
 		switch {
 		case it.negative():
 			return // "Was dreading the call. Rightly so, on hold for an hour."
-		case it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji):
+		case it.praises():
 			praise = true
 		}
 	}
@@ -1743,7 +1754,7 @@ func (a *analysis) fearDispelled(from, lo, hi int) {
 		return
 	}
 	for k := range a.items {
-		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.negative() && it.kind != itSarcasm {
+		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.problem() {
 			a.drop(it)
 		}
 	}
@@ -1757,8 +1768,15 @@ func (a *analysis) fearDispelled(from, lo, hi int) {
 func (a *analysis) elsewhere(v *vocab) {
 	toks := a.tok.toks
 	for j := range toks {
-		other := a.wordIs(j, "old") || a.wordIs(j, "previous") || a.wordIs(j, "former") || a.wordIs(j, "other")
-		if !other || !a.isProvider(j+1) && !a.isProvider(j+2) {
+		if toks[j].kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(&toks[j])) {
+		case "old", "previous", "former", "other":
+		default:
+			continue
+		}
+		if !a.isProvider(j+1) && !a.isProvider(j+2) {
 			continue
 		}
 		lo, hi := a.clause(v, j)
@@ -1768,7 +1786,7 @@ func (a *analysis) elsewhere(v *vocab) {
 			if it.kind == itSarcasm {
 				return // the praise is irony
 			}
-			if (int(it.first) < lo || int(it.first) >= hi) && it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji) {
+			if (int(it.first) < lo || int(it.first) >= hi) && it.praises() {
 				praised = true
 			}
 		}
@@ -1951,11 +1969,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			continue
 		}
 		a.clearProblems(first, last, i)
-		// The phrase is a cue now: the n-gram model does not weigh its words again.
-		for j := first; j <= last; j++ {
-			a.mark[j] |= mCovered | mMasked
-		}
-		a.joinGroup(first, last)
+		a.coverPhrase(first, last) // the phrase is a cue now
 		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
 	}
 }
@@ -2022,7 +2036,7 @@ func (a *analysis) backdrop(v *vocab, text string) {
 			switch {
 			case f >= lo && f < hi && o.negative():
 				other = true
-			case f >= start && f < end && o.v > 0 && (o.kind == itLex || o.kind == itEmoji || o.kind == itPraise):
+			case f >= start && f < end && o.praises():
 				praised = true
 			}
 		}
@@ -2133,18 +2147,24 @@ func (a *analysis) determinerBefore(i int) bool {
 	return false
 }
 
-// negative reports whether it says something bad: a complaint, sarcasm, or a negative word or
-// emoji.
-func (it *item) negative() bool {
+// negative reports whether it says something bad: a problem or sarcasm.
+func (it *item) negative() bool { return it.kind == itSarcasm || it.problem() }
+
+// problem reports whether it names a problem: a complaint that still counts, or a negative word
+// or emoji.
+func (it *item) problem() bool {
 	switch it.kind {
 	case itComplaint:
 		return it.v > 0
-	case itSarcasm:
-		return true
 	case itLex, itEmoji:
 		return it.v < 0
 	}
 	return false
+}
+
+// praises reports whether it praises: a positive word, praise cue or emoji (courtesy does not).
+func (it *item) praises() bool {
+	return it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji)
 }
 
 // clearProblems makes the complaints and negative words within tokens [first, last] count
@@ -2499,10 +2519,11 @@ func (a *analysis) neverAgain(n, i int) bool {
 const neverAgainWords = 6
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
-// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "that's
-// fine" or "that's ok" (then a break or the end), or "ok" or
-// "okay" before one of them or a courtesy word ("ok thanks", "Ok, noted"); mentions first are
-// skipped. An "ok" that acknowledges is no praise: its lexicon item then counts nothing.
+// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
+// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", or "ok", "okay"
+// or "alright" before one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted",
+// "Alright, I'll wait"); mentions first are skipped. A word of approval that acknowledges is no
+// praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
 	j := 0
@@ -2520,13 +2541,13 @@ func (a *analysis) acknowledgement() int {
 		return j
 	case "sure":
 		// "sure, go ahead", "Sure.": consent, not praise.
-		if j+1 == len(toks) || toks[j+1].kind == tkBreak {
+		if a.endsAt(j + 1) {
 			a.unpraise(j)
 			return j
 		}
 	case "got":
 		// "Got it.", "got it, thanks"; not "got it working".
-		if a.wordIs(j+1, "it") && (j+2 == len(toks) || toks[j+2].kind == tkBreak || a.thanksAt(j+2)) {
+		if a.wordIs(j+1, "it") && (a.endsAt(j+2) || a.thanksAt(j+2)) {
 			a.unpraise(j)
 			return j
 		}
@@ -2536,7 +2557,7 @@ func (a *analysis) acknowledgement() int {
 		}
 	case "that's", "thats":
 		// "that's fine", "thats ok": consent, not praise.
-		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && (j+2 == len(toks) || toks[j+2].kind == tkBreak) {
+		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && a.endsAt(j+2) {
 			a.unpraise(j + 1)
 			return j
 		}
@@ -2553,6 +2574,12 @@ func (a *analysis) acknowledgement() int {
 		}
 	}
 	return -1 // "ok service", "Ok, the food was great"
+}
+
+// endsAt reports whether a clause ends at token j: the message ends there or a break stands
+// there.
+func (a *analysis) endsAt(j int) bool {
+	return j == len(a.tok.toks) || j < len(a.tok.toks) && a.tok.toks[j].kind == tkBreak
 }
 
 // thanksAt reports whether token j is "thanks", "thank" or "cheers".
@@ -2666,8 +2693,7 @@ func (a *analysis) complaintAfter(v *vocab, text string, i int) bool {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) > i && int(it.first) < end && (it.kind == itComplaint && it.v > 0 || (it.kind == itLex || it.kind == itEmoji) && it.v < 0) &&
-			!a.settingBetween(v, i, int(it.first)) {
+		if int(it.first) > i && int(it.first) < end && it.problem() && !a.settingBetween(v, i, int(it.first)) {
 			return true
 		}
 	}

@@ -1750,13 +1750,8 @@ func (a *analysis) fearDispelled(from, lo, hi int) {
 			praise = true
 		}
 	}
-	if !praise {
-		return
-	}
-	for k := range a.items {
-		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.problem() {
-			a.drop(it)
-		}
+	if praise {
+		a.dropProblems(lo, hi)
 	}
 }
 
@@ -1790,13 +1785,8 @@ func (a *analysis) elsewhere(v *vocab) {
 				praised = true
 			}
 		}
-		if !praised {
-			return
-		}
-		for k := range a.items {
-			if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.negative() {
-				a.drop(it)
-			}
+		if praised {
+			a.dropProblems(lo, hi)
 		}
 		return
 	}
@@ -2165,6 +2155,16 @@ func (it *item) problem() bool {
 // praises reports whether it praises: a positive word, praise cue or emoji (courtesy does not).
 func (it *item) praises() bool {
 	return it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji)
+}
+
+// dropProblems drops the problems (see item.problem) that start in tokens [lo, hi): they count
+// nothing, and their words are left out of the n-grams.
+func (a *analysis) dropProblems(lo, hi int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.problem() {
+			a.drop(it)
+		}
+	}
 }
 
 // clearProblems makes the complaints and negative words within tokens [first, last] count

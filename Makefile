@@ -52,13 +52,15 @@ SENT_TRAIN   := $(foreach f,vader_tweets vader_amazon vader_movies vader_nyt uci
 SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_amazon vader_movies vader_nyt uci_amazon uci_imdb uci_yelp,$(SENT_DATA)/$(f).jsonl)
 
 # How the models are trained (make model, make crossarch). Both learn their n-grams from the
-# permissive data alone. The support messages written for this project (cx_heldout.jsonl is left
-# out, to measure them) give the support calibration of the neutral class: the default model keeps
-# its own for general text and learns a gate that applies the support one to messages that read
-# like a support conversation; the support model applies it to every message.
+# permissive data. The support messages written for this project (cx_cases, cx_fresh and
+# cx_parts; cx_heldout is left out, to measure them) give the support calibration of the neutral
+# class and support n-grams: the default model keeps its own calibration and n-grams for general
+# text and learns a gate that moves messages that read like a support conversation to the support
+# ones; the support model applies them to every message.
+CX_TRAIN     := $(foreach f,cx_cases cx_fresh cx_parts,sentiment/testdata/$(f).jsonl)
 MODEL_ARGS   := --polarity --fixed-rules --balanced=false --average=false \
 	--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 $(addprefix --data ,$(SENT_TRAIN)) \
-	--neutral-data sentiment/testdata/cx_cases.jsonl --neutral-data sentiment/testdata/cx_fresh.jsonl
+	$(addprefix --neutral-data ,$(CX_TRAIN)) $(addprefix --polarity-data ,$(CX_TRAIN))
 DEFAULT_EXTRA := --name cx-default --gate
 SUPPORT_EXTRA := --name cx-support
 
@@ -79,7 +81,7 @@ crossarch:
 # repository, so they need no data set), the default and the support model on every data file,
 # then a model trained on a fixed 80% of the airline tweets and evaluated on the other 20%, and
 # how much of the data the default model's support gate reads as support text.
-CX_EVAL := $(foreach f,cx_cases cx_fresh cx_heldout,sentiment/testdata/$(f).jsonl)
+CX_EVAL := $(foreach f,cx_cases cx_fresh cx_parts cx_heldout,sentiment/testdata/$(f).jsonl)
 eval: build
 	$(BIN) sentiment eval $(addprefix --data ,$(CX_EVAL))
 	$(BIN) sentiment eval --model builtin:support $(addprefix --data ,$(CX_EVAL))

@@ -73,6 +73,11 @@ type analysis struct {
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
+	// With support n-grams (see Model.sup): per token, what the support weights of its cached
+	// word change in its contribution, and their sum over the cached words; share is the gate's.
+	sdiff  []float32
+	supSum float32
+	share  float32
 	// ents are the hashed features of the message; grows, or gsum and gn, what the model's gate
 	// reads of it (see features and gate.add).
 	ents  []fent

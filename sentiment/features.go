@@ -28,6 +28,11 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 	a.grows, a.gsum, a.gn = a.grows[:0], 0, 0
 	nf := 0
 	prevUnit, prevTok := uint64(unitBOS), int32(-1)
+	sup := m.pair != nil
+	if sup {
+		a.sdiff = grow(a.sdiff, len(toks))
+		clear(a.sdiff)
+	}
 	for i := range toks {
 		tk := &toks[i]
 		var unit uint64
@@ -58,11 +63,17 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 					if idx >= 0 {
 						if wi := &v.infos[idx]; wi.flags&wHasModel != 0 {
 							hit = true
-							cached[0] += wi.w[0]
-							cached[1] += wi.w[1]
-							cached[2] += wi.w[2]
+							d := wi.w[cPos] - wi.w[cNeg]
+							cached[cNeg] += wi.w[cNeg]
+							cached[cPos] += wi.w[cPos]
+							if sup { // w[cNeu] holds the word's support weight x (see cacheWordWeights)
+								a.supSum += wi.w[cNeu]
+								a.sdiff[i] += wi.w[cNeu] + wi.w[cNeu] - d
+							} else {
+								cached[cNeu] += wi.w[cNeu]
+							}
 							nf += int(wi.nf)
-							a.contrib[i] += wi.w[cPos] - wi.w[cNeg]
+							a.contrib[i] += d
 						}
 					}
 				}
@@ -155,17 +166,41 @@ func (a *analysis) chars(m *Model, w []byte, i int32) {
 }
 
 // ngrams adds the model's n-gram part to z, scaled by 1/sqrt(number of features), and records
-// each token's share of the positive-minus-negative logit in a.contrib.
+// each token's share of the positive-minus-negative logit in a.contrib. With support n-grams,
+// each weight x is moved towards the support one xs by the gate's share: x + share·(xs - x).
 func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	var sum [numClass]float32
+	a.supSum = 0
 	nf := a.features(v, m, true, &sum)
+	a.share = 0
+	if g := m.gate; g != nil {
+		a.share = float32(a.supportShare(g))
+	}
 	if nf == 0 {
 		return
 	}
 	// The rows were all computed first, so that the loads below are independent of each other
 	// and the memory system can serve several at once.
 	sc := m.scale8
-	if p := m.pol8; p != nil {
+	if pr := m.pair; pr != nil {
+		sh, ss := a.share, m.supScale8
+		d := float32(sh * (a.supSum - sum[cPos])) // the cached words
+		sum[cNeg] -= d
+		sum[cPos] += d
+		for i := range a.tok.toks {
+			a.contrib[i] += float32(sh * a.sdiff[i])
+		}
+		for k := range a.ents {
+			e := &a.ents[k]
+			x := pr[2*e.row : 2*e.row+2 : 2*e.row+2]
+			w2 := float32(float32(x[0]) * (e.val * sc))
+			ws := float32(float32(x[1]) * (e.val * ss))
+			w2 += float32(sh * (ws - w2))
+			sum[cNeg] -= w2
+			sum[cPos] += w2
+			a.credit(e, w2+w2)
+		}
+	} else if p := m.pol8; p != nil {
 		// The same sums as below for rows (-x, 0, x): -(x·f) is exactly (-x)·f, and
 		// w2 + w2 exactly w2 - (-w2).
 		for k := range a.ents {
@@ -218,7 +253,8 @@ func (a *analysis) sumRows(q []int8, sc float32, sum *[numClass]float32) {
 }
 
 // wordWeights is the sum of the unigram and the mean character n-gram weights of word w: what
-// features gives an uncached word, and the number of features that is.
+// features gives an uncached word, and the number of features that is. For a model with
+// support n-grams, whose rows are (-x, 0, x), the neutral place holds the support weights' x.
 func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 	var a analysis
 	a.ents = append(a.ents, fent{row: m.row(hashString(w) ^ saltWord), val: 1})
@@ -232,6 +268,12 @@ func (m *Model) wordWeights(w string) ([numClass]float32, uint8) {
 		r := int(e.row) * numClass
 		for c := 0; c < numClass; c++ {
 			sum[c] += float32(float32(m.q[r+c]) * e.val * m.scale)
+		}
+	}
+	if m.supQ != nil {
+		sum[cNeu] = 0
+		for _, e := range a.ents {
+			sum[cNeu] += float32(float32(m.supQ[e.row]) * e.val * m.supScale)
 		}
 	}
 	return sum, nf

@@ -73,7 +73,7 @@ func (k cueKind) String() string { return cueKindNames[k] }
 // an array of them.
 type wordInfo struct {
 	key     uint64     // hash of the word; 0 marks an empty slot
-	w       [3]float32 // model: word unigram plus its character n-grams, per class
+	w       [3]float32 // model: word unigram plus its character n-grams, per class (see Model.wordWeights)
 	valence float32    // lexicon valence, -4..+4
 	flags   uint16
 	cue     cueKind // one-word cue

@@ -53,6 +53,17 @@ type Model struct {
 	// gate, when set, moves the neutral class of messages that read like support conversations
 	// towards a second calibration (see gate).
 	gate *gate
+	// sup, in a polarity model with a gate, are the support n-grams: polarity weights trained
+	// on support messages with the examples. The gate moves a message's n-grams from those of
+	// the model towards these by the same share as its neutral class, so that general text keeps
+	// the n-grams of general text. sup holds numClass weights per row while training; a model
+	// read from a file holds x of each row (-x, 0, x) in supQ (x ≈ supQ[i]·supScale) and, for
+	// scoring, in int8 steps of supScale8 beside the row's pol8 weight in pair (pol8[r] at 2r,
+	// the support weight at 2r+1: a feature's two weights cost one load from memory).
+	sup                 []float32
+	supQ                []int16
+	pair                []int8
+	supScale, supScale8 float32
 }
 
 // gate is a small logistic model of "this message reads like a support conversation rather
@@ -131,6 +142,11 @@ type ModelInfo struct {
 	// quantization step of the gate's weights.
 	GateBits  uint    `json:"gate_bits,omitempty"`
 	GateScale float32 `json:"gate_scale,omitempty"`
+	// SupportNgrams is set when the model has support n-grams (see Model.sup), trained on
+	// TrainedOn and PolarityOn; SupportScale is their quantization step.
+	SupportNgrams bool     `json:"support_ngrams,omitempty"`
+	SupportScale  float32  `json:"support_scale,omitempty"`
+	PolarityOn    []string `json:"polarity_on,omitempty"`
 }
 
 // Info describes the model.
@@ -173,23 +189,29 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		weight = func(i int) float32 { return m.w[i] }
 		n = len(m.w)
 	}
-	var maxAbs float32
-	for i := 0; i < n; i++ {
-		maxAbs = max(maxAbs, float32(math.Abs(float64(weight(i)))))
-	}
 	info.Scale = 0
-	if maxAbs > 0 {
-		info.Scale = maxAbs / 32767
+	if mx := maxAbs(n, weight); mx > 0 {
+		info.Scale = mx / 32767
+	}
+	// The support n-grams: x of each row, quantized to int16 steps of their own scale.
+	supX := func(r int) float32 { return float32(m.supQ[r]) * m.supScale }
+	nsup := len(m.supQ)
+	if m.sup != nil {
+		supX = func(r int) float32 { return m.sup[r*numClass+cPos] }
+		nsup = len(m.sup) / numClass
+	}
+	info.SupportNgrams, info.SupportScale = nsup > 0, 0
+	if nsup > 0 {
+		info.SupportScale = 1
+		if mx := maxAbs(nsup, supX); mx > 0 {
+			info.SupportScale = mx / 32767
+		}
 	}
 	info.GateBits, info.GateScale = 0, 0
 	if g := m.gate; g != nil {
 		info.GateBits = g.bits
-		var mx float32
-		for r := 0; r < 1<<g.bits; r++ {
-			mx = max(mx, float32(math.Abs(float64(g.weight(uint32(r))))))
-		}
 		info.GateScale = 1
-		if mx > 0 {
+		if mx := maxAbs(1<<g.bits, func(r int) float32 { return g.weight(uint32(r)) }); mx > 0 {
 			info.GateScale = mx / 127
 		}
 	}
@@ -205,29 +227,14 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	voc := strings.Join(m.vocab, "\n")
 	put32(uint32(len(voc)))
 	raw.WriteString(voc)
-	// Sparse weights: varint gap to the previous non-zero row, then numClass int16.
-	var nnz uint32
-	var rows bytes.Buffer
-	prev := -1
-	var buf [binary.MaxVarintLen64]byte
-	for r := 0; r*numClass < n; r++ {
-		var q [numClass]int16
-		zero := true
-		for c := 0; c < numClass; c++ {
-			q[c] = int16(math.Round(float64(weight(r*numClass+c) / info.Scale)))
-			zero = zero && q[c] == 0
-		}
-		if zero {
-			continue
-		}
-		nnz++
-		n := binary.PutUvarint(buf[:], uint64(r-prev))
-		rows.Write(buf[:n])
-		_ = binary.Write(&rows, binary.LittleEndian, q)
-		prev = r
+	writeRows(&raw, n/numClass, numClass, func(i int) int16 {
+		return int16(math.Round(float64(weight(i) / info.Scale)))
+	})
+	if nsup > 0 {
+		writeRows(&raw, nsup, 1, func(r int) int16 {
+			return int16(math.Round(float64(supX(r) / info.SupportScale)))
+		})
 	}
-	put32(nnz)
-	raw.Write(rows.Bytes())
 	if g := m.gate; g != nil {
 		// The support calibration and the gate: bias, weights as int8 steps of GateScale.
 		_ = binary.Write(&raw, binary.LittleEndian, g.neuBias)
@@ -349,29 +356,22 @@ func decodeModel(raw []byte) (*Model, error) {
 	if n > 0 {
 		m.vocab = strings.Split(string(voc), "\n")
 	}
-	var nnz uint32
-	if err := binary.Read(rd, binary.LittleEndian, &nnz); err != nil {
-		return nil, errTruncated
-	}
 	if m.bits > 0 {
 		m.q = make([]int16, numClass<<m.bits)
 	}
 	m.scale = m.info.Scale
-	row := -1
-	for k := uint32(0); k < nnz; k++ {
-		gap, err := binary.ReadUvarint(rd)
-		if err != nil {
-			return nil, errTruncated
+	if err := readRows(rd, m.q, numClass); err != nil {
+		return nil, err
+	}
+	if m.info.SupportNgrams {
+		if m.q == nil || m.info.GateBits == 0 {
+			return nil, errors.New("support n-grams without n-gram weights and a gate")
 		}
-		row += int(gap)
-		var q [numClass]int16
-		if err := binary.Read(rd, binary.LittleEndian, &q); err != nil {
-			return nil, errTruncated
+		m.supQ = make([]int16, len(m.q)/numClass)
+		m.supScale = m.info.SupportScale
+		if err := readRows(rd, m.supQ, 1); err != nil {
+			return nil, fmt.Errorf("support n-grams: %w", err)
 		}
-		if gap == 0 || row < 0 || (row+1)*numClass > len(m.q) {
-			return nil, fmt.Errorf("weight row %d out of range", row)
-		}
-		copy(m.q[row*numClass:], q[:])
 	}
 	if b := m.info.GateBits; b > 0 {
 		if b > 20 || m.q == nil {
@@ -399,32 +399,107 @@ func decodeModel(raw []byte) (*Model, error) {
 		return nil, errors.New("a weight or scale is not a finite number")
 	}
 	if m.q != nil {
-		var mx int
-		for _, x := range m.q {
-			if x < 0 {
-				x = -x
-			}
-			mx = max(mx, int(x))
-		}
-		m.q8 = make([]int8, len(m.q))
-		m.scale8 = m.scale
-		if mx > 0 {
-			m.scale8 = m.scale * float32(mx) / 127
-			for i, x := range m.q {
-				m.q8[i] = int8(math.Round(float64(x) * 127 / float64(mx)))
-			}
-		}
+		m.q8, m.scale8 = narrow(m.q, m.scale)
 		m.pol8 = polarityRows(m.q8)
 		if m.pol8 != nil {
 			m.q8 = nil
 		}
 	}
+	if m.supQ != nil {
+		if m.pol8 == nil {
+			return nil, errors.New("support n-grams in a model that is not a polarity model")
+		}
+		var sup8 []int8
+		sup8, m.supScale8 = narrow(m.supQ, m.supScale)
+		m.pair = make([]int8, 2*len(sup8))
+		for r, x := range sup8 {
+			m.pair[2*r], m.pair[2*r+1] = m.pol8[r], x
+		}
+	}
 	return m, nil
+}
+
+// narrow returns q as int8 steps of a scale of its own: the same weights (q[i]·scale) to within
+// half a step of the largest over 127.
+func narrow(q []int16, scale float32) ([]int8, float32) {
+	var mx int
+	for _, x := range q {
+		mx = max(mx, int(x), -int(x))
+	}
+	q8 := make([]int8, len(q))
+	if mx == 0 {
+		return q8, scale
+	}
+	for i, x := range q {
+		q8[i] = int8(math.Round(float64(x) * 127 / float64(mx)))
+	}
+	return q8, scale * float32(mx) / 127
+}
+
+// maxAbs is the largest magnitude of x(i), i < n.
+func maxAbs(n int, x func(i int) float32) float32 {
+	var mx float32
+	for i := range n {
+		mx = max(mx, float32(math.Abs(float64(x(i)))))
+	}
+	return mx
+}
+
+// writeRows appends the rows of k weights (weight(r·k+c), c < k) of n rows in their sparse form:
+// the number of rows that are not all zero, then for each a varint gap to the previous one and
+// its k int16.
+func writeRows(out *bytes.Buffer, n, k int, weight func(i int) int16) {
+	var nnz uint32
+	var rows bytes.Buffer
+	prev := -1
+	var buf [binary.MaxVarintLen64]byte
+	q := make([]int16, k)
+	for r := 0; r < n; r++ {
+		zero := true
+		for c := range q {
+			q[c] = weight(r*k + c)
+			zero = zero && q[c] == 0
+		}
+		if zero {
+			continue
+		}
+		nnz++
+		rows.Write(buf[:binary.PutUvarint(buf[:], uint64(r-prev))])
+		_ = binary.Write(&rows, binary.LittleEndian, q)
+		prev = r
+	}
+	_ = binary.Write(out, binary.LittleEndian, nnz)
+	out.Write(rows.Bytes())
+}
+
+// readRows reads rows of k weights written by writeRows into dst.
+func readRows(rd *bytes.Reader, dst []int16, k int) error {
+	var nnz uint32
+	if err := binary.Read(rd, binary.LittleEndian, &nnz); err != nil {
+		return errTruncated
+	}
+	q := make([]int16, k)
+	row := -1
+	for range nnz {
+		gap, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return errTruncated
+		}
+		row += int(gap)
+		if err := binary.Read(rd, binary.LittleEndian, q); err != nil {
+			return errTruncated
+		}
+		if gap == 0 || row < 0 || (row+1)*k > len(dst) {
+			return fmt.Errorf("weight row %d out of range", row)
+		}
+		copy(dst[row*k:], q)
+	}
+	return nil
 }
 
 // finite reports whether the model's biases, rule weights and scales are finite numbers.
 func (m *Model) finite() bool {
-	xs := append(append([]float32{m.scale}, m.bias[:]...), m.rule[0][:]...)
+	xs := append(append([]float32{m.scale, m.supScale}, m.bias[:]...), m.rule[0][:]...)
 	for f := 1; f < numRule; f++ {
 		xs = append(xs, m.rule[f][:]...)
 	}

@@ -275,7 +275,7 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 		a.ngrams(v, m, &z)
 	}
 	if g := m.gate; g != nil {
-		z[cNeu] += float32(float32(a.supportShare(g)) * m.neutralShift(&a.rule))
+		z[cNeu] += float32(a.share * m.neutralShift(&a.rule)) // a.share: set by ngrams
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
 }

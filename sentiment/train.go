@@ -46,6 +46,13 @@ type TrainOptions struct {
 	// training examples: the neutral of another kind of text (support messages) than the one the
 	// n-grams learn from.
 	NeutralData []Example
+	// PolarityData are support messages whose negative and positive examples train n-grams
+	// too. With Gate they train a second set, the support n-grams, with the examples: the gate
+	// moves each message from the first set to the second as it does the neutral class (see
+	// Model.sup), so that general text keeps the n-grams of general text. Without Gate they join
+	// the examples. Neither the neutral class of the examples nor the gate sees them.
+	PolarityData []Example
+	PolarityOn   []string
 	// Gate, with NeutralData, keeps the neutral class fitted on the training examples for general
 	// text and fits the one of NeutralData as a second, support calibration; a gate learnt to
 	// tell NeutralData from the training examples then moves each message from the first to the
@@ -142,6 +149,29 @@ func featurize(v *vocab, m *Model, exs []Example, counts map[string]int) trainSe
 	return ts
 }
 
+// classWeights weighs each class of ts by the inverse of its frequency when balanced, else 1.
+func classWeights(ts *trainSet, balanced bool) [numClass]float64 {
+	var cw [numClass]float64
+	for c := range cw {
+		cw[c] = 1
+		if balanced && ts.classCount[c] > 0 {
+			cw[c] = float64(len(ts.rows)) / (numClass * float64(ts.classCount[c]))
+		}
+	}
+	return cw
+}
+
+// head is the set of ts's first n examples.
+func (ts trainSet) head(n int) trainSet {
+	h := ts
+	h.rows = ts.rows[:n]
+	h.classCount = [numClass]int{}
+	for i := range h.rows {
+		h.classCount[h.rows[i].label]++
+	}
+	return h
+}
+
 // trainRow is one example as features.
 type trainRow struct {
 	off, end   int32 // its rows in the shared feature slices
@@ -180,141 +210,35 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		m.rule[i] = ruleFeatures[i].prior
 	}
 
-	// Features of every example, and the vocabulary.
+	// Features of every example and of PolarityData, and the vocabulary. With a gate, the
+	// support messages of PolarityData train n-grams of their own (see Model.sup); without one,
+	// they join the examples.
 	counts := map[string]int{}
-	tr := featurize(v, m, exs, counts)
-	rows, feats, vals, classCount := tr.rows, tr.feats, tr.vals, tr.classCount
-	var classWeight [numClass]float64
-	for c := range classWeight {
-		classWeight[c] = 1
-		if opt.Balanced && classCount[c] > 0 {
-			classWeight[c] = float64(len(exs)) / (numClass * float64(classCount[c]))
-		}
+	split := opt.Gate && len(opt.PolarityData) > 0
+	all := exs
+	if len(opt.PolarityData) > 0 {
+		all = append(exs[:len(exs):len(exs)], opt.PolarityData...)
 	}
-
-	// AdaGrad. Every product is rounded before it is added (float32(x*y), float64(x*y)): Go may
-	// fuse a multiply and an add into one instruction on some architectures (arm64) and not on
-	// others (amd64), and the explicit rounding keeps the same data giving the same model bytes
-	// on all of them.
-	gw := make([]float32, len(m.w))
-	var gb [numClass]float64
-	var gr [numRule][numClass]float64
-	src := rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D)
+	both := featurize(v, m, all, counts)
+	tr := both.head(len(exs))
+	main := both // what the model's own n-grams learn from
+	if split {
+		main = tr
+	}
+	newRand := func() *rand.PCG { return rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D) }
+	src := newRand()
 	rng := rand.New(src)
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	lr := opt.LearningRate
-	const eps = 1e-8
-	// Averaging without touching every weight at every step: u accumulates step·update, and the
-	// average is w − u/step at the end.
-	var uw []float32
-	var ub [numClass]float64
-	var ur [numRule][numClass]float64
-	if opt.Average {
-		uw = make([]float32, len(m.w))
-	}
-	step := 1.0
-	for epoch := 0; epoch < opt.Epochs; epoch++ {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, i := range order {
-			r := &rows[i]
-			z := m.bias
-			for f := 0; f < numRule; f++ {
-				if x := r.rule[f]; x != 0 {
-					for c := 0; c < numClass; c++ {
-						z[c] += float32(m.rule[f][c] * x)
-					}
-				}
-			}
-			var sum [numClass]float32
-			for k, row := range feats[r.off:r.end] {
-				x := vals[int(r.off)+k]
-				w := m.w[int(row)*numClass : int(row)*numClass+numClass]
-				sum[0] += float32(x * w[0])
-				sum[1] += float32(x * w[1])
-				sum[2] += float32(x * w[2])
-			}
-			var zz [numClass]float64
-			for c := range z {
-				zz[c] = float64(z[c] + float32(r.scale*sum[c]))
-			}
-			var g [numClass]float64
-			if opt.Polarity {
-				if r.label == cNeu {
-					continue
-				}
-				pp := 1 / (1 + math.Exp(zz[cNeg]-zz[cPos]))
-				y := 0.0
-				if r.label == cPos {
-					y = 1
-				}
-				g[cPos] = (pp - y) * classWeight[r.label]
-				g[cNeg] = -g[cPos]
-			} else {
-				p := softmax(zz)
-				for c := range g {
-					y := 0.0
-					if c == r.label {
-						y = 1
-					}
-					g[c] = (p[c] - y) * classWeight[r.label]
-				}
-				for c := range g {
-					gb[c] += float64(g[c] * g[c])
-					delta := lr * g[c] / math.Sqrt(gb[c]+eps)
-					m.bias[c] -= float32(delta)
-					ub[c] -= float64(step * delta)
-				}
-			}
-			for f := 0; f < numRule; f++ {
-				x := float64(r.rule[f])
-				if x == 0 || opt.FixedRules {
-					continue
-				}
-				for c := range g {
-					if opt.Polarity && c == cNeu {
-						continue
-					}
-					d := float64(g[c]*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
-					gr[f][c] += float64(d * d)
-					delta := lr * d / math.Sqrt(gr[f][c]+eps)
-					m.rule[f][c] -= float32(delta)
-					ur[f][c] -= float64(step * delta)
-				}
-			}
-			for j, row := range feats[r.off:r.end] {
-				k := int(row) * numClass
-				x := float64(vals[int(r.off)+j] * r.scale)
-				for c := range g {
-					if opt.Polarity && c == cNeu {
-						continue
-					}
-					d := float64(g[c]*x) + float64(opt.L2*float64(m.w[k+c]))
-					gw[k+c] += float32(d * d)
-					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
-					m.w[k+c] -= float32(delta)
-					if uw != nil {
-						uw[k+c] -= float32(step * delta)
-					}
-				}
-			}
-			step++
-		}
-	}
-	if opt.Average {
-		for k := range m.w {
-			m.w[k] -= uw[k] / float32(step)
-		}
-		for c := range m.bias {
-			m.bias[c] -= float32(ub[c] / step)
-		}
-		for f := range m.rule {
-			for c := range m.rule[f] {
-				m.rule[f][c] -= float32(ur[f][c] / step)
-			}
-		}
+	fitWeights(m, m.w, &main, classWeights(&main, opt.Balanced), opt, rng)
+	srng := rng // what the support calibration draws its order from
+	if split {
+		// The support n-grams: the training of the model without a gate, from fresh weights and
+		// the same seed, the rules and biases kept as they are. With fixed rules, they and the
+		// support calibration are that model's (the support model of make model).
+		m.sup = make([]float32, len(m.w))
+		so := opt
+		so.FixedRules = true
+		srng = rand.New(newRand())
+		fitWeights(m, m.sup, &both, classWeights(&both, opt.Balanced), so, srng)
 	}
 
 	if opt.Polarity && opt.NeutralEpochs > 0 {
@@ -322,23 +246,28 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		case opt.Gate:
 			// Both calibrations start from the same state, each as it would alone: the general
 			// one is then that of the model without NeutralData, the support one that of the
-			// model with NeutralData and no gate.
+			// model with NeutralData (and PolarityData) and no gate, fitted with the support
+			// n-grams if there are any.
 			bias, rule, state := m.bias[cNeu], m.rule, *src
 			nt := featurize(v, m, opt.NeutralData, nil)
-			fitNeutral(m, &nt, opt, rng)
+			sw := m.w
+			if m.sup != nil {
+				sw = m.sup
+			}
+			fitNeutral(m, sw, &nt, opt, srng)
 			g := m.gate
 			g.neuBias = m.bias[cNeu]
 			for f := range g.neuRule {
 				g.neuRule[f] = m.rule[f][cNeu]
 			}
 			m.bias[cNeu], m.rule = bias, rule
-			fitNeutral(m, &tr, opt, rand.New(&state))
+			fitNeutral(m, m.w, &tr, opt, rand.New(&state))
 			fitGate(g, &tr, &nt, opt.Seed)
 		case len(opt.NeutralData) > 0:
 			tr = featurize(v, m, opt.NeutralData, nil)
-			fitNeutral(m, &tr, opt, rng)
+			fitNeutral(m, m.w, &tr, opt, rng)
 		default:
-			fitNeutral(m, &tr, opt, rng)
+			fitNeutral(m, m.w, &tr, opt, rng)
 		}
 	}
 
@@ -353,7 +282,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		rules = "fixed"
 	}
 	m.info = ModelInfo{
-		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, Examples: len(exs), Seed: opt.Seed,
+		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, PolarityOn: opt.PolarityOn, Examples: len(exs), Seed: opt.Seed,
 		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
 	}
 	for i := range ruleFeatures {
@@ -424,10 +353,10 @@ func fitGate(g *gate, general, support *trainSet, seed uint64) {
 	}
 }
 
-// fitNeutral fits the neutral column (bias and rule weights) with the rest of the model fixed,
-// classes balanced; see TrainOptions.NeutralEpochs. Products are rounded before they are added,
-// as in Train.
-func fitNeutral(m *Model, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
+// fitNeutral fits the neutral column (bias and rule weights) with the rest of the model and the
+// n-gram weights w fixed, classes balanced; see TrainOptions.NeutralEpochs. Products are rounded
+// before they are added, as in Train.
+func fitNeutral(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
 	rows, feats, vals, classCount := ts.rows, ts.feats, ts.vals, ts.classCount
 	var cw [numClass]float64
 	for c := range cw {
@@ -442,7 +371,7 @@ func fitNeutral(m *Model, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
 		for k, row := range feats[r.off:r.end] {
 			x := vals[int(r.off)+k] * r.scale
 			for c := 0; c < numClass; c++ {
-				ng[i][c] += float32(x * m.w[int(row)*numClass+c])
+				ng[i][c] += float32(x * w[int(row)*numClass+c])
 			}
 		}
 	}
@@ -484,6 +413,134 @@ func fitNeutral(m *Model, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
 				d := float64(g*x) + float64(opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu]))
 				gr[f] += float64(d * d)
 				m.rule[f][cNeu] -= float32(lr * d / math.Sqrt(gr[f]+eps))
+			}
+		}
+	}
+}
+
+// fitWeights fits the n-gram weights w (numClass per row) to ts, and m's biases and rule weights
+// unless opt keeps them (Polarity, FixedRules): opt.Epochs of AdaGrad in an order drawn from rng.
+func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float64, opt TrainOptions, rng *rand.Rand) {
+	rows, feats, vals := ts.rows, ts.feats, ts.vals
+	// AdaGrad. Every product is rounded before it is added (float32(x*y), float64(x*y)): Go may
+	// fuse a multiply and an add into one instruction on some architectures (arm64) and not on
+	// others (amd64), and the explicit rounding keeps the same data giving the same model bytes
+	// on all of them.
+	gw := make([]float32, len(w))
+	var gb [numClass]float64
+	var gr [numRule][numClass]float64
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	lr := opt.LearningRate
+	const eps = 1e-8
+	// Averaging without touching every weight at every step: u accumulates step·update, and the
+	// average is w − u/step at the end.
+	var uw []float32
+	var ub [numClass]float64
+	var ur [numRule][numClass]float64
+	if opt.Average {
+		uw = make([]float32, len(w))
+	}
+	step := 1.0
+	for epoch := 0; epoch < opt.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			r := &rows[i]
+			z := m.bias
+			for f := 0; f < numRule; f++ {
+				if x := r.rule[f]; x != 0 {
+					for c := 0; c < numClass; c++ {
+						z[c] += float32(m.rule[f][c] * x)
+					}
+				}
+			}
+			var sum [numClass]float32
+			for k, row := range feats[r.off:r.end] {
+				x := vals[int(r.off)+k]
+				wr := w[int(row)*numClass : int(row)*numClass+numClass]
+				sum[0] += float32(x * wr[0])
+				sum[1] += float32(x * wr[1])
+				sum[2] += float32(x * wr[2])
+			}
+			var zz [numClass]float64
+			for c := range z {
+				zz[c] = float64(z[c] + float32(r.scale*sum[c]))
+			}
+			var g [numClass]float64
+			if opt.Polarity {
+				if r.label == cNeu {
+					continue
+				}
+				pp := 1 / (1 + math.Exp(zz[cNeg]-zz[cPos]))
+				y := 0.0
+				if r.label == cPos {
+					y = 1
+				}
+				g[cPos] = (pp - y) * classWeight[r.label]
+				g[cNeg] = -g[cPos]
+			} else {
+				p := softmax(zz)
+				for c := range g {
+					y := 0.0
+					if c == r.label {
+						y = 1
+					}
+					g[c] = (p[c] - y) * classWeight[r.label]
+				}
+				for c := range g {
+					gb[c] += float64(g[c] * g[c])
+					delta := lr * g[c] / math.Sqrt(gb[c]+eps)
+					m.bias[c] -= float32(delta)
+					ub[c] -= float64(step * delta)
+				}
+			}
+			for f := 0; f < numRule; f++ {
+				x := float64(r.rule[f])
+				if x == 0 || opt.FixedRules {
+					continue
+				}
+				for c := range g {
+					if opt.Polarity && c == cNeu {
+						continue
+					}
+					d := float64(g[c]*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
+					gr[f][c] += float64(d * d)
+					delta := lr * d / math.Sqrt(gr[f][c]+eps)
+					m.rule[f][c] -= float32(delta)
+					ur[f][c] -= float64(step * delta)
+				}
+			}
+			for j, row := range feats[r.off:r.end] {
+				k := int(row) * numClass
+				x := float64(vals[int(r.off)+j] * r.scale)
+				for c := range g {
+					if opt.Polarity && c == cNeu {
+						continue
+					}
+					d := float64(g[c]*x) + float64(opt.L2*float64(w[k+c]))
+					gw[k+c] += float32(d * d)
+					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
+					w[k+c] -= float32(delta)
+					if uw != nil {
+						uw[k+c] -= float32(step * delta)
+					}
+				}
+			}
+			step++
+		}
+	}
+	if opt.Average {
+		for k := range w {
+			w[k] -= uw[k] / float32(step)
+		}
+		for c := range m.bias {
+			m.bias[c] -= float32(ub[c] / step)
+		}
+		for f := range m.rule {
+			for c := range m.rule[f] {
+				m.rule[f][c] -= float32(ur[f][c] / step)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -143,16 +144,20 @@ func TestTrainNoCharGrams(t *testing.T) {
 }
 
 // The default model, trained with Polarity, is scored from one weight per row, with the same
-// results as from its three.
+// results as from its three (without its support n-grams, which need the one).
 func TestPolarityRows(t *testing.T) {
 	require.Nil(t, polarityRows([]int8{-3, 0, 3, 1, 1, -1}))
 	require.Nil(t, polarityRows([]int8{-3, 0, 3, 2, 0, -1}))
 	require.Equal(t, []int8{3, -1, 0}, polarityRows([]int8{-3, 0, 3, 1, 0, -1, 0, 0, 0}))
 
-	s := newScorer(t)
-	require.NotNil(t, s.model.pol8)
-	require.Nil(t, s.model.q8)
-	full := *s.model
+	d := newScorer(t)
+	require.NotNil(t, d.model.pol8)
+	require.Nil(t, d.model.q8)
+	plain := *d.model
+	plain.supQ, plain.pair = nil, nil
+	s, err := NewWithModel(&plain, "", nil)
+	require.NoError(t, err)
+	full := plain
 	full.q8 = make([]int8, numClass*len(full.pol8))
 	for r, x := range full.pol8 {
 		full.q8[r*numClass+cNeg], full.q8[r*numClass+cPos] = -x, x
@@ -233,19 +238,12 @@ func TestTrainGate(t *testing.T) {
 	require.Greater(t, share("the parcel never came, where is my order"), 0.3)
 	require.Less(t, share("the museum reopens next spring"), 0.1)
 
-	var a, b bytes.Buffer
-	_, err = m.WriteTo(&a)
-	require.NoError(t, err)
-	back, err := ReadModel("test", bytes.NewReader(a.Bytes()))
-	require.NoError(t, err)
-	_, err = back.WriteTo(&b)
-	require.NoError(t, err)
-	require.Equal(t, a.Bytes(), b.Bytes())
+	file, back := roundTrip(t, m)
 	require.Equal(t, m.gate.q, back.gate.q)
 
 	// A file cut inside the gate is an error, not a model without one; so is a gate of a size
 	// out of range.
-	raw := gunzip(t, a.Bytes())
+	raw := gunzip(t, file)
 	_, err = ReadModel("cut", bytes.NewReader(gzipped(t, raw[:len(raw)-100])))
 	require.ErrorContains(t, err, "model cut: truncated")
 	huge := bytes.Replace(raw, []byte(`"gate_bits":14`), []byte(`"gate_bits":30`), 1)
@@ -260,6 +258,96 @@ func TestTrainGate(t *testing.T) {
 	opt.NeutralData = nil
 	_, err = Train(gen, opt)
 	require.ErrorContains(t, err, "a gate needs neutral data")
+}
+
+// With PolarityData and a gate, a model keeps the n-grams of its examples for general text and
+// has support n-grams for support text: those of the model trained without a gate on the
+// examples and PolarityData, whose neutral class is the support calibration. The gate moves each
+// message from the first to the second by its share. The file keeps them.
+func TestTrainSupportNgrams(t *testing.T) {
+	gen, sup := general(30), synthetic(30)
+	opt := TrainOptions{Name: "test", Bits: 16, Seed: 1, Polarity: true, FixedRules: true, NeutralEpochs: 2, NeutralData: sup, Gate: true}
+	base, err := Train(gen, opt)
+	require.NoError(t, err)
+	require.Nil(t, base.supQ)
+	opt.PolarityData, opt.PolarityOn = sup, []string{"sup"}
+	m, err := Train(gen, opt)
+	require.NoError(t, err)
+	opt.Gate = false
+	joined, err := Train(gen, opt)
+	require.NoError(t, err)
+	require.Nil(t, joined.supQ)
+
+	require.Equal(t, base.q, m.q)
+	require.NotNil(t, m.pair)
+	x := make([]int16, len(joined.q)/numClass)
+	for r := range x {
+		x[r] = joined.q[r*numClass+cPos]
+	}
+	require.Equal(t, x, m.supQ)
+	require.NotEqual(t, m.supQ, make([]int16, len(m.supQ)))
+	require.Equal(t, joined.bias[cNeu], m.gate.neuBias)
+	require.Equal(t, []string{"sup"}, m.Info().PolarityOn)
+	require.True(t, m.Info().SupportNgrams)
+
+	// The positive-minus-negative logit is that of the general n-grams moved towards that of
+	// the support ones by the gate's share, which is larger for support text than for general
+	// text.
+	polarity := func(m *Model, text string) (float64, float64) {
+		s, err := NewWithModel(m, "", nil)
+		require.NoError(t, err)
+		var a analysis
+		a.run(s.vocab, text)
+		z := m.logits(&a, s.vocab)
+		return z[cPos] - z[cNeg], float64(a.share)
+	}
+	var shares [2][]float64
+	for text, support := range map[string]bool{
+		"the parcel never came and the refund is still missing": true,
+		"the agent was rude and the app crashes on login":       true,
+		"a clumsy plot and wooden acting":                       false,
+		"the best novel of the year":                            false,
+	} {
+		zb, _ := polarity(base, text)
+		zj, _ := polarity(joined, text)
+		z, share := polarity(m, text)
+		require.NotEqual(t, zb, zj, text)
+		require.InDelta(t, zb+share*(zj-zb), z, 1e-3*(1+math.Abs(zj-zb)), text)
+		if support {
+			shares[1] = append(shares[1], share)
+		} else {
+			shares[0] = append(shares[0], share)
+		}
+	}
+	require.Greater(t, slices.Min(shares[1]), 0.02)
+	require.Greater(t, slices.Min(shares[1]), 5*slices.Max(shares[0]))
+
+	file, back := roundTrip(t, m)
+	require.Equal(t, m.supQ, back.supQ)
+
+	// Support n-grams need the gate and the n-gram weights they are read with.
+	raw := gunzip(t, file)
+	noGate := bytes.Replace(raw, []byte(`"gate_bits":14`), []byte(` "gate_bits":0`), 1) // the same length
+	require.NotEqual(t, raw, noGate)
+	_, err = ReadModel("nogate", bytes.NewReader(gzipped(t, noGate)))
+	require.ErrorContains(t, err, "model nogate: support n-grams without n-gram weights and a gate")
+	_, err = ReadModel("cut", bytes.NewReader(gzipped(t, raw[:len(raw)-(1<<gateBits)-200])))
+	require.ErrorContains(t, err, "model cut: support n-grams: truncated")
+}
+
+// roundTrip writes m and reads it back, checks that the model read writes the same bytes, and
+// returns the file and that model.
+func roundTrip(t *testing.T, m *Model) ([]byte, *Model) {
+	t.Helper()
+	var a, b bytes.Buffer
+	_, err := m.WriteTo(&a)
+	require.NoError(t, err)
+	back, err := ReadModel("test", bytes.NewReader(a.Bytes()))
+	require.NoError(t, err)
+	_, err = back.WriteTo(&b)
+	require.NoError(t, err)
+	require.Equal(t, a.Bytes(), b.Bytes())
+	return a.Bytes(), back
 }
 
 func gunzip(t *testing.T, b []byte) []byte {

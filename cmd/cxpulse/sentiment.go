@@ -58,6 +58,21 @@ func readData(files []string, split sentiment.Split) ([][]sentiment.Example, err
 	return out, nil
 }
 
+// readAll reads the examples of all the files, and names the files by their base names.
+func readAll(files []string) ([]sentiment.Example, []string, error) {
+	data, err := readData(files, sentiment.Split{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var exs []sentiment.Example
+	var names []string
+	for i, d := range data {
+		exs = append(exs, d...)
+		names = append(names, filepath.Base(files[i]))
+	}
+	return exs, names, nil
+}
+
 // evalReport is the --json output of `sentiment eval`.
 type evalReport struct {
 	ModelVersion string     `json:"model_version"`
@@ -182,6 +197,7 @@ func newSentimentTrainCmd() *cobra.Command {
 	var (
 		files        []string
 		neutralFiles []string
+		polarFiles   []string
 		out          string
 		opt          sentiment.TrainOptions
 		splitFl      splitFlags
@@ -224,13 +240,16 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 				if !opt.Polarity || opt.NeutralEpochs == 0 {
 					return errors.New("--neutral-data needs --polarity and --neutral-epochs")
 				}
-				nd, err := readData(neutralFiles, sentiment.Split{})
-				if err != nil {
+				if opt.NeutralData, opt.NeutralOn, err = readAll(neutralFiles); err != nil {
 					return err
 				}
-				for i, d := range nd {
-					opt.NeutralData = append(opt.NeutralData, d...)
-					opt.NeutralOn = append(opt.NeutralOn, filepath.Base(neutralFiles[i]))
+			}
+			if len(polarFiles) > 0 {
+				if !opt.Polarity {
+					return errors.New("--polarity-data needs --polarity")
+				}
+				if opt.PolarityData, opt.PolarityOn, err = readAll(polarFiles); err != nil {
+					return err
 				}
 			}
 			start := time.Now()
@@ -261,6 +280,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
 	f.StringSliceVar(&neutralFiles, "neutral-data", nil, "with --neutral-epochs, fit the neutral class on these labelled JSONL files instead of --data (the n-grams still learn from --data)")
+	f.StringSliceVar(&polarFiles, "polarity-data", nil, "with --polarity, support messages (labelled JSONL) whose negative and positive examples train the n-grams as well: with --gate a second set, the support n-grams, that the gate applies to support text; else with --data")
 	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
 	splitFl.add(cmd)
 	return cmd

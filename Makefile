@@ -53,14 +53,14 @@ SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_
 
 # How the models are trained (make model, make crossarch). Both learn their n-grams from the
 # permissive data. The support messages written for this project (cx_cases, cx_fresh and
-# cx_parts; cx_heldout is left out, to measure them) give the support calibration of the neutral
-# class and support n-grams: the default model keeps its own calibration and n-grams for general
-# text and learns a gate that moves messages that read like a support conversation to the support
-# ones; the support model applies them to every message.
+# cx_parts; cx_heldout is left out, to measure them) give the support side: n-grams, the neutral
+# class and the rule weights: the default model keeps its own for general text and learns a gate
+# that moves messages that read like a support conversation to the support ones; the support model
+# applies them to every message.
 CX_TRAIN     := $(foreach f,cx_cases cx_fresh cx_parts,sentiment/testdata/$(f).jsonl)
 MODEL_ARGS   := --polarity --fixed-rules --balanced=false --average=false \
 	--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 $(addprefix --data ,$(SENT_TRAIN)) \
-	$(addprefix --neutral-data ,$(CX_TRAIN)) $(addprefix --polarity-data ,$(CX_TRAIN))
+	$(addprefix --neutral-data ,$(CX_TRAIN)) $(addprefix --polarity-data ,$(CX_TRAIN)) --support-rules
 DEFAULT_EXTRA := --name cx-default --gate
 SUPPORT_EXTRA := --name cx-support
 

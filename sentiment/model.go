@@ -80,6 +80,10 @@ type gate struct {
 	// The neutral bias and rule weights of the support calibration.
 	neuBias float32
 	neuRule [numRule]float32
+	// With support rules (a model trained with SupportRules), the negative and positive rule
+	// weights of the support side, which the gate moves to as it does the neutral ones.
+	supRules         bool
+	negRule, posRule [numRule]float32
 }
 
 // gateBits is the log2 of the gate's rows: 16 KB of int8, which stay in the processor's cache.
@@ -147,6 +151,9 @@ type ModelInfo struct {
 	SupportNgrams bool     `json:"support_ngrams,omitempty"`
 	SupportScale  float32  `json:"support_scale,omitempty"`
 	PolarityOn    []string `json:"polarity_on,omitempty"`
+	// SupportRules is set when the support side has negative and positive rule weights of its
+	// own (see gate).
+	SupportRules bool `json:"support_rules,omitempty"`
 }
 
 // Info describes the model.
@@ -207,9 +214,9 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 			info.SupportScale = mx / 32767
 		}
 	}
-	info.GateBits, info.GateScale = 0, 0
+	info.GateBits, info.GateScale, info.SupportRules = 0, 0, false
 	if g := m.gate; g != nil {
-		info.GateBits = g.bits
+		info.GateBits, info.SupportRules = g.bits, g.supRules
 		info.GateScale = 1
 		if mx := maxAbs(1<<g.bits, func(r int) float32 { return g.weight(uint32(r)) }); mx > 0 {
 			info.GateScale = mx / 127
@@ -242,6 +249,10 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		_ = binary.Write(&raw, binary.LittleEndian, g.bias)
 		for r := 0; r < 1<<g.bits; r++ {
 			raw.WriteByte(byte(int8(math.Round(float64(g.weight(uint32(r)) / info.GateScale)))))
+		}
+		if g.supRules {
+			_ = binary.Write(&raw, binary.LittleEndian, g.negRule)
+			_ = binary.Write(&raw, binary.LittleEndian, g.posRule)
 		}
 	}
 
@@ -390,7 +401,17 @@ func decodeModel(raw []byte) (*Model, error) {
 		if err := binary.Read(rd, binary.LittleEndian, g.q); err != nil {
 			return nil, errTruncated
 		}
+		if g.supRules = m.info.SupportRules; g.supRules {
+			if err := binary.Read(rd, binary.LittleEndian, &g.negRule); err != nil {
+				return nil, errTruncated
+			}
+			if err := binary.Read(rd, binary.LittleEndian, &g.posRule); err != nil {
+				return nil, errTruncated
+			}
+		}
 		m.gate = g
+	} else if m.info.SupportRules {
+		return nil, errors.New("support rules without a gate")
 	}
 	if rd.Len() != 0 {
 		return nil, errors.New("trailing data")
@@ -504,7 +525,7 @@ func (m *Model) finite() bool {
 		xs = append(xs, m.rule[f][:]...)
 	}
 	if g := m.gate; g != nil {
-		xs = append(append(xs, g.bias, g.scale, g.neuBias), g.neuRule[:]...)
+		xs = append(append(append(append(xs, g.bias, g.scale, g.neuBias), g.neuRule[:]...), g.negRule[:]...), g.posRule[:]...)
 	}
 	for _, x := range xs {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {

@@ -274,8 +274,13 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 	if m.q != nil {
 		a.ngrams(v, m, &z)
 	}
-	if g := m.gate; g != nil {
-		z[cNeu] += float32(a.share * m.neutralShift(&a.rule)) // a.share: set by ngrams
+	if g := m.gate; g != nil { // a.share: set by ngrams
+		d := m.supportShift(&a.rule)
+		z[cNeu] += float32(a.share * d[cNeu])
+		if g.supRules {
+			z[cNeg] += float32(a.share * d[cNeg])
+			z[cPos] += float32(a.share * d[cPos])
+		}
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
 }
@@ -288,14 +293,20 @@ func (a *analysis) supportShare(g *gate) float64 {
 	return p * p
 }
 
-// neutralShift is the neutral logit of the gate's support calibration minus that of m's own
-// neutral column, for rule features r.
-func (m *Model) neutralShift(r *[numRule]float32) float32 {
+// supportShift is, per class, the logit of the gate's support side minus that of m's own bias
+// and rule weights, for rule features r: the neutral class's always, the negative and positive
+// ones with support rules (else 0).
+func (m *Model) supportShift(r *[numRule]float32) [numClass]float32 {
 	g := m.gate
-	d := g.neuBias - m.bias[cNeu]
+	var d [numClass]float32
+	d[cNeu] = g.neuBias - m.bias[cNeu]
 	for f := range r {
 		if x := r[f]; x != 0 {
-			d += float32((g.neuRule[f] - m.rule[f][cNeu]) * x)
+			d[cNeu] += float32((g.neuRule[f] - m.rule[f][cNeu]) * x)
+			if g.supRules {
+				d[cNeg] += float32((g.negRule[f] - m.rule[f][cNeg]) * x)
+				d[cPos] += float32((g.posRule[f] - m.rule[f][cPos]) * x)
+			}
 		}
 	}
 	return d
@@ -328,6 +339,12 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 	m := s.model
 	r := &a.rule
 	diff := func(f int) float32 { return m.rule[f][cPos] - m.rule[f][cNeg] }
+	if g := m.gate; g != nil && g.supRules { // moved towards the support side's, as in logits
+		diff = func(f int) float32 {
+			d := m.rule[f][cPos] - m.rule[f][cNeg]
+			return d + float32(a.share*((g.posRule[f]-g.negRule[f])-d))
+		}
+	}
 	var pos, neg, complaint, praise float32
 	for k := range a.items {
 		it := &a.items[k]

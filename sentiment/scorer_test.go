@@ -319,6 +319,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "The courier left my parcel out in the rain.", want: neg},
 		{text: "It's now the 12th and my refund still hasn't arrived.", want: neg},
 		// Irony of a small wait or of a price rise; rhetorical questions; facts of a failure.
+		{text: "Third price rise this year. Love that for me.", want: neg},
 		{text: "only 45 minutes on hold this time, brilliant", want: neg},
 		{text: "How exactly does a 2-day delivery take two weeks?", want: neg},
 		{text: "The room had no hot water all weekend.", want: neg},
@@ -812,17 +813,24 @@ func TestSupportModel(t *testing.T) {
 	require.Equal(t, def.vocab, sup.vocab)
 	for _, c := range []int{cNeg, cPos} {
 		require.Equal(t, def.bias[c], sup.bias[c])
-		for f := range def.rule {
-			require.Equal(t, def.rule[f][c], sup.rule[f][c], ruleFeatures[f].name)
-		}
 	}
 	require.NotEqual(t, def.bias[cNeu], sup.bias[cNeu])
 	require.Nil(t, sup.gate)
-	require.NotNil(t, def.gate)
-	require.Equal(t, sup.bias[cNeu], def.gate.neuBias)
+	g := def.gate
+	require.NotNil(t, g)
+	require.True(t, g.supRules)
+	require.Equal(t, sup.bias[cNeu], g.neuBias)
+	changed := 0
 	for f := range def.rule {
-		require.Equal(t, sup.rule[f][cNeu], def.gate.neuRule[f], ruleFeatures[f].name)
+		name := ruleFeatures[f].name
+		require.Equal(t, sup.rule[f], [numClass]float32{g.negRule[f], g.neuRule[f], g.posRule[f]}, name)
+		require.Equal(t, ruleFeatures[f].prior[cNeg], def.rule[f][cNeg], name) // general text: the priors
+		require.Equal(t, ruleFeatures[f].prior[cPos], def.rule[f][cPos], name)
+		if g.posRule[f] != def.rule[f][cPos] {
+			changed++
+		}
 	}
+	require.Greater(t, changed, numRule/2)
 	cx := []string{"cx_cases.jsonl", "cx_fresh.jsonl", "cx_parts.jsonl"}
 	for _, m := range []*Model{def, sup} {
 		require.Equal(t, cx, m.Info().NeutralOn)
@@ -1037,6 +1045,7 @@ func TestResolution(t *testing.T) {
 		// Thanks for help with a problem is no sarcasm.
 		{"Thanks for reuniting me with my lost keys, your staff were great.", "reuniting me with my lost", +1, event.Positive},
 		{"They still haven't fixed the outage.", "outage", -1, event.Negative},
+		{"Have you fixed the outage yet?", "outage", -1, event.Negative},
 		{"I need this outage fixed today.", "outage", -1, event.Negative},
 		{"They handled my complaint terribly.", "complaint", -1, event.Negative},
 		{"They fixed the screen but the battery is broken.", "broken", -1, event.Negative},

@@ -53,6 +53,11 @@ type TrainOptions struct {
 	// the examples. Neither the neutral class of the examples nor the gate sees them.
 	PolarityData []Example
 	PolarityOn   []string
+	// SupportRules, with NeutralData, fits the negative and positive rule weights on NeutralData
+	// too, after the neutral class (regularised towards their priors, n-grams fixed): with a
+	// gate, those of the support side, which the gate moves to as it does the neutral ones;
+	// without, the model's own.
+	SupportRules bool
 	// Gate, with NeutralData, keeps the neutral class fitted on the training examples for general
 	// text and fits the one of NeutralData as a second, support calibration; a gate learnt to
 	// tell NeutralData from the training examples then moves each message from the first to the
@@ -232,8 +237,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	srng := rng // what the support calibration draws its order from
 	if split {
 		// The support n-grams: the training of the model without a gate, from fresh weights and
-		// the same seed, the rules and biases kept as they are. With fixed rules, they and the
-		// support calibration are that model's (the support model of make model).
+		// the same seed, the rules kept as they are or, with SupportRules, learned from there.
+		// With fixed rules, they and the support calibration are that model's (the support model
+		// of make model, trained with fixed rules or not as SupportRules says).
 		m.sup = make([]float32, len(m.w))
 		so := opt
 		so.FixedRules = true
@@ -254,20 +260,30 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 			if m.sup != nil {
 				sw = m.sup
 			}
-			fitNeutral(m, sw, &nt, opt, srng)
 			g := m.gate
+			fitColumns(m, sw, &nt, opt, srng, cNeu)
+			if opt.SupportRules {
+				fitColumns(m, sw, &nt, opt, srng, cNeg, cPos)
+				g.supRules = true
+				for f := range m.rule {
+					g.negRule[f], g.posRule[f] = m.rule[f][cNeg], m.rule[f][cPos]
+				}
+			}
 			g.neuBias = m.bias[cNeu]
 			for f := range g.neuRule {
 				g.neuRule[f] = m.rule[f][cNeu]
 			}
 			m.bias[cNeu], m.rule = bias, rule
-			fitNeutral(m, m.w, &tr, opt, rand.New(&state))
+			fitColumns(m, m.w, &tr, opt, rand.New(&state), cNeu)
 			fitGate(g, &tr, &nt, opt.Seed)
 		case len(opt.NeutralData) > 0:
 			tr = featurize(v, m, opt.NeutralData, nil)
-			fitNeutral(m, m.w, &tr, opt, rng)
+			fitColumns(m, m.w, &tr, opt, rng, cNeu)
+			if opt.SupportRules {
+				fitColumns(m, m.w, &tr, opt, rng, cNeg, cPos)
+			}
 		default:
-			fitNeutral(m, m.w, &tr, opt, rng)
+			fitColumns(m, m.w, &tr, opt, rng, cNeu)
 		}
 	}
 
@@ -353,10 +369,12 @@ func fitGate(g *gate, general, support *trainSet, seed uint64) {
 	}
 }
 
-// fitNeutral fits the neutral column (bias and rule weights) with the rest of the model and the
-// n-gram weights w fixed, classes balanced; see TrainOptions.NeutralEpochs. Products are rounded
-// before they are added, as in Train.
-func fitNeutral(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand.Rand) {
+// fitColumns fits the rule weights of the classes cols, regularised towards their priors, and
+// the neutral class's bias if it is among them, with the rest of the model and the n-gram weights
+// w fixed, classes balanced; see TrainOptions.NeutralEpochs and SupportRules. The neutral column
+// leaves the weights of the CX cues at their priors. Products are rounded before they are added,
+// as in Train.
+func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand.Rand, cols ...int) {
 	rows, feats, vals, classCount := ts.rows, ts.feats, ts.vals, ts.classCount
 	var cw [numClass]float64
 	for c := range cw {
@@ -380,7 +398,7 @@ func fitNeutral(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 		order[i] = i
 	}
 	var gb float64
-	var gr [numRule]float64
+	var gr [numRule][numClass]float64
 	const eps = 1e-8
 	lr := opt.LearningRate
 	for epoch := 0; epoch < opt.NeutralEpochs; epoch++ {
@@ -398,21 +416,25 @@ func fitNeutral(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 				zz[c] = float64(z[c] + ng[i][c])
 			}
 			p := softmax(zz)
-			y := 0.0
-			if r.label == cNeu {
-				y = 1
-			}
-			g := (p[cNeu] - y) * cw[r.label]
-			gb += float64(g * g)
-			m.bias[cNeu] -= float32(lr * g / math.Sqrt(gb+eps))
-			for f := 0; f < numRule; f++ {
-				x := float64(r.rule[f])
-				if x == 0 || ruleFeatures[f].cx {
-					continue // general text has too few customer conversations to weigh CX cues
+			for _, c := range cols {
+				y := 0.0
+				if r.label == c {
+					y = 1
 				}
-				d := float64(g*x) + float64(opt.RuleL2*float64(m.rule[f][cNeu]-ruleFeatures[f].prior[cNeu]))
-				gr[f] += float64(d * d)
-				m.rule[f][cNeu] -= float32(lr * d / math.Sqrt(gr[f]+eps))
+				g := (p[c] - y) * cw[r.label]
+				if c == cNeu {
+					gb += float64(g * g)
+					m.bias[cNeu] -= float32(lr * g / math.Sqrt(gb+eps))
+				}
+				for f := 0; f < numRule; f++ {
+					x := float64(r.rule[f])
+					if x == 0 || c == cNeu && ruleFeatures[f].cx {
+						continue // general text has too few customer conversations to weigh CX cues
+					}
+					d := float64(g*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
+					gr[f][c] += float64(d * d)
+					m.rule[f][c] -= float32(lr * d / math.Sqrt(gr[f][c]+eps))
+				}
 			}
 		}
 	}

@@ -289,10 +289,30 @@ func TestTrainSupportNgrams(t *testing.T) {
 	require.Equal(t, joined.bias[cNeu], m.gate.neuBias)
 	require.Equal(t, []string{"sup"}, m.Info().PolarityOn)
 	require.True(t, m.Info().SupportNgrams)
+	require.False(t, m.gate.supRules)
 
-	// The positive-minus-negative logit is that of the general n-grams moved towards that of
-	// the support ones by the gate's share, which is larger for support text than for general
-	// text.
+	// With SupportRules the support side's negative and positive rule weights are fitted on the
+	// support messages too: those of the model without a gate trained so, while the model's own
+	// stay at their priors.
+	opt.SupportRules, opt.Gate = true, true
+	mr, err := Train(gen, opt)
+	require.NoError(t, err)
+	opt.Gate = false
+	joinedR, err := Train(gen, opt)
+	require.NoError(t, err)
+	require.Equal(t, m.q, mr.q)
+	require.Equal(t, m.supQ, mr.supQ)
+	require.Equal(t, m.rule, mr.rule)
+	require.True(t, mr.gate.supRules)
+	require.True(t, mr.Info().SupportRules)
+	for f := range mr.rule {
+		require.Equal(t, joinedR.rule[f], [numClass]float32{mr.gate.negRule[f], mr.gate.neuRule[f], mr.gate.posRule[f]}, ruleFeatures[f].name)
+	}
+	require.NotEqual(t, m.rule, joinedR.rule)
+
+	// The positive-minus-negative logit is that of the general side (n-grams and rule weights)
+	// moved towards that of the support side by the gate's share, which is larger for support
+	// text than for general text.
 	polarity := func(m *Model, text string) (float64, float64) {
 		s, err := NewWithModel(m, "", nil)
 		require.NoError(t, err)
@@ -313,6 +333,9 @@ func TestTrainSupportNgrams(t *testing.T) {
 		z, share := polarity(m, text)
 		require.NotEqual(t, zb, zj, text)
 		require.InDelta(t, zb+share*(zj-zb), z, 1e-3*(1+math.Abs(zj-zb)), text)
+		zj, _ = polarity(joinedR, text)
+		z, _ = polarity(mr, text)
+		require.InDelta(t, zb+share*(zj-zb), z, 1e-3*(1+math.Abs(zj-zb)), text)
 		if support {
 			shares[1] = append(shares[1], share)
 		} else {
@@ -324,6 +347,8 @@ func TestTrainSupportNgrams(t *testing.T) {
 
 	file, back := roundTrip(t, m)
 	require.Equal(t, m.supQ, back.supQ)
+	_, back = roundTrip(t, mr)
+	require.Equal(t, mr.gate.posRule, back.gate.posRule)
 
 	// Support n-grams need the gate and the n-gram weights they are read with.
 	raw := gunzip(t, file)

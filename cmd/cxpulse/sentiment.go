@@ -244,6 +244,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 					return err
 				}
 			}
+			if opt.SupportRules && len(neutralFiles) == 0 {
+				return errors.New("--support-rules needs --neutral-data")
+			}
 			if len(polarFiles) > 0 {
 				if !opt.Polarity {
 					return errors.New("--polarity-data needs --polarity")
@@ -281,6 +284,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
 	f.StringSliceVar(&neutralFiles, "neutral-data", nil, "with --neutral-epochs, fit the neutral class on these labelled JSONL files instead of --data (the n-grams still learn from --data)")
 	f.StringSliceVar(&polarFiles, "polarity-data", nil, "with --polarity, support messages (labelled JSONL) whose negative and positive examples train the n-grams as well: with --gate a second set, the support n-grams, that the gate applies to support text; else with --data")
+	f.BoolVar(&opt.SupportRules, "support-rules", false, "with --neutral-data, fit the negative and positive rule weights on it as well, after the neutral class (with --gate, those of the support side)")
 	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
 	splitFl.add(cmd)
 	return cmd

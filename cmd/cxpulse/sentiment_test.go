@@ -112,13 +112,15 @@ func TestSentimentTrainEval(t *testing.T) {
 	require.Positive(t, m.Info().GateBits)
 	require.False(t, m.Info().SupportNgrams)
 
-	// With --polarity-data as well, it has support n-grams and names what they learned from.
+	// With --polarity-data and --support-rules as well, it has support n-grams and rule weights
+	// and names what they learned from.
 	model5 := filepath.Join(dir, "support-ngrams.cxm")
-	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model5, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate", "--polarity-data", data)
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model5, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate", "--polarity-data", data, "--support-rules")
 	require.NoError(t, err, stderr)
 	m, err = sentiment.LoadModel(model5)
 	require.NoError(t, err)
 	require.True(t, m.Info().SupportNgrams)
+	require.True(t, m.Info().SupportRules)
 	require.Equal(t, []string{filepath.Base(data)}, m.Info().PolarityOn)
 
 	// The support model is built in.
@@ -148,6 +150,7 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "2", "--neutral-data", bad}, "unknown sentiment label"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "2", "--gate"}, "--gate needs --neutral-data"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity-data", data}, "--polarity-data needs --polarity"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--support-rules"}, "--support-rules needs --neutral-data"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--polarity-data", bad}, "unknown sentiment label"},
 	} {
 		_, _, err := run(t, tc.args...)

@@ -50,8 +50,9 @@ type Model struct {
 	// unigram and character n-gram weights.
 	vocab   []string
 	version string
-	// gate, when set, moves the neutral class of messages that read like support conversations
-	// towards a second calibration (see gate).
+	// gate, when set, moves messages that read like support conversations towards the support
+	// side: a second calibration of the neutral class, and the support n-grams and rule weights
+	// if the model has them (see gate).
 	gate *gate
 	// sup, in a polarity model with a gate, are the support n-grams: polarity weights trained
 	// on support messages with the examples. The gate moves a message's n-grams from those of
@@ -69,8 +70,9 @@ type Model struct {
 // gate is a small logistic model of "this message reads like a support conversation rather
 // than general text", over hashed units and bigrams of units (see analysis.features). Its
 // probability p moves the neutral class's bias and rule weights from the model's own (fitted on
-// general text) towards the support calibration (fitted on support messages), by p². A model
-// without a gate has one calibration for all text.
+// general text) towards the support calibration (fitted on support messages), by p², and as
+// much the n-gram weights and the negative and positive rule weights when the model has support
+// ones (Model.sup, gate.supRules). A model without a gate has one calibration for all text.
 type gate struct {
 	bits  uint
 	bias  float32

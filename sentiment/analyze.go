@@ -2727,7 +2727,7 @@ func isIngForm(w []byte) bool {
 // isVerbForm reports an English -ing or -ed form.
 func isVerbForm(w []byte) bool {
 	n := len(w)
-	return n > 4 && (string(w[n-3:]) == "ing" || string(w[n-2:]) == "ed")
+	return isIngForm(w) || n > 4 && string(w[n-2:]) == "ed"
 }
 
 // addCueNegated records a cue; a negated complaint ("no delay") is dropped, negated praise

@@ -263,14 +263,7 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 // (float32(x*y)), so that no architecture fuses them into a multiply-add: a message gets the
 // same score, to the last bit, on amd64 and arm64 (scripts/crossarch.sh checks it).
 func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
-	z := m.bias
-	for f := 0; f < numRule; f++ {
-		if x := a.rule[f]; x != 0 {
-			z[0] += float32(m.rule[f][0] * x)
-			z[1] += float32(m.rule[f][1] * x)
-			z[2] += float32(m.rule[f][2] * x)
-		}
-	}
+	z := m.ruleLogits(&a.rule)
 	if m.q != nil {
 		a.ngrams(v, m, &z)
 	}
@@ -283,6 +276,20 @@ func (m *Model) logits(a *analysis, v *vocab) [numClass]float64 {
 		}
 	}
 	return [numClass]float64{float64(z[0]), float64(z[1]), float64(z[2])}
+}
+
+// ruleLogits is the class biases plus the rule features' part of the logits, for rule feature
+// values r (rounded as in logits).
+func (m *Model) ruleLogits(r *[numRule]float32) [numClass]float32 {
+	z := m.bias
+	for f := 0; f < numRule; f++ {
+		if x := r[f]; x != 0 {
+			z[0] += float32(m.rule[f][0] * x)
+			z[1] += float32(m.rule[f][1] * x)
+			z[2] += float32(m.rule[f][2] * x)
+		}
+	}
+	return z
 }
 
 // supportShare is how far the gate moves the message to the support calibration: the square of

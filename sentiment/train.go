@@ -166,6 +166,15 @@ func classWeights(ts *trainSet, balanced bool) [numClass]float64 {
 	return cw
 }
 
+// indices returns 0, 1, …, n-1: an order of n examples to shuffle.
+func indices(n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	return order
+}
+
 // head is the set of ts's first n examples.
 func (ts trainSet) head(n int) trainSet {
 	h := ts
@@ -375,13 +384,8 @@ func fitGate(g *gate, general, support *trainSet, seed uint64) {
 // leaves the weights of the CX cues at their priors. Products are rounded before they are added,
 // as in Train.
 func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand.Rand, cols ...int) {
-	rows, feats, vals, classCount := ts.rows, ts.feats, ts.vals, ts.classCount
-	var cw [numClass]float64
-	for c := range cw {
-		if classCount[c] > 0 {
-			cw[c] = float64(len(rows)) / (numClass * float64(classCount[c]))
-		}
-	}
+	rows, feats, vals := ts.rows, ts.feats, ts.vals
+	cw := classWeights(ts, true)
 	// The n-gram part of every example does not change: compute it once.
 	ng := make([][numClass]float32, len(rows))
 	for i := range rows {
@@ -393,10 +397,7 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 			}
 		}
 	}
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
+	order := indices(len(rows))
 	var gb float64
 	var gr [numRule][numClass]float64
 	const eps = 1e-8
@@ -405,12 +406,7 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			r := &rows[i]
-			z := m.bias
-			for f := 0; f < numRule; f++ {
-				for c := 0; c < numClass; c++ {
-					z[c] += float32(m.rule[f][c] * r.rule[f])
-				}
-			}
+			z := m.ruleLogits(&r.rule)
 			var zz [numClass]float64
 			for c := range zz {
 				zz[c] = float64(z[c] + ng[i][c])
@@ -451,10 +447,7 @@ func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float
 	gw := make([]float32, len(w))
 	var gb [numClass]float64
 	var gr [numRule][numClass]float64
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
+	order := indices(len(rows))
 	lr := opt.LearningRate
 	const eps = 1e-8
 	// Averaging without touching every weight at every step: u accumulates step·update, and the
@@ -470,14 +463,7 @@ func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			r := &rows[i]
-			z := m.bias
-			for f := 0; f < numRule; f++ {
-				if x := r.rule[f]; x != 0 {
-					for c := 0; c < numClass; c++ {
-						z[c] += float32(m.rule[f][c] * x)
-					}
-				}
-			}
+			z := m.ruleLogits(&r.rule)
 			var sum [numClass]float32
 			for k, row := range feats[r.off:r.end] {
 				x := vals[int(r.off)+k]

@@ -156,6 +156,10 @@ type ModelInfo struct {
 	// SupportRules is set when the support side has negative and positive rule weights of its
 	// own (see gate).
 	SupportRules bool `json:"support_rules,omitempty"`
+	// Base is the version of the model whose n-gram weights, times BaseWeight, training started
+	// from (see TrainOptions.Base).
+	Base       string  `json:"base,omitempty"`
+	BaseWeight float64 `json:"base_weight,omitempty"`
 }
 
 // Info describes the model.

@@ -46,6 +46,19 @@ func BuiltinModel(name string) (*Model, error) {
 	return ReadModel(name, bytes.NewReader(raw))
 }
 
+// OpenModel returns the model a config names: a built-in one ("builtin:default", also what
+// empty means, or "builtin:support") or a model file.
+func OpenModel(name string) (*Model, error) {
+	switch b, builtin := strings.CutPrefix(name, builtinPrefix); {
+	case name == "":
+		return DefaultModel()
+	case builtin:
+		return BuiltinModel(b)
+	default:
+		return LoadModel(name)
+	}
+}
+
 // builtinNames lists the built-in models as they are named in a config.
 func builtinNames() string {
 	names := make([]string, 0, len(builtinModels))
@@ -80,16 +93,7 @@ func New(cfg Config) (*Scorer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var m *Model
-	var err error
-	switch name, builtin := strings.CutPrefix(cfg.Model, builtinPrefix); {
-	case cfg.Model == "":
-		m, err = DefaultModel()
-	case builtin:
-		m, err = BuiltinModel(name)
-	default:
-		m, err = LoadModel(cfg.Model)
-	}
+	m, err := OpenModel(cfg.Model)
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,15 @@ type TrainOptions struct {
 	// TrainedOn names the data, for the model's description; NeutralOn names NeutralData.
 	TrainedOn []string
 	NeutralOn []string
+	// Base, when set, is a model whose n-gram weights (those of its support side, if it has
+	// one), times BaseWeight, the n-grams start from and are regularised towards instead of
+	// zero: what a team's labels say nothing of keeps what Base knows. It must hash features
+	// as the trained model does (Bits, CharBits, BigramBits, NoCharGrams).
+	Base *Model
+	// BaseWeight is the share of Base's weights to start from (default 0.35: on the airline
+	// tweets, as much as helps support messages of other kinds without costing the tweets'
+	// own test split; see README.md).
+	BaseWeight float64
 }
 
 func (o *TrainOptions) defaults() {
@@ -105,6 +114,9 @@ func (o *TrainOptions) defaults() {
 	}
 	if o.MinWordCount == 0 {
 		o.MinWordCount = 2
+	}
+	if o.BaseWeight == 0 {
+		o.BaseWeight = 0.35
 	}
 }
 
@@ -239,10 +251,17 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	if split {
 		main = tr
 	}
+	var prior []float32
+	if opt.Base != nil {
+		if prior, err = opt.Base.ngramPrior(m, float32(opt.BaseWeight)); err != nil {
+			return nil, err
+		}
+		copy(m.w, prior)
+	}
 	newRand := func() *rand.PCG { return rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D) }
 	src := newRand()
 	rng := rand.New(src)
-	fitWeights(m, m.w, &main, classWeights(&main, opt.Balanced), opt, rng)
+	fitWeights(m, m.w, prior, &main, classWeights(&main, opt.Balanced), opt, rng)
 	srng := rng // what the support calibration draws its order from
 	if split {
 		// The support n-grams: the training of the model without a gate, from fresh weights and
@@ -253,7 +272,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		so := opt
 		so.FixedRules = true
 		srng = rand.New(newRand())
-		fitWeights(m, m.sup, &both, classWeights(&both, opt.Balanced), so, srng)
+		fitWeights(m, m.sup, nil, &both, classWeights(&both, opt.Balanced), so, srng)
 	}
 
 	if opt.Polarity && opt.NeutralEpochs > 0 {
@@ -301,6 +320,13 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 			m.vocab = append(m.vocab, w)
 		}
 	}
+	if opt.Base != nil { // the words whose weights come from the base are the model's too
+		for _, w := range opt.Base.vocab {
+			if counts[w] < opt.MinWordCount {
+				m.vocab = append(m.vocab, w)
+			}
+		}
+	}
 	sort.Strings(m.vocab)
 	rules := "learned"
 	if opt.FixedRules {
@@ -309,6 +335,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	m.info = ModelInfo{
 		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, PolarityOn: opt.PolarityOn, Examples: len(exs), Seed: opt.Seed,
 		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
+	}
+	if opt.Base != nil {
+		m.info.Base, m.info.BaseWeight = opt.Base.Version(), opt.BaseWeight
 	}
 	for i := range ruleFeatures {
 		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)
@@ -438,7 +467,7 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 
 // fitWeights fits the n-gram weights w (numClass per row) to ts, and m's biases and rule weights
 // unless opt keeps them (Polarity, FixedRules): opt.Epochs of AdaGrad in an order drawn from rng.
-func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float64, opt TrainOptions, rng *rand.Rand) {
+func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClass]float64, opt TrainOptions, rng *rand.Rand) {
 	rows, feats, vals := ts.rows, ts.feats, ts.vals
 	// AdaGrad. Every product is rounded before it is added (float32(x*y), float64(x*y)): Go may
 	// fuse a multiply and an add into one instruction on some architectures (arm64) and not on
@@ -527,7 +556,11 @@ func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float
 					if opt.Polarity && c == cNeu {
 						continue
 					}
-					d := float64(g[c]*x) + float64(opt.L2*float64(w[k+c]))
+					wd := w[k+c]
+					if prior != nil {
+						wd -= prior[k+c]
+					}
+					d := float64(g[c]*x) + float64(opt.L2*float64(wd))
 					gw[k+c] += float32(d * d)
 					delta := lr * d / math.Sqrt(float64(gw[k+c])+eps)
 					w[k+c] -= float32(delta)
@@ -552,4 +585,28 @@ func fitWeights(m *Model, w []float32, ts *trainSet, classWeight [numClass]float
 			}
 		}
 	}
+}
+
+// ngramPrior returns share times the n-gram weights of m (those of its support side, if it has
+// one) as numClass weights per row, for t, a model in training, to start from.
+func (m *Model) ngramPrior(t *Model, share float32) ([]float32, error) {
+	if m.q == nil || m.bits != t.bits || m.charBits != t.charBits || m.bigramBits != t.bigramBits || m.noChars != t.noChars {
+		return nil, fmt.Errorf("train: base model %s hashes features with bits %d, char bits %d, bigram bits %d, character n-grams %v, the model to train with %d, %d, %d, %v: train with the base's, or without a base (--base none)",
+			m.Version(), m.bits, m.charBits, m.bigramBits, !m.noChars, t.bits, t.charBits, t.bigramBits, !t.noChars)
+	}
+	if share <= 0 || share > 1 {
+		return nil, fmt.Errorf("train: base weight %g out of range (0, 1]", share)
+	}
+	w := make([]float32, len(m.q))
+	if m.supQ != nil {
+		for r, x := range m.supQ {
+			v := float32(float32(x)*m.supScale) * share
+			w[r*numClass+cNeg], w[r*numClass+cPos] = -v, v
+		}
+		return w, nil
+	}
+	for i, x := range m.q {
+		w[i] = float32(float32(x)*m.scale) * share
+	}
+	return w, nil
 }

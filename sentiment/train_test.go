@@ -391,3 +391,53 @@ func gzipped(t *testing.T, raw []byte) []byte {
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
 }
+
+func TestTrainBase(t *testing.T) {
+	base, err := DefaultModel()
+	require.NoError(t, err)
+	exs := synthetic(40)
+	plain, err := Train(exs, TrainOptions{Name: "test", Seed: 1})
+	require.NoError(t, err)
+	m, err := Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base})
+	require.NoError(t, err)
+	require.Equal(t, base.Version(), m.Info().Base)
+	require.InDelta(t, 0.35, m.Info().BaseWeight, 1e-9)
+	require.Empty(t, plain.Info().Base)
+
+	// The rows no example has a feature in keep the base's support n-gram weights times the
+	// base weight (to the quantization steps of both models); without a base they are zero.
+	prior, err := base.ngramPrior(m, 0.35)
+	require.NoError(t, err)
+	b, err := baseVocab()
+	require.NoError(t, err)
+	ts := featurize(b.build(), m, exs, nil)
+	touched := make(map[uint32]bool)
+	for _, r := range ts.feats {
+		touched[r] = true
+	}
+	kept := 0
+	for r := 0; r < 1<<m.bits; r++ {
+		if touched[uint32(r)] || base.supQ[r] == 0 {
+			continue
+		}
+		kept++
+		for c := 0; c < numClass; c++ {
+			require.InDelta(t, prior[r*numClass+c], float32(m.q[r*numClass+c])*m.scale, float64(m.scale+0.35*base.supScale), "row %d", r)
+			require.Zero(t, plain.q[r*numClass+c])
+		}
+		require.NotZero(t, m.q[r*numClass+cPos], "row %d", r)
+	}
+	require.Greater(t, kept, 10000)
+	for _, w := range base.vocab { // the base's words are cached too
+		_, found := slices.BinarySearch(m.vocab, w)
+		require.True(t, found, w)
+	}
+
+	// A base must hash features as the model to train does.
+	_, err = Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1, Base: base})
+	require.ErrorContains(t, err, "hashes features with bits 18")
+	_, err = Train(exs, TrainOptions{Name: "test", Seed: 1, NoCharGrams: true, Base: base})
+	require.ErrorContains(t, err, "without a base")
+	_, err = Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, BaseWeight: 1.5})
+	require.ErrorContains(t, err, "base weight 1.5 out of range")
+}

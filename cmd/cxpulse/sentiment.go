@@ -202,6 +202,7 @@ func newSentimentTrainCmd() *cobra.Command {
 		opt          sentiment.TrainOptions
 		splitFl      splitFlags
 		charGrams    bool
+		base         string
 	)
 	cmd := &cobra.Command{
 		Use:   "train --data F.jsonl… --out M",
@@ -255,6 +256,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 					return err
 				}
 			}
+			if opt.Base, err = trainBase(base, opt.BaseWeight); err != nil {
+				return err
+			}
 			start := time.Now()
 			m, err := sentiment.Train(exs, opt)
 			if err != nil {
@@ -286,8 +290,26 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.StringSliceVar(&polarFiles, "polarity-data", nil, "with --polarity, support messages (labelled JSONL) whose negative and positive examples train the n-grams as well: with --gate a second set, the support n-grams, that the gate applies to support text; else with --data")
 	f.BoolVar(&opt.SupportRules, "support-rules", false, "with --neutral-data, fit the negative and positive rule weights on it as well, after the neutral class (with --gate, those of the support side)")
 	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
+	f.StringVar(&base, "base", "builtin:default", "model whose n-gram weights (its support side's, if it has one), times --base-weight, the n-grams start from and are regularised towards: a file, builtin:default, builtin:support, or none to start from zero")
+	f.Float64Var(&opt.BaseWeight, "base-weight", 0.35, "share of the --base model's n-gram weights to start from, in (0, 1]")
 	splitFl.add(cmd)
 	return cmd
+}
+
+// trainBase loads the model that train starts its n-grams from (nil for "none"); Train checks
+// that it hashes features as the model it trains.
+func trainBase(name string, weight float64) (*sentiment.Model, error) {
+	if name == "none" || name == "" {
+		return nil, nil
+	}
+	if weight <= 0 || weight > 1 {
+		return nil, fmt.Errorf("--base-weight %g out of range (0, 1]", weight)
+	}
+	m, err := sentiment.OpenModel(name)
+	if err != nil {
+		return nil, fmt.Errorf("--base: %w", err)
+	}
+	return m, nil
 }
 
 // writeModel writes m to path through a temporary file, so that a failed write leaves no partial

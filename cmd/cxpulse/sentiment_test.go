@@ -54,9 +54,13 @@ func TestSentimentTrainEval(t *testing.T) {
 	dir := t.TempDir()
 	data := writeData(t, dir)
 	model := filepath.Join(dir, "team.cxm")
-	_, stderr, err := run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model, "--name", "team", "--bits", "16")
+	_, stderr, err := run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model, "--name", "team")
 	require.NoError(t, err)
 	require.Contains(t, stderr, "trained team-")
+	m, err := sentiment.LoadModel(model)
+	require.NoError(t, err)
+	require.Contains(t, m.Info().Base, "cx-default-", "starts from the default model")
+	require.InDelta(t, 0.35, m.Info().BaseWeight, 1e-9)
 
 	out, _, err := run(t, "sentiment", "eval", "--json", "--model", model, "--data", data, "--split", "0.8", "--part", "test")
 	require.NoError(t, err)
@@ -78,7 +82,7 @@ func TestSentimentTrainEval(t *testing.T) {
 
 	// The same data and flags give the same model file.
 	model2 := filepath.Join(dir, "team2.cxm")
-	_, _, err = run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model2, "--name", "team", "--bits", "16")
+	_, _, err = run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model2, "--name", "team")
 	require.NoError(t, err)
 	a, _ := os.ReadFile(model)
 	b, _ := os.ReadFile(model2)
@@ -95,16 +99,17 @@ func TestSentimentTrainEval(t *testing.T) {
 
 	// The neutral class fitted on other data: the model says what on.
 	model3 := filepath.Join(dir, "neutral.cxm")
-	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model3, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data)
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model3, "--name", "pol", "--bits", "16", "--base", "none", "--polarity", "--neutral-epochs", "2", "--neutral-data", data)
 	require.NoError(t, err, stderr)
-	m, err := sentiment.LoadModel(model3)
+	m, err = sentiment.LoadModel(model3)
 	require.NoError(t, err)
 	require.Equal(t, []string{filepath.Base(data)}, m.Info().NeutralOn)
 	require.Zero(t, m.Info().GateBits)
+	require.Empty(t, m.Info().Base)
 
 	// With a gate, the model keeps both calibrations and says so.
 	model4 := filepath.Join(dir, "gate.cxm")
-	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model4, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate")
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model4, "--name", "pol", "--bits", "16", "--base", "none", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate")
 	require.NoError(t, err, stderr)
 	m, err = sentiment.LoadModel(model4)
 	require.NoError(t, err)
@@ -115,7 +120,7 @@ func TestSentimentTrainEval(t *testing.T) {
 	// With --polarity-data and --support-rules as well, it has support n-grams and rule weights
 	// and names what they learned from.
 	model5 := filepath.Join(dir, "support-ngrams.cxm")
-	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model5, "--name", "pol", "--bits", "16", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate", "--polarity-data", data, "--support-rules")
+	_, stderr, err = run(t, "sentiment", "train", "--data", data, "--out", model5, "--name", "pol", "--bits", "16", "--base", "none", "--polarity", "--neutral-epochs", "2", "--neutral-data", data, "--gate", "--polarity-data", data, "--support-rules")
 	require.NoError(t, err, stderr)
 	m, err = sentiment.LoadModel(model5)
 	require.NoError(t, err)
@@ -152,6 +157,10 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity-data", data}, "--polarity-data needs --polarity"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--support-rules"}, "--support-rules needs --neutral-data"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--polarity-data", bad}, "unknown sentiment label"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--bits", "16"}, "hashes features with bits 18, char bits 12, bigram bits 16, character n-grams true, the model to train with 16, 12, 16, true: train with the base's, or without a base (--base none)"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base-weight", "0"}, "--base-weight 0 out of range (0, 1]"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base", "builtin:general"}, `--base: model builtin:general: no such built-in model`},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base", data}, "--base: "},
 	} {
 		_, _, err := run(t, tc.args...)
 		require.ErrorContains(t, err, tc.want, "%v", tc.args)

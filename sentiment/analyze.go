@@ -1276,19 +1276,27 @@ func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
 	if n < 5 || n > maxCompound {
 		return 0
 	}
-	// best[j]: fewest words that spell w[:j] (0: none); from[j]: where the last one starts.
+	// best[j]: fewest words that spell w[:j] (0: none); from[j]: where the last one starts (the
+	// first such start). Every word that starts at k extends a spelling of w[:k], final by then,
+	// and hashes one byte more than the word before it.
 	var best [maxCompound + 1]uint8
 	var from [maxCompound + 1]uint8
 	var idxs [maxCompound + 1]int32
-	for j := 1; j <= n; j++ {
-		for k := 0; k < j; k++ {
-			if k > 0 && best[k] == 0 || j-k < 2 && w[k] != 'i' && w[k] != 'a' {
+	for k := 0; k < n; k++ {
+		if k > 0 && best[k] == 0 {
+			continue
+		}
+		h := uint64(fnvOffset)
+		for j := k + 1; j <= n; j++ {
+			h = (h ^ uint64(w[j-1])) * fnvPrime
+			if j-k < 2 && w[k] != 'i' && w[k] != 'a' || best[j] != 0 && best[k]+1 >= best[j] {
 				continue
 			}
-			if best[j] != 0 && best[k]+1 >= best[j] {
-				continue
+			hk := h
+			if hk == 0 {
+				hk = 1 // as hashBytes
 			}
-			idx := v.lookup(hashBytes(w[k:j]))
+			idx := v.lookup(hk)
 			if idx < 0 || v.infos[idx].flags&wEnglish == 0 { // a word of English text
 				continue
 			}

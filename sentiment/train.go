@@ -465,8 +465,9 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 	}
 }
 
-// fitWeights fits the n-gram weights w (numClass per row) to ts, and m's biases and rule weights
-// unless opt keeps them (Polarity, FixedRules): opt.Epochs of AdaGrad in an order drawn from rng.
+// fitWeights fits the n-gram weights w (numClass per row) to ts, regularised towards prior (nil:
+// zero), and m's biases and rule weights unless opt keeps them (Polarity, FixedRules): opt.Epochs
+// of AdaGrad in an order drawn from rng.
 func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClass]float64, opt TrainOptions, rng *rand.Rand) {
 	rows, feats, vals := ts.rows, ts.feats, ts.vals
 	// AdaGrad. Every product is rounded before it is added (float32(x*y), float64(x*y)): Go may

@@ -54,6 +54,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "This is unacceptable", want: neg},
 		{text: "How long do I have to wait for my refund?", want: neg},
 		{text: "how much longer do I have to wait", want: neg},
+		// Superlatives are in the lexicon; a word the model's vocabulary knows is not stemmed.
+		{text: "Easiest refund ever.", want: pos},
+		{text: "Smoothest checkout I've had", want: pos},
+		{text: "Dumbest policy ever", want: neg},
 		// A question about time is no complaint by itself.
 		{text: "How long does shipping usually take?", want: neg, not: true},
 		// Opening hours, a phrase with a number inside, are no wait.
@@ -421,6 +425,7 @@ func TestScoreCases(t *testing.T) {
 		// A fear of how it would go, then praise of how it went (foreboding).
 		{text: "Was dreading the call about my pension transfer. Done in ten minutes, brilliant.", want: pos},
 		{text: "Thought it would take weeks to get my deposit. It was back in my account two days later, thank you!", want: pos},
+		{text: "I was nervous about moving my mortgage after horror stories from friends. Smoothest process ever.", want: pos},
 		{text: "Was dreading the call about my pension transfer. Rightly so, on hold for an hour. Brilliant.", want: neg},
 		{text: "I am worried my parcel is lost. Can you check?", want: pos, not: true},
 		// A praise phrase alone after a complaint is irony; so is understatement.

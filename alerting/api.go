@@ -67,10 +67,12 @@ func (m *Manager) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		if (state != "" && a.State.String() != state) || (name != "" && a.Rule != name) {
 			continue
 		}
-		out = append(out, AlertJSON{Group: a.Group, Rule: a.Rule, State: a.State.String(), Labels: a.Labels,
+		out = append(out, AlertJSON{
+			Group: a.Group, Rule: a.Rule, State: a.State.String(), Labels: a.Labels,
 			Annotations: a.Annotations, Value: a.Value, Values: a.Values, ActiveAt: a.ActiveAt,
 			FiredAt: ptime(a.FiredAt), ResolvedAt: ptime(a.ResolvedAt), Fingerprint: a.fp,
-			Silenced: m.sil.Mutes(a.Labels, now)})
+			Silenced: m.sil.Mutes(a.Labels, now),
+		})
 	}
 	jsonapi.Write(w, http.StatusOK, out)
 }

@@ -123,9 +123,11 @@ func NewDispatcher(cfg DispatcherConfig, set *RuleSet, integrations map[string][
 	if cfg.ResolveTimeout == 0 {
 		cfg.ResolveTimeout = 5 * time.Minute
 	}
-	d := &Dispatcher{cfg: cfg, route: set.Route, inhibit: set.InhibitRules, receivers: map[string]*receiverState{},
+	d := &Dispatcher{
+		cfg: cfg, route: set.Route, inhibit: set.InhibitRules, receivers: map[string]*receiverState{},
 		silences: silences, store: store, audit: audit, logger: logger, metrics: m,
-		alerts: map[string]*dAlert{}, groups: map[string]*aggrGroup{}, nflog: map[string]*nflogEntry{}}
+		alerts: map[string]*dAlert{}, groups: map[string]*aggrGroup{}, nflog: map[string]*nflogEntry{},
+	}
 	for name, rc := range set.Receivers {
 		rs := &receiverState{cfg: rc, integrations: integrations[name], digest: map[string]*notify.Notification{}}
 		if rc.RateLimit != nil {
@@ -161,7 +163,8 @@ func (d *Dispatcher) Restore(ctx context.Context, now time.Time) error {
 			continue
 		}
 		d.nflog[nflogKey(r.Receiver, r.Integration, r.GroupKey)] = &nflogEntry{
-			firing: toSet(r.Firing), resolved: toSet(r.Resolved), sentAt: r.Time, ref: r.Ref}
+			firing: toSet(r.Firing), resolved: toSet(r.Resolved), sentAt: r.Time, ref: r.Ref,
+		}
 	}
 	d.logger.Info("notification log restored", "entries", len(recs))
 	return nil
@@ -215,8 +218,10 @@ func (d *Dispatcher) insert(now time.Time, a notify.Alert) {
 		key := r.ID() + ":" + gl.String()
 		g := d.groups[key]
 		if g == nil {
-			g = &aggrGroup{key: key, route: r, labels: gl, alerts: map[string]notify.Alert{}, tick: now.Add(r.GroupWait),
-				retries: map[string]*retryState{}, dedupKey: DedupKey(r.Receiver, gl)}
+			g = &aggrGroup{
+				key: key, route: r, labels: gl, alerts: map[string]notify.Alert{}, tick: now.Add(r.GroupWait),
+				retries: map[string]*retryState{}, dedupKey: DedupKey(r.Receiver, gl),
+			}
 			d.groups[key] = g
 		}
 		g.alerts[a.Fingerprint] = a
@@ -387,9 +392,11 @@ func (d *Dispatcher) build(g *aggrGroup, rs *receiverState, in Integration, aler
 		d.logDelivered(g.route.Receiver, in.Notifier.Name(), g.key, g.dedupKey, nil, resolved, entry, now)
 		return nil, false
 	}
-	n := &notify.Notification{Receiver: g.route.Receiver, GroupKey: g.key, DedupKey: g.dedupKey,
+	n := &notify.Notification{
+		Receiver: g.route.Receiver, GroupKey: g.key, DedupKey: g.dedupKey,
 		GroupLabels: g.labels, Status: notify.StatusFiring, Reason: reason, Alerts: send,
-		ExternalURL: d.cfg.ExternalURL, Now: now}
+		ExternalURL: d.cfg.ExternalURL, Now: now,
+	}
 	if len(firing) == 0 {
 		n.Status = notify.StatusResolved
 	}
@@ -482,8 +489,10 @@ func (d *Dispatcher) send(ctx context.Context, groupKey string, retries map[stri
 	ref, err := in.Notifier.Notify(ctx, n)
 	d.metrics.notifyLatency.WithLabelValues(name).Observe(time.Since(start).Seconds())
 	firing, resolved := fpLists(n.Alerts)
-	rec := NotificationRecord{Time: now, Receiver: n.Receiver, Integration: name, GroupKey: groupKey,
-		DedupKey: n.DedupKey, Status: n.Status, Reason: n.Reason.String(), Firing: firing, Resolved: resolved}
+	rec := NotificationRecord{
+		Time: now, Receiver: n.Receiver, Integration: name, GroupKey: groupKey,
+		DedupKey: n.DedupKey, Status: n.Status, Reason: n.Reason.String(), Firing: firing, Resolved: resolved,
+	}
 	r := retries[name]
 	if r == nil {
 		r = &retryState{}
@@ -598,9 +607,11 @@ func (d *Dispatcher) holdForDigest(ctx context.Context, rs *receiverState, in In
 	d.mu.Unlock()
 	d.logDelivered(n.Receiver, in.Notifier.Name(), n.GroupKey, n.DedupKey, n.Alerts, nil, nil, now)
 	firing, resolved := fpLists(n.Alerts)
-	d.record(ctx, NotificationRecord{Time: now, Receiver: n.Receiver, Integration: in.Notifier.Name(),
+	d.record(ctx, NotificationRecord{
+		Time: now, Receiver: n.Receiver, Integration: in.Notifier.Name(),
 		GroupKey: n.GroupKey, DedupKey: n.DedupKey, Status: n.Status, Reason: n.Reason.String(),
-		Outcome: OutcomeDigested, Attempt: 1, Firing: firing, Resolved: resolved, Ref: n.Ref})
+		Outcome: OutcomeDigested, Attempt: 1, Firing: firing, Resolved: resolved, Ref: n.Ref,
+	})
 }
 
 // flushDigest sends the held notifications of a receiver as one digest per integration once the
@@ -634,9 +645,11 @@ func (d *Dispatcher) flushDigest(ctx context.Context, name string, rs *receiverS
 		if len(held) == 0 {
 			continue
 		}
-		dn := &notify.Notification{Receiver: name, GroupKey: "digest:" + name, DedupKey: DedupKey(name, Labels{"digest": "true"}),
+		dn := &notify.Notification{
+			Receiver: name, GroupKey: "digest:" + name, DedupKey: DedupKey(name, Labels{"digest": "true"}),
 			GroupLabels: map[string]string{}, Status: notify.StatusResolved, Reason: notify.ReasonDigest,
-			ExternalURL: d.cfg.ExternalURL, Now: now}
+			ExternalURL: d.cfg.ExternalURL, Now: now,
+		}
 		for _, n := range held {
 			dn.Alerts = append(dn.Alerts, n.Alerts...)
 			if n.Status == notify.StatusFiring {

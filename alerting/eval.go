@@ -43,15 +43,19 @@ type Alert struct {
 func (a *Alert) Fingerprint() string { return a.fp }
 
 func (a *Alert) record(t time.Time) AlertRecord {
-	return AlertRecord{Time: t, Group: a.Group, Rule: a.Rule, Fingerprint: a.fp, State: a.State.String(),
+	return AlertRecord{
+		Time: t, Group: a.Group, Rule: a.Rule, Fingerprint: a.fp, State: a.State.String(),
 		Labels: a.Labels, Annotations: a.Annotations, Value: a.Value, ActiveAt: a.ActiveAt,
-		FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt}
+		FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt,
+	}
 }
 
 // toNotify is the dispatcher's view of the alert.
 func (a *Alert) toNotify(externalURL string) notify.Alert {
-	n := notify.Alert{Labels: a.Labels, Annotations: a.Annotations, StartsAt: a.ActiveAt,
-		Fingerprint: a.fp, Value: a.Value, Samples: a.Samples}
+	n := notify.Alert{
+		Labels: a.Labels, Annotations: a.Annotations, StartsAt: a.ActiveAt,
+		Fingerprint: a.fp, Value: a.Value, Samples: a.Samples,
+	}
 	if a.State == StateResolved {
 		n.EndsAt = a.ResolvedAt
 	}
@@ -175,9 +179,11 @@ func (e *Evaluator) Restore(ctx context.Context, now time.Time) error {
 		default:
 			continue
 		}
-		a := &Alert{Group: rec.Group, Rule: rec.Rule, Labels: Labels(rec.Labels), Annotations: rec.Annotations,
+		a := &Alert{
+			Group: rec.Group, Rule: rec.Rule, Labels: Labels(rec.Labels), Annotations: rec.Annotations,
 			State: st, Value: rec.Value, ActiveAt: rec.ActiveAt, FiredAt: rec.FiredAt, ResolvedAt: rec.ResolvedAt,
-			fp: rec.Fingerprint}
+			fp: rec.Fingerprint,
+		}
 		rs.alerts[a.fp] = a
 		n++
 	}
@@ -472,8 +478,10 @@ func (e *Evaluator) condition(r *Rule, v *Values, out *anomalyOut) (bool, error)
 func (e *Evaluator) detect(rs *ruleState, key string, labels Labels, now time.Time, v *Values) (*anomalyOut, error) {
 	d := rs.dets[key]
 	if d == nil {
-		det, err := e.deps.Detectors(DetectorSpec{Series: rs.rule.Anomaly.Series, Sensitivity: rs.rule.Anomaly.Sensitivity,
-			Seasonality: rs.rule.Anomaly.Seasonality, Step: rs.group.Interval})
+		det, err := e.deps.Detectors(DetectorSpec{
+			Series: rs.rule.Anomaly.Series, Sensitivity: rs.rule.Anomaly.Sensitivity,
+			Seasonality: rs.rule.Anomaly.Seasonality, Step: rs.group.Interval,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: new detector: %w", rs.rule.Alert, err)
 		}

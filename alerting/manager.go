@@ -155,8 +155,10 @@ func New(cfg Config, deps Deps, logger *slog.Logger, reg prometheus.Registerer) 
 			}
 		}
 	}
-	m.eval, err = NewEvaluator(set, EvaluatorDeps{Query: deps.Query, Samples: deps.Samples, Detectors: deps.Detectors,
-		Store: deps.Store, Audit: audit, ExternalURL: cfg.ExternalURL}, logger, m.metrics)
+	m.eval, err = NewEvaluator(set, EvaluatorDeps{
+		Query: deps.Query, Samples: deps.Samples, Detectors: deps.Detectors,
+		Store: deps.Store, Audit: audit, ExternalURL: cfg.ExternalURL,
+	}, logger, m.metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +167,10 @@ func New(cfg Config, deps Deps, logger *slog.Logger, reg prometheus.Registerer) 
 		return nil, err
 	}
 	m.sil = newSilences(deps.Store, m.metrics)
-	m.disp, err = NewDispatcher(DispatcherConfig{ExternalURL: cfg.ExternalURL, GrafanaURL: cfg.GrafanaURL,
-		ResolveTimeout: cfg.ResolveTimeout}, set, integrations, m.sil, deps.Store, audit, logger, m.metrics)
+	m.disp, err = NewDispatcher(DispatcherConfig{
+		ExternalURL: cfg.ExternalURL, GrafanaURL: cfg.GrafanaURL,
+		ResolveTimeout: cfg.ResolveTimeout,
+	}, set, integrations, m.sil, deps.Store, audit, logger, m.metrics)
 	if err != nil {
 		return nil, err
 	}

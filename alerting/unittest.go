@@ -196,8 +196,13 @@ func runTestCase(ctx context.Context, set *RuleSet, tc *TestCase, opts TestOptio
 			name string
 			src  string
 			dst  *[]float64
-		}{{"volume", in.Volume, &s.Volume}, {"negative", in.Negative, &s.Negative}, {"positive", in.Positive, &s.Positive},
-			{"score", in.Score, &s.Score}, {"customers", in.Customers, &s.Customers}} {
+		}{
+			{"volume", in.Volume, &s.Volume},
+			{"negative", in.Negative, &s.Negative},
+			{"positive", in.Positive, &s.Positive},
+			{"score", in.Score, &s.Score},
+			{"customers", in.Customers, &s.Customers},
+		} {
 			v, err := ExpandValues(f.src)
 			if err != nil {
 				return nil, fmt.Errorf("input_series[%d].%s: %w", i, f.name, err)

@@ -85,8 +85,10 @@ func TestCSVReader(t *testing.T) {
 		want []Point
 		err  string
 	}{
-		{name: "nab header", in: "timestamp,value\n1970-01-01 00:00:10,1.5\n1970-01-01 00:00:20,2\n",
-			want: []Point{{ts(10), 1.5}, {ts(20), 2}}},
+		{
+			name: "nab header", in: "timestamp,value\n1970-01-01 00:00:10,1.5\n1970-01-01 00:00:20,2\n",
+			want: []Point{{ts(10), 1.5}, {ts(20), 2}},
+		},
 		{name: "no header", in: "10,3\n20,4\n", want: []Point{{ts(10), 3}, {ts(20), 4}}},
 		{name: "named columns", in: "Value,host,Timestamp\n7,a,10\n", want: []Point{{ts(10), 7}}},
 		{name: "comments and blank lines", in: "# exported\n\n10,1\n\n20,2", want: []Point{{ts(10), 1}, {ts(20), 2}}},

@@ -112,9 +112,11 @@ func Build(o Options) ([]Dashboard, error) {
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("dashboards: %w", err)
 	}
-	b := builder{o: o, d: store.Dialect{Database: o.Database},
+	b := builder{
+		o: o, d: store.Dialect{Database: o.Database},
 		ch:   common.DataSourceRef{Type: ptr(ClickHousePluginID), Uid: ptr(o.ClickHouse)},
-		prom: common.DataSourceRef{Type: ptr("prometheus"), Uid: ptr(o.Prometheus)}}
+		prom: common.DataSourceRef{Type: ptr("prometheus"), Uid: ptr(o.Prometheus)},
+	}
 	var out []Dashboard
 	for _, f := range []func() (string, *dashboardBuilder){b.overview, b.customer, b.alerts, b.pipeline} {
 		uid, db := f()

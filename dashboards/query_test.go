@@ -174,9 +174,11 @@ func ingest(t *testing.T, s *store.Store) {
 		if i%2 == 1 {
 			recv, integ = "oncall-pagerduty", "pagerduty"
 		}
-		n := store.NotificationRow{Time: at(time.Duration(160-20*i) * time.Minute), Receiver: recv, Integration: integ,
+		n := store.NotificationRow{
+			Time: at(time.Duration(160-20*i) * time.Minute), Receiver: recv, Integration: integ,
 			GroupKey: "{}:{alertname=\"NegativeSpike\"}", DedupKey: "k", Status: "firing", Outcome: o, Attempt: 1,
-			Firing: []string{"f-checkout"}}
+			Firing: []string{"f-checkout"},
+		}
 		if o == "failed" || o == "rejected" {
 			n.Reason, n.Error = "http_5xx", "503 Service Unavailable"
 		}
@@ -189,9 +191,11 @@ func ingest(t *testing.T, s *store.Store) {
 		if i >= 50 {
 			v = 160
 		}
-		anoms = append(anoms, store.AnomalyRow{Time: at(time.Duration(60-i) * time.Minute), Group: "cx-volume", Rule: "VolumeAnomaly",
+		anoms = append(anoms, store.AnomalyRow{
+			Time: at(time.Duration(60-i) * time.Minute), Group: "cx-volume", Rule: "VolumeAnomaly",
 			Fingerprint: "f-chat", Series: "volume", Labels: map[string]string{"channel": "chat"}, Value: v, Baseline: 40,
-			Low: 25, High: 55, Score: map[bool]float64{true: 0.6, false: 0.02}[i >= 50]})
+			Low: 25, High: 55, Score: map[bool]float64{true: 0.6, false: 0.02}[i >= 50],
+		})
 	}
 	require.NoError(t, s.AppendAnomalies(ctx, anoms))
 
@@ -203,16 +207,22 @@ func ingest(t *testing.T, s *store.Store) {
 	}{{"contacted", "recovered", ""}, {"open", "", "NegativeSpike product=checkout region=eu"}, {"dismissed", "", ""}} {
 		id := fmt.Sprintf("task-%d", i)
 		created := at(time.Duration(150-30*i) * time.Minute)
-		entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "created", Time: created, CreatedAt: created,
+		entries = append(entries, store.OutreachEntry{
+			TaskID: id, Kind: "created", Time: created, CreatedAt: created,
 			CustomerID: vipCust, Owner: "customer-success", Policy: "unhappy-enterprise", Priority: "urgent", Status: "open",
-			Product: "checkout", Region: "eu", HeldBy: tc.heldBy, Labels: map[string]string{"plan": "enterprise"}})
+			Product: "checkout", Region: "eu", HeldBy: tc.heldBy, Labels: map[string]string{"plan": "enterprise"},
+		})
 		if tc.status != "open" {
-			entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "status", Time: created.Add(10 * time.Minute),
-				CreatedAt: created, CustomerID: vipCust, Status: tc.status, Assignee: "ana", ContactedAt: created.Add(10 * time.Minute)})
+			entries = append(entries, store.OutreachEntry{
+				TaskID: id, Kind: "status", Time: created.Add(10 * time.Minute),
+				CreatedAt: created, CustomerID: vipCust, Status: tc.status, Assignee: "ana", ContactedAt: created.Add(10 * time.Minute),
+			})
 		}
 		if tc.outcome != "" {
-			entries = append(entries, store.OutreachEntry{TaskID: id, Kind: "outcome", Time: created.Add(70 * time.Minute),
-				CreatedAt: created, CustomerID: vipCust, Outcome: tc.outcome, ScoreBefore: -0.6, ScoreAfter: 0.4, ContactsBefore: 3, ContactsAfter: 2})
+			entries = append(entries, store.OutreachEntry{
+				TaskID: id, Kind: "outcome", Time: created.Add(70 * time.Minute),
+				CreatedAt: created, CustomerID: vipCust, Outcome: tc.outcome, ScoreBefore: -0.6, ScoreAfter: 0.4, ContactsBefore: 3, ContactsAfter: 2,
+			})
 		}
 	}
 	require.NoError(t, s.AppendOutreach(ctx, entries))

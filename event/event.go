@@ -89,7 +89,7 @@ type Event struct {
 // collapses into the first.
 func DefaultID(source, customerID, text string, t time.Time, senderGaveTime bool) string {
 	h := sha256.New()
-	var sep = []byte{0}
+	sep := []byte{0}
 	h.Write([]byte(source))
 	h.Write(sep)
 	h.Write([]byte(customerID))

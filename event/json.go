@@ -222,8 +222,11 @@ func (p *Parser) normalize(w *wire, index int, now time.Time, fx *Fixes) (Event,
 	}
 	ev.CustomerID, ev.Product, ev.Region, ev.Language = w.CustomerID, w.Product, w.Region, strings.ToLower(w.Language)
 	fields := [...]struct{ name, v string }{
-		{"source", ev.Source}, {"customer_id", ev.CustomerID}, {"product", ev.Product},
-		{"region", ev.Region}, {"language", ev.Language},
+		{"source", ev.Source},
+		{"customer_id", ev.CustomerID},
+		{"product", ev.Product},
+		{"region", ev.Region},
+		{"language", ev.Language},
 	}
 	for _, f := range fields {
 		if len(f.v) > l.MaxFieldBytes {

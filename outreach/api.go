@@ -102,11 +102,15 @@ func orEmpty[T any](s []T) []T {
 
 // JSON renders a task for the API and the webhook.
 func (m *Manager) JSON(t *Task) TaskJSON {
-	out := TaskJSON{ID: t.ID, CustomerID: t.CustomerID, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+	out := TaskJSON{
+		ID: t.ID, CustomerID: t.CustomerID, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 		Policy: t.Policy, Priority: t.Priority, Owner: t.Owner, Status: t.Status, Assignee: t.Assignee, Note: t.Note,
 		ContactedAt: ptime(t.ContactedAt), Health: t.Health, HeldBy: t.HeldBy,
-		Evidence: EvidenceJSON{Messages: []MessageJSON{}, Topics: orEmpty(t.Topics), Channels: orEmpty(t.Channels),
-			Product: t.Product, Region: t.Region, Labels: t.Labels}}
+		Evidence: EvidenceJSON{
+			Messages: []MessageJSON{}, Topics: orEmpty(t.Topics), Channels: orEmpty(t.Channels),
+			Product: t.Product, Region: t.Region, Labels: t.Labels,
+		},
+	}
 	if out.Health == nil {
 		out.Health = map[string]float64{}
 	}
@@ -149,15 +153,19 @@ func (m *Manager) JSON(t *Task) TaskJSON {
 		}
 	}
 	if t.Outcome != "" {
-		out.Outcome = &OutcomeJSON{Result: t.Outcome, Recovered: t.Outcome == OutcomeRecovered, ScoreBefore: t.ScoreBefore,
-			ScoreAfter: t.ScoreAfter, ContactsBefore: t.ContactsBefore, ContactsAfter: t.ContactsAfter, At: t.OutcomeAt.UTC()}
+		out.Outcome = &OutcomeJSON{
+			Result: t.Outcome, Recovered: t.Outcome == OutcomeRecovered, ScoreBefore: t.ScoreBefore,
+			ScoreAfter: t.ScoreAfter, ContactsBefore: t.ContactsBefore, ContactsAfter: t.ContactsAfter, At: t.OutcomeAt.UTC(),
+		}
 	}
 	return out
 }
 
 func noteJSON(n *Note) *NoteJSON {
-	return &NoteJSON{Team: n.Team, Alert: n.Alert, Labels: n.Labels, Summary: n.Summary, ActiveAt: n.ActiveAt.UTC(),
-		State: n.State, Held: n.Held, Customers: orEmpty(n.Customers), ReleasedAt: ptime(n.ReleasedAt), ReleasedTasks: n.ReleasedTasks}
+	return &NoteJSON{
+		Team: n.Team, Alert: n.Alert, Labels: n.Labels, Summary: n.Summary, ActiveAt: n.ActiveAt.UTC(),
+		State: n.State, Held: n.Held, Customers: orEmpty(n.Customers), ReleasedAt: ptime(n.ReleasedAt), ReleasedTasks: n.ReleasedTasks,
+	}
 }
 
 // AckRequest is the body of POST /v1/outreach/{id}/ack.
@@ -314,8 +322,10 @@ func (m *Manager) ack(r *http.Request, t *Task, req AckRequest, now time.Time) (
 	if !req.ContactedAt.IsZero() && req.ContactedAt.After(now.Add(time.Minute)) {
 		return nil, badRequest{errors.New("contacted_at is in the future")}
 	}
-	e := Entry{TaskID: t.ID, Kind: EntryStatus, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID, Owner: t.Owner,
-		Status: st.String(), Assignee: req.Owner, Note: req.Note}
+	e := Entry{
+		TaskID: t.ID, Kind: EntryStatus, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID, Owner: t.Owner,
+		Status: st.String(), Assignee: req.Owner, Note: req.Note,
+	}
 	if st == StatusContacted {
 		e.ContactedAt = req.ContactedAt
 		if e.ContactedAt.IsZero() {
@@ -335,7 +345,9 @@ func (m *Manager) ack(r *http.Request, t *Task, req AckRequest, now time.Time) (
 		out.ContactedAt = e.ContactedAt
 	}
 	m.logger.Info("outreach task acknowledged", "task", t.ID, "status", e.Status, "assignee", e.Assignee)
-	m.audit(now, map[string]any{"event": "acknowledged", "task": t.ID, "customer": t.CustomerID, "team": t.Owner,
-		"status": e.Status, "assignee": e.Assignee})
+	m.audit(now, map[string]any{
+		"event": "acknowledged", "task": t.ID, "customer": t.CustomerID, "team": t.Owner,
+		"status": e.Status, "assignee": e.Assignee,
+	})
 	return &out, nil
 }

@@ -163,8 +163,10 @@ func TestBackoff(t *testing.T) {
 	for a := 1; a <= 9; a++ {
 		got = append(got, backoff(a))
 	}
-	require.Equal(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second,
-		32 * time.Second, time.Minute, time.Minute, time.Minute}, got)
+	require.Equal(t, []time.Duration{
+		time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second,
+		32 * time.Second, time.Minute, time.Minute, time.Minute,
+	}, got)
 }
 
 func TestSnippetAndMarkdown(t *testing.T) {

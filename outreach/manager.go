@@ -151,9 +151,11 @@ func New(cfg Config, spec *Spec, deps Deps, logger *slog.Logger, reg prometheus.
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	m := &Manager{cfg: cfg, spec: spec, deps: deps, logger: logger, metrics: newMetrics(reg), teams: map[string]*team{},
+	m := &Manager{
+		cfg: cfg, spec: spec, deps: deps, logger: logger, metrics: newMetrics(reg), teams: map[string]*team{},
 		pending: map[string]*pendingDelivery{}, noteNext: map[noteKey]time.Time{}, lastReasons: map[string]string{},
-		matchedSince: map[string]time.Time{}}
+		matchedSince: map[string]time.Time{},
+	}
 	var errs []error
 	for _, ts := range spec.Teams {
 		t := &team{spec: ts}
@@ -344,8 +346,10 @@ func (m *Manager) evaluate(ctx context.Context, now time.Time) (*Report, error) 
 		alerts = m.incidentAlerts(all)
 	}
 	st := m.deps.Store
-	rows, err := st.Health(ctx, HealthQuery{From: now.Add(-m.spec.Window), RecentFrom: now.Add(-m.spec.Recent), To: now,
-		Limit: m.spec.MaxCandidates})
+	rows, err := st.Health(ctx, HealthQuery{
+		From: now.Add(-m.spec.Window), RecentFrom: now.Add(-m.spec.Recent), To: now,
+		Limit: m.spec.MaxCandidates,
+	})
 	if err != nil {
 		return fail(failStore, fmt.Errorf("outreach: %w", err))
 	}
@@ -588,10 +592,12 @@ func (m *Manager) create(ctx context.Context, now time.Time, cands []candidate, 
 	entries := make([]Entry, len(cands))
 	for i, c := range cands {
 		h := c.h
-		e := Entry{TaskID: taskID(h.CustomerID, now), Kind: EntryCreated, Time: now, CreatedAt: now, CustomerID: h.CustomerID,
+		e := Entry{
+			TaskID: taskID(h.CustomerID, now), Kind: EntryCreated, Time: now, CreatedAt: now, CustomerID: h.CustomerID,
 			Owner: c.team, Policy: c.policy.Name, Priority: c.policy.Priority.String(), Status: StatusOpen.String(),
 			Topics: h.Topics, Channels: h.Channels, Product: h.Product, Region: h.Region, Labels: h.Labels,
-			Health: h.numbers(), HeldBy: heldBy(h.CustomerID, notes, now.Add(-m.spec.Window))}
+			Health: h.numbers(), HeldBy: heldBy(h.CustomerID, notes, now.Add(-m.spec.Window)),
+		}
 		for _, msg := range byCustomer[h.CustomerID] {
 			e.MessageIDs = append(e.MessageIDs, msg.ID)
 			e.MessageTimes = append(e.MessageTimes, msg.Time)
@@ -611,8 +617,10 @@ func (m *Manager) create(ctx context.Context, now time.Time, cands []candidate, 
 		m.metrics.created.WithLabelValues(e.Owner).Inc()
 		m.logger.Info("outreach task created", "task", e.TaskID, "customer", e.CustomerID, "team", e.Owner,
 			"policy", e.Policy, "priority", e.Priority, "held_by", e.HeldBy)
-		m.audit(now, map[string]any{"event": "task_created", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
-			"policy": e.Policy, "priority": e.Priority, "held_by": e.HeldBy})
+		m.audit(now, map[string]any{
+			"event": "task_created", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
+			"policy": e.Policy, "priority": e.Priority, "held_by": e.HeldBy,
+		})
 	}
 	return out, nil
 }
@@ -639,10 +647,12 @@ func heldBy(customer string, notes []Note, since time.Time) string {
 }
 
 func taskOf(e Entry) Task {
-	return Task{ID: e.TaskID, CreatedAt: e.CreatedAt, UpdatedAt: e.Time, CustomerID: e.CustomerID, Owner: e.Owner,
+	return Task{
+		ID: e.TaskID, CreatedAt: e.CreatedAt, UpdatedAt: e.Time, CustomerID: e.CustomerID, Owner: e.Owner,
 		Policy: e.Policy, Priority: e.Priority, Status: e.Status, MessageIDs: e.MessageIDs, MessageTimes: e.MessageTimes,
 		MessageChannels: e.MessageChannels, Snippets: e.Snippets, Scores: e.Scores, Topics: e.Topics, Channels: e.Channels,
-		Product: e.Product, Region: e.Region, Labels: e.Labels, Health: e.Health, HeldBy: e.HeldBy}
+		Product: e.Product, Region: e.Region, Labels: e.Labels, Health: e.Health, HeldBy: e.HeldBy,
+	}
 }
 
 // maxNoteCustomers bounds the customers an incident note remembers.
@@ -676,8 +686,10 @@ func (m *Manager) updateNotes(ctx context.Context, now time.Time, alerts []Alert
 		}
 		n := notes[k]
 		if n == nil {
-			n = &Note{Team: k.team, Fingerprint: k.fingerprint, ActiveAt: h.alert.ActiveAt, Alert: h.alert.Name,
-				Labels: h.alert.Labels, Summary: h.alert.Summary, State: NoteHeld}
+			n = &Note{
+				Team: k.team, Fingerprint: k.fingerprint, ActiveAt: h.alert.ActiveAt, Alert: h.alert.Name,
+				Labels: h.alert.Labels, Summary: h.alert.Summary, State: NoteHeld,
+			}
 			notes[k] = n
 			order = append(order, k)
 			dirty[k] = true
@@ -723,8 +735,10 @@ func (m *Manager) updateNotes(ctx context.Context, now time.Time, alerts []Alert
 		dirty[k] = true
 		m.metrics.notes.WithLabelValues(NoteReleased).Inc()
 		m.logger.Info("outreach released after an incident", "team", n.Team, "alert", n.Alert, "held", n.Held, "tasks", n.ReleasedTasks)
-		m.audit(now, map[string]any{"event": "incident_released", "team": n.Team, "alert": n.Alert, "labels": n.Labels,
-			"held": n.Held, "tasks": n.ReleasedTasks})
+		m.audit(now, map[string]any{
+			"event": "incident_released", "team": n.Team, "alert": n.Alert, "labels": n.Labels,
+			"held": n.Held, "tasks": n.ReleasedTasks,
+		})
 	}
 	for _, k := range order {
 		if m.deliverNote(ctx, now, notes[k]) {
@@ -835,9 +849,11 @@ func (m *Manager) recover(ctx context.Context, now time.Time) error {
 		case after.Mean() >= m.spec.Recovery.MinScore && (before.Contacts == 0 || after.Mean() > before.Mean()):
 			outcome = OutcomeRecovered
 		}
-		entries = append(entries, Entry{TaskID: t.ID, Kind: EntryOutcome, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID,
+		entries = append(entries, Entry{
+			TaskID: t.ID, Kind: EntryOutcome, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID,
 			Owner: t.Owner, Outcome: outcome, ScoreBefore: before.Mean(), ScoreAfter: after.Mean(),
-			ContactsBefore: before.Contacts, ContactsAfter: after.Contacts})
+			ContactsBefore: before.Contacts, ContactsAfter: after.Contacts,
+		})
 	}
 	if len(entries) == 0 {
 		return nil
@@ -848,8 +864,10 @@ func (m *Manager) recover(ctx context.Context, now time.Time) error {
 	for _, e := range entries {
 		m.metrics.outcomes.WithLabelValues(e.Outcome).Inc()
 		m.logger.Info("outreach outcome", "task", e.TaskID, "outcome", e.Outcome, "before", e.ScoreBefore, "after", e.ScoreAfter)
-		m.audit(now, map[string]any{"event": "outcome", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
-			"outcome": e.Outcome, "score_before": e.ScoreBefore, "score_after": e.ScoreAfter})
+		m.audit(now, map[string]any{
+			"event": "outcome", "task": e.TaskID, "customer": e.CustomerID, "team": e.Owner,
+			"outcome": e.Outcome, "score_before": e.ScoreBefore, "score_after": e.ScoreAfter,
+		})
 	}
 	return nil
 }
@@ -884,8 +902,10 @@ func (m *Manager) deliverDue(ctx context.Context, now time.Time) {
 			continue
 		}
 		p.attempt++
-		e := Entry{TaskID: t.ID, Kind: EntryDelivery, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID, Owner: t.Owner,
-			Integration: p.integration, Attempt: p.attempt}
+		e := Entry{
+			TaskID: t.ID, Kind: EntryDelivery, Time: now, CreatedAt: t.CreatedAt, CustomerID: t.CustomerID, Owner: t.Owner,
+			Integration: p.integration, Attempt: p.attempt,
+		}
 		var err error
 		switch p.integration {
 		case integrationSlack:

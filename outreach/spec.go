@@ -397,8 +397,10 @@ func ParseSections(sections []Section) (*Spec, error) {
 	teams := map[string]*Team{}
 	for _, t := range s.Teams {
 		if prev, ok := teams[t.Name]; ok && t.Name != "" {
-			x.Errs = append(x.Errs, &PosError{File: t.Pos.File, Line: t.Pos.Line, Col: t.Pos.Col,
-				Msg: fmt.Sprintf("team %q is already defined at %s", t.Name, prev.Pos)})
+			x.Errs = append(x.Errs, &PosError{
+				File: t.Pos.File, Line: t.Pos.Line, Col: t.Pos.Col,
+				Msg: fmt.Sprintf("team %q is already defined at %s", t.Name, prev.Pos),
+			})
 			continue
 		}
 		teams[t.Name] = t
@@ -407,8 +409,10 @@ func ParseSections(sections []Section) (*Spec, error) {
 	for _, pp := range policies {
 		p := pp.p
 		if prev, ok := names[p.Name]; ok && p.Name != "" {
-			x.Errs = append(x.Errs, &PosError{File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,
-				Msg: fmt.Sprintf("policy %q is already defined at %s", p.Name, prev)})
+			x.Errs = append(x.Errs, &PosError{
+				File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,
+				Msg: fmt.Sprintf("policy %q is already defined at %s", p.Name, prev),
+			})
 		}
 		names[p.Name] = p.Pos
 		if !pp.cooldown {
@@ -417,8 +421,10 @@ func ParseSections(sections []Section) (*Spec, error) {
 		for i, o := range p.Owners {
 			if o.Team != "" && teams[o.Team] == nil {
 				n := pp.ownerNode[i]
-				x.Errs = append(x.Errs, &PosError{File: p.Pos.File, Line: n.Line, Col: n.Column,
-					Msg: fmt.Sprintf("policy %q: owner team %q is not defined under teams", p.Name, o.Team)})
+				x.Errs = append(x.Errs, &PosError{
+					File: p.Pos.File, Line: n.Line, Col: n.Column,
+					Msg: fmt.Sprintf("policy %q: owner team %q is not defined under teams", p.Name, o.Team),
+				})
 			}
 		}
 		s.Policies = append(s.Policies, p)
@@ -431,13 +437,17 @@ func ParseSections(sections []Section) (*Spec, error) {
 		if p.File == "" {
 			p = Pos{File: sections[0].File}
 		}
-		x.Errs = append(x.Errs, &PosError{File: p.File, Line: p.Line, Col: p.Col,
-			Msg: fmt.Sprintf("recent (%s) must not be longer than window (%s)", yamlcheck.FormatDays(s.Recent), yamlcheck.FormatDays(s.Window))})
+		x.Errs = append(x.Errs, &PosError{
+			File: p.File, Line: p.Line, Col: p.Col,
+			Msg: fmt.Sprintf("recent (%s) must not be longer than window (%s)", yamlcheck.FormatDays(s.Recent), yamlcheck.FormatDays(s.Window)),
+		})
 	}
 	if len(s.Policies) == 0 {
 		n := sections[0].Node
-		x.Errs = append(x.Errs, &PosError{File: sections[0].File, Line: n.Line, Col: n.Column,
-			Msg: "outreach has no policies: add at least one under policies"})
+		x.Errs = append(x.Errs, &PosError{
+			File: sections[0].File, Line: n.Line, Col: n.Column,
+			Msg: "outreach has no policies: add at least one under policies",
+		})
 	}
 	errs = append(errs, x.Errs...)
 	if len(errs) > 0 {
@@ -525,8 +535,10 @@ func (c *checker) team(n *yaml.Node) *Team {
 	t.DailyCap = c.Int(fs["daily_cap"].Val, "daily_cap")
 	if e, ok := fs["slack"]; ok {
 		sf := c.Mapping(e.Val, "slack", "channel", "token", "api_url")
-		t.Slack = &SlackSpec{Channel: c.Str(sf["channel"].Val, "slack.channel"), Token: c.Secret(sf["token"].Val, "slack.token"),
-			APIURL: c.Str(sf["api_url"].Val, "slack.api_url")}
+		t.Slack = &SlackSpec{
+			Channel: c.Str(sf["channel"].Val, "slack.channel"), Token: c.Secret(sf["token"].Val, "slack.token"),
+			APIURL: c.Str(sf["api_url"].Val, "slack.api_url"),
+		}
 		if t.Slack.Channel == "" || sf["token"].Val == nil {
 			c.At(e.Val, "slack needs a channel and a bot token (token: \"${SLACK_BOT_TOKEN}\")")
 		}
@@ -546,8 +558,10 @@ func (c *checker) owner(n *yaml.Node) Owner {
 		return Owner{Team: c.Str(n, "owner")}
 	}
 	fs := c.Mapping(n, "owner", "team", "product", "region", "labels")
-	o := Owner{Team: c.Str(fs["team"].Val, "owner team"), Product: c.StrList(fs["product"].Val, "owner product"),
-		Region: c.StrList(fs["region"].Val, "owner region")}
+	o := Owner{
+		Team: c.Str(fs["team"].Val, "owner team"), Product: c.StrList(fs["product"].Val, "owner product"),
+		Region: c.StrList(fs["region"].Val, "owner region"),
+	}
 	if fs["team"].Val == nil {
 		c.At(n, "owner needs a team")
 	}

@@ -35,8 +35,10 @@ func TestParseGoodFile(t *testing.T) {
 	require.Equal(t, 5*24*time.Hour, s.Cooldown)
 	require.Equal(t, 500, s.MaxCandidates)
 	require.Equal(t, 5, s.Evidence)
-	require.Equal(t, IncidentSpec{HoldWhile: []string{"firing"}, MatchOn: []string{"product"},
-		Alerts: []string{"NegativeSpike", "OutageWordsInLogs"}}, s.Incidents)
+	require.Equal(t, IncidentSpec{
+		HoldWhile: []string{"firing"}, MatchOn: []string{"product"},
+		Alerts: []string{"NegativeSpike", "OutageWordsInLogs"},
+	}, s.Incidents)
 	require.Equal(t, RecoverySpec{Window: 48 * time.Hour, MinContacts: 2, MinScore: 0.1}, s.Recovery)
 	require.Len(t, s.Teams, 2)
 	cs := s.Team("customer-success")

@@ -12,11 +12,13 @@ import (
 // FuzzScore checks the invariants of a score on any text: no panic, probabilities that sum to one,
 // evidence made of phrases of the text.
 func FuzzScore(f *testing.F) {
-	for _, s := range []string{"", "Still waiting for my refund!! 😡 #fail", "not bad at all", "thanks for nothing", "\xff\xfe", "@a http://x #b :) <3 &lt;3 \\u2019", "Mi pedido no ha llegado", "注文",
+	for _, s := range []string{
+		"", "Still waiting for my refund!! 😡 #fail", "not bad at all", "thanks for nothing", "\xff\xfe", "@a http://x #b :) <3 &lt;3 \\u2019", "Mi pedido no ha llegado", "注文",
 		`can\u2019t stand it \ud83d\ude21 \ud83d \ude21 \u12 \u`, "10/10 5/", "on 1/5/2024 2/", "Is my flight delayed?", "didn't arrive on time",
 		"thanks for fixing my issue", "the outage was fixed, but", "still wasn't", "open 24 hours?",
 		"took 5 mins", "in just 2 days", "found my lost", "my lost bag was found?", "lost and found", "great 🙃 🙄",
-		"Hi, how do I? x. Is it?", "hello, is it? no", "anyone else", "good", "never again", "won't order again", "never had to again"} {
+		"Hi, how do I? x. Is it?", "hello, is it? no", "anyone else", "good", "never again", "won't order again", "never had to again",
+	} {
 		f.Add(s, "")
 	}
 	f.Add("the order is late", "en-US")

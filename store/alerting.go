@@ -193,11 +193,15 @@ func (s *Store) insert(ctx context.Context, table string, cols []string, rows in
 
 // AppendAlerts writes alert state changes.
 func (s *Store) AppendAlerts(ctx context.Context, rows []AlertRow) error {
-	return s.insert(ctx, "alerts", []string{"time", "version", "rule_group", "rule", "fingerprint", "state", "labels",
-		"annotations", "value", "active_at", "fired_at", "resolved_at"}, len(rows), func(i int) []any {
+	return s.insert(ctx, "alerts", []string{
+		"time", "version", "rule_group", "rule", "fingerprint", "state", "labels",
+		"annotations", "value", "active_at", "fired_at", "resolved_at",
+	}, len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{dt(r.Time), nextVersion(r.Time), r.Group, r.Rule, r.Fingerprint, r.State, jsonMap(r.Labels),
-			jsonMap(r.Annotations), r.Value, dt(r.ActiveAt), dt(r.FiredAt), dt(r.ResolvedAt)}
+		return []any{
+			dt(r.Time), nextVersion(r.Time), r.Group, r.Rule, r.Fingerprint, r.State, jsonMap(r.Labels),
+			jsonMap(r.Annotations), r.Value, dt(r.ActiveAt), dt(r.FiredAt), dt(r.ResolvedAt),
+		}
 	})
 }
 
@@ -232,8 +236,10 @@ FROM %s WHERE time >= toDateTime(%d) GROUP BY rule_group, rule, fingerprint`, s.
 
 // AppendNotifications writes notification attempts.
 func (s *Store) AppendNotifications(ctx context.Context, rows []NotificationRow) error {
-	return s.insert(ctx, "notifications", []string{"time", "version", "receiver", "integration", "group_key", "dedup_key",
-		"status", "reason", "outcome", "attempt", "error", "firing", "resolved", "ref"}, len(rows), func(i int) []any {
+	return s.insert(ctx, "notifications", []string{
+		"time", "version", "receiver", "integration", "group_key", "dedup_key",
+		"status", "reason", "outcome", "attempt", "error", "firing", "resolved", "ref",
+	}, len(rows), func(i int) []any {
 		r := rows[i]
 		firing, resolved := r.Firing, r.Resolved
 		if firing == nil {
@@ -242,8 +248,10 @@ func (s *Store) AppendNotifications(ctx context.Context, rows []NotificationRow)
 		if resolved == nil {
 			resolved = []string{}
 		}
-		return []any{dt(r.Time), nextVersion(r.Time), r.Receiver, r.Integration, r.GroupKey, r.DedupKey, r.Status, r.Reason,
-			r.Outcome, uint32(r.Attempt), r.Error, firing, resolved, jsonMap(r.Ref)}
+		return []any{
+			dt(r.Time), nextVersion(r.Time), r.Receiver, r.Integration, r.GroupKey, r.DedupKey, r.Status, r.Reason,
+			r.Outcome, uint32(r.Attempt), r.Error, firing, resolved, jsonMap(r.Ref),
+		}
 	})
 }
 
@@ -283,8 +291,10 @@ FROM %s WHERE time >= toDateTime(%d)%s GROUP BY receiver, integration, group_key
 
 // AppendSilences writes silence versions.
 func (s *Store) AppendSilences(ctx context.Context, rows []SilenceRow) error {
-	return s.insert(ctx, "silences", []string{"id", "version", "matchers", "starts_at", "ends_at", "created_by", "comment",
-		"updated_at"}, len(rows), func(i int) []any {
+	return s.insert(ctx, "silences", []string{
+		"id", "version", "matchers", "starts_at", "ends_at", "created_by", "comment",
+		"updated_at",
+	}, len(rows), func(i int) []any {
 		r := rows[i]
 		m := r.Matchers
 		if m == nil {

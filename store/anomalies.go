@@ -47,11 +47,15 @@ type AnomalyRow struct {
 
 // AppendAnomalies writes detector outputs.
 func (s *Store) AppendAnomalies(ctx context.Context, rows []AnomalyRow) error {
-	return s.insert(ctx, "anomalies", []string{"time", "rule_group", "rule", "fingerprint", "series", "labels",
-		"value", "baseline", "baseline_low", "baseline_high", "anomaly_score"}, len(rows), func(i int) []any {
+	return s.insert(ctx, "anomalies", []string{
+		"time", "rule_group", "rule", "fingerprint", "series", "labels",
+		"value", "baseline", "baseline_low", "baseline_high", "anomaly_score",
+	}, len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{dt(r.Time), r.Group, r.Rule, r.Fingerprint, r.Series, jsonMap(r.Labels),
-			finite(r.Value), finite(r.Baseline), finite(r.Low), finite(r.High), finite(r.Score)}
+		return []any{
+			dt(r.Time), r.Group, r.Rule, r.Fingerprint, r.Series, jsonMap(r.Labels),
+			finite(r.Value), finite(r.Baseline), finite(r.Low), finite(r.High), finite(r.Score),
+		}
 	})
 }
 

@@ -48,8 +48,11 @@ func (c Capabilities) String() string {
 		name string
 		ok   bool
 	}{
-		{"LowCardinality", c.LowCardinality}, {"DateTime64", c.DateTime64}, {"TTL", c.TTL},
-		{"codecs", c.Codecs}, {"insert_deduplication_token", c.InsertDedupToken},
+		{"LowCardinality", c.LowCardinality},
+		{"DateTime64", c.DateTime64},
+		{"TTL", c.TTL},
+		{"codecs", c.Codecs},
+		{"insert_deduplication_token", c.InsertDedupToken},
 		{"toStartOfInterval", c.ToStartOfInterval},
 	} {
 		if f.ok {

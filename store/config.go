@@ -3,13 +3,13 @@
 package store
 
 import (
-	"github.com/cxpulse/cxpulse/internal/secret"
-
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cxpulse/cxpulse/internal/secret"
 )
 
 // Config is the `clickhouse:` section of the configuration.

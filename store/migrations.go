@@ -88,8 +88,11 @@ var sentiment1mView = View{
 FROM {from}
 GROUP BY minute, source, channel, product, region`,
 	Keys: []ViewKey{
-		{Column: "minute", Expr: "toStartOfMinute(time)"}, {Column: "source", Expr: "source"},
-		{Column: "channel", Expr: "channel"}, {Column: "product", Expr: "product"}, {Column: "region", Expr: "region"},
+		{Column: "minute", Expr: "toStartOfMinute(time)"},
+		{Column: "source", Expr: "source"},
+		{Column: "channel", Expr: "channel"},
+		{Column: "product", Expr: "product"},
+		{Column: "region", Expr: "region"},
 	},
 	Count: "volume",
 }

@@ -411,10 +411,12 @@ type OutreachEntry struct {
 	ContactsAfter  int
 }
 
-var outreachColumns = []string{"task_id", "version", "entry", "time", "created_at", "customer_id", "owner", "policy",
+var outreachColumns = []string{
+	"task_id", "version", "entry", "time", "created_at", "customer_id", "owner", "policy",
 	"priority", "status", "assignee", "note", "contacted_at", "message_ids", "message_times", "message_channels",
 	"snippets", "scores", "topics", "channels", "product", "region", "labels", "health", "held_by", "integration",
-	"delivery", "ref", "error", "attempt", "retry_at", "outcome", "score_before", "score_after", "contacts_before", "contacts_after"}
+	"delivery", "ref", "error", "attempt", "retry_at", "outcome", "score_before", "score_after", "contacts_before", "contacts_after",
+}
 
 func nonNilStrings(s []string) []string {
 	if s == nil {
@@ -440,12 +442,14 @@ func (s *Store) AppendOutreach(ctx context.Context, rows []OutreachEntry) error 
 			b, _ := json.Marshal(r.Health) // finite floats only: the caller's contract
 			health = string(b)
 		}
-		return []any{r.TaskID, nextVersion(r.Time), r.Kind, dt(r.Time), dt(r.CreatedAt), r.CustomerID, r.Owner, r.Policy,
+		return []any{
+			r.TaskID, nextVersion(r.Time), r.Kind, dt(r.Time), dt(r.CreatedAt), r.CustomerID, r.Owner, r.Policy,
 			r.Priority, r.Status, r.Assignee, r.Note, dt(r.ContactedAt), nonNilStrings(r.MessageIDs), times,
 			nonNilStrings(r.MessageChannels), nonNilStrings(r.Snippets), scores, nonNilStrings(r.Topics),
 			nonNilStrings(r.Channels), r.Product, r.Region, jsonMap(r.Labels), health, r.HeldBy, r.Integration,
 			r.Delivery, r.Ref, r.Error, uint32(r.Attempt), dt(r.RetryAt), r.Outcome, r.ScoreBefore, r.ScoreAfter,
-			uint32(r.ContactsBefore), uint32(r.ContactsAfter)}
+			uint32(r.ContactsBefore), uint32(r.ContactsAfter),
+		}
 	})
 }
 
@@ -663,13 +667,17 @@ type OutreachIncidentRow struct {
 
 // AppendOutreachIncidents writes incident note versions.
 func (s *Store) AppendOutreachIncidents(ctx context.Context, rows []OutreachIncidentRow) error {
-	return s.insert(ctx, "outreach_incidents", []string{"team", "fingerprint", "active_at", "version", "time", "alert",
+	return s.insert(ctx, "outreach_incidents", []string{
+		"team", "fingerprint", "active_at", "version", "time", "alert",
 		"labels", "summary", "state", "held", "customers", "released_at", "released_tasks", "slack_channel", "slack_ts",
-		"slack_shown", "webhook_sent"}, len(rows), func(i int) []any {
+		"slack_shown", "webhook_sent",
+	}, len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{r.Team, r.Fingerprint, dt(r.ActiveAt), nextVersion(r.Time), dt(r.Time), r.Alert, jsonMap(r.Labels),
+		return []any{
+			r.Team, r.Fingerprint, dt(r.ActiveAt), nextVersion(r.Time), dt(r.Time), r.Alert, jsonMap(r.Labels),
 			r.Summary, r.State, uint32(r.Held), nonNilStrings(r.Customers), dt(r.ReleasedAt), uint32(r.ReleasedTasks),
-			r.SlackChannel, r.SlackTS, r.SlackShown, r.WebhookSent}
+			r.SlackChannel, r.SlackTS, r.SlackShown, r.WebhookSent,
+		}
 	})
 }
 

@@ -158,14 +158,18 @@ func TestOutreachLog(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, s.Migrate(ctx))
 	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	created := OutreachEntry{TaskID: "o-1", Kind: "created", Time: t0, CreatedAt: t0, CustomerID: "alice", Owner: "cs",
+	created := OutreachEntry{
+		TaskID: "o-1", Kind: "created", Time: t0, CreatedAt: t0, CustomerID: "alice", Owner: "cs",
 		Policy: "unhappy", Priority: "high", Status: "open", MessageIDs: []string{"a1", "a2"},
 		MessageTimes: []time.Time{t0.Add(-time.Hour), t0.Add(-30 * time.Minute)}, MessageChannels: []string{"chat", "ticket"},
 		Snippets: []string{"refund!", "charged twice"}, Scores: []float64{-0.75, -0.5}, Topics: []string{"refund"},
 		Channels: []string{"chat", "ticket"}, Product: "checkout", Region: "eu", Labels: map[string]string{"plan": "pro"},
-		Health: map[string]float64{"negatives": 3}, HeldBy: "NegativeSpike"}
-	other := OutreachEntry{TaskID: "o-2", Kind: "created", Time: t0.Add(time.Hour), CreatedAt: t0.Add(time.Hour),
-		CustomerID: "bob", Owner: "cx", Policy: "p", Priority: "normal", Status: "open"}
+		Health: map[string]float64{"negatives": 3}, HeldBy: "NegativeSpike",
+	}
+	other := OutreachEntry{
+		TaskID: "o-2", Kind: "created", Time: t0.Add(time.Hour), CreatedAt: t0.Add(time.Hour),
+		CustomerID: "bob", Owner: "cx", Policy: "p", Priority: "normal", Status: "open",
+	}
 	require.NoError(t, s.AppendOutreach(ctx, []OutreachEntry{created, other}))
 	base := OutreachEntry{TaskID: "o-1", CreatedAt: t0, CustomerID: "alice", Owner: "cs"}
 	del := base
@@ -245,9 +249,11 @@ func TestOutreachLog(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 
-	note := OutreachIncidentRow{Team: "cs", Fingerprint: "fp1", ActiveAt: t0, Time: t0, Alert: "NegativeSpike",
+	note := OutreachIncidentRow{
+		Team: "cs", Fingerprint: "fp1", ActiveAt: t0, Time: t0, Alert: "NegativeSpike",
 		Labels: map[string]string{"product": "checkout"}, Summary: "checkout is down", State: "held", Held: 2,
-		Customers: []string{"alice", "bob"}, SlackChannel: "C1", SlackTS: "1.1", SlackShown: "held:2", WebhookSent: "held"}
+		Customers: []string{"alice", "bob"}, SlackChannel: "C1", SlackTS: "1.1", SlackShown: "held:2", WebhookSent: "held",
+	}
 	later := note
 	later.Time, later.State, later.ReleasedAt, later.ReleasedTasks = t0.Add(time.Hour), "released", t0.Add(time.Hour), 1
 	require.NoError(t, s.AppendOutreachIncidents(ctx, []OutreachIncidentRow{note, later}))

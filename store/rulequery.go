@@ -146,8 +146,14 @@ func RuleSQL(d Dialect, q RuleQuery, r TimeRange) (string, error) {
 	for _, f := range []struct {
 		col  string
 		vals []string
-	}{{"source", q.Source}, {"channel", q.Channel}, {"product", q.Product}, {"region", q.Region},
-		{"language", q.Language}, {"customer_id", q.CustomerID}} {
+	}{
+		{"source", q.Source},
+		{"channel", q.Channel},
+		{"product", q.Product},
+		{"region", q.Region},
+		{"language", q.Language},
+		{"customer_id", q.CustomerID},
+	} {
 		if len(f.vals) > 0 {
 			where = append(where, inList(f.col, f.vals))
 		}
@@ -302,8 +308,14 @@ func (s *Store) SampleTexts(ctx context.Context, q RuleQuery, group map[string]s
 	for _, f := range []struct {
 		col  string
 		vals []string
-	}{{"source", q.Source}, {"channel", q.Channel}, {"product", q.Product}, {"region", q.Region},
-		{"language", q.Language}, {"customer_id", q.CustomerID}} {
+	}{
+		{"source", q.Source},
+		{"channel", q.Channel},
+		{"product", q.Product},
+		{"region", q.Region},
+		{"language", q.Language},
+		{"customer_id", q.CustomerID},
+	} {
 		if len(f.vals) > 0 {
 			where = append(where, inList(f.col, f.vals))
 		}

@@ -32,8 +32,10 @@ func TestOutreachCommands(t *testing.T) {
 	for i, ch := range []event.Channel{event.ChannelChat, event.ChannelTicket, event.ChannelChat} {
 		ts := now.Add(-time.Duration(3-i) * time.Hour)
 		rows = append(rows, event.Scored{
-			Event: event.Event{ID: fmt.Sprint("m", i), Time: ts, Source: "test", Channel: ch, CustomerID: "acct-991",
-				Product: "checkout", Region: "eu", Text: "Still waiting for my refund!", Labels: map[string]string{"plan": "enterprise"}},
+			Event: event.Event{
+				ID: fmt.Sprint("m", i), Time: ts, Source: "test", Channel: ch, CustomerID: "acct-991",
+				Product: "checkout", Region: "eu", Text: "Still waiting for my refund!", Labels: map[string]string{"plan": "enterprise"},
+			},
 			Sentiment:  event.Sentiment{Score: -0.8, Label: event.Negative, Topics: []string{"refund"}},
 			IngestedAt: ts,
 		})
@@ -48,8 +50,10 @@ func TestOutreachCommands(t *testing.T) {
 	require.NoError(t, err)
 	c := outreach.DefaultConfig()
 	c.AllowMissingSecrets = true
-	m, err := outreach.New(c, spec, outreach.Deps{Store: outreachwire.Store{S: st}, Now: func() time.Time { return now },
-		Getenv: func(string) string { return "" }}, nil, nil)
+	m, err := outreach.New(c, spec, outreach.Deps{
+		Store: outreachwire.Store{S: st}, Now: func() time.Time { return now },
+		Getenv: func(string) string { return "" },
+	}, nil, nil)
 	require.NoError(t, err)
 	rep, err := m.Evaluate(ctx, now)
 	require.NoError(t, err)
@@ -61,9 +65,11 @@ func TestOutreachCommands(t *testing.T) {
 	var sum strings.Builder
 	require.NoError(t, printOutreachSummary(ctx, &sum, &apiClient{url: srv.URL, hc: srv.Client()}))
 	require.Contains(t, sum.String(), "outreach: 1 task(s) (customer-success 1; urgent 1), 0 of them for customers held during an incident")
-	require.NoError(t, outreachwire.Store{S: st}.Append(ctx, []outreach.Entry{{TaskID: "o-held", Kind: outreach.EntryCreated,
+	require.NoError(t, outreachwire.Store{S: st}.Append(ctx, []outreach.Entry{{
+		TaskID: "o-held", Kind: outreach.EntryCreated,
 		Time: now, CreatedAt: now, CustomerID: "acct-7", Owner: "cx-queue", Policy: "repeated-complaints", Priority: "high",
-		Status: "open", HeldBy: "RegionalNegativeSpike product=checkout region=eu", Health: map[string]float64{"negatives": 2, "contacts": 2}}}))
+		Status: "open", HeldBy: "RegionalNegativeSpike product=checkout region=eu", Health: map[string]float64{"negatives": 2, "contacts": 2},
+	}}))
 	sum.Reset()
 	require.NoError(t, printOutreachSummary(ctx, &sum, &apiClient{url: srv.URL, hc: srv.Client()}))
 	require.Contains(t, sum.String(), "outreach: 2 task(s) (customer-success 1, cx-queue 1; high 1, urgent 1), 1 of them")

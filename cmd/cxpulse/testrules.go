@@ -22,7 +22,8 @@ to fire at given times, with their labels and annotations. Exit status 1 when a 
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			passed, failed, err := alerting.RunTests(cmd.Context(), args, alerting.TestOptions{
-				Out: cmd.OutOrStdout()})
+				Out: cmd.OutOrStdout(),
+			})
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}

@@ -110,8 +110,12 @@ func (c Config) Validate() error {
 		name string
 		v    time.Duration
 	}{
-		{"commit_interval", c.CommitInterval}, {"submit_timeout", c.SubmitTimeout}, {"revoke_timeout", c.RevokeTimeout},
-		{"retry_initial", c.RetryInitial}, {"retry_max", c.RetryMax}, {"shutdown_timeout", c.ShutdownTimeout},
+		{"commit_interval", c.CommitInterval},
+		{"submit_timeout", c.SubmitTimeout},
+		{"revoke_timeout", c.RevokeTimeout},
+		{"retry_initial", c.RetryInitial},
+		{"retry_max", c.RetryMax},
+		{"shutdown_timeout", c.ShutdownTimeout},
 	} {
 		if d.v <= 0 {
 			errs = append(errs, fmt.Sprintf("%s must be positive, got %s", d.name, d.v))

@@ -19,10 +19,14 @@ func scoredRows() []event.Scored {
 	at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 	return []event.Scored{
 		{
-			Event: event.Event{ID: "a", Time: at, Source: "app", Channel: event.ChannelChat, CustomerID: "c-1", Text: "still waiting",
-				Labels: map[string]string{"plan": "pro"}},
-			Sentiment: event.Sentiment{Score: -0.8, Label: event.Negative, Confidence: 0.9, Language: "en", Reliable: true,
-				Evidence: []event.Evidence{{Phrase: "still waiting", Weight: -1.5}}, Topics: []string{"wait_time"}, ModelVersion: "m1"},
+			Event: event.Event{
+				ID: "a", Time: at, Source: "app", Channel: event.ChannelChat, CustomerID: "c-1", Text: "still waiting",
+				Labels: map[string]string{"plan": "pro"},
+			},
+			Sentiment: event.Sentiment{
+				Score: -0.8, Label: event.Negative, Confidence: 0.9, Language: "en", Reliable: true,
+				Evidence: []event.Evidence{{Phrase: "still waiting", Weight: -1.5}}, Topics: []string{"wait_time"}, ModelVersion: "m1",
+			},
 			IngestedAt: at.Add(time.Second),
 		},
 		{Event: event.Event{ID: "b", Time: at, Source: "app", Channel: event.ChannelTicket, Text: "hello"}, IngestedAt: at},

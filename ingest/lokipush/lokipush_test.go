@@ -385,8 +385,10 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 func FuzzDecodeProto(f *testing.F) {
-	req := &push.PushRequest{Streams: []push.Stream{{Labels: `{a="b"}`, Entries: []push.Entry{{Timestamp: t0, Line: "x",
-		StructuredMetadata: push.LabelsAdapter{{Name: "k", Value: "v"}}}}}}}
+	req := &push.PushRequest{Streams: []push.Stream{{Labels: `{a="b"}`, Entries: []push.Entry{{
+		Timestamp: t0, Line: "x",
+		StructuredMetadata: push.LabelsAdapter{{Name: "k", Value: "v"}},
+	}}}}}
 	raw, err := req.Marshal()
 	require.NoError(f, err)
 	f.Add(snappy.Encode(nil, raw))

@@ -180,7 +180,7 @@ done:
 	for end > i && (s[end-1] == '.' || s[end-1] == ':' && (end-2 < i || s[end-2] != ':')) {
 		end--
 	}
-	if end < len(s) && (isWord(s[end])) {
+	if end < len(s) && isWord(s[end]) {
 		return 0, false
 	}
 	if _, err := netip.ParseAddr(s[i:end]); err != nil {

@@ -14,9 +14,11 @@ import (
 // RuleQuery converts a rule's query to the store's.
 func RuleQuery(q alerting.Query) store.RuleQuery {
 	s := q.Select
-	return store.RuleQuery{Source: s.Source, Channel: s.Channel, Product: s.Product, Region: s.Region,
+	return store.RuleQuery{
+		Source: s.Source, Channel: s.Channel, Product: s.Product, Region: s.Region,
 		Language: s.Language, CustomerID: s.CustomerID, Sentiment: s.Sentiment, Topic: s.Topic, Labels: s.Labels,
-		TextContains: s.TextContains, Window: q.Window, GroupBy: q.GroupBy, Topics: q.Topics}
+		TextContains: s.TextContains, Window: q.Window, GroupBy: q.GroupBy, Topics: q.Topics,
+	}
 }
 
 // Query returns the rule QueryFunc over s: one ClickHouse query per call.
@@ -31,9 +33,11 @@ func Query(s *store.Store) alerting.QueryFunc {
 			out[i].Labels = alerting.Labels(r.Group)
 			out[i].Points = make([]alerting.Point, len(r.Points))
 			for j, p := range r.Points {
-				out[i].Points[j] = alerting.Point{T: p.End, Values: alerting.Values{Volume: p.Volume, Negatives: p.Negatives,
+				out[i].Points[j] = alerting.Point{T: p.End, Values: alerting.Values{
+					Volume: p.Volume, Negatives: p.Negatives,
 					Positives: p.Positives, ScoreSum: p.ScoreSum, P10Score: p.P10Score, UniqueCustomers: p.UniqueCustomers,
-					Topics: p.Topics}}
+					Topics: p.Topics,
+				}}
 			}
 		}
 		return out, nil

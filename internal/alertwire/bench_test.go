@@ -90,8 +90,10 @@ func BenchmarkIncidentToPage(b *testing.B) {
 		evs := make([]event.Event, 40)
 		now := time.Now()
 		for j := range evs {
-			evs[j] = event.Event{ID: fmt.Sprintf("%s-%d", product, j), Time: now, Source: "bench", Channel: event.ChannelChat,
-				CustomerID: fmt.Sprintf("c%d", j), Product: product, Region: "eu", Text: angry}
+			evs[j] = event.Event{
+				ID: fmt.Sprintf("%s-%d", product, j), Time: now, Source: "bench", Channel: event.ChannelChat,
+				CustomerID: fmt.Sprintf("c%d", j), Product: product, Region: "eu", Text: angry,
+			}
 		}
 		before := len(pd.Events())
 		_, err := p.Submit(ctx, evs)

@@ -129,8 +129,10 @@ func (w *world) start(now time.Time) {
 	deps.Getenv = func(k string) string { return env[k] }
 	deps.Console = w.console
 	logger := slog.New(slog.NewTextHandler(w.logs, nil))
-	m, err := alerting.New(alerting.Config{RuleFiles: []string{w.rules}, ExternalURL: "http://cxpulse.test",
-		GrafanaURL: "http://grafana.test", Loki: &loki.Config{URL: w.loki.PushURL(), BatchWait: 20 * time.Millisecond}},
+	m, err := alerting.New(alerting.Config{
+		RuleFiles: []string{w.rules}, ExternalURL: "http://cxpulse.test",
+		GrafanaURL: "http://grafana.test", Loki: &loki.Config{URL: w.loki.PushURL(), BatchWait: 20 * time.Millisecond},
+	},
 		deps, logger, prometheus.NewRegistry())
 	require.NoError(w.t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -163,8 +165,10 @@ func events(prefix string, product string, ch event.Channel, from, to int, n, ne
 			}
 			ts := t0.Add(time.Duration(m)*time.Minute + time.Duration(i)*time.Second)
 			out = append(out, event.Scored{
-				Event: event.Event{ID: fmt.Sprintf("%s-%d-%d", prefix, m, i), Time: ts, Source: "test", Channel: ch,
-					CustomerID: fmt.Sprintf("cust-%d", i), Product: product, Region: "eu", Text: fmt.Sprintf("%s message %d", text, i)},
+				Event: event.Event{
+					ID: fmt.Sprintf("%s-%d-%d", prefix, m, i), Time: ts, Source: "test", Channel: ch,
+					CustomerID: fmt.Sprintf("cust-%d", i), Product: product, Region: "eu", Text: fmt.Sprintf("%s message %d", text, i),
+				},
 				Sentiment:  event.Sentiment{Score: score, Label: label, Confidence: 0.9, Language: "en", ModelVersion: "test"},
 				IngestedAt: ts,
 			})

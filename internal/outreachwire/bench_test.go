@@ -48,9 +48,11 @@ func BenchmarkCandidates(b *testing.B) {
 				label, score = event.Positive, 0.6
 			}
 			rows = append(rows, event.Scored{
-				Event: event.Event{ID: fmt.Sprintf("b-%d-%d", d, i), Time: ts, Source: "bench", Channel: channels[rng.IntN(len(channels))],
+				Event: event.Event{
+					ID: fmt.Sprintf("b-%d-%d", d, i), Time: ts, Source: "bench", Channel: channels[rng.IntN(len(channels))],
 					CustomerID: fmt.Sprintf("cust-%05d", c), Product: products[rng.IntN(len(products))], Region: "eu",
-					Text: "benchmark message", Labels: map[string]string{"plan": plans[c%4]}},
+					Text: "benchmark message", Labels: map[string]string{"plan": plans[c%4]},
+				},
 				Sentiment:  event.Sentiment{Score: score, Label: label, Topics: []string{"refund"}},
 				IngestedAt: ts,
 			})
@@ -112,8 +114,10 @@ GROUP BY customer_id HAVING rn > 0 ORDER BY rn DESC, ln DESC LIMIT 10000`, q.Fro
 		require.NoError(b, err)
 		c := outreach.DefaultConfig()
 		c.AllowMissingSecrets = true
-		m, err := outreach.New(c, spec, outreach.Deps{Store: outreachwire.Store{S: st}, Now: func() time.Time { return end },
-			Getenv: func(string) string { return "" }}, nil, nil)
+		m, err := outreach.New(c, spec, outreach.Deps{
+			Store: outreachwire.Store{S: st}, Now: func() time.Time { return end },
+			Getenv: func(string) string { return "" },
+		}, nil, nil)
 		require.NoError(b, err)
 		b.ReportAllocs()
 		for b.Loop() {

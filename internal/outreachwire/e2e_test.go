@@ -221,14 +221,18 @@ func (w *world) start(now time.Time) {
 	spec, err := outreachwire.Spec(am.RuleSet())
 	require.NoError(w.t, err)
 	w.reg = prometheus.NewRegistry()
-	m, err := outreach.New(outreach.Config{PollInterval: time.Second, DeliverFor: 24 * time.Hour,
-		ExternalURL: "http://cxpulse.test", GrafanaURL: "http://grafana.test"}, spec,
-		outreach.Deps{Store: outreachwire.Store{S: w.store}, Alerts: outreachwire.Alerts(am), Now: w.clock.Now, Getenv: getenv,
+	m, err := outreach.New(outreach.Config{
+		PollInterval: time.Second, DeliverFor: 24 * time.Hour,
+		ExternalURL: "http://cxpulse.test", GrafanaURL: "http://grafana.test",
+	}, spec,
+		outreach.Deps{
+			Store: outreachwire.Store{S: w.store}, Alerts: outreachwire.Alerts(am), Now: w.clock.Now, Getenv: getenv,
 			Audit: func(_ time.Time, kind, line string) {
 				w.auditMu.Lock()
 				w.audit = append(w.audit, kind+" "+line)
 				w.auditMu.Unlock()
-			}},
+			},
+		},
 		logger, w.reg)
 	require.NoError(w.t, err)
 	w.alerts, w.m = am, m
@@ -275,8 +279,10 @@ func (w *world) runHourly(until time.Time) {
 func msg(id, customer string, ts time.Time, ch event.Channel, product, region, plan string, label event.Label, text string, topics ...string) event.Scored {
 	score := map[event.Label]float64{event.Negative: -0.75, event.Neutral: 0, event.Positive: 0.7}[label]
 	return event.Scored{
-		Event: event.Event{ID: id, Time: ts, Source: "test", Channel: ch, CustomerID: customer, Product: product, Region: region,
-			Text: text, Labels: map[string]string{"plan": plan}},
+		Event: event.Event{
+			ID: id, Time: ts, Source: "test", Channel: ch, CustomerID: customer, Product: product, Region: region,
+			Text: text, Labels: map[string]string{"plan": plan},
+		},
 		Sentiment:  event.Sentiment{Score: score, Label: label, Confidence: 0.9, Language: "en", ModelVersion: "test", Topics: topics},
 		IngestedAt: ts,
 	}
@@ -779,8 +785,10 @@ func TestStopWithoutStart(t *testing.T) {
 	spec, err := outreach.ParseFile("../../outreach/testdata/outreach.good.yaml")
 	require.NoError(t, err)
 	logs := &wiretest.Buffer{}
-	m, err := outreach.New(outreach.DefaultConfig(), spec, outreach.Deps{Store: outreachwire.Store{S: s},
-		Getenv: func(string) string { return "" }}, slog.New(slog.NewTextHandler(logs, nil)), nil)
+	m, err := outreach.New(outreach.DefaultConfig(), spec, outreach.Deps{
+		Store:  outreachwire.Store{S: s},
+		Getenv: func(string) string { return "" },
+	}, slog.New(slog.NewTextHandler(logs, nil)), nil)
 	require.ErrorContains(t, err, "team customer-success: slack.token: environment variable SLACK_BOT_TOKEN is not set")
 	require.Nil(t, m)
 	c := outreach.DefaultConfig()

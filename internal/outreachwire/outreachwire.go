@@ -63,13 +63,15 @@ func (w Store) Tasks(ctx context.Context, f outreach.Filter) ([]outreach.Task, e
 }
 
 func task(r store.OutreachTask) outreach.Task {
-	return outreach.Task{ID: r.ID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, CustomerID: r.CustomerID, Owner: r.Owner,
+	return outreach.Task{
+		ID: r.ID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, CustomerID: r.CustomerID, Owner: r.Owner,
 		Policy: r.Policy, Priority: r.Priority, Status: r.Status, Assignee: r.Assignee, Note: r.Note, ContactedAt: r.ContactedAt,
 		MessageIDs: r.MessageIDs, MessageTimes: r.MessageTimes, MessageChannels: r.MessageChannels, Snippets: r.Snippets,
 		Scores: r.Scores, Topics: r.Topics, Channels: r.Channels, Product: r.Product, Region: r.Region, Labels: r.Labels,
 		Health: r.Health, HeldBy: r.HeldBy, Slack: outreach.Delivery(r.Slack), Webhook: outreach.Delivery(r.Webhook),
 		Outcome: r.Outcome, OutcomeAt: r.OutcomeAt, ScoreBefore: r.ScoreBefore, ScoreAfter: r.ScoreAfter,
-		ContactsBefore: r.ContactsBefore, ContactsAfter: r.ContactsAfter}
+		ContactsBefore: r.ContactsBefore, ContactsAfter: r.ContactsAfter,
+	}
 }
 
 // AppendNotes implements outreach.Store.
@@ -118,8 +120,10 @@ func Alerts(m *alerting.Manager) outreach.AlertsFunc {
 			if a.State != alerting.StatePending && a.State != alerting.StateFiring {
 				continue
 			}
-			out = append(out, outreach.Alert{Name: a.Rule, Fingerprint: a.Fingerprint(), State: a.State.String(),
-				Labels: a.Labels.Clone(), ActiveAt: a.ActiveAt, Summary: a.Annotations["summary"]})
+			out = append(out, outreach.Alert{
+				Name: a.Rule, Fingerprint: a.Fingerprint(), State: a.State.String(),
+				Labels: a.Labels.Clone(), ActiveAt: a.ActiveAt, Summary: a.Annotations["summary"],
+			})
 		}
 		return out, nil
 	}

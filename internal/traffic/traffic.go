@@ -36,8 +36,11 @@ var (
 		source string
 		weight int
 	}{
-		{event.ChannelChat, "intercom", 35}, {event.ChannelTicket, "zendesk", 30}, {event.ChannelSocial, "twitter", 20},
-		{event.ChannelReview, "appstore", 10}, {event.ChannelSurvey, "nps", 5},
+		{event.ChannelChat, "intercom", 35},
+		{event.ChannelTicket, "zendesk", 30},
+		{event.ChannelSocial, "twitter", 20},
+		{event.ChannelReview, "appstore", 10},
+		{event.ChannelSurvey, "nps", 5},
 	}
 	trafficPlans = []string{"free", "pro", "pro", "enterprise"}
 )

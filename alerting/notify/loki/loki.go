@@ -111,7 +111,8 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger, reg prometheus.Regist
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	p := &Pusher{cfg: cfg, hc: hc, logger: logger, queue: make(chan line, cfg.QueueSize),
+	p := &Pusher{
+		cfg: cfg, hc: hc, logger: logger, queue: make(chan line, cfg.QueueSize),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cxpulse_loki_lines_dropped_total",
 			Help: "Audit lines not shipped to Loki, by reason (queue_full, push_failed, shutdown).",

@@ -17,14 +17,18 @@ const key = "R0UTINGKEYSECRET0000000000000000"
 
 func notification(status string) *notify.Notification {
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
-	a := notify.Alert{Labels: map[string]string{"alertname": "NegativeSpike", "product": "checkout", "severity": "critical", "team": "cx"},
-		Annotations: map[string]string{"summary": strings.Repeat("very long summary ", 100)}, StartsAt: now, Fingerprint: "f1"}
+	a := notify.Alert{
+		Labels:      map[string]string{"alertname": "NegativeSpike", "product": "checkout", "severity": "critical", "team": "cx"},
+		Annotations: map[string]string{"summary": strings.Repeat("very long summary ", 100)}, StartsAt: now, Fingerprint: "f1",
+	}
 	if status == notify.StatusResolved {
 		a.EndsAt = now
 	}
-	return &notify.Notification{Receiver: "pd", GroupKey: "g", DedupKey: "0123456789abcdef0123456789abcdef",
+	return &notify.Notification{
+		Receiver: "pd", GroupKey: "g", DedupKey: "0123456789abcdef0123456789abcdef",
 		GroupLabels: map[string]string{"product": "checkout"}, CommonLabels: a.Labels, CommonAnnotations: a.Annotations,
-		Status: status, Alerts: []notify.Alert{a}, DashboardURL: "http://grafana/d/cx", Now: now}
+		Status: status, Alerts: []notify.Alert{a}, DashboardURL: "http://grafana/d/cx", Now: now,
+	}
 }
 
 func TestTriggerAndResolve(t *testing.T) {

@@ -17,15 +17,19 @@ const token = "xoxb-1111-2222-secretsecret"
 
 func notification(status string) *notify.Notification {
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
-	a := notify.Alert{Labels: map[string]string{"alertname": "NegativeSpike", "product": "checkout", "severity": "critical"},
+	a := notify.Alert{
+		Labels:      map[string]string{"alertname": "NegativeSpike", "product": "checkout", "severity": "critical"},
 		Annotations: map[string]string{"summary": "checkout: 60% negative"}, StartsAt: now.Add(-10 * time.Minute),
-		Fingerprint: "f1", Samples: []string{"charged twice!"}}
+		Fingerprint: "f1", Samples: []string{"charged twice!"},
+	}
 	if status == notify.StatusResolved {
 		a.EndsAt = now
 	}
-	return &notify.Notification{Receiver: "cx-slack", GroupKey: "{}:{product=\"checkout\"}", DedupKey: "d1",
+	return &notify.Notification{
+		Receiver: "cx-slack", GroupKey: "{}:{product=\"checkout\"}", DedupKey: "d1",
 		GroupLabels: map[string]string{"product": "checkout"}, CommonLabels: a.Labels, CommonAnnotations: a.Annotations,
-		Status: status, Alerts: []notify.Alert{a}, DashboardURL: "http://grafana/d/cx", RunbookURL: "http://runbook", Now: now}
+		Status: status, Alerts: []notify.Alert{a}, DashboardURL: "http://grafana/d/cx", RunbookURL: "http://runbook", Now: now,
+	}
 }
 
 func TestPostUpdateAndThreadReply(t *testing.T) {

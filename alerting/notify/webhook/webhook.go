@@ -75,16 +75,20 @@ func (n *Notifier) Name() string { return "webhook" }
 
 // Payload builds the message of a notification.
 func Payload(no *notify.Notification, maxAlerts int) *Message {
-	m := &Message{Version: "4", GroupKey: no.GroupKey, Status: no.Status, Receiver: no.Receiver,
+	m := &Message{
+		Version: "4", GroupKey: no.GroupKey, Status: no.Status, Receiver: no.Receiver,
 		GroupLabels: nonNil(no.GroupLabels), CommonLabels: nonNil(no.CommonLabels),
-		CommonAnnotations: nonNil(no.CommonAnnotations), ExternalURL: no.ExternalURL, Alerts: []Alert{}}
+		CommonAnnotations: nonNil(no.CommonAnnotations), ExternalURL: no.ExternalURL, Alerts: []Alert{},
+	}
 	for i, a := range no.Alerts {
 		if maxAlerts > 0 && i >= maxAlerts {
 			m.TruncatedAlerts = len(no.Alerts) - maxAlerts
 			break
 		}
-		m.Alerts = append(m.Alerts, Alert{Status: a.Status(), Labels: nonNil(a.Labels), Annotations: nonNil(a.Annotations),
-			StartsAt: a.StartsAt, EndsAt: a.EndsAt, GeneratorURL: a.GeneratorURL, Fingerprint: a.Fingerprint})
+		m.Alerts = append(m.Alerts, Alert{
+			Status: a.Status(), Labels: nonNil(a.Labels), Annotations: nonNil(a.Annotations),
+			StartsAt: a.StartsAt, EndsAt: a.EndsAt, GeneratorURL: a.GeneratorURL, Fingerprint: a.Fingerprint,
+		})
 	}
 	return m
 }

@@ -27,10 +27,14 @@ func TestAlertmanagerPayload(t *testing.T) {
 	n, err := webhook.New(webhook.Config{URL: url, MaxAlerts: 1})
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
-	no := &notify.Notification{Receiver: "hook", GroupKey: "{}:{a=\"1\"}", Status: notify.StatusFiring,
+	no := &notify.Notification{
+		Receiver: "hook", GroupKey: "{}:{a=\"1\"}", Status: notify.StatusFiring,
 		GroupLabels: map[string]string{"a": "1"}, ExternalURL: "http://cxpulse",
-		Alerts: []notify.Alert{{Labels: map[string]string{"alertname": "A", "a": "1"}, StartsAt: now, Fingerprint: "f1"},
-			{Labels: map[string]string{"alertname": "A", "a": "1", "b": "2"}, StartsAt: now, Fingerprint: "f2"}}}
+		Alerts: []notify.Alert{
+			{Labels: map[string]string{"alertname": "A", "a": "1"}, StartsAt: now, Fingerprint: "f1"},
+			{Labels: map[string]string{"alertname": "A", "a": "1", "b": "2"}, StartsAt: now, Fingerprint: "f2"},
+		},
+	}
 	_, err = n.Notify(context.Background(), no)
 	require.NoError(t, err)
 	require.Equal(t, "4", got["version"])

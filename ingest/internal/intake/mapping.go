@@ -30,8 +30,13 @@ func (m *FieldMap) entries(f *Fields) []struct {
 		keys []string
 		dst  *string
 	}{
-		{m.ID, &f.ID}, {m.Source, &f.Source}, {m.Channel, &f.Channel}, {m.CustomerID, &f.CustomerID},
-		{m.Product, &f.Product}, {m.Region, &f.Region}, {m.Language, &f.Language},
+		{m.ID, &f.ID},
+		{m.Source, &f.Source},
+		{m.Channel, &f.Channel},
+		{m.CustomerID, &f.CustomerID},
+		{m.Product, &f.Product},
+		{m.Region, &f.Region},
+		{m.Language, &f.Language},
 	}
 }
 

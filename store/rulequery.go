@@ -103,6 +103,31 @@ func inList(col string, vals []string) string {
 	return col + " IN (" + strings.Join(q, ", ") + ")"
 }
 
+// fieldFilters are the conditions of q on the event's fields (source, channel, product, region,
+// language, customer_id) and on its sentiment label, as SQL.
+func (q RuleQuery) fieldFilters() []string {
+	var where []string
+	for _, f := range []struct {
+		col  string
+		vals []string
+	}{
+		{"source", q.Source},
+		{"channel", q.Channel},
+		{"product", q.Product},
+		{"region", q.Region},
+		{"language", q.Language},
+		{"customer_id", q.CustomerID},
+	} {
+		if len(f.vals) > 0 {
+			where = append(where, inList(f.col, f.vals))
+		}
+	}
+	if len(q.Sentiment) > 0 {
+		where = append(where, inList("toString(label)", q.Sentiment))
+	}
+	return where
+}
+
 // RuleSQL renders the query of q for the window ends of r. A window ending at e holds the
 // per-minute buckets that overlap [e - window, e). Its result has the columns k (the
 // index of the window end), g0…gN (the group_by values, in order), volume, negatives,
@@ -143,24 +168,7 @@ func RuleSQL(d Dialect, q RuleQuery, r TimeRange) (string, error) {
 		// Bound the scan of the events table by its ordering key too.
 		where = append(where, fmt.Sprintf("time >= toDateTime(%s - %s - 60)", from, w), fmt.Sprintf("time < toDateTime(%s + 60)", to))
 	}
-	for _, f := range []struct {
-		col  string
-		vals []string
-	}{
-		{"source", q.Source},
-		{"channel", q.Channel},
-		{"product", q.Product},
-		{"region", q.Region},
-		{"language", q.Language},
-		{"customer_id", q.CustomerID},
-	} {
-		if len(f.vals) > 0 {
-			where = append(where, inList(f.col, f.vals))
-		}
-	}
-	if len(q.Sentiment) > 0 {
-		where = append(where, inList("toString(label)", q.Sentiment))
-	}
+	where = append(where, q.fieldFilters()...)
 	if len(q.Topic) > 0 {
 		qs := make([]string, len(q.Topic))
 		for i, t := range q.Topic {
@@ -305,24 +313,7 @@ func (s *Store) RuleSeries(ctx context.Context, q RuleQuery, from, to time.Time,
 func (s *Store) SampleTexts(ctx context.Context, q RuleQuery, group map[string]string, from, to time.Time, n int) ([]string, error) {
 	var where []string
 	where = append(where, fmt.Sprintf("time >= toDateTime(%d)", from.Unix()), fmt.Sprintf("time < toDateTime(%d)", to.Unix()+60))
-	for _, f := range []struct {
-		col  string
-		vals []string
-	}{
-		{"source", q.Source},
-		{"channel", q.Channel},
-		{"product", q.Product},
-		{"region", q.Region},
-		{"language", q.Language},
-		{"customer_id", q.CustomerID},
-	} {
-		if len(f.vals) > 0 {
-			where = append(where, inList(f.col, f.vals))
-		}
-	}
-	if len(q.Sentiment) > 0 {
-		where = append(where, inList("toString(label)", q.Sentiment))
-	}
+	where = append(where, q.fieldFilters()...)
 	for _, k := range sortedKeys(q.Labels) {
 		col, err := fieldSQL("labels." + k)
 		if err != nil {

@@ -221,6 +221,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if err != nil {
 				return err
 			}
+			if opt.Base, err = trainBase(base, opt.BaseWeight); err != nil { // before reading the data
+				return err
+			}
 			data, err := readData(files, split)
 			if err != nil {
 				return err
@@ -255,9 +258,6 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 				if opt.PolarityData, opt.PolarityOn, err = readAll(polarFiles); err != nil {
 					return err
 				}
-			}
-			if opt.Base, err = trainBase(base, opt.BaseWeight); err != nil {
-				return err
 			}
 			start := time.Now()
 			m, err := sentiment.Train(exs, opt)
@@ -302,7 +302,7 @@ func trainBase(name string, weight float64) (*sentiment.Model, error) {
 	if name == "none" || name == "" {
 		return nil, nil
 	}
-	if weight <= 0 || weight > 1 {
+	if weight <= 0 || weight > 1 { // checked here too: Train reads 0 as its default share
 		return nil, fmt.Errorf("--base-weight %g out of range (0, 1]", weight)
 	}
 	m, err := sentiment.OpenModel(name)

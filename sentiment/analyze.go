@@ -2259,10 +2259,22 @@ func (a *analysis) resolveContextual(text string) {
 			}
 		}
 		it.kind = itComplaint
-		if good && !bad {
+		if good && !bad || a.goodBefore(k) {
 			it.v = 0
 		}
 	}
+}
+
+// goodBefore reports whether the word right before item k is a positive word ("all working
+// again", "happy again"): what came back is good, whatever else its sentence says.
+func (a *analysis) goodBefore(k int) bool {
+	at := a.items[k].first - 1
+	for m := range a.items {
+		if o := &a.items[m]; o.kind == itLex && o.first == at && o.last == at && o.v > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // thanked clears the problems of a message framed as thanks ("Huge thanks to the cabin crew for
@@ -2522,6 +2534,8 @@ func (a *analysis) neverAgain(n, i int) bool {
 		}
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
 		case "had", "have", "has", "need", "needed":
+			return false
+		case "hesitate", "hesitating": // "wouldn't hesitate to book again": praise
 			return false
 		}
 	}

@@ -465,6 +465,18 @@ func TestScoreCases(t *testing.T) {
 		{text: "The billing problem from last month has still not been resolved.", want: neg},
 		{text: "I was so scared when the car broke down, but your recovery driver was kind and quick.", want: pos},
 		{text: "Sofa arrived without a scratch and the driver carried it upstairs.", want: pos},
+		// What came back good is no repeated complaint; neither is not hesitating to come back.
+		{text: "Thanks for sorting the wifi problem so quickly, everything is working again.", want: pos},
+		{text: "Thanks for fixing my account so fast, all good again", want: pos},
+		{text: "Thanks for nothing, it's broken again", want: neg},
+		{text: "Router has stopped working again.", want: neg},
+		{text: "Wouldn't hesitate to use them again.", want: pos},
+		{text: "Would never book with them again.", want: neg},
+		// A mistake put right; no trouble at all.
+		{text: "Thanks for sorting the payment mistake so quickly.", want: pos},
+		{text: "No drama, no hidden fees, just a plain phone plan that works.", want: pos},
+		{text: "The parcel arrived without any fuss.", want: pos},
+		{text: "Switched from my old bank last year and haven't looked back.", want: pos},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -1548,6 +1548,9 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
 			continue
 		}
+		if !lead && a.fixedBefore(v, text, start) {
+			continue // "… By Monday they had credited our account. Very impressed.": the story ended well
+		}
 		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
 		// complaint.
 		another := lead && a.wordIs(f+2, "another")
@@ -1581,6 +1584,22 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
 	}
+}
+
+// fixedBefore reports whether a verb of fixing before token i says a problem was dealt with
+// ("refunded", "credited", "replaced"): not negated, not in a complaint, not in quotation marks,
+// not still to come ("I need it sorted") and not asked about.
+func (a *analysis) fixedBefore(v *vocab, text string, i int) bool {
+	for j := 0; j < i; j++ {
+		idx := a.info[j]
+		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[j]&mNegated != 0 || a.inComplaint(int32(j)) || a.quotedWord(text, j) {
+			continue
+		}
+		if lo, _ := a.clause(v, j); !a.pending(v, max(lo, j-fixBefore), j, false) && !a.askedAfter(text, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.

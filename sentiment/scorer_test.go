@@ -477,6 +477,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "No drama, no hidden fees, just a plain phone plan that works.", want: pos},
 		{text: "The parcel arrived without any fuss.", want: pos},
 		{text: "Switched from my old bank last year and haven't looked back.", want: pos},
+		// Praise alone after a story that ended in a fix is meant.
+		{text: "Flight cancelled at midnight. By 8am they had rebooked me and refunded the hotel. Brilliant.", want: pos},
+		{text: "Flight cancelled at midnight. Nobody answered the phone. Brilliant.", want: neg},
+		// "got it back" from a repair is no acknowledgement.
+		{text: "Took my bike in for a service and got it back with a scratch on the frame. Great work.", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -1714,8 +1714,12 @@ func (a *analysis) commaAfter(text string, i int) bool {
 }
 
 // expectWords is how far into its sentence the word of an expectation may stand ("Not gonna
-// lie, I expected the worst, but …").
-const expectWords = 6
+// lie, I was ready to cancel, but …").
+const expectWords = 7
+
+// mindWeight is the praise of a mind changed after a contrast ("Was ready to switch providers,
+// but the callback you gave me changed my mind").
+const mindWeight = 1.5
 
 // expectation clears the problems a customer feared, when a contrast brought praise instead
 // ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
@@ -1739,6 +1743,15 @@ func (a *analysis) expectation(text string, c int) {
 	}
 	if e < 0 {
 		return
+	}
+	// "… but the way the manager handled it changed my mind": what came after the contrast
+	// turned the customer round, which is praise of it.
+	for j := c + 1; j+2 < len(a.tok.toks); j++ {
+		if (a.wordIs(j, "changed") || a.wordIs(j, "change")) && a.wordIs(j+1, "my") && a.wordIs(j+2, "mind") {
+			a.coverPhrase(j, j+2)
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 2), v: mindWeight, kind: itPraise})
+			break
+		}
 	}
 	a.fearDispelled(c+1, e+1, c)
 }

@@ -482,6 +482,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Flight cancelled at midnight. Nobody answered the phone. Brilliant.", want: neg},
 		// "got it back" from a repair is no acknowledgement.
 		{text: "Took my bike in for a service and got it back with a scratch on the frame. Great work.", want: neg},
+		// A customer ready to leave whose mind was changed.
+		{text: "Honestly I was ready to cancel my plan after the outage, but your engineer's visit changed my mind.", want: pos},
+		{text: "I was going to buy the premium plan but changed my mind after the outage.", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

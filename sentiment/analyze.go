@@ -617,6 +617,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if a.thanks >= 0 {
 		a.thanked(v, lastContrast)
 	}
+	a.thanksForProblem(v)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -2639,6 +2640,33 @@ func (a *analysis) acknowledgement() int {
 // there.
 func (a *analysis) endsAt(j int) bool {
 	return j == len(a.tok.toks) || j < len(a.tok.toks) && a.tok.toks[j].kind == tkBreak
+}
+
+// thanksForProblem finds thanks whose "for" is followed by a problem ("Thanks so much for
+// charging me twice", "thank you very much for losing my bag"): thanks for a failure, a verb
+// of complaint right after the "for", are irony (not thanks for waiting). It records a sarcasm
+// item over the thanks. ("Thanks for" alone is a conditional sarcasm cue already.)
+func (a *analysis) thanksForProblem(v *vocab) {
+	toks := a.tok.toks
+	for j := range toks {
+		if !a.thanksAt(j) {
+			continue
+		}
+		k := j + 1
+		if a.wordIs(j, "thank") && a.wordIs(k, "you") {
+			k++
+		}
+		switch {
+		case a.wordIs(k, "so") && a.wordIs(k+1, "much"), a.wordIs(k, "very") && a.wordIs(k+1, "much"), a.wordIs(k, "a") && a.wordIs(k+1, "lot"):
+			k += 2
+		default:
+			continue
+		}
+		if a.wordIs(k, "for") && k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
+			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			return
+		}
+	}
 }
 
 // thanksAt reports whether token j is "thanks", "thank" or "cheers".

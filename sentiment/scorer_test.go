@@ -485,6 +485,10 @@ func TestScoreCases(t *testing.T) {
 		// A customer ready to leave whose mind was changed.
 		{text: "Honestly I was ready to cancel my plan after the outage, but your engineer's visit changed my mind.", want: pos},
 		{text: "I was going to buy the premium plan but changed my mind after the outage.", want: neg},
+		// Thanks for a failure are irony.
+		{text: "Thank you so much for losing my suitcase on a direct flight 👍", want: neg},
+		{text: "Thanks a lot for charging me twice for one ticket", want: neg},
+		{text: "Thanks so much for helping me reset my password!", want: pos},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

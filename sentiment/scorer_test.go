@@ -489,6 +489,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thank you so much for losing my suitcase on a direct flight 👍", want: neg},
 		{text: "Thanks a lot for charging me twice for one ticket", want: neg},
 		{text: "Thanks so much for helping me reset my password!", want: pos},
+		// Nothing to fault, and mock dislike of how good it is.
+		{text: "Honestly can't find anything wrong with the service", want: pos},
+		{text: "Nothing to fault.", want: pos},
+		{text: "I hate how much I love this app", want: pos},
+		{text: "I couldn't find anything wrong on the invoice, so why was I charged?", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -1889,7 +1889,8 @@ func (a *analysis) fearAt(j int) bool {
 	case "dreaded", "feared":
 		return true
 	case "expecting", "expected":
-		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst")
+		// "expecting the worst", "I expected a fight", "expected it to be a nightmare"
+		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst") || a.problemWithin(j+1, j+expectProblem)
 	case "thought":
 		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
 			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
@@ -1899,6 +1900,26 @@ func (a *analysis) fearAt(j int) bool {
 		}
 		for k := j - 1; k >= max(0, j-3); k-- {
 			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expectProblem is how far after "expected" the problem expected may start.
+const expectProblem = 6
+
+// problemWithin reports whether a problem (see item.problem) starts in tokens [lo, hi), with
+// nothing but words before it.
+func (a *analysis) problemWithin(lo, hi int) bool {
+	hi = min(hi, len(a.tok.toks))
+	for j := lo; j < hi; j++ {
+		if a.tok.toks[j].kind != tkWord {
+			return false
+		}
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) == j && it.problem() {
 				return true
 			}
 		}

@@ -494,6 +494,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Nothing to fault.", want: pos},
 		{text: "I hate how much I love this app", want: pos},
 		{text: "I couldn't find anything wrong on the invoice, so why was I charged?", want: neg},
+		// A problem expected, then not met.
+		{text: "I expected it to be a hassle to switch. It was painless.", want: pos},
+		{text: "I expected a refund within 5 days. It has been 3 weeks.", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -436,6 +436,9 @@ func (a *analysis) run(v *vocab, text string) {
 			if wi.cue != cueNone { // "nobody": a negator and a complaint
 				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 			}
+			if a.wordIs(i+1, "just") || a.wordIs(i+1, "only") {
+				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
+			}
 			negScope, negAt, negF = negationScope, i, negationFactor
 			if a.mark[i]&mNegEmph != 0 {
 				negF = emphaticNegation

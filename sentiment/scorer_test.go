@@ -497,6 +497,11 @@ func TestScoreCases(t *testing.T) {
 		// A problem expected, then not met.
 		{text: "I expected it to be a hassle to switch. It was painless.", want: pos},
 		{text: "I expected a refund within 5 days. It has been 3 weeks.", want: neg},
+		// "not just" and "not only" affirm; praise turned round; a better one not to be had.
+		{text: "It isn't just the delay, the crew were rude too.", want: neg},
+		{text: "Not only quick but cheaper than last year too.", want: pos},
+		{text: "This bank never fails to disappoint.", want: neg},
+		{text: "Could not have asked for a better landlord.", want: pos},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -507,6 +507,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "The claim took longer than I hoped. After two weeks of silence I was getting frustrated. Then a new handler took over and paid out more than I expected. I ended up really happy with the outcome.", want: pos},
 		{text: "Your branch manager was lovely and did what she could. The process itself is a mess though. Three visits, two lost forms and six weeks to fix a typo. I am moving my savings elsewhere.", want: neg},
 		{text: "The parcel was late. The box was damaged. The item inside was scratched. Great.", want: neg},
+		// What would have been nice did not happen.
+		{text: "Would have been great if someone had called me back.", want: neg},
+		{text: "It would've been helpful to know that before I paid.", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -621,7 +621,6 @@ func (a *analysis) run(v *vocab, text string) {
 		a.thanked(v, lastContrast)
 	}
 	a.thanksForProblem(v)
-	a.verdict(v, text)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -2665,65 +2664,6 @@ func (a *analysis) acknowledgement() int {
 // there.
 func (a *analysis) endsAt(j int) bool {
 	return j == len(a.tok.toks) || j < len(a.tok.toks) && a.tok.toks[j].kind == tkBreak
-}
-
-// verdictSentences is how many sentences a message needs before its last one for that one to
-// be its verdict; verdictFactor is what the story before a verdict then counts.
-const (
-	verdictSentences = 2
-	verdictFactor    = 0.5
-)
-
-// verdict finds a longer message (verdictSentences sentences or more before its last) whose last
-// sentence judges with one voice: praise and nothing negative ("… and the final bill matched it
-// to the dollar. Very impressed."), or complaint and nothing positive ("Maria at the branch was
-// wonderful. … I'm moving my accounts elsewhere."). What the sentences before it said the
-// other way is the story the verdict weighs, and counts verdictFactor as much. Not in an ironic
-// message, nor when a contrast turns the last sentence.
-func (a *analysis) verdict(v *vocab, text string) {
-	toks := a.tok.toks
-	last := len(toks) - 1
-	for last >= 0 && toks[last].kind != tkWord {
-		last--
-	}
-	if last < 0 {
-		return
-	}
-	start, _ := a.sentence(text, last)
-	n := 0
-	for j := 1; j < start && n < verdictSentences; j++ {
-		if a.opensSentence(text, j) {
-			n++
-		}
-	}
-	if n < verdictSentences-1 || start == 0 {
-		return
-	}
-	for j := start; j <= last; j++ {
-		if a.info[j] >= 0 && v.infos[a.info[j]].flags&wContrast != 0 {
-			return
-		}
-	}
-	good, bad := false, false
-	for k := range a.items {
-		it := &a.items[k]
-		switch it.kind {
-		case itSarcasm, itSarcasmCond:
-			return
-		}
-		if int(it.first) >= start {
-			good = good || it.praises()
-			bad = bad || it.problem()
-		}
-	}
-	if good == bad {
-		return
-	}
-	for k := range a.items {
-		if it := &a.items[k]; int(it.first) < start && (good && it.problem() || bad && it.praises()) {
-			it.v *= verdictFactor
-		}
-	}
 }
 
 // thanksForProblem finds thanks whose "for" is followed by a problem ("Thanks so much for

@@ -502,11 +502,6 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not only quick but cheaper than last year too.", want: pos},
 		{text: "This bank never fails to disappoint.", want: neg},
 		{text: "Could not have asked for a better landlord.", want: pos},
-		// The last sentence of a longer message is its verdict; a lone "Great." after complaints
-		// stays irony.
-		{text: "The claim took longer than I hoped. After two weeks of silence I was getting frustrated. Then a new handler took over and paid out more than I expected. I ended up really happy with the outcome.", want: pos},
-		{text: "Your branch manager was lovely and did what she could. The process itself is a mess though. Three visits, two lost forms and six weeks to fix a typo. I am moving my savings elsewhere.", want: neg},
-		{text: "The parcel was late. The box was damaged. The item inside was scratched. Great.", want: neg},
 		// What would have been nice did not happen.
 		{text: "Would have been great if someone had called me back.", want: neg},
 		{text: "It would've been helpful to know that before I paid.", want: neg},

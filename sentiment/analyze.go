@@ -735,6 +735,60 @@ func (a *analysis) run(v *vocab, text string) {
 	if person {
 		r[rfPerson] = 1
 	}
+	if (request || question && a.asksQuestion(v, text)) && complains && exclaim == 0 && !sarcasm && emoNeg == 0 && capsHits == 0 && a.calm(v) {
+		// "My card was declined at checkout. Could you check it?": a problem named calmly,
+		// with a question or request: the customer asks for help more than complains.
+		r[rfCalmAsk] = 1
+	}
+}
+
+// asksQuestion reports whether a sentence that ends in a question mark opens with a question
+// word among its first three words ("Hi, how do I …?", "My card was declined. Could you check
+// it?"), not a rhetorical one ("… and this is how you treat me?").
+func (a *analysis) asksQuestion(v *vocab, text string) bool {
+	for j := range a.tok.toks {
+		if a.tok.toks[j].kind != tkQuestion || j == 0 {
+			continue
+		}
+		start, _ := a.sentence(text, j-1)
+		for k, n := start, 0; k < j && n < 3; k++ {
+			if a.tok.toks[k].kind == tkWord {
+				if a.asks(v, k) {
+					return true
+				}
+				n++
+			}
+		}
+	}
+	return false
+}
+
+// calm reports whether the only negative words of the message are topic terms ("delayed",
+// "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
+// impatience ("Have you fixed it yet?", "still", "again", "every time", "how long do I have to wait", "??",
+// a time waited), and no complaint that calls itself one or asks if it is "too much to ask".
+func (a *analysis) calm(v *vocab) bool {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind == itLex && it.v < 0 && !a.topicWord(v, it) {
+			return false
+		}
+		if it.kind == itComplaint && it.v > 0 && a.isUnit(v, int(it.last)) && !a.plainDuration(v, it) {
+			return false // time counted while waiting: "Is it reasonable to wait 45 mins for my bag?"
+		}
+	}
+	for j := range a.tok.toks {
+		switch {
+		case a.tok.toks[j].kind == tkQuestion && a.tok.toks[j].n > 1: // "Is my order delayed??"
+			return false
+		case a.wordIs(j, "still"), a.wordIs(j, "yet"), a.wordIs(j, "again"), a.wordIs(j, "already"), a.wordIs(j, "every"), a.wordIs(j, "always"),
+			a.wordIs(j, "anymore"), a.wordIs(j, "ever"), a.wordIs(j, "how") && (a.wordIs(j+1, "long") || a.wordIs(j+1, "much")),
+			a.wordIs(j, "complaint"), a.wordIs(j, "complain"), // "I'd like to make a complaint about …"
+			a.wordIs(j, "too") && a.wordIs(j+1, "much"): // "Would it be too much to ask for a reply?"
+			return false
+		}
+	}
+	return true
 }
 
 func log1p(x float32) float32 {

@@ -188,9 +188,19 @@ const modelMagic = "CXPSENT1"
 
 // WriteTo writes the model in its file format (gzip; the same model always gives the same bytes).
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	return m.writeTo(w, numRule)
+}
+
+// writeTo writes the model with its first nr rule features (as a build that had only those
+// would).
+func (m *Model) writeTo(w io.Writer, nr int) (int64, error) {
 	var raw bytes.Buffer
 	raw.WriteString(modelMagic)
 	info := m.info
+	info.RuleFeatures = info.RuleFeatures[:0:0]
+	for i := range nr {
+		info.RuleFeatures = append(info.RuleFeatures, ruleFeatures[i].name)
+	}
 	info.Bits = m.bits
 	info.CharBits = m.charBits
 	info.BigramBits = m.bigramBits
@@ -236,7 +246,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	put32(uint32(len(hdr)))
 	raw.Write(hdr)
 	_ = binary.Write(&raw, binary.LittleEndian, m.bias)
-	_ = binary.Write(&raw, binary.LittleEndian, m.rule)
+	_ = binary.Write(&raw, binary.LittleEndian, m.rule[:nr])
 	voc := strings.Join(m.vocab, "\n")
 	put32(uint32(len(voc)))
 	raw.WriteString(voc)
@@ -251,14 +261,14 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	if g := m.gate; g != nil {
 		// The support calibration and the gate: bias, weights as int8 steps of GateScale.
 		_ = binary.Write(&raw, binary.LittleEndian, g.neuBias)
-		_ = binary.Write(&raw, binary.LittleEndian, g.neuRule)
+		_ = binary.Write(&raw, binary.LittleEndian, g.neuRule[:nr])
 		_ = binary.Write(&raw, binary.LittleEndian, g.bias)
 		for r := 0; r < 1<<g.bits; r++ {
 			raw.WriteByte(byte(int8(math.Round(float64(g.weight(uint32(r)) / info.GateScale)))))
 		}
 		if g.supRules {
-			_ = binary.Write(&raw, binary.LittleEndian, g.negRule)
-			_ = binary.Write(&raw, binary.LittleEndian, g.posRule)
+			_ = binary.Write(&raw, binary.LittleEndian, g.negRule[:nr])
+			_ = binary.Write(&raw, binary.LittleEndian, g.posRule[:nr])
 		}
 	}
 
@@ -338,8 +348,10 @@ func decodeModel(raw []byte) (*Model, error) {
 	if err := json.Unmarshal(hdr, &m.info); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	if len(m.info.RuleFeatures) != numRule {
-		return nil, fmt.Errorf("made for %d rule features, this build has %d: retrain it", len(m.info.RuleFeatures), numRule)
+	// A model made before this build's later rule features read as it did: those count nothing.
+	nr := len(m.info.RuleFeatures)
+	if nr == 0 || nr > numRule {
+		return nil, fmt.Errorf("made for %d rule features, this build has %d: retrain it", nr, numRule)
 	}
 	for i, name := range m.info.RuleFeatures {
 		if name != ruleFeatures[i].name {
@@ -362,7 +374,7 @@ func decodeModel(raw []byte) (*Model, error) {
 	if err := binary.Read(rd, binary.LittleEndian, &m.bias); err != nil {
 		return nil, errTruncated
 	}
-	if err := binary.Read(rd, binary.LittleEndian, &m.rule); err != nil {
+	if err := binary.Read(rd, binary.LittleEndian, m.rule[:nr]); err != nil {
 		return nil, errTruncated
 	}
 	if err := binary.Read(rd, binary.LittleEndian, &n); err != nil || int(n) > rd.Len() {
@@ -398,7 +410,7 @@ func decodeModel(raw []byte) (*Model, error) {
 		if err := binary.Read(rd, binary.LittleEndian, &g.neuBias); err != nil {
 			return nil, errTruncated
 		}
-		if err := binary.Read(rd, binary.LittleEndian, &g.neuRule); err != nil {
+		if err := binary.Read(rd, binary.LittleEndian, g.neuRule[:nr]); err != nil {
 			return nil, errTruncated
 		}
 		if err := binary.Read(rd, binary.LittleEndian, &g.bias); err != nil {
@@ -408,10 +420,10 @@ func decodeModel(raw []byte) (*Model, error) {
 			return nil, errTruncated
 		}
 		if g.supRules = m.info.SupportRules; g.supRules {
-			if err := binary.Read(rd, binary.LittleEndian, &g.negRule); err != nil {
+			if err := binary.Read(rd, binary.LittleEndian, g.negRule[:nr]); err != nil {
 				return nil, errTruncated
 			}
-			if err := binary.Read(rd, binary.LittleEndian, &g.posRule); err != nil {
+			if err := binary.Read(rd, binary.LittleEndian, g.posRule[:nr]); err != nil {
 				return nil, errTruncated
 			}
 		}

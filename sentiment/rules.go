@@ -24,6 +24,7 @@ const (
 	rfURL                    // a link
 	rfLength                 // log(1 + words) / 4
 	rfPerson                 // the writer speaks as "I"/"we" or to "you": subjective, not a news line
+	rfCalmAsk                // a question or request in a message that names a problem calmly
 	numRule
 )
 
@@ -53,6 +54,7 @@ var ruleFeatures = [numRule]ruleFeature{
 	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
 	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
 	rfPerson:          {"person", [3]float32{0.1, -0.3, 0.1}, false},
+	rfCalmAsk:         {"calm_ask", [3]float32{0, 0, 0}, true},
 }
 
 // priorBias is the class bias of the rules alone.

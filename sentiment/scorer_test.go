@@ -201,7 +201,8 @@ func TestScoreCases(t *testing.T) {
 		// Outages.
 		{text: "Perfect, now the app won't even open", want: neg},
 		{text: "Ordered a week ago. Still nothing. Fantastic.", want: neg},
-		{text: "is the website down?", want: neg},
+		{text: "is the website down?", want: pos, not: true}, // a calm question: neutral or negative
+		{text: "is the website down again??", want: neg},
 		{text: "Your website isn't working", want: neg},
 		{text: "I can't check in online", want: neg},
 		// Uncertainty is no complaint; recommendations and meeting again are praise.
@@ -505,6 +506,14 @@ func TestScoreCases(t *testing.T) {
 		// What would have been nice did not happen.
 		{text: "Would have been great if someone had called me back.", want: neg},
 		{text: "It would've been helpful to know that before I paid.", want: neg},
+		// A problem named calmly with a question or request asks for help; impatience or
+		// feeling makes it a complaint.
+		{text: "My card was declined at the checkout. Could you check what happened?", want: neu},
+		{text: "The app shows error 0x12 when I upload a photo. Is there a fix?", want: neu},
+		{text: "Hi, my parcel arrived with a broken lid. How do I get a replacement?", want: neu},
+		{text: "My card was declined again. Could you check what happened?", want: neg},
+		{text: "Have you fixed the outage yet?", want: neg},
+		{text: "My card was declined at the checkout, this is ridiculous. Could you check it?", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

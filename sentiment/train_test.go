@@ -441,3 +441,41 @@ func TestTrainBase(t *testing.T) {
 	_, err = Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, BaseWeight: 1.5})
 	require.ErrorContains(t, err, "base weight 1.5 out of range")
 }
+
+// A model file made before the last rule feature existed reads as it was written: the feature
+// counts nothing, and the scores are those of the model with its weights at zero.
+func TestReadModelOlderRuleFeatures(t *testing.T) {
+	m := *newScorer(t).model
+	require.NotNil(t, m.gate)
+	g := *m.gate
+	m.gate = &g
+	last := numRule - 1
+	m.rule[last] = [numClass]float32{}
+	g.neuRule[last], g.negRule[last], g.posRule[last] = 0, 0, 0
+	var buf bytes.Buffer
+	_, err := m.writeTo(&buf, last)
+	require.NoError(t, err)
+	old, err := ReadModel("old", bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	require.Len(t, old.Info().RuleFeatures, last)
+
+	zeroed, err := NewWithModel(&m, "", nil)
+	require.NoError(t, err)
+	read, err := NewWithModel(old, "", nil)
+	require.NoError(t, err)
+	for _, text := range sampleTexts {
+		var x, y event.Sentiment
+		zeroed.Score(text, "", &x)
+		read.Score(text, "", &y)
+		x.ModelVersion, y.ModelVersion = "", ""
+		require.Equal(t, x, y, text)
+	}
+
+	// Written again, it has all of this build's rule features.
+	buf.Reset()
+	_, err = old.WriteTo(&buf)
+	require.NoError(t, err)
+	again, err := ReadModel("again", bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	require.Len(t, again.Info().RuleFeatures, numRule)
+}

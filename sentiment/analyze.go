@@ -735,7 +735,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if person {
 		r[rfPerson] = 1
 	}
-	if (request || question && a.asksQuestion(v, text)) && complains && exclaim == 0 && !sarcasm && emoNeg == 0 && capsHits == 0 && a.calm(v) {
+	if complains && exclaim == 0 && !sarcasm && emoNeg == 0 && capsHits == 0 && (request || question && a.asksQuestion(v, text)) && a.calm(v) {
 		// "My card was declined at checkout. Could you check it?": a problem named calmly,
 		// with a question or request: the customer asks for help more than complains.
 		r[rfCalmAsk] = 1
@@ -2726,8 +2726,10 @@ func (a *analysis) endsAt(j int) bool {
 // item over the thanks. ("Thanks for" alone is a conditional sarcasm cue already.)
 func (a *analysis) thanksForProblem(v *vocab) {
 	toks := a.tok.toks
-	for j := range toks {
-		if !a.thanksAt(j) {
+	for m := range a.items {
+		// The thanks are a courtesy item ("thanks") or open a praise cue ("thanks so much").
+		j := int(a.items[m].first)
+		if kind := a.items[m].kind; kind != itPolite && kind != itPraise || !a.thanksAt(j) {
 			continue
 		}
 		k := j + 1

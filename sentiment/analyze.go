@@ -751,9 +751,18 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 			continue
 		}
 		start, _ := a.sentence(text, j-1)
+		// A stop, colon or semicolon ends a sentence too ("… invoice (INV-2291). Could you …?").
+		for k := j - 1; k > start; k-- {
+			// (A run of marks is one break token: ")." reads up to the next token.)
+			if tk := &a.tok.toks[k]; tk.kind == tkBreak && strings.ContainsAny(text[tk.start:a.tok.toks[k+1].start], ".:;") {
+				start = k + 1
+				break
+			}
+		}
 		for k, n := start, 0; k < j && n < 3; k++ {
 			if a.tok.toks[k].kind == tkWord {
-				if a.asks(v, k) {
+				// (Before a question mark, "has" and "have" ask too: "Has my refund been sent?")
+				if a.asks(v, k) || a.wordIs(k, "has") || a.wordIs(k, "have") {
 					return true
 				}
 				n++

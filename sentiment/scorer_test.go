@@ -512,6 +512,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "The app shows error 0x12 when I upload a photo. Is there a fix?", want: neu},
 		{text: "Hi, my parcel arrived with a broken lid. How do I get a replacement?", want: neu},
 		{text: "My card was declined again. Could you check what happened?", want: neg},
+		{text: "My flight shows as cancelled in the app. Has a new booking been made for me?", want: neu},
+		{text: "My flight shows as cancelled in the app. Has a new booking been made yet?", want: neg},
 		{text: "Have you fixed the outage yet?", want: neg},
 		{text: "My card was declined at the checkout, this is ridiculous. Could you check it?", want: neg},
 		// "I would like" wants, it does not like.

@@ -516,6 +516,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "My flight shows as cancelled in the app. Has a new booking been made yet?", want: neg},
 		{text: "Have you fixed the outage yet?", want: neg},
 		{text: "My card was declined at the checkout, this is ridiculous. Could you check it?", want: neg},
+		// "ill" before a verb is "I'll"; a return label is no complaint.
+		{text: "ok cheers, ill call back tomorrow then", want: neg, not: true},
+		{text: "Return label received, I'll post the jacket back on Monday.", want: neu},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -519,6 +519,11 @@ func TestScoreCases(t *testing.T) {
 		// "ill" before a verb is "I'll"; a return label is no complaint.
 		{text: "ok cheers, ill call back tomorrow then", want: neg, not: true},
 		{text: "Return label received, I'll post the jacket back on Monday.", want: neu},
+		// Waiting told as formally as it is felt; slang praise; an app that cannot be used.
+		{text: "Per my last two emails, I am still awaiting a reply about my deposit.", want: neg},
+		{text: "Checkout queue took over an hour.", want: neg},
+		{text: "the new update slaps", want: pos},
+		{text: "The app is unusable since the update.", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

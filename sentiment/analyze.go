@@ -761,8 +761,9 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 		}
 		for k, n := start, 0; k < j && n < 3; k++ {
 			if a.tok.toks[k].kind == tkWord {
-				// (Before a question mark, "has" and "have" ask too: "Has my refund been sent?")
-				if a.asks(v, k) || a.wordIs(k, "has") || a.wordIs(k, "have") {
+				// (Before a question mark, "has" and "have" ask too when they open it: "Has my
+				// refund been sent?", not "You have been a customer for years and …?")
+				if a.asks(v, k) || n == 0 && (a.wordIs(k, "has") || a.wordIs(k, "have")) {
 					return true
 				}
 				n++
@@ -774,7 +775,7 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 
 // calm reports whether the only negative words of the message are topic terms ("delayed",
 // "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
-// impatience ("Have you fixed it yet?", "still", "again", "every time", "how long do I have to wait", "??",
+// impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I have to wait", "??",
 // a time waited), and no complaint that calls itself one or asks if it is "too much to ask".
 func (a *analysis) calm(v *vocab) bool {
 	for k := range a.items {
@@ -791,7 +792,7 @@ func (a *analysis) calm(v *vocab) bool {
 		case a.tok.toks[j].kind == tkQuestion && a.tok.toks[j].n > 1: // "Is my order delayed??"
 			return false
 		case a.wordIs(j, "still"), a.wordIs(j, "yet"), a.wordIs(j, "again"), a.wordIs(j, "already"), a.wordIs(j, "every"), a.wordIs(j, "always"),
-			a.wordIs(j, "anymore"), a.wordIs(j, "ever"), a.wordIs(j, "how") && (a.wordIs(j+1, "long") || a.wordIs(j+1, "much")),
+			a.wordIs(j, "anymore"), a.wordIs(j, "ever"), a.wordIs(j, "even"), a.wordIs(j, "how") && (a.wordIs(j+1, "long") || a.wordIs(j+1, "much")),
 			a.wordIs(j, "complaint"), a.wordIs(j, "complain"), // "I'd like to make a complaint about …"
 			a.wordIs(j, "too") && a.wordIs(j+1, "much"): // "Would it be too much to ask for a reply?"
 			return false
@@ -1635,8 +1636,9 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			case itLex, itEmoji, itPolite, itPraise:
 				if o.v > 0 {
 					// An emoji in the praise's own sentence is part of the reaction ("great
-					// work 👏👏"); any other positive item makes the praise meant.
-					other = other || o.kind != itEmoji || !in || lead
+					// work 👏👏"), and so is praise that stands alone in a later sentence too
+					// ("Brilliant. Just brilliant."); any other positive item makes the praise meant.
+					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o)
 				} else if o.v < 0 && prior {
 					before = true
 				}
@@ -1651,6 +1653,16 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
 	}
+}
+
+// barePraiseAfter reports whether positive item o stands alone as its sentence, from token
+// start on ("… Brilliant. Just brilliant."): an echo of the praise bareSarcasm looks at.
+func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bool {
+	if int(o.first) < start || o.kind != itLex {
+		return false
+	}
+	s, e := a.sentence(text, int(o.first))
+	return s > 0 && a.bareWords(v, s, e, int(o.first), int(o.last))
 }
 
 // fixedBefore reports whether a verb of fixing before token i says a problem was dealt with

@@ -524,6 +524,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Checkout queue took over an hour.", want: neg},
 		{text: "the new update slaps", want: pos},
 		{text: "The app is unusable since the update.", want: neg},
+		// How customers are treated, threats to go over the company's head, departments that do
+		// not talk; a question that only opens with "you have" is no calm question.
+		{text: "I'm done waiting. Cancel my order.", want: neg},
+		{text: "You have been a customer 10 years and you treat me like this?", want: neg},
+		{text: "If this is not sorted by Friday I am going to the ombudsman.", want: neg},
+		{text: "Do your departments even talk to each other?", want: neg},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

@@ -552,6 +552,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// Message-level rules.
 	if fix {
 		a.resolution(v, text)
+		a.allFixed(v, text)
 	}
 	a.backdrop(v, text)
 	a.recovery(v, text)
@@ -2107,6 +2108,49 @@ func (a *analysis) resolution(v *vocab, text string) {
 		a.coverPhrase(first, last) // the phrase is a cue now
 		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
 	}
+}
+
+// allFixed finds a verb of fixing after "all" or "everything" ("… rather than fobbing me off.
+// All sorted now.", "Everything's fixed, thanks"), not negated, still to come or asked about:
+// it takes back every problem named before it in the message, which then count nothing (their
+// words left out of the n-grams), and is praise (fixWeight) unless a cue already made it so. Not
+// when a contrast follows ("Everything is fixed now but I want compensation").
+func (a *analysis) allFixed(v *vocab, text string) {
+	toks := a.tok.toks
+	for i := 1; i < len(toks); i++ {
+		idx := a.info[i]
+		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
+			continue
+		}
+		if !(a.wordIs(i-1, "all") || a.wordIs(i-1, "everything") || a.wordIs(i-1, "everything's") ||
+			(a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")) {
+			continue
+		}
+		if lo, _ := a.clause(v, i); a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) || a.contrastAfter(v, i) {
+			continue // "Everything is fixed now but I want compensation" keeps its complaint
+		}
+		a.dropProblems(0, i-1)
+		praised := false
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) <= i && i <= int(it.last) && it.v > 0 {
+				praised = true
+			}
+		}
+		if !praised {
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: fixWeight, kind: itPraise})
+		}
+		return
+	}
+}
+
+// contrastAfter reports whether a word of contrast ("but", "however") follows token i.
+func (a *analysis) contrastAfter(v *vocab, i int) bool {
+	for j := i + 1; j < len(a.tok.toks); j++ {
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // passiveAt reports whether verb i is passive: "was", "were", "been", "is", "are", "got" or

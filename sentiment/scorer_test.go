@@ -530,6 +530,16 @@ func TestScoreCases(t *testing.T) {
 		{text: "You have been a customer 10 years and you treat me like this?", want: neg},
 		{text: "If this is not sorted by Friday I am going to the ombudsman.", want: neg},
 		{text: "Do your departments even talk to each other?", want: neg},
+		// "All sorted now" takes back every problem before it; requests thanked in advance and
+		// changes "effective" from a date are neutral; the count of unanswered e-mails is a
+		// complaint; a customer's own loss is the setting, not a complaint.
+		{text: "The router kept dropping and the bill was wrong. Everything is sorted now, thank you.", want: pos},
+		{text: "Thanks for the honest reply admitting the error. All sorted now.", want: pos},
+		{text: "Everything is sorted now but I still want compensation for the week without heating.", want: pos, not: true},
+		{text: "Please confirm my new address from 1 May: 4 Elm Road. Thank you.", want: neu},
+		{text: "Please downgrade my plan effective next month.", want: neu},
+		{text: "This is my fifth email about the same bill.", want: neg},
+		{text: "They set up a payment plan when I lost my job and never made me feel judged. Thank you so much.", want: pos},
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},

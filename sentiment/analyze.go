@@ -2122,8 +2122,7 @@ func (a *analysis) allFixed(v *vocab, text string) {
 		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
 			continue
 		}
-		if !(a.wordIs(i-1, "all") || a.wordIs(i-1, "everything") || a.wordIs(i-1, "everything's") ||
-			(a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")) {
+		if !a.allBefore(i) {
 			continue
 		}
 		if lo, _ := a.clause(v, i); a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) || a.contrastAfter(v, i) {
@@ -2141,6 +2140,15 @@ func (a *analysis) allFixed(v *vocab, text string) {
 		}
 		return
 	}
+}
+
+// allBefore reports whether "all" or "everything" comes right before token i, or "everything"
+// then "is" or "was" ("all sorted", "everything's fixed", "everything is resolved").
+func (a *analysis) allBefore(i int) bool {
+	if a.wordIs(i-1, "all") || a.wordIs(i-1, "everything") || a.wordIs(i-1, "everything's") {
+		return true
+	}
+	return i >= 2 && (a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")
 }
 
 // contrastAfter reports whether a word of contrast ("but", "however") follows token i.

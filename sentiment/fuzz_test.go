@@ -18,6 +18,9 @@ func FuzzScore(f *testing.F) {
 		"thanks for fixing my issue", "the outage was fixed, but", "still wasn't", "open 24 hours?",
 		"took 5 mins", "in just 2 days", "found my lost", "my lost bag was found?", "lost and found", "great 🙃 🙄",
 		"Hi, how do I? x. Is it?", "hello, is it? no", "anyone else", "good", "never again", "won't order again", "never had to again",
+		"is fixed", "was sorted", "everything is fixed", "all sorted? no", "everything's fixed but", "thank you so much for", "thanks a lot for losing",
+		"not just", "wouldn't hesitate again", "expected", "I expected a", "but it changed my mind", "(x). Could you?", "Has it?", "ill be",
+		"Brilliant. Just brilliant.", "working again", "Thanks so much.", "declined. Could you check?",
 	} {
 		f.Add(s, "")
 	}

@@ -552,7 +552,7 @@ func (a *analysis) run(v *vocab, text string) {
 	// Message-level rules.
 	if fix {
 		a.resolution(v, text)
-		a.allFixed(v, text)
+		a.allFixed(v, text, lastContrast)
 	}
 	a.backdrop(v, text)
 	a.recovery(v, text)
@@ -789,14 +789,25 @@ func (a *analysis) calm(v *vocab) bool {
 		}
 	}
 	for j := range a.tok.toks {
-		switch {
-		case a.tok.toks[j].kind == tkQuestion && a.tok.toks[j].n > 1: // "Is my order delayed??"
+		tk := &a.tok.toks[j]
+		if tk.kind == tkQuestion && tk.n > 1 { // "Is my order delayed??"
 			return false
-		case a.wordIs(j, "still"), a.wordIs(j, "yet"), a.wordIs(j, "again"), a.wordIs(j, "already"), a.wordIs(j, "every"), a.wordIs(j, "always"),
-			a.wordIs(j, "anymore"), a.wordIs(j, "ever"), a.wordIs(j, "even"), a.wordIs(j, "how") && (a.wordIs(j+1, "long") || a.wordIs(j+1, "much")),
-			a.wordIs(j, "complaint"), a.wordIs(j, "complain"), // "I'd like to make a complaint about …"
-			a.wordIs(j, "too") && a.wordIs(j+1, "much"): // "Would it be too much to ask for a reply?"
+		}
+		if tk.kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(tk)) {
+		case "still", "yet", "again", "already", "every", "always", "anymore", "ever", "even",
+			"complaint", "complain": // "I'd like to make a complaint about …"
 			return false
+		case "how":
+			if a.wordIs(j+1, "long") || a.wordIs(j+1, "much") {
+				return false
+			}
+		case "too":
+			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
+				return false
+			}
 		}
 	}
 	return true
@@ -1667,15 +1678,10 @@ func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bo
 }
 
 // fixedBefore reports whether a verb of fixing before token i says a problem was dealt with
-// ("refunded", "credited", "replaced"): not negated, not in a complaint, not in quotation marks,
-// not still to come ("I need it sorted") and not asked about.
+// (see fixDone: "refunded", "credited", "replaced").
 func (a *analysis) fixedBefore(v *vocab, text string, i int) bool {
 	for j := 0; j < i; j++ {
-		idx := a.info[j]
-		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[j]&mNegated != 0 || a.inComplaint(int32(j)) || a.quotedWord(text, j) {
-			continue
-		}
-		if lo, _ := a.clause(v, j); !a.pending(v, max(lo, j-fixBefore), j, false) && !a.askedAfter(text, j) {
+		if a.fixDone(v, text, j) {
 			return true
 		}
 	}
@@ -2068,14 +2074,10 @@ const fixAfter, fixBefore = 4, 3
 func (a *analysis) resolution(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
-		idx := a.info[i]
-		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) {
-			continue // not a fix: "my 'fixed' router drops out every evening"
-		}
-		lo, hi := a.clause(v, i)
-		if a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) {
+		if !a.fixDone(v, text, i) {
 			continue
 		}
+		lo, hi := a.clause(v, i)
 		first, last, found, other := i, i, false, false
 		// "a problem with a missing parcel and Aisha sorted it": a pronoun after the verb takes
 		// it back to the problems named before it in its clause, however far.
@@ -2110,23 +2112,29 @@ func (a *analysis) resolution(v *vocab, text string) {
 	}
 }
 
+// fixDone reports whether token i is a verb of fixing that says a problem was dealt with
+// ("refunded", "credited", "sorted"): not negated, not in a complaint, not in quotation marks
+// ("my 'fixed' router drops out every evening"), not still to come in its clause ("I need it
+// sorted", "was promised it was fixed") and not asked about.
+func (a *analysis) fixDone(v *vocab, text string, i int) bool {
+	idx := a.info[i]
+	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) {
+		return false
+	}
+	lo, _ := a.clause(v, i)
+	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i)
+}
+
 // allFixed finds a verb of fixing after "all" or "everything" ("… rather than fobbing me off.
 // All sorted now.", "Everything's fixed, thanks"), not negated, still to come or asked about:
 // it takes back every problem named before it in the message, which then count nothing (their
 // words left out of the n-grams), and is praise (fixWeight) unless a cue already made it so. Not
-// when a contrast follows ("Everything is fixed now but I want compensation").
-func (a *analysis) allFixed(v *vocab, text string) {
-	toks := a.tok.toks
-	for i := 1; i < len(toks); i++ {
-		idx := a.info[i]
-		if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
+// when a contrast (the message's last, at lastContrast) follows ("Everything is fixed now but I
+// want compensation").
+func (a *analysis) allFixed(v *vocab, text string, lastContrast int) {
+	for i := max(1, lastContrast+1); i < len(a.tok.toks); i++ {
+		if !a.allBefore(i) || !a.fixDone(v, text, i) {
 			continue
-		}
-		if !a.allBefore(i) {
-			continue
-		}
-		if lo, _ := a.clause(v, i); a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) || a.contrastAfter(v, i) {
-			continue // "Everything is fixed now but I want compensation" keeps its complaint
 		}
 		a.dropProblems(0, i-1)
 		praised := false
@@ -2149,16 +2157,6 @@ func (a *analysis) allBefore(i int) bool {
 		return true
 	}
 	return i >= 2 && (a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")
-}
-
-// contrastAfter reports whether a word of contrast ("but", "however") follows token i.
-func (a *analysis) contrastAfter(v *vocab, i int) bool {
-	for j := i + 1; j < len(a.tok.toks); j++ {
-		if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // passiveAt reports whether verb i is passive: "was", "were", "been", "is", "are", "got" or

@@ -456,13 +456,23 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 					if x == 0 || c == cNeu && ruleFeatures[f].cx {
 						continue // general text has too few customer conversations to weigh CX cues
 					}
-					d := float64(g*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
-					gr[f][c] += float64(d * d)
-					m.rule[f][c] -= float32(lr * d / math.Sqrt(gr[f][c]+eps))
+					ruleStep(m, &gr, f, c, float64(g*x), opt.RuleL2, lr)
 				}
 			}
 		}
 	}
+}
+
+// ruleStep takes one AdaGrad step on m's weight of rule feature f for class c, for the gradient
+// gx of the loss, regularised by l2 towards the feature's prior; gr holds the squared steps so
+// far. It returns the step taken (subtracted from the weight).
+func ruleStep(m *Model, gr *[numRule][numClass]float64, f, c int, gx, l2, lr float64) float64 {
+	const eps = 1e-8
+	d := gx + float64(l2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
+	gr[f][c] += float64(d * d)
+	delta := lr * d / math.Sqrt(gr[f][c]+eps)
+	m.rule[f][c] -= float32(delta)
+	return delta
 }
 
 // fitWeights fits the n-gram weights w (numClass per row) to ts, regularised towards prior (nil:
@@ -543,10 +553,7 @@ func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClas
 					if opt.Polarity && c == cNeu {
 						continue
 					}
-					d := float64(g[c]*x) + float64(opt.RuleL2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
-					gr[f][c] += float64(d * d)
-					delta := lr * d / math.Sqrt(gr[f][c]+eps)
-					m.rule[f][c] -= float32(delta)
+					delta := ruleStep(m, &gr, f, c, float64(g[c]*x), opt.RuleL2, lr)
 					ur[f][c] -= float64(step * delta)
 				}
 			}

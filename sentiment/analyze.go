@@ -546,6 +546,12 @@ func (a *analysis) run(v *vocab, text string) {
 		if wi.flags&wPolite != 0 {
 			kind = itPolite
 		}
+		if val > 0 && !inScope && a.quotedWord(text, i) {
+			// "the 'quick' checkout took eleven minutes", "so the "free" upgrade costs £12 a
+			// month": praise in quotation marks, with a complaint after it in its sentence, is
+			// quoted to be denied.
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasmCond})
+		}
 		a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: kind})
 	}
 
@@ -808,9 +814,33 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
 				return false
 			}
+		case "second", "third", "fourth", "fifth", "sixth", "2nd", "3rd", "4th", "5th", "6th":
+			if a.repeatNounAt(j+1) || a.repeatNounAt(j+2) {
+				return false // "This is my third email about it.", "the second time this month"
+			}
+		case "actually":
+			// "Is anyone actually reading these?", "Can someone actually look at it?"
+			if j > 0 && (a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody")) {
+				return false
+			}
+		case "nobody", "elsewhere", "ombudsman":
+			return false // "nobody can tell me anything", "before I take my business elsewhere"
 		}
 	}
 	return true
+}
+
+// repeatNounAt reports whether token j is a noun a customer counts the repeats of a complaint in
+// ("the third time", "my fourth email").
+func (a *analysis) repeatNounAt(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "time", "times", "email", "emails", "e-mail", "message", "messages", "call", "calls", "one", "request", "ticket", "letter", "chat", "attempt", "complaint", "person", "agent":
+		return true
+	}
+	return false
 }
 
 func log1p(x float32) float32 {
@@ -2045,8 +2075,9 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 		switch string(a.tok.normOf(tk)) {
 		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
 			continue
-		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs":
-			// "great work guys", "nice one": praise of nothing named, or of those addressed
+		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs", "service", "support", "system", "communication":
+			// "great work guys", "nice one", "great support system": praise of nothing named, of
+			// those addressed or of the service itself
 			if j > q {
 				continue
 			}

@@ -546,6 +546,16 @@ func TestScoreCases(t *testing.T) {
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},
+		// Praise in quotation marks before a complaint is denied; praise of the service alone
+		// after a failure, and "amazing how" before one, are irony.
+		{text: `The "fast" lane took forty minutes.`, want: neg},
+		{text: `The "fast" lane was fast, no complaints.`, want: pos},
+		{text: "Parcel lost for a week. Great support system.", want: neg},
+		{text: "Amazing how you managed to charge me twice again.", want: neg},
+		{text: "Wonderful that the refund came through so fast.", want: pos},
+		// A question about a problem is not calm when the customer counts how often they asked.
+		{text: "Second time this month the delivery is late. Can you look into it?", want: neg},
+		{text: "The router is broken. Could you check it?", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

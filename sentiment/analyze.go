@@ -462,6 +462,12 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			continue
 		}
+		if wi.flags&wTopic != 0 && isErrorWord(t.normOf(tk)) && a.codeAfter(text, i) {
+			// "error code E-402", "Error 502", "fault F07": the name of a state the customer
+			// reports, read off a screen, says nothing of how they feel about it. The topic stays.
+			a.mark[i] |= mMasked
+			continue
+		}
 		if wi.cue != cueNone {
 			if negAt >= 0 && wi.cue == cueContextual && a.neverAgain(negAt, i) {
 				// "will never order again", "won't be using them again": a customer who leaves.
@@ -828,6 +834,44 @@ func (a *analysis) calm(v *vocab) bool {
 		}
 	}
 	return true
+}
+
+// isErrorWord reports the words a screen names a failure with ("error 502", "fault code F07").
+func isErrorWord(w []byte) bool {
+	switch string(w) {
+	case "error", "errors", "fault", "failure":
+		return true
+	}
+	return false
+}
+
+// codeAfter reports whether a code follows word token i: a number ("error 502"), a word with
+// digits ("0x8003", "E42"), a letter and a number ("E-402", "(E-402)") or "code"/"message"
+// ("error code E204", "error message").
+func (a *analysis) codeAfter(text string, i int) bool {
+	toks := a.tok.toks
+	j := i + 1
+	if j < len(toks) && toks[j].kind == tkBreak && j+1 < len(toks) && text[toks[j].start] == '(' {
+		j++
+	}
+	if j >= len(toks) {
+		return false
+	}
+	switch tk := &toks[j]; tk.kind {
+	case tkNumber:
+		return true
+	case tkWord:
+		w := a.tok.normOf(tk)
+		switch string(w) {
+		case "code", "codes", "message", "messages":
+			return true
+		}
+		if len(w) <= 2 && j+1 < len(toks) && toks[j+1].kind == tkNumber && toks[j+1].start-tk.end <= 1 {
+			return true // "E-402": a letter, a hyphen or nothing, a number
+		}
+		return bytes.ContainsAny(w, "0123456789")
+	}
+	return false
 }
 
 // repeatNounAt reports whether token j is a noun a customer counts the repeats of a complaint in

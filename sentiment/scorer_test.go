@@ -556,6 +556,13 @@ func TestScoreCases(t *testing.T) {
 		// A question about a problem is not calm when the customer counts how often they asked.
 		{text: "Second time this month the delivery is late. Can you look into it?", want: neg},
 		{text: "The router is broken. Could you check it?", want: neu},
+		// An error named by its code is a reading off a screen; a missing part sent, or a
+		// mistake corrected, is made good.
+		{text: "The checkout shows error code E-402 when I pay by card. Is there another way to pay?", want: neu},
+		{text: "Getting error 503 when I log in. What does it mean?", want: neu},
+		{text: "Error after error, your app is a joke.", want: neg},
+		{text: "Thanks for sending the missing screws so quickly.", want: pos},
+		{text: "The engineer corrected the billing error the same day. Great service.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -757,7 +757,8 @@ func (a *analysis) run(v *vocab, text string) {
 
 // asksQuestion reports whether a sentence that ends in a question mark opens with a question
 // word among its first three words ("Hi, how do I …?", "My card was declined. Could you check
-// it?"), not a rhetorical one ("… and this is how you treat me?").
+// it?"), or its last clause does ("I was charged twice, could someone check?"), not a
+// rhetorical one ("… and this is how you treat me?").
 func (a *analysis) asksQuestion(v *vocab, text string) bool {
 	for j := range a.tok.toks {
 		if a.tok.toks[j].kind != tkQuestion || j == 0 {
@@ -769,6 +770,15 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 			// (A run of marks is one break token: ")." reads up to the next token.)
 			if tk := &a.tok.toks[k]; tk.kind == tkBreak && strings.ContainsAny(text[tk.start:a.tok.toks[k+1].start], ".:;") {
 				start = k + 1
+				break
+			}
+		}
+		// "…, could someone check?": the last clause before the question mark may open with it.
+		for k := j - 1; k > start; k-- {
+			if tk := &a.tok.toks[k]; tk.kind == tkBreak && text[tk.start] == ',' {
+				if a.tok.toks[k+1].kind == tkWord && a.asks(v, k+1) {
+					return true
+				}
 				break
 			}
 		}

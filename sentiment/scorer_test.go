@@ -563,6 +563,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Error after error, your app is a joke.", want: neg},
 		{text: "Thanks for sending the missing screws so quickly.", want: pos},
 		{text: "The engineer corrected the billing error the same day. Great service.", want: pos},
+		// A question may open the last clause only; praise in new words; a customer's own
+		// apology; "thx for nothing".
+		{text: "I think I was charged twice for order 5521, could someone check?", want: neu},
+		{text: "The app says my card is blocked, can you unblock it?", want: neu},
+		{text: "Just got my new glasses and they're a game changer. Whoever fitted them deserves a raise.", want: pos},
+		{text: "thx for nothing, chat closed on me again", want: neg},
+		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -570,6 +570,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Just got my new glasses and they're a game changer. Whoever fitted them deserves a raise.", want: pos},
 		{text: "thx for nothing, chat closed on me again", want: neg},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
+		// Thanks closing a complaint are irony unless the message asks for something; a team
+		// that "stuck with" the customer helped; "what's the point" complains.
+		{text: "My parcel is late again. Thanks.", want: neg},
+		{text: "The setup was a pain but your team stuck with me until it worked.", want: pos},
+		{text: "Paid for fast delivery and it took a week. What's the point?", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

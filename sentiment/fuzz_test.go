@@ -21,6 +21,8 @@ func FuzzScore(f *testing.F) {
 		"is fixed", "was sorted", "everything is fixed", "all sorted? no", "everything's fixed but", "thank you so much for", "thanks a lot for losing",
 		"not just", "wouldn't hesitate again", "expected", "I expected a", "but it changed my mind", "(x). Could you?", "Has it?", "ill be",
 		"Brilliant. Just brilliant.", "working again", "Thanks so much.", "declined. Could you check?",
+		`"great"`, "'fast' lane was late", "error", "error (", "Error 5", "fault E", "actually", "third", "my third?",
+		"charged twice, could", ", is it?", "x, can you?", "thx for nothing", "game changer",
 	} {
 		f.Add(s, "")
 	}

@@ -836,7 +836,7 @@ func (a *analysis) calm(v *vocab) bool {
 			}
 		case "actually":
 			// "Is anyone actually reading these?", "Can someone actually look at it?"
-			if j > 0 && (a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody")) {
+			if a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody") {
 				return false
 			}
 		case "nobody", "elsewhere", "ombudsman":
@@ -2217,7 +2217,7 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 // when a contrast (the message's last, at lastContrast) follows ("Everything is fixed now but I
 // want compensation").
 func (a *analysis) allFixed(v *vocab, text string, lastContrast int) {
-	for i := max(1, lastContrast+1); i < len(a.tok.toks); i++ {
+	for i := lastContrast + 1; i < len(a.tok.toks); i++ {
 		if !a.allBefore(i) || !a.fixDone(v, text, i) {
 			continue
 		}
@@ -2241,7 +2241,7 @@ func (a *analysis) allBefore(i int) bool {
 	if a.wordIs(i-1, "all") || a.wordIs(i-1, "everything") || a.wordIs(i-1, "everything's") {
 		return true
 	}
-	return i >= 2 && (a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")
+	return (a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")
 }
 
 // passiveAt reports whether verb i is passive: "was", "were", "been", "is", "are", "got" or
@@ -2776,10 +2776,10 @@ func (a *analysis) asks(v *vocab, j int) bool {
 	return idx >= 0 && v.infos[idx].flags&wQuestion != 0
 }
 
-// wordIs reports whether token j is the word w.
+// wordIs reports whether token j is the word w (false for j out of range, before or after).
 func (a *analysis) wordIs(j int, w string) bool {
 	toks := a.tok.toks
-	return j < len(toks) && toks[j].kind == tkWord && string(a.tok.normOf(&toks[j])) == w
+	return uint(j) < uint(len(toks)) && toks[j].kind == tkWord && string(a.tok.normOf(&toks[j])) == w
 }
 
 // neverAgain reports whether negator token n and word token i say "never … again" or "won't …

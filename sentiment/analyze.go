@@ -765,22 +765,25 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 			continue
 		}
 		start, _ := a.sentence(text, j-1)
-		// A stop, colon or semicolon ends a sentence too ("… invoice (INV-2291). Could you …?").
+		// A stop, colon or semicolon ends a sentence too ("… invoice (INV-2291). Could you …?");
+		// a comma ends the clause the question may open ("…, could someone check?").
+		comma := -1
 		for k := j - 1; k > start; k-- {
+			tk := &a.tok.toks[k]
+			if tk.kind != tkBreak {
+				continue
+			}
 			// (A run of marks is one break token: ")." reads up to the next token.)
-			if tk := &a.tok.toks[k]; tk.kind == tkBreak && strings.ContainsAny(text[tk.start:a.tok.toks[k+1].start], ".:;") {
+			if strings.ContainsAny(text[tk.start:a.tok.toks[k+1].start], ".:;") {
 				start = k + 1
 				break
 			}
-		}
-		// "…, could someone check?": the last clause before the question mark may open with it.
-		for k := j - 1; k > start; k-- {
-			if tk := &a.tok.toks[k]; tk.kind == tkBreak && text[tk.start] == ',' {
-				if a.tok.toks[k+1].kind == tkWord && a.asks(v, k+1) {
-					return true
-				}
-				break
+			if comma < 0 && text[tk.start] == ',' {
+				comma = k
 			}
+		}
+		if comma >= 0 && a.tok.toks[comma+1].kind == tkWord && a.asks(v, comma+1) {
+			return true
 		}
 		for k, n := start, 0; k < j && n < 3; k++ {
 			if a.tok.toks[k].kind == tkWord {

@@ -170,13 +170,21 @@ func (m *Model) Version() string { return m.version }
 
 // rulesModel is the model of the rules alone: the priors, no n-grams.
 func rulesModel() *Model {
-	m := &Model{info: ModelInfo{Name: "rules"}, bias: priorBias}
+	m := &Model{info: ModelInfo{Name: "rules", RuleFeatures: ruleFeatureNames(numRule)}, bias: priorBias}
 	for i := range ruleFeatures {
 		m.rule[i] = ruleFeatures[i].prior
-		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)
 	}
 	m.version = "rules-" + hashVersion(nil)
 	return m
+}
+
+// ruleFeatureNames lists the names of the first nr rule features, as a model file does.
+func ruleFeatureNames(nr int) []string {
+	names := make([]string, nr)
+	for i := range names {
+		names[i] = ruleFeatures[i].name
+	}
+	return names
 }
 
 func hashVersion(data []byte) string {
@@ -197,10 +205,7 @@ func (m *Model) writeTo(w io.Writer, nr int) (int64, error) {
 	var raw bytes.Buffer
 	raw.WriteString(modelMagic)
 	info := m.info
-	info.RuleFeatures = info.RuleFeatures[:0:0]
-	for i := range nr {
-		info.RuleFeatures = append(info.RuleFeatures, ruleFeatures[i].name)
-	}
+	info.RuleFeatures = ruleFeatureNames(nr)
 	info.Bits = m.bits
 	info.CharBits = m.charBits
 	info.BigramBits = m.bigramBits

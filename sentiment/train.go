@@ -339,10 +339,8 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	if opt.Base != nil {
 		m.info.Base, m.info.BaseWeight = opt.Base.Version(), opt.BaseWeight
 	}
-	for i := range ruleFeatures {
-		m.info.RuleFeatures = append(m.info.RuleFeatures, ruleFeatures[i].name)
-	}
-	// Round-trip through the file format so that the model in memory is the one a file gives.
+	// Round-trip through the file format so that the model in memory is the one a file gives
+	// (with its list of rule features, which the file carries).
 	return reload(m)
 }
 

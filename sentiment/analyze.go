@@ -244,6 +244,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		case tkNumber:
 			a.info[i] = v.lookup(tk.h)
+			a.maskEnding(i)
 			if r := a.rating(text, i); r != 0 {
 				// "10/10", "1/5": a score out of five or ten.
 				kind := uint8(itPraise)
@@ -481,7 +482,8 @@ func (a *analysis) run(v *vocab, text string) {
 				a.joinGroup(negAt, i)
 			}
 		}
-		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) {
+		// ("How many days until it shows?" asks how long, counting nothing.)
+		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) && !a.wordIs(i-2, "how") {
 			if (a.speedBefore(v, i-1, isShortUnit(t.normOf(tk))) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one). Its words are no evidence.
@@ -518,6 +520,12 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if val > 0 && a.signOff(text, i) {
 			// "… Who should I contact? Best, Mark": the closing of a letter, no praise.
+			a.mark[i] |= mMasked
+			val = 0
+		}
+		if val < 0 && a.inGoodWay(i+1) {
+			// "Boring in the best way", "scary in a good way": the phrase after it (a praise
+			// cue) turns the word around.
 			a.mark[i] |= mMasked
 			val = 0
 		}
@@ -600,9 +608,10 @@ func (a *analysis) run(v *vocab, text string) {
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 	}
-	if mixed || posLex && strings.Contains(text, ", another") {
+	if mixed || posLex && (strings.Contains(text, ", another") || strings.Contains(text, ". another") || strings.Contains(text, ". Another")) {
 		// Bare praise after something bad ("On hold 47 mins... great customer service guys"),
-		// or leading "another" ("Great, another 'scheduled maintenance' window").
+		// or leading "another" ("Great, another 'scheduled maintenance' window", "Perfect.
+		// Another bot.").
 		a.bareSarcasm(v, text)
 	}
 	if clap && (complaintAny || negAny) {
@@ -655,7 +664,9 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	complains := complaint > 0 || neg >= 1.5
+	// "Not a complaint, just curious - why are the bins collected fortnightly?": the customer
+	// says so.
+	complains := (complaint > 0 || neg >= 1.5) && (sarcasm || !(question || request) || !a.disclaims())
 	if sarcasmCond && complains {
 		sarcasm = true
 	}
@@ -847,6 +858,54 @@ func (a *analysis) calm(v *vocab) bool {
 		}
 	}
 	return true
+}
+
+// disclaims reports whether the message says it is no complaint ("Not a complaint, just …",
+// "not complaining, just asking").
+func (a *analysis) disclaims() bool {
+	for j := range a.tok.toks {
+		switch {
+		case a.wordIs(j, "complaint"):
+			if a.wordIs(j-1, "a") && a.wordIs(j-2, "not") {
+				return true
+			}
+		case a.wordIs(j, "complaining"):
+			if a.wordIs(j-1, "not") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maskEnding masks the words that name number token i as the last digits of a card, account or
+// phone number ("card ending 4471", "number ends in 409", "account ending with 0457"): a
+// reference, not an ending.
+func (a *analysis) maskEnding(i int) {
+	j := i - 1
+	if a.wordIs(j, "in") || a.wordIs(j, "with") {
+		j--
+	}
+	if a.wordIs(j, "ending") || a.wordIs(j, "ends") {
+		for k := j; k < i; k++ {
+			a.mark[k] |= mMasked
+		}
+	}
+}
+
+// inGoodWay reports whether "in a good way", "in the best way" or "in the best possible way"
+// starts at token i.
+func (a *analysis) inGoodWay(i int) bool {
+	if !a.wordIs(i, "in") {
+		return false
+	}
+	switch {
+	case a.wordIs(i+1, "a") && a.wordIs(i+2, "good"):
+		return a.wordIs(i+3, "way")
+	case a.wordIs(i+1, "the") && a.wordIs(i+2, "best"):
+		return a.wordIs(i+3, "way") || a.wordIs(i+3, "possible") && a.wordIs(i+4, "way")
+	}
+	return false
 }
 
 // isErrorWord reports the words a screen names a failure with ("error 502", "fault code F07").
@@ -1693,7 +1752,8 @@ const mildPraise = 1.6
 // complaint or "another" ("Great, another delay", "Wow, another 'scheduled maintenance'
 // outage"): an ironic reaction, when nothing else in the message is
 // positive (but emoji in the praise's sentence: "Nobody replies. Great work 👏👏") and no
-// contrast ("but") turned the complaint around. It records a sarcasm item over
+// contrast ("but") turned the complaint around; before "another" ("Perfect. Another bot.",
+// a stop for the comma), whatever else the message praises. It records a sarcasm item over
 // the praise word.
 func (a *analysis) bareSarcasm(v *vocab, text string) {
 	n := len(a.items)
@@ -1712,15 +1772,19 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		f := int(it.first)
 		lead := it.kind == itLex && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) &&
 			a.commaAfter(text, f) && !isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
-		if !lead && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
-			continue
-		}
-		if !lead && a.fixedBefore(v, text, start) {
-			continue // "… By Monday they had credited our account. Very impressed.": the story ended well
-		}
 		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
 		// complaint.
-		another := lead && a.wordIs(f+2, "another")
+		// "perfect. another bot.": a stop may stand for the comma. Then the praise is ironic
+		// whatever else the message praises ("… Fantastic work.", "Love that for us."): that
+		// is ironic too.
+		another := lead && a.wordIs(f+2, "another") || it.kind == itLex && f == start && a.stopAfter(text, f) && a.wordIs(f+2, "another") &&
+			!isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+		if !lead && !another && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
+			continue
+		}
+		if !lead && !another && a.fixedBefore(v, text, start) {
+			continue // "… By Monday they had credited our account. Very impressed.": the story ended well
+		}
 		before, other := false, false
 		for m := 0; m < n; m++ {
 			o := &a.items[m]
@@ -1748,7 +1812,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 				before = false // "Lost my bag but your agent found it. Amazing!"
 			}
 		}
-		if (before || another) && !other {
+		if another || before && !other {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
 	}
@@ -1884,6 +1948,12 @@ func (a *analysis) leadWord(text string, i int) bool {
 func (a *analysis) commaAfter(text string, i int) bool {
 	toks := a.tok.toks
 	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ','
+}
+
+// stopAfter reports whether a full stop follows token i.
+func (a *analysis) stopAfter(text string, i int) bool {
+	toks := a.tok.toks
+	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == '.'
 }
 
 // expectWords is how far into its sentence the word of an expectation may stand ("Not gonna
@@ -2210,7 +2280,19 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 		return false
 	}
 	lo, _ := a.clause(v, i)
-	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i)
+	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-6), i)
+}
+
+// mannerBefore reports whether "how" or "the way" stands among tokens lo to i-1: "disappointed
+// with how my claim was handled", "after the way it was dealt with" name the handling, for the
+// words around them to judge, and say no problem was fixed.
+func (a *analysis) mannerBefore(lo, i int) bool {
+	for j := lo; j < i; j++ {
+		if a.wordIs(j, "how") || a.wordIs(j, "way") && a.wordIs(j-1, "the") {
+			return true
+		}
+	}
+	return false
 }
 
 // allFixed finds a verb of fixing after "all" or "everything" ("… rather than fobbing me off.

@@ -575,6 +575,24 @@ func TestScoreCases(t *testing.T) {
 		{text: "My parcel is late again. Thanks.", want: neg},
 		{text: "The setup was a pain but your team stuck with me until it worked.", want: pos},
 		{text: "Paid for fast delivery and it took a week. What's the point?", want: neg},
+		// "Great, another …" is irony whatever the message praises after it, and a stop may
+		// stand for the comma; "in the best way" turns the word before it; the last digits of
+		// a card are a reference; "how it was handled" fixes nothing; the customer who says it
+		// is no complaint, or asks in the wrong place, is not complaining.
+		{text: "Great, another 'system upgrade' and I can't log in again. Fantastic work.", want: neg},
+		{text: "brilliant. another chatbot.", want: neg},
+		{text: "Boring in the best way, five years and not one outage.", want: pos},
+		{text: "card ending 8812", want: neu},
+		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},
+		{text: "Really happy with how my claim was handled.", want: pos},
+		{text: "Not a complaint, just wondering why the store closes at 5 on Saturdays?", want: neu},
+		{text: "Sorry if this is the wrong place to ask, where do I send my meter reading?", want: neu},
+		{text: "My refund was approved today. How many days until it reaches my account?", want: neu},
+		// New words: "dismissive", "refused", "doesn't help", "kind of you", "oh sure".
+		{text: "The officer was dismissive and refused to look at my paperwork.", want: neg},
+		{text: "That advice doesn't help, the router still drops every evening.", want: neg},
+		{text: "Truly kind of you to send a replacement so quickly.", want: pos},
+		{text: "Oh sure, 'next day delivery'. It's day four.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -666,7 +666,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	// "Not a complaint, just curious - why are the bins collected fortnightly?": the customer
 	// says so.
-	complains := (complaint > 0 || neg >= 1.5) && (sarcasm || !(question || request) || !a.disclaims())
+	complains := (complaint > 0 || neg >= 1.5) && (sarcasm || !question && !request || !a.disclaims())
 	if sarcasmCond && complains {
 		sarcasm = true
 	}

@@ -608,7 +608,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if posLex && (complaintAny || negAny) {
 		a.affectSarcasm(v)
 	}
-	if mixed || posLex && (strings.Contains(text, ", another") || strings.Contains(text, ". another") || strings.Contains(text, ". Another")) {
+	if mixed || posLex && leadingAnother(text) {
 		// Bare praise after something bad ("On hold 47 mins... great customer service guys"),
 		// or leading "another" ("Great, another 'scheduled maintenance' window", "Perfect.
 		// Another bot.").
@@ -664,9 +664,10 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	// "Not a complaint, just curious - why are the bins collected fortnightly?": the customer
-	// says so.
-	complains := (complaint > 0 || neg >= 1.5) && (sarcasm || !question && !request || !a.disclaims())
+	complains := complaint > 0 || neg >= 1.5
+	if complains && !sarcasm && (question || request) && a.disclaims() {
+		complains = false // "Not a complaint, just curious - why are the bins collected fortnightly?"
+	}
 	if sarcasmCond && complains {
 		sarcasm = true
 	}
@@ -858,6 +859,25 @@ func (a *analysis) calm(v *vocab) bool {
 		}
 	}
 	return true
+}
+
+// leadingAnother reports whether text holds ", another", ". another" or ". Another" (see
+// bareSarcasm), in one scan.
+func leadingAnother(text string) bool {
+	for off := 0; ; {
+		p := strings.Index(text[off:], "nother")
+		if p < 0 {
+			return false
+		}
+		p += off
+		if p >= 3 {
+			switch text[p-3 : p] {
+			case ", a", ". a", ". A":
+				return true
+			}
+		}
+		off = p + 1
+	}
 }
 
 // disclaims reports whether the message says it is no complaint ("Not a complaint, just …",
@@ -1770,15 +1790,13 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		// "Oh good, another …": an "oh" or "wow" may come first. Mild approval ("Alright, I'll
 		// wait for the email then") leads nothing.
 		f := int(it.first)
-		lead := it.kind == itLex && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) &&
-			a.commaAfter(text, f) && !isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+		strong := it.kind == itLex && !isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+		lead := strong && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) && a.markAfter(text, f, ',')
 		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
-		// complaint.
-		// "perfect. another bot.": a stop may stand for the comma. Then the praise is ironic
-		// whatever else the message praises ("… Fantastic work.", "Love that for us."): that
-		// is ironic too.
-		another := lead && a.wordIs(f+2, "another") || it.kind == itLex && f == start && a.stopAfter(text, f) && a.wordIs(f+2, "another") &&
-			!isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+		// complaint. "perfect. another bot.": a stop may stand for the comma. Then the praise is
+		// ironic whatever else the message praises ("… Fantastic work.", "Love that for us."):
+		// that is ironic too.
+		another := a.wordIs(f+2, "another") && (lead || strong && f == start && a.markAfter(text, f, '.'))
 		if !lead && !another && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
 			continue
 		}
@@ -1941,19 +1959,13 @@ func (a *analysis) quotedWord(text string, i int) bool {
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {
-	return a.commaAfter(text, i) && a.opensSentence(text, i)
+	return a.markAfter(text, i, ',') && a.opensSentence(text, i)
 }
 
-// commaAfter reports whether a comma follows token i.
-func (a *analysis) commaAfter(text string, i int) bool {
+// markAfter reports whether the break that follows token i opens with mark c (',' or '.').
+func (a *analysis) markAfter(text string, i int, c byte) bool {
 	toks := a.tok.toks
-	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == ','
-}
-
-// stopAfter reports whether a full stop follows token i.
-func (a *analysis) stopAfter(text string, i int) bool {
-	toks := a.tok.toks
-	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == '.'
+	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == c
 }
 
 // expectWords is how far into its sentence the word of an expectation may stand ("Not gonna
@@ -2280,8 +2292,12 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 		return false
 	}
 	lo, _ := a.clause(v, i)
-	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-6), i)
+	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-mannerWords), i)
 }
+
+// mannerWords is how far before a verb of fixing mannerBefore looks ("after how my fraud claim
+// was handled").
+const mannerWords = 6
 
 // mannerBefore reports whether "how" or "the way" stands among tokens lo to i-1: "disappointed
 // with how my claim was handled", "after the way it was dealt with" name the handling, for the

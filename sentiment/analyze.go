@@ -861,8 +861,8 @@ func (a *analysis) calm(v *vocab) bool {
 	return true
 }
 
-// leadingAnother reports whether text holds ", another", ". another" or ". Another" (see
-// bareSarcasm), in one scan.
+// leadingAnother reports whether text holds "another", in any case, after a comma or a stop
+// and any spaces (", another", ". Another", ",another"; see bareSarcasm), in one scan.
 func leadingAnother(text string) bool {
 	for off := 0; ; {
 		p := strings.Index(text[off:], "nother")
@@ -870,9 +870,12 @@ func leadingAnother(text string) bool {
 			return false
 		}
 		p += off
-		if p >= 3 {
-			switch text[p-3 : p] {
-			case ", a", ". a", ". A":
+		if p >= 2 && text[p-1]|0x20 == 'a' {
+			q := p - 2
+			for q > 0 && text[q] == ' ' {
+				q--
+			}
+			if text[q] == ',' || text[q] == '.' {
 				return true
 			}
 		}

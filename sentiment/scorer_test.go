@@ -581,6 +581,8 @@ func TestScoreCases(t *testing.T) {
 		// is no complaint, or asks in the wrong place, is not complaining.
 		{text: "Great, another 'system upgrade' and I can't log in again. Fantastic work.", want: neg},
 		{text: "brilliant. another chatbot.", want: neg},
+		{text: "Wonderful,another price rise. Fantastic work.", want: neg}, // any case and spacing
+		{text: "Perfect.  Another bot. Really helpful.", want: neg},
 		{text: "Boring in the best way, five years and not one outage.", want: pos},
 		{text: "card ending 8812", want: neu},
 		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},

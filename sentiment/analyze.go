@@ -3054,7 +3054,7 @@ func (a *analysis) topicWord(v *vocab, it *item) bool {
 const ratingWeight = 1.5
 
 // rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for
-// 4/5 or 8/10 and above, -1 for 2/5 or 3/10 and below, 0 for the middle, for anything else, and
+// 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0 for the middle, for anything else, and
 // for what may be a date ("on 2/10").
 func (a *analysis) rating(text string, i int) int {
 	toks := a.tok.toks
@@ -3081,7 +3081,7 @@ func (a *analysis) rating(text string, i int) int {
 	switch {
 	case n*10 >= d*8:
 		return 1
-	case n*10 <= d*3:
+	case n*10 <= d*4:
 		return -1
 	}
 	return 0

@@ -583,6 +583,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "brilliant. another chatbot.", want: neg},
 		{text: "Wonderful,another price rise. Fantastic work.", want: neg}, // any case and spacing
 		{text: "Perfect.  Another bot. Really helpful.", want: neg},
+		// "Any update?" asks, a rating of 2/5 or 4/10 is a low one.
+		{text: "Following up on my earlier message, any update on the missing bundle?", want: neu},
+		{text: "Screen is gorgeous, battery dies by 3pm. 2/5, returning it.", want: neg},
+		{text: "Score: 4/10. Fast shipping, zipper snapped the first time I wore it.", want: neg},
 		{text: "Boring in the best way, five years and not one outage.", want: pos},
 		{text: "card ending 8812", want: neu},
 		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},
@@ -1140,6 +1144,8 @@ func TestRatings(t *testing.T) {
 		{"honestly 9/10 service", "9/10", +1},
 		{"service was 2/10", "2/10", -1},
 		{"rated them 1/5", "1/5", -1},
+		{"2/5, would not buy again", "2/5", -1},
+		{"the support was 4/10", "4/10", -1},
 		{"the agent was ok, 6/10", "6/10", 0},
 		{"the invoice dated 3/10 is attached", "3/10", 0},
 		{"call me about it on 1/5/2024", "1/5", 0},

@@ -245,7 +245,12 @@ func (a *analysis) run(v *vocab, text string) {
 		case tkNumber:
 			a.info[i] = v.lookup(tk.h)
 			a.maskEnding(i)
-			if r := a.rating(text, i); r != 0 {
+			r, ok := a.rating(text, i)
+			if ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3" {
+				// "3/5", "6/10", "3 stars": the writer's own verdict is "so-so".
+				a.rule[rfMiddleRating] = 1
+			}
+			if r != 0 {
 				// "10/10", "1/5": a score out of five or ten.
 				kind := uint8(itPraise)
 				if r < 0 {
@@ -3054,37 +3059,40 @@ func (a *analysis) topicWord(v *vocab, it *item) bool {
 const ratingWeight = 1.5
 
 // rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for
-// 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0 for the middle, for anything else, and
-// for what may be a date ("on 2/10").
-func (a *analysis) rating(text string, i int) int {
+// 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0 for the middle (3/5, 5/10, 6/10); ok is
+// false for 7/10, which leans without saying much, for anything else, and for what may be a date
+// ("on 2/10").
+func (a *analysis) rating(text string, i int) (r int, ok bool) {
 	toks := a.tok.toks
 	// The tokens: the number, '/' (a break), the number.
 	if i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
 		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end {
-		return 0
+		return 0, false
 	}
 	if i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/' {
-		return 0 // "1/5/2024"
+		return 0, false // "1/5/2024"
 	}
 	num, den := text[toks[i].start:toks[i].end], text[toks[i+2].start:toks[i+2].end]
 	if len(num) > 2 || len(den) > 2 { // (a number token starts with a digit: no sign)
-		return 0
+		return 0, false
 	}
 	n, err1 := strconv.Atoi(num)
 	d, err2 := strconv.Atoi(den)
 	if err1 != nil || err2 != nil || (d != 5 && d != 10) || n > d {
-		return 0
+		return 0, false
 	}
 	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
-		return 0
+		return 0, false
 	}
 	switch {
 	case n*10 >= d*8:
-		return 1
+		return 1, true
 	case n*10 <= d*4:
-		return -1
+		return -1, true
+	case n*10 <= d*6:
+		return 0, true
 	}
-	return 0
+	return 0, false
 }
 
 // isDatePreposition reports whether w comes before a date ("on 2/10").

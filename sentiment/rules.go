@@ -25,6 +25,7 @@ const (
 	rfLength                 // log(1 + words) / 4
 	rfPerson                 // the writer speaks as "I"/"we" or to "you": subjective, not a news line
 	rfCalmAsk                // a question or request in a message that names a problem calmly
+	rfMiddleRating           // a middle score ("3/5", "6/10", "3 stars"): the writer's verdict is so-so
 	numRule
 )
 
@@ -55,6 +56,7 @@ var ruleFeatures = [numRule]ruleFeature{
 	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
 	rfPerson:          {"person", [3]float32{0.1, -0.3, 0.1}, false},
 	rfCalmAsk:         {"calm_ask", [3]float32{0, 0, 0}, true},
+	rfMiddleRating:    {"middle_rating", [3]float32{-0.6, 1.2, -0.6}, true},
 }
 
 // priorBias is the class bias of the rules alone.

@@ -587,6 +587,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Following up on my earlier message, any update on the missing bundle?", want: neu},
 		{text: "Screen is gorgeous, battery dies by 3pm. 2/5, returning it.", want: neg},
 		{text: "Score: 4/10. Fast shipping, zipper snapped the first time I wore it.", want: neg},
+		// A middle score is the writer's verdict: so-so.
+		{text: "3 stars. Tasty food, slow service.", want: neu},
+		{text: "Probably a 6/10 overall: great screen, weak battery.", want: neu},
+		{text: "3/5. Lovely staff, tiny room.", want: neu},
 		{text: "Boring in the best way, five years and not one outage.", want: pos},
 		{text: "card ending 8812", want: neu},
 		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},
@@ -1146,13 +1150,36 @@ func TestRatings(t *testing.T) {
 		{"rated them 1/5", "1/5", -1},
 		{"2/5, would not buy again", "2/5", -1},
 		{"the support was 4/10", "4/10", -1},
-		{"the agent was ok, 6/10", "6/10", 0},
+		{"the agent was ok, 6/10", "6/10", 0}, // a middle score is a rule feature, no evidence
+		{"7/10, fine", "7/10", 0},
 		{"the invoice dated 3/10 is attached", "3/10", 0},
 		{"call me about it on 1/5/2024", "1/5", 0},
 		{"delivered 12/10", "12/10", 0},
 	} {
 		d := score(s, tc.text)
 		require.Equal(t, tc.sign, evidenceSign(d, tc.phrase), "%q: %+v", tc.text, d.Evidence)
+	}
+}
+
+// A middle score ("3/5", "5/10", "6/10", "3 stars") is the middle_rating rule feature; a high
+// or low one, 7/10 and a date are not.
+func TestMiddleRating(t *testing.T) {
+	s := newScorer(t)
+	for text, want := range map[string]bool{
+		"3/5, does the job":          true,
+		"honestly a 5/10":            true,
+		"6/10 overall":               true,
+		"3 stars. Tasty, but slow.":  true,
+		"7/10, fine":                 false,
+		"5/5 would buy again":        false,
+		"2/10 at best":               false,
+		"the invoice dated 3/5":      false,
+		"3 of the stars fell off":    false,
+		"call me about it on 3/5/24": false,
+	} {
+		var a analysis
+		a.run(s.vocab, text)
+		require.Equal(t, want, a.rule[rfMiddleRating] == 1, "%q", text)
 	}
 }
 

@@ -625,6 +625,11 @@ func (a *analysis) run(v *vocab, text string) {
 	if mixed {
 		a.elsewhere(v)
 		a.joyTears()
+		if k := a.scareQuotes(text); k >= 0 && !(question && a.infoQuestion(v, text)) {
+			// "Does 'free cancellation' mean …?" quotes the booking page to ask about it.
+			it := a.items[k]
+			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		}
 	}
 	if laughBad {
 		a.softLaughter(v)
@@ -3190,4 +3195,95 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 		return
 	}
 	a.items = append(a.items, item{first: first, last: last, v: w, kind: kind})
+}
+
+// scareQuotes finds praise in quotation marks of one to four words ("the 'quick' checkout",
+// "your ‘fast delivery’", "Sure, 'excellent.'"), which in a message that also says something bad
+// is quoted to be denied, and returns its item (-1 if none). Words that are all capitalised
+// are a title ("I love "My Favorite Accident""), not a quotation.
+func (a *analysis) scareQuotes(text string) int {
+	toks := a.tok.toks
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.v <= 0 || it.kind != itLex && it.kind != itPraise || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		// The opening mark: before one of the two words before the praise (or the praise itself).
+		open := -1
+		for j := int(it.first); j >= 0 && j >= int(it.first)-3; j-- {
+			if st := int(toks[j].start); st > 0 && isQuoteOpen(text, st) {
+				open = j
+				break
+			}
+			if toks[j].kind != tkWord {
+				break
+			}
+		}
+		if open < 0 {
+			continue
+		}
+		for j := int(it.last); j < len(toks) && j <= open+3; j++ {
+			if toks[j].kind != tkWord {
+				break
+			}
+			if isQuoteClose(text, int(toks[j].end)) {
+				if j == open || !a.titled(text, open, j) {
+					return k
+				}
+				break
+			}
+		}
+	}
+	return -1
+}
+
+// titled reports whether every word from token i to j starts with a capital letter.
+func (a *analysis) titled(text string, i, j int) bool {
+	for k := i; k <= j; k++ {
+		if c := text[a.tok.toks[k].start]; c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isQuoteOpen reports whether a quotation mark ends at byte i of text, after a space, a bracket
+// or the start of the text.
+func isQuoteOpen(text string, i int) bool {
+	c := text[i-1]
+	var q int
+	switch {
+	case c == '\'' || c == '"':
+		q = 1
+	case strings.HasSuffix(text[:i], "\u2018") || strings.HasSuffix(text[:i], "\u201c"):
+		q = 3
+	default:
+		return false
+	}
+	return i-q == 0 || text[i-q-1] == ' ' || text[i-q-1] == '('
+}
+
+// isQuoteClose reports whether a quotation mark starts at byte i of text, before a space,
+// punctuation or the end of the text.
+func isQuoteClose(text string, i int) bool {
+	var q int
+	switch {
+	case i < len(text) && (text[i] == '\'' || text[i] == '"'):
+		q = 1
+	case strings.HasPrefix(text[i:], "\u2019") || strings.HasPrefix(text[i:], "\u201d"):
+		q = 3
+	case i+1 < len(text) && (text[i] == '.' || text[i] == '!' || text[i] == ',') && (text[i+1] == '\'' || text[i+1] == '"'):
+		q = 2 // "'escalated.'"
+	default:
+		return false
+	}
+	if i+q == len(text) {
+		return true
+	}
+	switch text[i+q] {
+	case ' ', '.', ',', '!', '?', ';', ':', ')', '\n':
+		return true
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -591,6 +592,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "3 stars. Tasty food, slow service.", want: neu},
 		{text: "Probably a 6/10 overall: great screen, weak battery.", want: neu},
 		{text: "3/5. Lovely staff, tiny room.", want: neu},
+		// Praise in quotation marks in a message that says something bad is quoted to be
+		// denied; a failure since the update blames the update.
+		{text: "Not impressed. The 'solid wood' table is clearly painted chipboard.", want: neg},
+		{text: "Since the last update my watch loses Bluetooth every hour.", want: neg},
 		{text: "Boring in the best way, five years and not one outage.", want: pos},
 		{text: "card ending 8812", want: neu},
 		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},
@@ -1180,6 +1185,32 @@ func TestMiddleRating(t *testing.T) {
 		var a analysis
 		a.run(s.vocab, text)
 		require.Equal(t, want, a.rule[rfMiddleRating] == 1, "%q", text)
+	}
+}
+
+// Praise in quotation marks, in a message that says something bad, is irony whether the marks
+// are straight or curly and whether a stop comes before the closing one; a title in capitals, a
+// plain question about a quoted term and quoted words that are no praise are not.
+func TestScareQuotes(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, word string
+		ironic     bool
+	}{
+		{"Not impressed. The 'solid wood' table is clearly painted chipboard.", "solid", true},
+		{"Your \u2018fast delivery\u2019 took a week and arrived broken.", "fast", true},
+		{"Sure, 'excellent.' Still broken.", "excellent", true},
+		{"The \"free\" upgrade broke my router.", "free", true},
+		{"I love \"Perfect Day\" but the app crashed", "perfect", false},
+		{"Does 'free cancellation' still apply if my flight is delayed?", "free", false},
+		{"The fast delivery was great but the box was damaged.", "fast", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		w := slices.IndexFunc(a.tok.toks, func(tk token) bool { return string(a.tok.normOf(&tk)) == tc.word })
+		require.GreaterOrEqual(t, w, 0, "%q", tc.text)
+		ironic := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itSarcasm && int(it.first) == w })
+		require.Equal(t, tc.ironic, ironic, "%q", tc.text)
 	}
 }
 

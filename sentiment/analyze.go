@@ -625,7 +625,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if mixed {
 		a.elsewhere(v)
 		a.joyTears()
-		if k := a.scareQuotes(text); k >= 0 && !(question && a.infoQuestion(v, text)) {
+		if k := a.scareQuotes(text); k >= 0 && (!question || !a.infoQuestion(v, text)) {
 			// "Does 'free cancellation' mean …?" quotes the booking page to ask about it.
 			it := a.items[k]
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})

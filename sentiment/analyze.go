@@ -193,6 +193,7 @@ func (a *analysis) run(v *vocab, text string) {
 	lastContrast := -1
 	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
+	middle := false  // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
@@ -246,10 +247,7 @@ func (a *analysis) run(v *vocab, text string) {
 			a.info[i] = v.lookup(tk.h)
 			a.maskEnding(i)
 			r, ok := a.rating(text, i)
-			if ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3" {
-				// "3/5", "6/10", "3 stars": the writer's own verdict is "so-so".
-				a.rule[rfMiddleRating] = 1
-			}
+			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if r != 0 {
 				// "10/10", "1/5": a score out of five or ten.
 				kind := uint8(itPraise)
@@ -756,6 +754,9 @@ func (a *analysis) run(v *vocab, text string) {
 	r[rfNegation] = float32(min(negations, 3)) / 3
 	if capsHits > 0 {
 		r[rfCaps] = 1
+	}
+	if middle {
+		r[rfMiddleRating] = 1
 	}
 	r[rfEmojiPos] = min(emoPos, 3) / 3
 	r[rfEmojiNeg] = min(emoNeg, 3) / 3
@@ -3209,7 +3210,8 @@ func (a *analysis) scareQuotes(text string) int {
 		if it.v <= 0 || it.kind != itLex && it.kind != itPraise || a.mark[it.first]&mNegated != 0 {
 			continue
 		}
-		// The opening mark: before one of the two words before the praise (or the praise itself).
+		// The opening mark: before the praise or one of the three words before it, with only
+		// words between.
 		open := -1
 		for j := int(it.first); j >= 0 && j >= int(it.first)-3; j-- {
 			if st := int(toks[j].start); st > 0 && isQuoteOpen(text, st) {

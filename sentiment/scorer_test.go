@@ -647,6 +647,26 @@ func TestSpelt(t *testing.T) {
 	require.Greater(t, n, 5) // most words were read from their vocabulary entry
 }
 
+// A cue phrase is listed once: a later line for the same words would replace the earlier one's
+// kind and weight without a word.
+func TestCuesListedOnce(t *testing.T) {
+	seen := map[string]int{}
+	for n, line := range strings.Split(cuesText, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		switch f[0] {
+		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual", "gratitude":
+			words := strings.Join(f[2:], " ")
+			if first, ok := seen[words]; ok {
+				t.Errorf("cues.txt line %d: %q is listed on line %d too", n+1, words, first)
+			}
+			seen[words] = n + 1
+		}
+	}
+}
+
 // A word's entry fills one cache line (see wordInfo).
 func TestWordInfoSize(t *testing.T) {
 	require.Equal(t, uintptr(32), unsafe.Sizeof(wordInfo{}))

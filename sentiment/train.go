@@ -22,7 +22,8 @@ type TrainOptions struct {
 	// NoCharGrams leaves out the character n-grams of words: for large, general training data,
 	// where they add little and take scoring time (see README.md, the default model).
 	NoCharGrams bool
-	// Epochs over the data (default 12).
+	// Epochs over the data (default 6: more fit a team's own messages a little closer and read
+	// other kinds of support messages worse; see README.md, "A team's model").
 	Epochs int
 	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
 	L2 float64
@@ -101,7 +102,7 @@ func (o *TrainOptions) defaults() {
 		o.BigramBits = 16
 	}
 	if o.Epochs == 0 {
-		o.Epochs = 12
+		o.Epochs = 6
 	}
 	if o.L2 == 0 {
 		o.L2 = 2e-6
@@ -216,6 +217,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 	if opt.Bits < 10 || opt.Bits > 24 {
 		return nil, fmt.Errorf("train: bits %d out of range 10..24", opt.Bits)
+	}
+	if opt.Epochs < 0 || opt.NeutralEpochs < 0 || opt.L2 < 0 || opt.RuleL2 < 0 {
+		return nil, fmt.Errorf("train: epochs %d, neutral epochs %d, L2 %g and rule L2 %g must not be negative", opt.Epochs, opt.NeutralEpochs, opt.L2, opt.RuleL2)
 	}
 	b, err := baseVocab()
 	if err != nil {

@@ -216,6 +216,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if out == "" {
 				return errors.New("give --out FILE for the model")
 			}
+			if opt.Epochs < 1 {
+				return fmt.Errorf("--epochs %d: give 1 or more passes", opt.Epochs)
+			}
 			opt.NoCharGrams = !charGrams
 			split, err := splitFl.split()
 			if err != nil {
@@ -277,7 +280,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.StringVar(&out, "out", "", "model file to write")
 	f.StringVar(&opt.Name, "name", "custom", "model name (the first part of its version)")
 	f.UintVar(&opt.Bits, "bits", 18, "log2 of the number of hashed feature rows")
-	f.IntVar(&opt.Epochs, "epochs", 12, "passes over the data")
+	f.IntVar(&opt.Epochs, "epochs", 6, "passes over the data (more fit the training data's own kind of message closer and other kinds worse)")
 	f.Float64Var(&opt.L2, "l2", 2e-6, "L2 regularisation of the n-gram weights")
 	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")
 	f.BoolVar(&opt.Balanced, "balanced", true, "weight classes by the inverse of their frequency")

@@ -27,15 +27,16 @@ type TrainOptions struct {
 	Epochs int
 	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
 	L2 float64
-	// RuleL2 pulls the rule feature weights towards their priors (default 1e-3).
+	// RuleL2 pulls the rule feature weights towards their priors, or Base's (default 1e-3).
 	RuleL2 float64
 	// LearningRate of AdaGrad (default 0.2).
 	LearningRate float64
 	// Seed fixes the order of the examples; the same data and options give the same model.
 	Seed uint64
-	// FixedRules keeps the weights of the rule features at their priors: the n-grams then learn
-	// what the rules miss. For general-domain data, which has too few customer conversations to
-	// weigh the CX cues, and on which the n-grams would otherwise absorb the lexicon.
+	// FixedRules keeps the weights of the rule features at their priors (Base's, with a Base):
+	// the n-grams then learn what the rules miss. For general-domain data, which has too few
+	// customer conversations to weigh the CX cues, and on which the n-grams would otherwise
+	// absorb the lexicon.
 	FixedRules bool
 	// Balanced weights each class by the inverse of its frequency.
 	Balanced bool
@@ -79,13 +80,19 @@ type TrainOptions struct {
 	NeutralOn []string
 	// Base, when set, is a model whose n-gram weights (those of its support side, if it has
 	// one), times BaseWeight, the n-grams start from and are regularised towards instead of
-	// zero: what a team's labels say nothing of keeps what Base knows. It must hash features
-	// as the trained model does (Bits, CharBits, BigramBits, NoCharGrams).
+	// zero, and whose rule weights (its support side's) the rule weights start from and are
+	// regularised towards instead of the rule features' priors (FixedRules keeps them there):
+	// what a team's labels say nothing of keeps what Base knows. It must hash features as the
+	// trained model does (Bits, CharBits, BigramBits, NoCharGrams).
 	Base *Model
 	// BaseWeight is the share of Base's weights to start from (default 0.35: on the airline
 	// tweets, as much as helps support messages of other kinds without costing the tweets'
 	// own test split; see README.md).
 	BaseWeight float64
+
+	// rulePrior is what the rule weights start from and are regularised towards: the rule
+	// features' priors, or Base's support rule weights (see Model.supportRules).
+	rulePrior [numRule][numClass]float32
 }
 
 func (o *TrainOptions) defaults() {
@@ -237,8 +244,12 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		m.gate = &gate{bits: gateBits, w: make([]float32, 1<<gateBits)}
 	}
 	for i := range ruleFeatures {
-		m.rule[i] = ruleFeatures[i].prior
+		opt.rulePrior[i] = ruleFeatures[i].prior
 	}
+	if opt.Base != nil {
+		opt.Base.supportRules(&opt.rulePrior)
+	}
+	m.rule = opt.rulePrior
 
 	// Features of every example and of PolarityData, and the vocabulary. With a gate, the
 	// support messages of PolarityData train n-grams of their own (see Model.sup); without one,
@@ -458,7 +469,7 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 					if x == 0 || c == cNeu && ruleFeatures[f].cx {
 						continue // general text has too few customer conversations to weigh CX cues
 					}
-					ruleStep(m, &gr, f, c, float64(g*x), opt.RuleL2, lr)
+					opt.ruleStep(m, &gr, f, c, float64(g*x))
 				}
 			}
 		}
@@ -466,13 +477,13 @@ func fitColumns(m *Model, w []float32, ts *trainSet, opt TrainOptions, rng *rand
 }
 
 // ruleStep takes one AdaGrad step on m's weight of rule feature f for class c, for the gradient
-// gx of the loss, regularised by l2 towards the feature's prior; gr holds the squared steps so
-// far. It returns the step taken (subtracted from the weight).
-func ruleStep(m *Model, gr *[numRule][numClass]float64, f, c int, gx, l2, lr float64) float64 {
+// gx of the loss, regularised by o.RuleL2 towards the weight's prior (o.rulePrior); gr holds the
+// squared steps so far. It returns the step taken (subtracted from the weight).
+func (o *TrainOptions) ruleStep(m *Model, gr *[numRule][numClass]float64, f, c int, gx float64) float64 {
 	const eps = 1e-8
-	d := gx + float64(l2*float64(m.rule[f][c]-ruleFeatures[f].prior[c]))
+	d := gx + float64(o.RuleL2*float64(m.rule[f][c]-o.rulePrior[f][c]))
 	gr[f][c] += float64(d * d)
-	delta := lr * d / math.Sqrt(gr[f][c]+eps)
+	delta := o.LearningRate * d / math.Sqrt(gr[f][c]+eps)
 	m.rule[f][c] -= float32(delta)
 	return delta
 }
@@ -555,7 +566,7 @@ func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClas
 					if opt.Polarity && c == cNeu {
 						continue
 					}
-					delta := ruleStep(m, &gr, f, c, float64(g[c]*x), opt.RuleL2, lr)
+					delta := opt.ruleStep(m, &gr, f, c, float64(g[c]*x))
 					ur[f][c] -= float64(step * delta)
 				}
 			}
@@ -599,6 +610,23 @@ func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClas
 
 // ngramPrior returns share times the n-gram weights of m (those of its support side, if it has
 // one) as numClass weights per row, for t, a model in training, to start from.
+// supportRules writes into r the rule weights m gives a support message, those of its support
+// side if it has a gate, for the rule features m was trained with (a model older than this build
+// leaves the later ones as they are).
+func (m *Model) supportRules(r *[numRule][numClass]float32) {
+	nr := min(len(m.info.RuleFeatures), numRule)
+	for f := range nr {
+		w := m.rule[f]
+		if g := m.gate; g != nil {
+			w[cNeu] = g.neuRule[f]
+			if g.supRules {
+				w[cNeg], w[cPos] = g.negRule[f], g.posRule[f]
+			}
+		}
+		r[f] = w
+	}
+}
+
 func (m *Model) ngramPrior(t *Model, share float32) ([]float32, error) {
 	if m.q == nil || m.bits != t.bits || m.charBits != t.charBits || m.bigramBits != t.bigramBits || m.noChars != t.noChars {
 		return nil, fmt.Errorf("train: base model %s hashes features with bits %d, char bits %d, bigram bits %d, character n-grams %v, the model to train with %d, %d, %d, %v: train with the base's, or without a base (--base none)",

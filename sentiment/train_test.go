@@ -433,6 +433,31 @@ func TestTrainBase(t *testing.T) {
 		require.True(t, found, w)
 	}
 
+	// The rule weights start from the base's support side's: with FixedRules they stay there,
+	// without a base at the rule features' priors.
+	var priors [numRule][numClass]float32
+	for f := range priors {
+		priors[f] = ruleFeatures[f].prior
+	}
+	want := priors
+	base.supportRules(&want)
+	require.NotEqual(t, priors, want)
+	require.True(t, base.gate.supRules)
+	require.Equal(t, [numClass]float32{base.gate.negRule[1], base.gate.neuRule[1], base.gate.posRule[1]}, want[1])
+	fixed, err := Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, FixedRules: true})
+	require.NoError(t, err)
+	require.Equal(t, want, fixed.rule)
+	fixed, err = Train(exs, TrainOptions{Name: "test", Seed: 1, FixedRules: true})
+	require.NoError(t, err)
+	require.Equal(t, priors, fixed.rule)
+	// A base older than the last rule feature leaves that feature's prior.
+	old := *base
+	old.info.RuleFeatures = old.info.RuleFeatures[:numRule-1]
+	got := priors
+	old.supportRules(&got)
+	require.Equal(t, want[:numRule-1], got[:numRule-1])
+	require.Equal(t, priors[numRule-1], got[numRule-1])
+
 	// A base must hash features as the model to train does.
 	_, err = Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1, Base: base})
 	require.ErrorContains(t, err, "hashes features with bits 18")

@@ -285,7 +285,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")
 	f.BoolVar(&opt.Balanced, "balanced", true, "weight classes by the inverse of their frequency")
 	f.BoolVar(&opt.Average, "average", true, "keep the average of the weights over training (steadier across seeds)")
-	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors (for general-domain data)")
+	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors, or the --base model's (for general-domain data)")
 	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
 	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
@@ -293,7 +293,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.StringSliceVar(&polarFiles, "polarity-data", nil, "with --polarity, support messages (labelled JSONL) whose negative and positive examples train the n-grams as well: with --gate a second set, the support n-grams, that the gate applies to support text; else with --data")
 	f.BoolVar(&opt.SupportRules, "support-rules", false, "with --neutral-data, fit the negative and positive rule weights on it as well, after the neutral class (with --gate, those of the support side)")
 	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
-	f.StringVar(&base, "base", "builtin:default", "model whose n-gram weights (its support side's, if it has one), times --base-weight, the n-grams start from and are regularised towards: a file, builtin:default, builtin:support, or none to start from zero")
+	f.StringVar(&base, "base", "builtin:default", "model whose n-gram weights (its support side's, if it has one), times --base-weight, and rule weights (the same side's) training starts from and regularises towards: a file, builtin:default, builtin:support, or none to start from zero and the rules' priors")
 	f.Float64Var(&opt.BaseWeight, "base-weight", 0.35, "share of the --base model's n-gram weights to start from, in (0, 1]")
 	splitFl.add(cmd)
 	return cmd

@@ -308,6 +308,9 @@ func (a *analysis) run(v *vocab, text string) {
 			cueDone = true
 			first, last := int32(i), int32(i+L-1)
 			neg := a.negatorBefore(v, i, false)
+			if neg < 0 && (p.cue == cuePraise || p.cue == cueComplaint) {
+				neg = a.usedToBefore(i) // "it used to be 5 stars"
+			}
 			if p.cue == cueNegEmph {
 				a.negEmph(neg, i, i+L-1)
 				continue
@@ -352,6 +355,13 @@ func (a *analysis) run(v *vocab, text string) {
 	firstWord := true
 	for i := range toks {
 		tk := &toks[i]
+		if tk.h == usedHash && a.usedTo(i) {
+			// "it used to be my favourite", "my internet used to die every evening": what it
+			// was, it is no longer; the words after "to" are turned around as after a negator.
+			negScope, negAt, negF = negationScope+1, i, emphaticNegation
+			firstWord = false
+			continue
+		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
 			// negation scope and fade an intensifier before it.
@@ -1381,6 +1391,47 @@ func (a *analysis) titleWord(text string, i int) bool {
 	}
 	c, d := text[tk.start], text[tk.start+1]
 	return c >= 'A' && c <= 'Z' && d >= 'a' && d <= 'z'
+}
+
+// usedHash is the hash of the word "used".
+var usedHash = hashString("used")
+
+// usedTo reports whether word i begins the "used to" of a past state or habit ("it used to be
+// great", "we used to wait a week"), not that of "get used to", "I'm used to" or "is used to
+// build".
+func (a *analysis) usedTo(i int) bool {
+	if !a.wordIs(i, "used") || !a.wordIs(i+1, "to") {
+		return false
+	}
+	if i == 0 || a.tok.toks[i-1].kind != tkWord {
+		return true
+	}
+	w := string(a.tok.normOf(&a.tok.toks[i-1]))
+	switch w {
+	case "get", "gets", "got", "getting", "gotten", "be", "been", "being", "am", "is", "are",
+		"was", "were", "become", "becomes", "became", "becoming", "im", "youre", "theyre":
+		return false
+	}
+	return !strings.HasSuffix(w, "'m") && !strings.HasSuffix(w, "'re") && !strings.HasSuffix(w, "'s")
+}
+
+// usedToBefore returns the "used" of a past state's "used to" (see usedTo) that stands before
+// token i in its clause with at most negationScope words between "to" and i, or -1.
+func (a *analysis) usedToBefore(i int) int {
+	toks := a.tok.toks
+	for j, n := i-1, 0; j >= 0 && n <= negationScope; j-- {
+		switch toks[j].kind {
+		case tkWord, tkHashtag, tkNumber:
+			n++
+			if toks[j].h == usedHash && a.usedTo(j) {
+				return j
+			}
+		case tkMention, tkEmoji, tkEmoticon:
+		default:
+			return -1
+		}
+	}
+	return -1
 }
 
 // untilHash is the hash of the word "until".

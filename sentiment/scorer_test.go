@@ -564,9 +564,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Error after error, your app is a joke.", want: neg},
 		{text: "Thanks for sending the missing screws so quickly.", want: pos},
 		{text: "The engineer corrected the billing error the same day. Great service.", want: pos},
-		// A question may open the last clause only; praise in new words; a customer's own
-		// apology; "thx for nothing".
-		{text: "I think I was charged twice for order 5521, could someone check?", want: neu},
+		// A question may open the last clause only (see TestCalmAsk); praise in new words; a
+		// customer's own apology; "thx for nothing".
 		{text: "The app says my card is blocked, can you unblock it?", want: neu},
 		{text: "Just got my new glasses and they're a game changer. Whoever fitted them deserves a raise.", want: pos},
 		{text: "thx for nothing, chat closed on me again", want: neg},
@@ -598,6 +597,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Since the last update my watch loses Bluetooth every hour.", want: neg},
 		{text: "Boring in the best way, five years and not one outage.", want: pos},
 		{text: "card ending 8812", want: neu},
+		// What "used to" be is no longer: past praise complains, a past failure praises the
+		// fix; giving up the app complains.
+		{text: "The recipes used to be creative. Now it's the same three dishes every week.", want: neg},
+		{text: "My internet used to die every single evening. Engineer came Tuesday and it hasn't dropped once since.", want: pos},
+		{text: "used to be 5 stars. now it's ads every 30 seconds. can't stand it anymore", want: neg},
+		{text: "Loved it for years, but the new owners ruined it. Uninstalled.", want: neg},
+		{text: "Took a while to get used to the new layout, but it's great now.", want: pos},
 		{text: "I am writing to formally complain about the way my claim was handled.", want: neg},
 		{text: "Really happy with how my claim was handled.", want: pos},
 		{text: "Not a complaint, just wondering why the store closes at 5 on Saturdays?", want: neu},
@@ -1211,6 +1217,64 @@ func TestMiddleRating(t *testing.T) {
 // Praise in quotation marks, in a message that says something bad, is irony whether the marks
 // are straight or curly and whether a stop comes before the closing one; a title in capitals, a
 // plain question about a quoted term and quoted words that are no praise are not.
+// A problem named calmly with a question or request is the calm_ask rule feature; the question
+// may open the last clause only.
+func TestCalmAsk(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"I think I was charged twice for order 5521, could someone check?", true},
+		{"My card was declined at checkout. Could you check it?", true},
+		{"This is the third time I was charged twice, could someone check?", false},
+		{"Still no refund, could someone check?", false},
+		{"Charged twice!! Could someone check?", false},
+		{"Could someone check my order?", false}, // no problem named
+	} {
+		a := s.pool.Get().(*analysis)
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.rule[rfCalmAsk] == 1, tc.text)
+		s.pool.Put(a)
+	}
+}
+
+func TestUsedTo(t *testing.T) {
+	var a analysis
+	for _, tc := range []struct {
+		text string
+		at   int // the token of "used", or -1: no "used to" of a past state
+	}{
+		{"it used to be great", 1},
+		{"Used to love this app", 0},
+		{"we used to wait a week", 1},
+		{"it takes some getting used to", -1},
+		{"I'm used to better", -1},
+		{"it's used to build widgets", -1},
+		{"the code was used to pay", -1},
+		{"we got used to it", -1},
+		{"you're used to it", -1},
+		{"I used the app to pay", -1},
+	} {
+		a.tok.tokenize(tc.text)
+		got := -1
+		for i := range a.tok.toks {
+			if a.tok.toks[i].h == usedHash && a.usedTo(i) {
+				got = i
+			}
+		}
+		require.Equal(t, tc.at, got, tc.text)
+	}
+	a.tok.tokenize("it used to be 5 stars")
+	require.Equal(t, 1, a.usedToBefore(4))
+	a.tok.tokenize("we got used to 5 stars")
+	require.Equal(t, -1, a.usedToBefore(4))
+	a.tok.tokenize("it used to be a really nice 5 stars")
+	require.Equal(t, -1, a.usedToBefore(7), "more than three words between")
+	a.tok.tokenize("it used to. 5 stars")
+	require.Equal(t, -1, a.usedToBefore(4), "another clause")
+}
+
 func TestScareQuotes(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

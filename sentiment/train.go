@@ -23,7 +23,7 @@ type TrainOptions struct {
 	// where they add little and take scoring time (see README.md, the default model).
 	NoCharGrams bool
 	// Epochs over the data (default 6: more fit a team's own messages a little closer and read
-	// other kinds of support messages worse; see README.md, "A team's model").
+	// other kinds of support messages worse; see docs/sentiment-record.md).
 	Epochs int
 	// L2 is the regularisation of the n-gram weights, per example (default 2e-6).
 	L2 float64
@@ -87,7 +87,7 @@ type TrainOptions struct {
 	Base *Model
 	// BaseWeight is the share of Base's weights to start from (default 0.35: on the airline
 	// tweets, as much as helps support messages of other kinds without costing the tweets'
-	// own test split; see README.md).
+	// own test split; see docs/sentiment-record.md).
 	BaseWeight float64
 
 	// rulePrior is what the rule weights start from and are regularised towards: the rule

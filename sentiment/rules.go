@@ -3,8 +3,9 @@ package sentiment
 // The rule features: what the lexicon and the cues of customer conversations say about a message.
 // The model turns them into class scores with one weight per class; the priors below are the
 // weights written from knowledge of support conversations. The default model keeps them as they
-// are (general-domain text has too few customer conversations to weigh them); a team training
-// its own model starts from them and is regularised towards them.
+// are for general text (general-domain text has too few customer conversations to weigh them)
+// and learns its support side's from support messages; a team's model starts from those support
+// weights and is regularised towards them (from these priors, trained without a base).
 
 // Rule feature indices.
 const (

@@ -216,7 +216,8 @@ type trainRow struct {
 }
 
 // Train fits a model to labelled examples: multinomial logistic regression with AdaGrad over the
-// hashed n-grams and the rule features, the latter regularised towards their priors.
+// hashed n-grams and the rule features, the latter regularised towards their priors (Base's,
+// with a Base).
 func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	opt.defaults()
 	if len(exs) == 0 {

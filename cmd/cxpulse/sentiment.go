@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/sentiment"
 )
 
@@ -271,7 +272,17 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if err := writeModel(out, m); err != nil {
 				return err
 			}
-			cmd.PrintErrf("trained %s on %d messages in %.1fs; wrote %s\n", m.Version(), len(exs), took.Seconds(), out)
+			var count [3]int // negative, neutral, positive
+			for i := range exs {
+				count[exs[i].Label+1]++
+			}
+			cmd.PrintErrf("trained %s on %d messages (%d negative, %d neutral, %d positive) in %.1fs; wrote %s\n",
+				m.Version(), len(exs), count[0], count[1], count[2], took.Seconds(), out)
+			for i, l := range []event.Label{event.Negative, event.Neutral, event.Positive} {
+				if count[i] == 0 && !(l == event.Neutral && opt.Polarity) {
+					cmd.PrintErrf("warning: the training data has no %s messages: the model learned nothing of that class from it\n", l)
+				}
+			}
 			return nil
 		},
 	}

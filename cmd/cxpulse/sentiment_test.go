@@ -57,6 +57,18 @@ func TestSentimentTrainEval(t *testing.T) {
 	_, stderr, err := run(t, "sentiment", "train", "--data", data, "--split", "0.8", "--part", "train", "--out", model, "--name", "team")
 	require.NoError(t, err)
 	require.Contains(t, stderr, "trained team-")
+	require.Regexp(t, `on \d+ messages \(\d+ negative, \d+ neutral, \d+ positive\)`, stderr)
+	require.NotContains(t, stderr, "warning")
+
+	// Data without a class trains, with a warning that names the class.
+	onePath := filepath.Join(dir, "positive.jsonl")
+	require.NoError(t, os.WriteFile(onePath, []byte(`{"text": "great service", "label": "positive"}`+"\n"+`{"text": "thanks, sorted", "label": "positive"}`+"\n"), 0o600))
+	_, stderr, err = run(t, "sentiment", "train", "--data", onePath, "--out", filepath.Join(dir, "one.cxm"))
+	require.NoError(t, err)
+	require.Contains(t, stderr, "on 2 messages (0 negative, 0 neutral, 2 positive)")
+	require.Contains(t, stderr, "warning: the training data has no negative messages")
+	require.Contains(t, stderr, "warning: the training data has no neutral messages")
+	require.NotContains(t, stderr, "no positive")
 	m, err := sentiment.LoadModel(model)
 	require.NoError(t, err)
 	require.Contains(t, m.Info().Base, "cx-default-", "starts from the default model")

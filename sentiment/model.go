@@ -160,6 +160,9 @@ type ModelInfo struct {
 	// from (see TrainOptions.Base).
 	Base       string  `json:"base,omitempty"`
 	BaseWeight float64 `json:"base_weight,omitempty"`
+	// BaseBlend is the share of Base's support side mixed into the trained weights at the end
+	// (see TrainOptions.BaseBlend).
+	BaseBlend float64 `json:"base_blend,omitempty"`
 }
 
 // Info describes the model.

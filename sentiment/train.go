@@ -89,6 +89,12 @@ type TrainOptions struct {
 	// tweets, as much as helps support messages of other kinds without costing the tweets'
 	// own test split; see docs/sentiment-record.md).
 	BaseWeight float64
+	// BaseBlend, with a Base, is the share of Base's support side (its support n-grams, rule
+	// weights and biases, in full) that the trained weights are mixed with at the end: a
+	// weight-space interpolation, the same as mixing the two models' logits, that keeps more of
+	// what Base reads well in messages unlike the training data (0: none; see
+	// docs/sentiment-record.md).
+	BaseBlend float64
 
 	// rulePrior is what the rule weights start from and are regularised towards: the rule
 	// features' priors, or Base's support rule weights (see Model.supportRules).
@@ -331,6 +337,12 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 		}
 	}
 
+	if opt.Base != nil && opt.BaseBlend > 0 && !opt.Gate {
+		if err := blendBase(m, opt.Base, opt.BaseBlend); err != nil {
+			return nil, err
+		}
+	}
+
 	for w, n := range counts {
 		if n >= opt.MinWordCount && w != "" {
 			m.vocab = append(m.vocab, w)
@@ -354,6 +366,9 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	}
 	if opt.Base != nil {
 		m.info.Base, m.info.BaseWeight = opt.Base.Version(), opt.BaseWeight
+		if !opt.Gate {
+			m.info.BaseBlend = opt.BaseBlend
+		}
 	}
 	// Round-trip through the file format so that the model in memory is the one a file gives
 	// (with its list of rule features, which the file carries).
@@ -626,6 +641,41 @@ func (m *Model) supportRules(r *[numRule][numClass]float32) {
 		}
 		r[f] = w
 	}
+}
+
+// blendBase mixes share of base's support side into m's trained weights: n-gram weights, rule
+// weights and biases become (1-share)·m's + share·base's. Products are rounded before they are
+// added, as in training.
+func blendBase(m, base *Model, share float64) error {
+	if share < 0 || share > 1 {
+		return fmt.Errorf("train: base blend %g out of range [0, 1]", share)
+	}
+	w, err := base.ngramPrior(m, 1)
+	if err != nil {
+		return err
+	}
+	a, b := float32(1-share), float32(share)
+	for i := range m.w {
+		m.w[i] = float32(a*m.w[i]) + float32(b*w[i])
+	}
+	var r [numRule][numClass]float32
+	for f := range r {
+		r[f] = m.rule[f]
+	}
+	base.supportRules(&r)
+	for f := range r {
+		for c := range r[f] {
+			m.rule[f][c] = float32(a*m.rule[f][c]) + float32(b*r[f][c])
+		}
+	}
+	bias := base.bias
+	if g := base.gate; g != nil {
+		bias[cNeu] = g.neuBias
+	}
+	for c := range bias {
+		m.bias[c] = float32(a*m.bias[c]) + float32(b*bias[c])
+	}
+	return nil
 }
 
 func (m *Model) ngramPrior(t *Model, share float32) ([]float32, error) {

@@ -450,6 +450,32 @@ func TestTrainBase(t *testing.T) {
 	fixed, err = Train(exs, TrainOptions{Name: "test", Seed: 1, FixedRules: true})
 	require.NoError(t, err)
 	require.Equal(t, priors, fixed.rule)
+	// Blended in full, the trained model is the base's support side: its rule weights, biases
+	// and n-gram weights (to the quantization steps of both models).
+	all, err := Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, BaseBlend: 1})
+	require.NoError(t, err)
+	require.InDelta(t, 1, all.Info().BaseBlend, 1e-9)
+	require.Equal(t, want, all.rule)
+	require.Equal(t, [numClass]float32{base.bias[cNeg], base.gate.neuBias, base.bias[cPos]}, all.bias)
+	full, err := base.ngramPrior(all, 1)
+	require.NoError(t, err)
+	for r := 0; r < 1<<all.bits; r += 97 {
+		for c := 0; c < numClass; c++ {
+			require.InDelta(t, full[r*numClass+c], float32(all.q[r*numClass+c])*all.scale, float64(all.scale+base.supScale), "row %d", r)
+		}
+	}
+	// Blended by a share, the weights lie between the trained ones and the base's.
+	half, err := Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, BaseBlend: 0.5})
+	require.NoError(t, err)
+	for f := range half.rule {
+		for c := range half.rule[f] {
+			lo, hi := min(m.rule[f][c], want[f][c]), max(m.rule[f][c], want[f][c])
+			require.True(t, half.rule[f][c] >= lo-1e-6 && half.rule[f][c] <= hi+1e-6, "rule %d class %d", f, c)
+		}
+	}
+	_, err = Train(exs, TrainOptions{Name: "test", Seed: 1, Base: base, BaseBlend: 1.5})
+	require.ErrorContains(t, err, "base blend 1.5 out of range")
+
 	// A base older than the last rule feature leaves that feature's prior.
 	old := *base
 	old.info.RuleFeatures = old.info.RuleFeatures[:numRule-1]

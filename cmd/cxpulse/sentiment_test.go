@@ -73,6 +73,7 @@ func TestSentimentTrainEval(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, m.Info().Base, "cx-default-", "starts from the default model")
 	require.InDelta(t, 0.35, m.Info().BaseWeight, 1e-9)
+	require.InDelta(t, 0.1, m.Info().BaseBlend, 1e-9)
 
 	out, _, err := run(t, "sentiment", "eval", "--json", "--model", model, "--data", data, "--split", "0.8", "--part", "test")
 	require.NoError(t, err)
@@ -172,6 +173,7 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--bits", "16"}, "hashes features with bits 18, char bits 12, bigram bits 16, character n-grams true, the model to train with 16, 12, 16, true: train with the base's, or without a base (--base none)"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base-weight", "0"}, "--base-weight 0 out of range (0, 1]"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--epochs", "0"}, "--epochs 0: give 1 or more passes"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base-blend", "1.5"}, "--base-blend 1.5 out of range [0, 1]"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--l2", "-1"}, "must not be negative"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "-2"}, "must not be negative"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base", "builtin:general"}, `--base: model builtin:general: no such built-in model`},

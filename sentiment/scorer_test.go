@@ -919,6 +919,24 @@ func TestTopics(t *testing.T) {
 	s := newScorer(t)
 	require.Equal(t, []string{"billing", "refund"}, score(s, "I was charged twice, I want a refund").Topics)
 	require.Equal(t, []string{"login"}, score(s, "I can't log in, the password reset link is broken").Topics[1:2])
+	// "down" and "update" are the outage and the app only where they say so.
+	for _, tc := range []struct {
+		text  string
+		topic string
+		want  bool
+	}{
+		{"the website is down again", "outage", true},
+		{"Is the app down? Can't log in.", "outage", true},
+		{"he left the toilet seat down", "outage", false},
+		{"thanks to everyone who helped track it down", "outage", false},
+		{"since the latest update the app logs me out", "app", true},
+		{"any update on my order?", "app", false},
+		{"can I update the rating I gave yesterday?", "app", false},
+		{"is the spring sale online only?", "app", false},
+		{"the online banking page shows an error", "app", true},
+	} {
+		require.Equal(t, tc.want, slices.Contains(score(s, tc.text).Topics, tc.topic), "%s: %s", tc.text, tc.topic)
+	}
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "topics.yaml")

@@ -282,7 +282,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			cmd.PrintErrf("trained %s on %d messages (%d negative, %d neutral, %d positive) in %.1fs; wrote %s\n",
 				m.Version(), len(exs), count[0], count[1], count[2], took.Seconds(), out)
 			for i, l := range []event.Label{event.Negative, event.Neutral, event.Positive} {
-				if count[i] == 0 && !(l == event.Neutral && opt.Polarity) {
+				if count[i] == 0 && (l != event.Neutral || !opt.Polarity) {
 					cmd.PrintErrf("warning: the training data has no %s messages: the model learned nothing of that class from it\n", l)
 				}
 			}

@@ -59,7 +59,7 @@ SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_
 # applies them to every message.
 CX_TRAIN     := $(foreach f,cx_cases cx_fresh cx_parts,sentiment/testdata/$(f).jsonl)
 MODEL_ARGS   := --base none --polarity --fixed-rules --balanced=false --average=false \
-	--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 $(addprefix --data ,$(SENT_TRAIN)) \
+	--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 --seeds 5 $(addprefix --data ,$(SENT_TRAIN)) \
 	$(addprefix --neutral-data ,$(CX_TRAIN)) $(addprefix --polarity-data ,$(CX_TRAIN)) --support-rules
 DEFAULT_EXTRA := --name cx-default --gate
 SUPPORT_EXTRA := --name cx-support

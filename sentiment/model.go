@@ -139,10 +139,12 @@ type ModelInfo struct {
 	NeutralOn    []string `json:"neutral_on,omitempty"` // what the neutral class was fitted on, if not TrainedOn
 	Examples     int      `json:"examples,omitempty"`
 	Seed         uint64   `json:"seed,omitempty"`
-	Epochs       int      `json:"epochs,omitempty"`
-	L2           float64  `json:"l2,omitempty"`
-	Rules        string   `json:"rules,omitempty"` // "fixed" or "learned"
-	Scale        float32  `json:"scale"`           // weight quantization step
+	// Seeds is how many models, with seeds Seed, Seed+1, …, were averaged (see TrainOptions.Seeds).
+	Seeds  int     `json:"seeds,omitempty"`
+	Epochs int     `json:"epochs,omitempty"`
+	L2     float64 `json:"l2,omitempty"`
+	Rules  string  `json:"rules,omitempty"` // "fixed" or "learned"
+	Scale  float32 `json:"scale"`           // weight quantization step
 	// GateBits is the log2 of the rows of the support gate, when the model has one (see gate);
 	// NeutralOn then names what the support calibration was fitted on, and GateScale is the
 	// quantization step of the gate's weights.

@@ -89,6 +89,10 @@ type TrainOptions struct {
 	// tweets, as much as helps support messages of other kinds without costing the tweets'
 	// own test split; see docs/sentiment-record.md).
 	BaseWeight float64
+	// Seeds, when more than one, trains that many models, with seeds Seed, Seed+1, …, and
+	// averages their weights: the model no longer depends on the order of one seed, at the cost
+	// of that many trainings (default 1).
+	Seeds int
 	// BaseBlend, with a Base, is the share of Base's support side (its support n-grams, rule
 	// weights and biases, in full) that the trained weights are mixed with at the end: a
 	// weight-space interpolation, the same as mixing the two models' logits, that keeps more of
@@ -226,6 +230,82 @@ type trainRow struct {
 // with a Base).
 func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	opt.defaults()
+	if opt.Seeds < 0 {
+		return nil, fmt.Errorf("train: seeds %d must not be negative", opt.Seeds)
+	}
+	if opt.Seeds <= 1 {
+		m, err := trainSeed(exs, opt)
+		if err != nil {
+			return nil, err
+		}
+		// Round-trip through the file format so that the model in memory is the one a file
+		// gives (with its list of rule features, which the file carries).
+		return reload(m)
+	}
+	ms := make([]*Model, opt.Seeds)
+	for k := range ms {
+		o := opt
+		o.Seed = opt.Seed + uint64(k)
+		m, err := trainSeed(exs, o)
+		if err != nil {
+			return nil, err
+		}
+		ms[k] = m
+	}
+	m := averageModels(ms)
+	m.info.Seeds = opt.Seeds
+	return reload(m)
+}
+
+// averageModels returns the mean of models trained alike but for their seeds: every weight
+// (n-grams, support n-grams, rule weights, biases, the gate and its calibrations) is the mean of
+// theirs, summed in float64 in the models' order, so that the same models give the same bytes on
+// every architecture. The models share the vocabulary and the layout of the first.
+func averageModels(ms []*Model) *Model {
+	n := float64(len(ms))
+	mean := func(dst []float32, get func(*Model) []float32) {
+		for i := range dst {
+			var sum float64
+			for _, m := range ms {
+				sum += float64(get(m)[i])
+			}
+			dst[i] = float32(sum / n)
+		}
+	}
+	out := *ms[0]
+	out.w = make([]float32, len(ms[0].w))
+	mean(out.w, func(m *Model) []float32 { return m.w })
+	if ms[0].sup != nil {
+		out.sup = make([]float32, len(ms[0].sup))
+		mean(out.sup, func(m *Model) []float32 { return m.sup })
+	}
+	mean(out.bias[:], func(m *Model) []float32 { return m.bias[:] })
+	for f := range out.rule {
+		mean(out.rule[f][:], func(m *Model) []float32 { return m.rule[f][:] })
+	}
+	if g0 := ms[0].gate; g0 != nil {
+		g := *g0
+		g.w = make([]float32, len(g0.w))
+		mean(g.w, func(m *Model) []float32 { return m.gate.w })
+		one := func(get func(*gate) *float32) float32 {
+			var sum float64
+			for _, m := range ms {
+				sum += float64(*get(m.gate))
+			}
+			return float32(sum / n)
+		}
+		g.bias = one(func(g *gate) *float32 { return &g.bias })
+		g.neuBias = one(func(g *gate) *float32 { return &g.neuBias })
+		mean(g.neuRule[:], func(m *Model) []float32 { return m.gate.neuRule[:] })
+		mean(g.negRule[:], func(m *Model) []float32 { return m.gate.negRule[:] })
+		mean(g.posRule[:], func(m *Model) []float32 { return m.gate.posRule[:] })
+		out.gate = &g
+	}
+	return &out
+}
+
+// trainSeed trains one model (with opt.Seed) and returns it before it is quantized.
+func trainSeed(exs []Example, opt TrainOptions) (*Model, error) {
 	if len(exs) == 0 {
 		return nil, errors.New("train: no examples")
 	}
@@ -370,9 +450,7 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 			m.info.BaseBlend = opt.BaseBlend
 		}
 	}
-	// Round-trip through the file format so that the model in memory is the one a file gives
-	// (with its list of rule features, which the file carries).
-	return reload(m)
+	return m, nil
 }
 
 func reload(m *Model) (*Model, error) {

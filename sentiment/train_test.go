@@ -530,3 +530,53 @@ func TestReadModelOlderRuleFeatures(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, again.Info().RuleFeatures, numRule)
 }
+
+// With Seeds, the model is the mean of the models of its seeds: rule weights, biases, the gate's
+// calibration exactly, the n-gram and gate weights to their quantization steps.
+func TestTrainSeedsAverage(t *testing.T) {
+	gen, sup := general(30), synthetic(30)
+	opt := TrainOptions{Name: "test", Bits: 16, Seed: 1, Polarity: true, NeutralEpochs: 2, NeutralData: sup, PolarityData: sup, Gate: true, SupportRules: true}
+	m1, err := Train(gen, opt)
+	require.NoError(t, err)
+	opt.Seed = 2
+	m2, err := Train(gen, opt)
+	require.NoError(t, err)
+	opt.Seed, opt.Seeds = 1, 2
+	avg, err := Train(gen, opt)
+	require.NoError(t, err)
+	require.Equal(t, 2, avg.Info().Seeds)
+	require.Zero(t, m1.Info().Seeds)
+	require.NotEqual(t, m1.q, m2.q, "the seeds give different models")
+
+	mean := func(a, b float32) float32 { return float32((float64(a) + float64(b)) / 2) }
+	for f := range avg.rule {
+		for c := range avg.rule[f] {
+			require.Equal(t, mean(m1.rule[f][c], m2.rule[f][c]), avg.rule[f][c], "rule %d class %d", f, c)
+		}
+		require.Equal(t, mean(m1.gate.neuRule[f], m2.gate.neuRule[f]), avg.gate.neuRule[f])
+		require.Equal(t, mean(m1.gate.posRule[f], m2.gate.posRule[f]), avg.gate.posRule[f])
+	}
+	for c := range avg.bias {
+		require.Equal(t, mean(m1.bias[c], m2.bias[c]), avg.bias[c])
+	}
+	require.Equal(t, mean(m1.gate.neuBias, m2.gate.neuBias), avg.gate.neuBias)
+	tol := float64(avg.scale + (m1.scale+m2.scale)/2)
+	for i := 0; i < len(avg.q); i += 31 {
+		want := mean(float32(m1.q[i])*m1.scale, float32(m2.q[i])*m2.scale)
+		require.InDelta(t, want, float32(avg.q[i])*avg.scale, tol, "row weight %d", i)
+	}
+	stol := float64(avg.supScale + (m1.supScale+m2.supScale)/2)
+	for r := 0; r < len(avg.supQ); r += 31 {
+		want := mean(float32(m1.supQ[r])*m1.supScale, float32(m2.supQ[r])*m2.supScale)
+		require.InDelta(t, want, float32(avg.supQ[r])*avg.supScale, stol, "support row %d", r)
+	}
+	gtol := float64(avg.gate.scale + (m1.gate.scale+m2.gate.scale)/2)
+	for r := uint32(0); r < 1<<avg.gate.bits; r += 7 {
+		want := mean(m1.gate.weight(r), m2.gate.weight(r))
+		require.InDelta(t, want, avg.gate.weight(r), gtol, "gate row %d", r)
+	}
+
+	opt.Seeds = -1
+	_, err = Train(gen, opt)
+	require.ErrorContains(t, err, "seeds -1 must not be negative")
+}

@@ -220,6 +220,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if opt.Epochs < 1 {
 				return fmt.Errorf("--epochs %d: give 1 or more passes", opt.Epochs)
 			}
+			if opt.Seeds < 1 {
+				return fmt.Errorf("--seeds %d: give 1 or more", opt.Seeds)
+			}
 			if opt.BaseBlend < 0 || opt.BaseBlend > 1 {
 				return fmt.Errorf("--base-blend %g out of range [0, 1]", opt.BaseBlend)
 			}
@@ -297,6 +300,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.IntVar(&opt.Epochs, "epochs", 6, "passes over the data (more fit the training data's own kind of message closer and other kinds worse)")
 	f.Float64Var(&opt.L2, "l2", 2e-6, "L2 regularisation of the n-gram weights")
 	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the example order")
+	f.IntVar(&opt.Seeds, "seeds", 1, "train this many models, with seeds --seed, --seed+1, …, and average their weights")
 	f.BoolVar(&opt.Balanced, "balanced", true, "weight classes by the inverse of their frequency")
 	f.BoolVar(&opt.Average, "average", true, "keep the average of the weights over training (steadier across seeds)")
 	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors, or the --base model's (for general-domain data)")

@@ -96,8 +96,8 @@ type TrainOptions struct {
 	// BaseBlend, with a Base, is the share of Base's support side (its support n-grams, rule
 	// weights and biases, in full) that the trained weights are mixed with at the end: a
 	// weight-space interpolation, the same as mixing the two models' logits, that keeps more of
-	// what Base reads well in messages unlike the training data (0: none; see
-	// docs/sentiment-record.md).
+	// what Base reads well in messages unlike the training data (0, the zero value: none;
+	// `cxpulse sentiment train` passes 0.1; see docs/sentiment-record.md).
 	BaseBlend float64
 
 	// rulePrior is what the rule weights start from and are regularised towards: the rule

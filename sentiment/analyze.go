@@ -1415,8 +1415,9 @@ func (a *analysis) usedTo(i int) bool {
 	return !strings.HasSuffix(w, "'m") && !strings.HasSuffix(w, "'re") && !strings.HasSuffix(w, "'s")
 }
 
-// usedToBefore returns the "used" of a past state's "used to" (see usedTo) that stands before
-// token i in its clause with at most negationScope words between "to" and i, or -1.
+// usedToBefore returns the "used" of a past state's "used to" (see usedTo) when token i is one of
+// the negationScope words after its "to", in the same clause (the words the scorer turns around
+// after it), or -1.
 func (a *analysis) usedToBefore(i int) int {
 	toks := a.tok.toks
 	for j, n := i-1, 0; j >= 0 && n <= negationScope; j-- {

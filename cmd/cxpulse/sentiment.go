@@ -21,7 +21,7 @@ func newSentimentCmd() *cobra.Command {
 		Use:   "sentiment",
 		Short: "Evaluate and train sentiment models",
 	}
-	cmd.AddCommand(newSentimentEvalCmd(), newSentimentTrainCmd())
+	cmd.AddCommand(newSentimentEvalCmd(), newSentimentTrainCmd(), newSentimentInfoCmd())
 	return cmd
 }
 
@@ -192,6 +192,32 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// modelReport is what `sentiment info` prints: a model's version and how it was made.
+type modelReport struct {
+	Version string              `json:"version"`
+	Info    sentiment.ModelInfo `json:"info"`
+}
+
+func newSentimentInfoCmd() *cobra.Command {
+	var model string
+	cmd := &cobra.Command{
+		Use:   "info [--model M]",
+		Short: "Print a model's version and how it was made (data, seeds, passes, base), as JSON",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := sentiment.OpenModel(model)
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			return enc.Encode(modelReport{Version: m.Version(), Info: m.Info()})
+		},
+	}
+	cmd.Flags().StringVar(&model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:default or builtin:support (default: the embedded default model)")
+	return cmd
 }
 
 func newSentimentTrainCmd() *cobra.Command {

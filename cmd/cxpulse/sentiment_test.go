@@ -75,7 +75,24 @@ func TestSentimentTrainEval(t *testing.T) {
 	require.InDelta(t, 0.35, m.Info().BaseWeight, 1e-9)
 	require.InDelta(t, 0.1, m.Info().BaseBlend, 1e-9)
 
-	out, _, err := run(t, "sentiment", "eval", "--json", "--model", model, "--data", data, "--split", "0.8", "--part", "test")
+	// `sentiment info` says how a model was made: a team's model and the built-in default.
+	out, _, err := run(t, "sentiment", "info", "--model", model)
+	require.NoError(t, err)
+	var info modelReport
+	require.NoError(t, json.Unmarshal([]byte(out), &info))
+	require.Equal(t, m.Version(), info.Version)
+	require.Contains(t, info.Info.Base, "cx-default-")
+	require.InDelta(t, 0.1, info.Info.BaseBlend, 1e-9)
+	require.Equal(t, 6, info.Info.Epochs)
+	out, _, err = run(t, "sentiment", "info")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(out), &info))
+	require.Contains(t, info.Version, "cx-default-")
+	require.Equal(t, 5, info.Info.Seeds, "make model averages five seeds")
+	_, _, err = run(t, "sentiment", "info", "--model", filepath.Join(dir, "missing.cxm"))
+	require.ErrorContains(t, err, "no such file")
+
+	out, _, err = run(t, "sentiment", "eval", "--json", "--model", model, "--data", data, "--split", "0.8", "--part", "test")
 	require.NoError(t, err)
 	var rep evalReport
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))

@@ -230,31 +230,57 @@ type trainRow struct {
 // with a Base).
 func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	opt.defaults()
-	if opt.Seeds < 0 {
-		return nil, fmt.Errorf("train: seeds %d must not be negative", opt.Seeds)
+	if err := opt.check(len(exs)); err != nil {
+		return nil, err
 	}
-	if opt.Seeds <= 1 {
-		m, err := trainSeed(exs, opt)
-		if err != nil {
-			return nil, err
-		}
-		// Round-trip through the file format so that the model in memory is the one a file
-		// gives (with its list of rule features, which the file carries).
-		return reload(m)
+	b, err := baseVocab()
+	if err != nil {
+		return nil, err
 	}
-	ms := make([]*Model, opt.Seeds)
+	v := b.build()
+	for i := range ruleFeatures {
+		opt.rulePrior[i] = ruleFeatures[i].prior
+	}
+	if opt.Base != nil {
+		opt.Base.supportRules(&opt.rulePrior)
+	}
+	ms := make([]*Model, max(opt.Seeds, 1))
 	for k := range ms {
 		o := opt
 		o.Seed = opt.Seed + uint64(k)
-		m, err := trainSeed(exs, o)
-		if err != nil {
+		if ms[k], err = trainSeed(v, exs, o); err != nil {
 			return nil, err
 		}
-		ms[k] = m
 	}
-	m := averageModels(ms)
-	m.info.Seeds = opt.Seeds
+	m := ms[0]
+	if len(ms) > 1 {
+		m = averageModels(ms)
+		m.info.Seeds = len(ms)
+	}
+	// Round-trip through the file format so that the model in memory is the one a file gives
+	// (with its list of rule features, which the file carries).
 	return reload(m)
+}
+
+// check reports options Train cannot train with, for n examples, before any training.
+func (o *TrainOptions) check(n int) error {
+	switch {
+	case n == 0:
+		return errors.New("train: no examples")
+	case o.Bits < 10 || o.Bits > 24:
+		return fmt.Errorf("train: bits %d out of range 10..24", o.Bits)
+	case o.Epochs < 0 || o.NeutralEpochs < 0 || o.L2 < 0 || o.RuleL2 < 0:
+		return fmt.Errorf("train: epochs %d, neutral epochs %d, L2 %g and rule L2 %g must not be negative", o.Epochs, o.NeutralEpochs, o.L2, o.RuleL2)
+	case o.Seeds < 0:
+		return fmt.Errorf("train: seeds %d must not be negative", o.Seeds)
+	case o.BaseBlend < 0 || o.BaseBlend > 1:
+		return fmt.Errorf("train: base blend %g out of range [0, 1]", o.BaseBlend)
+	case o.CharBits > o.Bits || o.BigramBits > o.Bits:
+		return fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", o.CharBits, o.BigramBits, o.Bits)
+	case o.Gate && (len(o.NeutralData) == 0 || !o.Polarity || o.NeutralEpochs == 0):
+		return errors.New("train: a gate needs neutral data, polarity and neutral epochs")
+	}
+	return nil
 }
 
 // averageModels returns the mean of models trained alike but for their seeds: every weight
@@ -304,37 +330,13 @@ func averageModels(ms []*Model) *Model {
 	return &out
 }
 
-// trainSeed trains one model (with opt.Seed) and returns it before it is quantized.
-func trainSeed(exs []Example, opt TrainOptions) (*Model, error) {
-	if len(exs) == 0 {
-		return nil, errors.New("train: no examples")
-	}
-	if opt.Bits < 10 || opt.Bits > 24 {
-		return nil, fmt.Errorf("train: bits %d out of range 10..24", opt.Bits)
-	}
-	if opt.Epochs < 0 || opt.NeutralEpochs < 0 || opt.L2 < 0 || opt.RuleL2 < 0 {
-		return nil, fmt.Errorf("train: epochs %d, neutral epochs %d, L2 %g and rule L2 %g must not be negative", opt.Epochs, opt.NeutralEpochs, opt.L2, opt.RuleL2)
-	}
-	b, err := baseVocab()
-	if err != nil {
-		return nil, err
-	}
-	v := b.build()
-	if opt.CharBits > opt.Bits || opt.BigramBits > opt.Bits {
-		return nil, fmt.Errorf("train: char bits %d and bigram bits %d must not exceed bits %d", opt.CharBits, opt.BigramBits, opt.Bits)
-	}
-	if opt.Gate && (len(opt.NeutralData) == 0 || !opt.Polarity || opt.NeutralEpochs == 0) {
-		return nil, errors.New("train: a gate needs neutral data, polarity and neutral epochs")
-	}
+// trainSeed trains one model (with opt.Seed, options checked, rulePrior set) over vocabulary v
+// and returns it before it is quantized.
+func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
+	var err error
 	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
 	if opt.Gate {
 		m.gate = &gate{bits: gateBits, w: make([]float32, 1<<gateBits)}
-	}
-	for i := range ruleFeatures {
-		opt.rulePrior[i] = ruleFeatures[i].prior
-	}
-	if opt.Base != nil {
-		opt.Base.supportRules(&opt.rulePrior)
 	}
 	m.rule = opt.rulePrior
 
@@ -702,8 +704,6 @@ func fitWeights(m *Model, w, prior []float32, ts *trainSet, classWeight [numClas
 	}
 }
 
-// ngramPrior returns share times the n-gram weights of m (those of its support side, if it has
-// one) as numClass weights per row, for t, a model in training, to start from.
 // supportRules writes into r the rule weights m gives a support message, those of its support
 // side if it has a gate, for the rule features m was trained with (a model older than this build
 // leaves the later ones as they are).
@@ -721,13 +721,10 @@ func (m *Model) supportRules(r *[numRule][numClass]float32) {
 	}
 }
 
-// blendBase mixes share of base's support side into m's trained weights: n-gram weights, rule
-// weights and biases become (1-share)·m's + share·base's. Products are rounded before they are
-// added, as in training.
+// blendBase mixes share (in [0, 1]) of base's support side into m's trained weights: n-gram
+// weights, rule weights and biases become (1-share)·m's + share·base's. Products are rounded
+// before they are added, as in training.
 func blendBase(m, base *Model, share float64) error {
-	if share < 0 || share > 1 {
-		return fmt.Errorf("train: base blend %g out of range [0, 1]", share)
-	}
 	w, err := base.ngramPrior(m, 1)
 	if err != nil {
 		return err
@@ -736,10 +733,7 @@ func blendBase(m, base *Model, share float64) error {
 	for i := range m.w {
 		m.w[i] = float32(a*m.w[i]) + float32(b*w[i])
 	}
-	var r [numRule][numClass]float32
-	for f := range r {
-		r[f] = m.rule[f]
-	}
+	r := m.rule // the rule features base lacks keep m's weights
 	base.supportRules(&r)
 	for f := range r {
 		for c := range r[f] {
@@ -756,6 +750,8 @@ func blendBase(m, base *Model, share float64) error {
 	return nil
 }
 
+// ngramPrior returns share times the n-gram weights of m (those of its support side, if it has
+// one) as numClass weights per row, for t, a model in training, to start from.
 func (m *Model) ngramPrior(t *Model, share float32) ([]float32, error) {
 	if m.q == nil || m.bits != t.bits || m.charBits != t.charBits || m.bigramBits != t.bigramBits || m.noChars != t.noChars {
 		return nil, fmt.Errorf("train: base model %s hashes features with bits %d, char bits %d, bigram bits %d, character n-grams %v, the model to train with %d, %d, %d, %v: train with the base's, or without a base (--base none)",

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,9 +50,7 @@ contacted, resolved and dismissed.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(tasks)
+				return writeJSON(cmd.OutOrStdout(), tasks)
 			}
 			printTasks(cmd.OutOrStdout(), tasks)
 			return nil

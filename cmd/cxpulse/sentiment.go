@@ -118,9 +118,7 @@ macro-F1 over negative and positive, and a neutral answer counts as wrong.`,
 				rep.Files = append(rep.Files, evalFile{File: files[i], Metrics: sentiment.Evaluate(s, exs, binary)})
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				return writeJSON(cmd.OutOrStdout(), rep)
 			}
 			return writeEvalText(cmd.OutOrStdout(), rep)
 		},
@@ -194,6 +192,13 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 }
 
+// writeJSON writes v to w as indented JSON, for the commands' --json output.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
 // modelReport is what `sentiment info` prints: a model's version and how it was made.
 type modelReport struct {
 	Version string              `json:"version"`
@@ -211,9 +216,7 @@ func newSentimentInfoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "  ")
-			return enc.Encode(modelReport{Version: m.Version(), Info: m.Info()})
+			return writeJSON(cmd.OutOrStdout(), modelReport{Version: m.Version(), Info: m.Info()})
 		},
 	}
 	cmd.Flags().StringVar(&model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:default or builtin:support (default: the embedded default model)")
@@ -310,8 +313,8 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			}
 			cmd.PrintErrf("trained %s on %d messages (%d negative, %d neutral, %d positive) in %.1fs; wrote %s\n",
 				m.Version(), len(exs), count[0], count[1], count[2], took.Seconds(), out)
-			for i, l := range []event.Label{event.Negative, event.Neutral, event.Positive} {
-				if count[i] == 0 && (l != event.Neutral || !opt.Polarity) {
+			for i, n := range count {
+				if l := event.Label(i - 1); n == 0 && (l != event.Neutral || !opt.Polarity) {
 					cmd.PrintErrf("warning: the training data has no %s messages: the model learned nothing of that class from it\n", l)
 				}
 			}

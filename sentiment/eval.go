@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"os"
 
 	"github.com/cxpulse/cxpulse/event"
@@ -119,6 +120,63 @@ type Metrics struct {
 	Classes    map[string]ClassMetrics `json:"classes"`
 	// Confusion[true][predicted], in the order negative, neutral, positive.
 	Confusion [3][3]int `json:"confusion"`
+
+	// How well the probabilities match what happened (messages scored unreliable included, with
+	// the uniform probabilities they get). LogLoss is the mean of -ln P(true class), P taken as at
+	// least 1e-4 (probabilities are given to four decimals); Brier the mean squared distance of
+	// the three probabilities from the true class (0 to 2); ECE, the expected calibration error,
+	// the gap between accuracy and mean confidence in each bin of Reliability, weighted by the
+	// bin's share of the messages.
+	LogLoss     float64  `json:"log_loss"`
+	Brier       float64  `json:"brier"`
+	ECE         float64  `json:"ece"`
+	Reliability []CalBin `json:"reliability"`
+
+	cal [numCalBins]calSums
+}
+
+// numCalBins is the number of equal-width bins of confidence in Metrics.Reliability.
+const numCalBins = 10
+
+// CalBin is the messages whose confidence (the probability of the answer given) fell in [Lo, Hi)
+// ([0.9, 1] for the last): their number, mean confidence and accuracy. A calibrated model's
+// are equal.
+type CalBin struct {
+	Lo         float64 `json:"lo"`
+	Hi         float64 `json:"hi"`
+	N          int     `json:"n"`
+	Confidence float64 `json:"confidence"`
+	Accuracy   float64 `json:"accuracy"`
+}
+
+// calSums accumulates one bin of Metrics.Reliability, and the log loss and Brier score of its
+// messages.
+type calSums struct {
+	n                         int
+	conf, correct, nll, brier float64
+}
+
+// addCal counts a message of true class label, scored answer with probabilities p, for the
+// calibration figures. Its confidence is the highest probability (an unreliable message's
+// confidence field is 0, its probabilities a third each).
+func (m *Metrics) addCal(p event.Probs, label, answer event.Label) {
+	pc := [3]float64{p.Negative, p.Neutral, p.Positive}
+	conf := max(pc[0], pc[1], pc[2])
+	b := min(int(conf*numCalBins), numCalBins-1)
+	s := &m.cal[max(b, 0)]
+	s.n++
+	s.conf += conf
+	if answer == label {
+		s.correct++
+	}
+	s.nll -= math.Log(max(pc[label+1], 1e-4))
+	for c := range pc {
+		d := pc[c]
+		if c == int(label+1) {
+			d--
+		}
+		s.brier += d * d
+	}
 }
 
 // ClassMetrics are the per-class figures.
@@ -141,6 +199,7 @@ func Evaluate(s *Scorer, exs []Example, binary bool) Metrics {
 			m.Unreliable++
 		}
 		m.Confusion[exs[i].Label+1][sent.Label+1]++
+		m.addCal(sent.Probs, exs[i].Label, sent.Label)
 		hasNeutral = hasNeutral || exs[i].Label == event.Neutral
 	}
 	m.N = len(exs)
@@ -185,5 +244,30 @@ func (m Metrics) finish() Metrics {
 	if classes > 0 {
 		m.MacroF1 = f1sum / float64(classes)
 	}
+	m.finishCal()
 	return m
+}
+
+// finishCal computes the calibration figures from the sums of addCal.
+func (m *Metrics) finishCal() {
+	var n int
+	var nll, brier float64
+	for _, s := range m.cal {
+		n += s.n
+		nll += s.nll
+		brier += s.brier
+	}
+	if n == 0 {
+		return
+	}
+	m.LogLoss, m.Brier, m.ECE = nll/float64(n), brier/float64(n), 0
+	m.Reliability = make([]CalBin, numCalBins)
+	for b, s := range m.cal {
+		bin := CalBin{Lo: float64(b) / numCalBins, Hi: float64(b+1) / numCalBins, N: s.n}
+		if s.n > 0 {
+			bin.Confidence, bin.Accuracy = s.conf/float64(s.n), s.correct/float64(s.n)
+			m.ECE += float64(s.n) / float64(n) * math.Abs(bin.Accuracy-bin.Confidence)
+		}
+		m.Reliability[b] = bin
+	}
 }

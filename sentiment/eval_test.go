@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,11 +65,45 @@ func TestMetrics(t *testing.T) {
 	require.InDelta(t, (2.0/3+1)/2, b.MacroF1, 1e-9)
 }
 
+func TestMetricsCalibration(t *testing.T) {
+	var m Metrics
+	m.N = 3
+	m.addCal(event.Probs{Negative: 0.7, Neutral: 0.2, Positive: 0.1}, event.Negative, event.Negative) // right at 0.7
+	m.addCal(event.Probs{Negative: 0.1, Neutral: 0.3, Positive: 0.6}, event.Neutral, event.Positive)  // wrong at 0.6
+	m.addCal(event.Probs{Positive: 1}, event.Negative, event.Positive)                                // wrong at 1: the last bin
+	m = m.finish()
+	require.InDelta(t, (-math.Log(0.7)-math.Log(0.3)-math.Log(1e-4))/3, m.LogLoss, 1e-9)
+	require.InDelta(t, (0.09+0.04+0.01+0.01+0.49+0.36+1+1)/3, m.Brier, 1e-9)
+	require.InDelta(t, (0.3+0.6+1)/3, m.ECE, 1e-9)
+	require.Len(t, m.Reliability, 10)
+	for b, bin := range m.Reliability {
+		switch b {
+		case 6, 7, 9:
+			require.Equal(t, 1, bin.N, "bin %d", b)
+		default:
+			require.Zero(t, bin.N, "bin %d", b)
+		}
+	}
+	require.Equal(t, CalBin{Lo: 0.7, Hi: 0.8, N: 1, Confidence: 0.7, Accuracy: 1}, m.Reliability[7])
+	require.InDelta(t, 0.6, m.Reliability[6].Confidence, 1e-12)
+	require.Zero(t, m.Reliability[6].Accuracy)
+
+	// No messages: no calibration figures.
+	require.Nil(t, Metrics{}.finish().Reliability)
+}
+
 func TestEvaluateDetectsBinary(t *testing.T) {
 	s := newScorer(t)
 	m := Evaluate(s, []Example{{Text: "terrible, still no refund", Label: event.Negative}, {Text: "love it, thanks!", Label: event.Positive}}, false)
 	require.True(t, m.Binary)
 	require.Equal(t, 1.0, m.Accuracy)
+	require.Positive(t, m.LogLoss)
+	n := 0
+	for _, b := range m.Reliability {
+		n += b.N
+		require.True(t, b.N == 0 || b.Accuracy == 1, "both right, in every bin: %+v", b)
+	}
+	require.Equal(t, 2, n)
 	m = Evaluate(s, []Example{{Text: "what time do you open?", Label: event.Neutral}}, false)
 	require.False(t, m.Binary)
 }

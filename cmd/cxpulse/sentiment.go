@@ -95,10 +95,15 @@ func newSentimentEvalCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --data F.jsonl…",
-		Short: "Accuracy, macro-F1, per-class precision and recall and the confusion matrix on labelled data",
+		Short: "Accuracy, macro-F1, per-class precision and recall, the confusion matrix and calibration on labelled data",
 		Long: `Scores every message of each JSONL file ({"text": ..., "label": "negative|neutral|positive"})
 and compares with its label. A file without neutral labels (or --binary) is evaluated as binary:
-macro-F1 over negative and positive, and a neutral answer counts as wrong.`,
+macro-F1 over negative and positive, and a neutral answer counts as wrong.
+
+Calibration: the log loss (mean -ln of the probability given to the true class), the Brier score
+(mean squared distance of the probabilities from the true class) and the expected calibration
+error (ECE: in each bin of confidence, the gap between accuracy and mean confidence, weighted by
+the bin's share of the messages), with the bins themselves.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			split, err := splitFl.split()
@@ -159,6 +164,15 @@ func writeEvalText(w io.Writer, rep evalReport) error {
 		tp.printf("true \\ predicted\tnegative\tneutral\tpositive\n")
 		for i, c := range []string{"negative", "neutral", "positive"} {
 			tp.printf("%s\t%d\t%d\t%d\n", c, m.Confusion[i][0], m.Confusion[i][1], m.Confusion[i][2])
+		}
+		tp.printf("log loss\t%.3f\n", m.LogLoss)
+		tp.printf("Brier score\t%.3f\n", m.Brier)
+		tp.printf("calibration error\t%.3f\t(ECE over confidence bins)\n", m.ECE)
+		tp.printf("confidence\tmessages\tmean\taccuracy\n")
+		for _, b := range m.Reliability {
+			if b.N > 0 {
+				tp.printf("%.1f-%.1f\t%d\t%.3f\t%.3f\n", b.Lo, b.Hi, b.N, b.Confidence, b.Accuracy)
+			}
 		}
 		if tp.err != nil {
 			return tp.err

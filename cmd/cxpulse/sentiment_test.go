@@ -106,7 +106,7 @@ func TestSentimentTrainEval(t *testing.T) {
 
 	out, _, err = run(t, "sentiment", "eval", "--data", data)
 	require.NoError(t, err)
-	for _, want := range []string{"model cx-default-", "180 messages, 3-class", "accuracy", "macro-F1", "precision", "true \\ predicted"} {
+	for _, want := range []string{"model cx-default-", "180 messages, 3-class", "accuracy", "macro-F1", "precision", "true \\ predicted", "log loss", "calibration error", "0.9-1.0"} {
 		require.Contains(t, out, want)
 	}
 

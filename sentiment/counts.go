@@ -1,0 +1,282 @@
+package sentiment
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// Numbers in customer messages: durations and how fast things were done, counts of repeats,
+// ratings, codes and card digits.
+
+// maskEnding masks the words that name number token i as the last digits of a card, account or
+// phone number ("card ending 4471", "number ends in 409", "account ending with 0457"): a
+// reference, not an ending.
+func (a *analysis) maskEnding(i int) {
+	j := i - 1
+	if a.wordIs(j, "in") || a.wordIs(j, "with") {
+		j--
+	}
+	if a.wordIs(j, "ending") || a.wordIs(j, "ends") {
+		for k := j; k < i; k++ {
+			a.mark[k] |= mMasked
+		}
+	}
+}
+
+// isErrorWord reports the words a screen names a failure with ("error 502", "fault code F07").
+func isErrorWord(w []byte) bool {
+	switch string(w) {
+	case "error", "errors", "fault", "failure":
+		return true
+	}
+	return false
+}
+
+// codeAfter reports whether a code follows word token i: a number ("error 502"), a word with
+// digits ("0x8003", "E42"), a letter and a number ("E-402", "(E-402)") or "code"/"message"
+// ("error code E204", "error message").
+func (a *analysis) codeAfter(text string, i int) bool {
+	toks := a.tok.toks
+	j := i + 1
+	if j < len(toks) && toks[j].kind == tkBreak && j+1 < len(toks) && text[toks[j].start] == '(' {
+		j++
+	}
+	if j >= len(toks) {
+		return false
+	}
+	switch tk := &toks[j]; tk.kind {
+	case tkNumber:
+		return true
+	case tkWord:
+		w := a.tok.normOf(tk)
+		switch string(w) {
+		case "code", "codes", "message", "messages":
+			return true
+		}
+		if len(w) <= 2 && j+1 < len(toks) && toks[j+1].kind == tkNumber && toks[j+1].start-tk.end <= 1 {
+			return true // "E-402": a letter, a hyphen or nothing, a number
+		}
+		return bytes.ContainsAny(w, "0123456789")
+	}
+	return false
+}
+
+// repeatNounAt reports whether token j is a noun a customer counts the repeats of a complaint in
+// ("the third time", "my fourth email").
+func (a *analysis) repeatNounAt(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "time", "times", "email", "emails", "e-mail", "message", "messages", "call", "calls", "one", "request", "ticket", "letter", "chat", "attempt", "complaint", "person", "agent":
+		return true
+	}
+	return false
+}
+
+// notWaiting reports whether token i says that a duration before it was no wait ("two days
+// early", "3 hours ago").
+func (a *analysis) notWaiting(v *vocab, i int) bool {
+	if i >= len(a.tok.toks) || a.info[i] < 0 {
+		return false
+	}
+	return v.infos[a.info[i]].flags&wNotWaiting != 0
+}
+
+// speedBefore reports whether the count at token c is how fast something was done: "within"
+// before it, or "in" or "under" when its unit is short (perhaps with "just", "only" or the like
+// between), after a verb in the past in its clause ("sorted it in 10 mins", "paid out within 3
+// days"; "in 3 days" may be a wait), and no "finally" between them.
+func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
+	toks := a.tok.toks
+	j, w := a.wordBeforeCount(c)
+	switch string(w) {
+	case "within":
+	case "in", "under":
+		if !short {
+			return false
+		}
+	default:
+		return false
+	}
+	// Something was done: a verb in the past before it in the clause ("delivered in 2 days",
+	// not "going to Disneyland in 3 days").
+	for k, n := j-1, 0; k >= 0 && n < 8; k-- {
+		switch toks[k].kind {
+		case tkWord:
+			n++
+			w := a.tok.normOf(&toks[k])
+			if string(w) == "finally" || string(w) == "eventually" {
+				return false // "it finally arrived in 3 days": after a wait
+			}
+			if isPastVerb(w) || a.info[k] >= 0 && v.infos[a.info[k]].lex&lxFix != 0 {
+				return true
+			}
+		case tkMention, tkNumber, tkHashtag, tkEmoji, tkEmoticon:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// quickTook reports whether the count at token c says that something took a few minutes:
+// "took" before it (perhaps with "just", "only" or the like between), at most fifteen minutes,
+// and no "to", "for" or "before" after them ("the whole process took five minutes", not "it
+// took 45 minutes to get through" or "took ten minutes for anyone to answer").
+func (a *analysis) quickTook(text string, c int) bool {
+	toks := a.tok.toks
+	if c+1 >= len(toks) {
+		return false
+	}
+	switch string(a.tok.normOf(&toks[c+1])) {
+	case "minutes", "mins":
+	default:
+		return false
+	}
+	n := 0
+	if tk := &toks[c]; tk.kind == tkNumber {
+		n = countValue(text[tk.start:tk.end])
+	} else if w := a.tok.normOf(tk); len(w) <= 9 { // (a short conversion does not allocate)
+		n = countValue(string(w))
+	}
+	if n <= 0 || n > 15 {
+		return false
+	}
+	if _, w := a.wordBeforeCount(c); string(w) != "took" {
+		return false
+	}
+	if k := c + 2; k < len(toks) && toks[k].kind == tkWord {
+		switch string(a.tok.normOf(&toks[k])) {
+		case "to", "for", "before", "until", "till":
+			return false
+		}
+	}
+	return true
+}
+
+// wordBeforeCount returns the word before the count at token c, passing over a filler ("in just 5
+// mins"), and its index; nil and -1 when no word stands there.
+func (a *analysis) wordBeforeCount(c int) (int, []byte) {
+	toks := a.tok.toks
+	j := c - 1
+	if j >= 0 && toks[j].kind == tkWord && isSpeedFiller(a.tok.normOf(&toks[j])) {
+		j--
+	}
+	if j < 0 || toks[j].kind != tkWord {
+		return -1, nil
+	}
+	return j, a.tok.normOf(&toks[j])
+}
+
+// countValue is the value of a count of digits (up to six) or a number word up to twenty, or 0.
+func countValue(w string) int {
+	if len(w) > 0 && len(w) <= 6 && isDigit(w[0]) {
+		n := 0
+		for i := 0; i < len(w); i++ {
+			if !isDigit(w[i]) {
+				return 0
+			}
+			n = n*10 + int(w[i]-'0')
+		}
+		return n
+	}
+	for k, s := range [...]string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"} {
+		if w == s {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// isShortUnit reports a unit of time short enough for a job done in a few of it to be quick.
+func isShortUnit(w []byte) bool {
+	switch string(w) {
+	case "minutes", "mins", "hours", "hrs", "hour", "hr", "days":
+		return true
+	}
+	return false
+}
+
+// isPastVerb reports a verb in the past: an -ed form, or a common irregular one.
+func isPastVerb(w []byte) bool {
+	if n := len(w); n > 3 && string(w[n-2:]) == "ed" {
+		return true
+	}
+	switch string(w) {
+	case "came", "sent", "got", "found", "paid", "done", "made", "gave", "brought", "rang":
+		return true
+	}
+	return false
+}
+
+// isSpeedFiller reports the words that may stand between "in" and a count ("in just 5 mins").
+func isSpeedFiller(w []byte) bool {
+	switch string(w) {
+	case "just", "only", "literally", "about", "around":
+		return true
+	}
+	return false
+}
+
+// isCount reports whether token i is a number or a number word.
+func (a *analysis) isCount(v *vocab, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.kind == tkNumber {
+		return true
+	}
+	idx := a.info[i]
+	return tk.kind == tkWord && idx >= 0 && v.infos[idx].flags&wCount != 0
+}
+
+// isUnit reports whether token i is a unit of time (duration in cues.txt: "hours", "days").
+func (a *analysis) isUnit(v *vocab, i int) bool {
+	idx := a.info[i]
+	return idx >= 0 && v.infos[idx].flags&wDuration != 0
+}
+
+// rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for
+// 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0 for the middle (3/5, 5/10, 6/10); ok is
+// false for 7/10, which leans without saying much, for anything else, and for what may be a date
+// ("on 2/10").
+func (a *analysis) rating(text string, i int) (r int, ok bool) {
+	toks := a.tok.toks
+	// The tokens: the number, '/' (a break), the number.
+	if i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
+		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end {
+		return 0, false
+	}
+	if i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/' {
+		return 0, false // "1/5/2024"
+	}
+	num, den := text[toks[i].start:toks[i].end], text[toks[i+2].start:toks[i+2].end]
+	if len(num) > 2 || len(den) > 2 { // (a number token starts with a digit: no sign)
+		return 0, false
+	}
+	n, err1 := strconv.Atoi(num)
+	d, err2 := strconv.Atoi(den)
+	if err1 != nil || err2 != nil || (d != 5 && d != 10) || n > d {
+		return 0, false
+	}
+	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
+		return 0, false
+	}
+	switch {
+	case n*10 >= d*8:
+		return 1, true
+	case n*10 <= d*4:
+		return -1, true
+	case n*10 <= d*6:
+		return 0, true
+	}
+	return 0, false
+}
+
+// isDatePreposition reports whether w comes before a date ("on 2/10").
+func isDatePreposition(w []byte) bool {
+	switch string(w) {
+	case "on", "since", "by", "until", "till", "from", "before", "after", "of", "dated":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,575 @@
+package sentiment
+
+import "strings"
+
+// Sarcasm, irony and laughter: praise that means its opposite, and the marks that say so.
+
+// leadingAnother reports whether text holds "another", in any case, after a comma or a stop
+// and any spaces (", another", ". Another", ",another"; see bareSarcasm), in one scan.
+func leadingAnother(text string) bool {
+	for off := 0; ; {
+		p := strings.Index(text[off:], "nother")
+		if p < 0 {
+			return false
+		}
+		p += off
+		if p >= 2 && text[p-1]|0x20 == 'a' {
+			q := p - 2
+			for q > 0 && text[q] == ' ' {
+				q--
+			}
+			if text[q] == ',' || text[q] == '.' {
+				return true
+			}
+		}
+		off = p + 1
+	}
+}
+
+// affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
+// "love being ignored") or an activity that ends in one ("Love spending my Saturday on hold"): it
+// records a sarcasm item over the verb and the complaint, one phrase.
+func (a *analysis) affectSarcasm(v *vocab) {
+	toks := a.tok.toks
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		i := int(it.first)
+		if it.kind != itLex || it.v <= 0 || it.first != it.last || a.mark[i]&mNegated != 0 {
+			continue
+		}
+		if idx := a.info[i]; idx < 0 || v.infos[idx].flags&wAffect == 0 {
+			continue
+		}
+		// The object: the next word, past "being", "getting", "to".
+		j := i + 1
+		for j < len(toks) && toks[j].kind == tkWord && isLinkWord(a.tok.normOf(&toks[j])) {
+			j++
+		}
+		end := a.complaintAt(v, j, true)
+		if end < 0 && j < len(toks) && toks[j].kind == tkWord && isIngForm(a.tok.normOf(&toks[j])) {
+			// "Love spending my Saturday on hold", "love paying for premium to wait 2 hours":
+			// the object is an activity whose own object, in its clause, is the complaint.
+			// Only a complaint cue: "love watching horror films" is no irony.
+			_, hi := a.clause(v, j)
+			end = a.complaintCueIn(j+1, min(hi, j+1+activityWords))
+		}
+		if end < 0 {
+			continue
+		}
+		for e := a.complaintAt(v, end+1, false); e >= 0; e = a.complaintAt(v, end+1, false) {
+			end = e
+		}
+		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
+		a.joinGroup(i, end)
+	}
+}
+
+// wouldBefore reports whether "would" or a contraction of it ("I'd", "we'd") stands right before
+// token i.
+func (a *analysis) wouldBefore(i int) bool {
+	if i == 0 || a.tok.toks[i-1].kind != tkWord {
+		return false
+	}
+	w := a.tok.normOf(&a.tok.toks[i-1])
+	return string(w) == "would" || len(w) > 2 && string(w[len(w)-2:]) == "'d"
+}
+
+// complaintCueIn returns the last token of the first complaint cue that starts in tokens [lo, hi),
+// or -1.
+func (a *analysis) complaintCueIn(lo, hi int) int {
+	first, last := hi, -1
+	for m := range a.items {
+		if o := &a.items[m]; o.kind == itComplaint && o.v > 0 && int(o.first) >= lo && int(o.first) < first {
+			first, last = int(o.first), int(o.last)
+		}
+	}
+	return last
+}
+
+// complaintAt returns the last token of the complaint item, or of the negative lexicon item
+// (with verb only a verb form: "waiting", "ignored"), that starts at token j; -1 if none.
+func (a *analysis) complaintAt(v *vocab, j int, verb bool) int {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return -1
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) != j {
+			continue
+		}
+		if it.kind == itComplaint {
+			return int(it.last)
+		}
+		if it.kind == itLex && it.v < 0 && (!verb || isVerbForm(a.tok.normOf(&a.tok.toks[j]))) {
+			return int(it.last)
+		}
+	}
+	return -1
+}
+
+// anticipation finds eager anticipation: an exclamation about a time to come ("Concert
+// tomorrow!", "Seeing them on Friday!!") in a message that says nothing negative. It records a
+// praise item over the time word.
+func (a *analysis) anticipation(text string) {
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itComplaint, itSarcasm:
+			if it.v > 0 {
+				return
+			}
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 {
+				return
+			}
+		}
+	}
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].kind != tkWord || a.mark[i]&mCovered != 0 || !isComingTime(a.tok.normOf(&toks[i])) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && toks[j].kind != tkExclaim && !a.opensSentence(text, j) {
+			j++
+		}
+		if j < len(toks) && toks[j].kind == tkExclaim {
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: anticipationWeight, kind: itPraise})
+			return
+		}
+	}
+}
+
+// isComingTime reports the words that name a time to come.
+func isComingTime(w []byte) bool {
+	switch string(w) {
+	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
+}
+
+// softLaughter hides laughter ("lol", "haha") from the model in a message that complains or
+// says something negative: there it softens or mocks ("3 hours on hold lol"), it is no joy.
+// Laughter has no valence in the lexicon: elsewhere the model weighs what it signals.
+func (a *analysis) softLaughter(v *vocab) {
+	bad := false
+	for k := range a.items {
+		it := &a.items[k]
+		if it.problem() {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return
+	}
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind != tkWord {
+			continue
+		}
+		var wi *wordInfo
+		if idx := a.info[i]; idx >= 0 {
+			wi = &v.infos[idx]
+		}
+		if a.spelt(i, wi, lxLaugh) {
+			a.mark[i] |= mMasked
+		}
+	}
+}
+
+// isLaughter reports written laughter ("lol", "haha", "hahahaha").
+func isLaughter(w []byte) bool {
+	if len(w) < 3 || w[0] != 'l' && w[0] != 'h' && w[0] != 'r' {
+		return false
+	}
+	switch string(w) {
+	case "lol", "lolol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe":
+		return true
+	}
+	return len(w) >= 4 && w[0] == 'h' && w[1] == 'a' && w[2] == 'h' && w[3] == 'a'
+}
+
+// bareSarcasm finds praise that stands alone as a sentence after a complaint ("They never
+// came. Awesome!", "Lost my bag again. Just great."), or opens a sentence before a comma and a
+// complaint or "another" ("Great, another delay", "Wow, another 'scheduled maintenance'
+// outage"): an ironic reaction, when nothing else in the message is
+// positive (but emoji in the praise's sentence: "Nobody replies. Great work 👏👏") and no
+// contrast ("but") turned the complaint around; before "another" ("Perfect. Another bot.",
+// a stop for the comma), whatever else the message praises. It records a sarcasm item over
+// the praise word.
+func (a *analysis) bareSarcasm(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itLex && it.kind != itPraise || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
+			continue // a praise phrase is ironic when it opens with praise ("great customer service guys"), not "Couldn't ask for more."
+		}
+		start, end := a.sentence(text, int(it.first))
+		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
+		// "Oh good, another …": an "oh" or "wow" may come first. Mild approval ("Alright, I'll
+		// wait for the email then") leads nothing.
+		f := int(it.first)
+		strong := it.kind == itLex && !isInterjection(a.tok.normOf(&a.tok.toks[f])) && a.info[f] >= 0 && v.infos[a.info[f]].valence > mildPraise
+		lead := strong && (f == start || f == start+1 && (a.wordIs(start, "oh") || a.wordIs(start, "wow"))) && a.markAfter(text, f, ',')
+		// "Great, another 'scheduled maintenance' window": "another" after the comma is the
+		// complaint. "perfect. another bot.": a stop may stand for the comma. Then the praise is
+		// ironic whatever else the message praises ("… Fantastic work.", "Love that for us."):
+		// that is ironic too.
+		another := a.wordIs(f+2, "another") && (lead || strong && f == start && a.markAfter(text, f, '.'))
+		if !lead && !another && (start == 0 || !a.bareWords(v, start, end, int(it.first), int(it.last))) {
+			continue
+		}
+		if !lead && !another && a.fixedBefore(v, text, start) {
+			continue // "… By Monday they had credited our account. Very impressed.": the story ended well
+		}
+		before, other := false, false
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if m == k {
+				continue
+			}
+			in := int(o.first) >= start && int(o.first) < end
+			prior := int(o.first) < start || lead && in
+			switch o.kind {
+			case itComplaint:
+				before = before || prior
+			case itLex, itEmoji, itPolite, itPraise:
+				if o.v > 0 {
+					// An emoji in the praise's own sentence is part of the reaction ("great
+					// work 👏👏"), and so is praise that stands alone in a later sentence too
+					// ("Brilliant. Just brilliant."); any other positive item makes the praise meant.
+					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o)
+				} else if o.v < 0 && prior {
+					before = true
+				}
+			}
+		}
+		for j := 0; j < start && before && !lead; j++ {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				before = false // "Lost my bag but your agent found it. Amazing!"
+			}
+		}
+		if another || before && !other {
+			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		}
+	}
+}
+
+// barePraiseAfter reports whether positive item o stands alone as its sentence, from token
+// start on ("… Brilliant. Just brilliant."): an echo of the praise bareSarcasm looks at.
+func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bool {
+	if int(o.first) < start || o.kind != itLex {
+		return false
+	}
+	s, e := a.sentence(text, int(o.first))
+	return s > 0 && a.bareWords(v, s, e, int(o.first), int(o.last))
+}
+
+// applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.
+// Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
+// service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
+// an opening "Wow," or "Great,"), a contrast ("but") stands between them ("Delayed two hours
+// but the crew were great 👏") or a praise cue in the applause's sentence says what was good
+// ("That's how it should be done 👏"). It records a sarcasm item over the emoji (so that, as in
+// every ironic message, the clapping then counts nothing as an emoji).
+func (a *analysis) applause(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itEmoji || it.v <= 0 || a.tok.toks[it.first].r != clapRune {
+			continue
+		}
+		bad, good := -1, -1 // the first complaint or negative item, and the first praise, before it
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if o.first >= it.first {
+				continue
+			}
+			switch {
+			case o.problem():
+				if bad < 0 || int(o.first) < bad {
+					bad = int(o.first)
+				}
+			case o.v > 0 && (o.kind == itLex || o.kind == itPraise) && !a.leadWord(text, int(o.first)):
+				if good < 0 || int(o.first) < good {
+					good = int(o.first)
+				}
+			}
+		}
+		if bad < 0 || good >= 0 && good < bad {
+			continue // "went above and beyond - waited while I got downstairs 👏"
+		}
+		for j := bad + 1; j < int(it.first); j++ {
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				return
+			}
+		}
+		start, _ := a.sentence(text, int(it.first))
+		for m := 0; m < n; m++ {
+			if o := &a.items[m]; o.kind == itPraise && o.v > 0 && int(o.first) >= start && o.first < it.first {
+				return // "Money back within the hour. That's how it should be done 👏"
+			}
+		}
+		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		return
+	}
+}
+
+// onlyWait finds "only" before a wait ("only 73 minutes on hold today", "Wow, only six weeks to
+// answer one simple question": a complaint, or a duration that the praise of its sentence
+// cleared): the word makes light of the wait in irony. It records a sarcasm item over the two.
+func (a *analysis) onlyWait(v *vocab) {
+	for k := range a.items {
+		it := &a.items[k]
+		// A duration may have been cleared by its sentence's praise ("Wow, only six weeks ...
+		// Impressive turnaround"): the praise is the irony then.
+		duration := a.isCount(v, int(it.first)) && a.isUnit(v, int(it.last))
+		if it.kind != itComplaint && it.kind != itContextual || it.v < 0 || it.v == 0 && !duration {
+			continue
+		}
+		// The count of the wait: the item's first word ("6 weeks"), or the word before a cue
+		// that opens with the unit ("73 [minutes on hold]").
+		c := int(it.first)
+		if a.isUnit(v, c) {
+			c--
+		} else if !a.isUnit(v, int(it.last)) {
+			continue
+		}
+		if c < 1 || !a.isCount(v, c) || !a.wordIs(c-1, "only") {
+			continue
+		}
+		a.items = append(a.items, item{first: int32(c - 1), last: it.last, v: 1, kind: itSarcasm})
+		return
+	}
+}
+
+// softSmile reports whether item it is a smiling emoji of courtesy (🙂 😊 ☺). Emoticons are
+// not: in the tweets of the evaluation data a ":)" with a question is labelled positive.
+func (a *analysis) softSmile(it *item) bool {
+	if it.kind != itEmoji || it.v <= 0 {
+		return false
+	}
+	tk := &a.tok.toks[it.first]
+	return tk.kind == tkEmoji && isSoftSmile(tk.r)
+}
+
+// quotedWord reports whether word token i stands alone in quotation marks ("my 'fixed' router").
+func (a *analysis) quotedWord(text string, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.start == 0 || int(tk.end) >= len(text) {
+		return false
+	}
+	before, after := text[tk.start-1], text[tk.end]
+	return (before == '\'' || before == '"') && before == after ||
+		strings.HasSuffix(text[:tk.start], "\u2018") && strings.HasPrefix(text[tk.end:], "\u2019")
+}
+
+// leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
+// "Great, ...").
+func (a *analysis) leadWord(text string, i int) bool {
+	return a.markAfter(text, i, ',') && a.opensSentence(text, i)
+}
+
+// markAfter reports whether the break that follows token i opens with mark c (',' or '.').
+func (a *analysis) markAfter(text string, i int, c byte) bool {
+	toks := a.tok.toks
+	return i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] == c
+}
+
+// joyTears drops crying faces and skulls from a message whose only negative items they are,
+// beside praise ("left a birthday cake in the room 😭 you guys are the best", "dropped the tablet
+// in the bath 💀 and you replaced it, no questions asked"): tears of joy, dead of laughing.
+func (a *analysis) joyTears() {
+	praise := false
+	for k := range a.items {
+		it := &a.items[k]
+		switch {
+		case it.kind == itEmoji && it.v < 0:
+			if !isTears(a.tok.toks[it.first].r) {
+				return
+			}
+		case it.negative():
+			return
+		case it.v > 0 && (it.kind == itLex || it.kind == itPraise):
+			praise = true
+		}
+	}
+	if !praise {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itEmoji && it.v < 0 {
+			a.drop(it)
+		}
+	}
+}
+
+// bareWords reports whether the words of tokens [start, end) are the praise of tokens [p, q] (a
+// word, or a praise phrase, counted as one word) and at most two fillers ("just", "oh", "sounds",
+// intensifiers): praise with no object.
+func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
+	words := 0
+	for j := start; j < end; j++ {
+		tk := &a.tok.toks[j]
+		if tk.kind != tkWord && tk.kind != tkHashtag {
+			continue
+		}
+		if j >= p && j <= q {
+			if j == p {
+				words++
+			}
+			continue
+		}
+		words++
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].boost > 0 {
+			continue
+		}
+		switch string(a.tok.normOf(tk)) {
+		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
+			continue
+		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs", "service", "support", "system", "communication":
+			// "great work guys", "nice one", "great support system": praise of nothing named, of
+			// those addressed or of the service itself
+			if j > q {
+				continue
+			}
+		}
+		return false
+	}
+	return words <= 3
+}
+
+// thanksForProblem finds thanks whose "for" is followed by a problem ("Thanks so much for
+// charging me twice", "thank you very much for losing my bag"): thanks for a failure, a verb
+// of complaint right after the "for", are irony (not thanks for waiting). It records a sarcasm
+// item over the thanks. ("Thanks for" alone is a conditional sarcasm cue already.)
+func (a *analysis) thanksForProblem(v *vocab) {
+	toks := a.tok.toks
+	for m := range a.items {
+		// The thanks are a courtesy item ("thanks") or open a praise cue ("thanks so much").
+		j := int(a.items[m].first)
+		if kind := a.items[m].kind; kind != itPolite && kind != itPraise || !a.thanksAt(j) {
+			continue
+		}
+		k := j + 1
+		if a.wordIs(j, "thank") && a.wordIs(k, "you") {
+			k++
+		}
+		switch {
+		case a.wordIs(k, "so") && a.wordIs(k+1, "much"), a.wordIs(k, "very") && a.wordIs(k+1, "much"), a.wordIs(k, "a") && a.wordIs(k+1, "lot"):
+			k += 2
+		default:
+			continue
+		}
+		if a.wordIs(k, "for") && k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
+			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			return
+		}
+	}
+}
+
+// isLinkWord reports the words between a verb of liking and its object ("love being ignored").
+func isLinkWord(w []byte) bool {
+	switch string(w) {
+	case "being", "getting", "to", "it", "when", "the":
+		return true
+	}
+	return false
+}
+
+// scareQuotes finds praise in quotation marks of one to four words ("the 'quick' checkout",
+// "your ‘fast delivery’", "Sure, 'excellent.'"), which in a message that also says something bad
+// is quoted to be denied, and returns its item (-1 if none). Words that are all capitalised
+// are a title ("I love "My Favorite Accident""), not a quotation.
+func (a *analysis) scareQuotes(text string) int {
+	toks := a.tok.toks
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.v <= 0 || it.kind != itLex && it.kind != itPraise || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		// The opening mark: before the praise or one of the three words before it, with only
+		// words between.
+		open := -1
+		for j := int(it.first); j >= 0 && j >= int(it.first)-3; j-- {
+			if st := int(toks[j].start); st > 0 && isQuoteOpen(text, st) {
+				open = j
+				break
+			}
+			if toks[j].kind != tkWord {
+				break
+			}
+		}
+		if open < 0 {
+			continue
+		}
+		for j := int(it.last); j < len(toks) && j <= open+3; j++ {
+			if toks[j].kind != tkWord {
+				break
+			}
+			if isQuoteClose(text, int(toks[j].end)) {
+				if j == open || !a.titled(text, open, j) {
+					return k
+				}
+				break
+			}
+		}
+	}
+	return -1
+}
+
+// titled reports whether every word from token i to j starts with a capital letter.
+func (a *analysis) titled(text string, i, j int) bool {
+	for k := i; k <= j; k++ {
+		if c := text[a.tok.toks[k].start]; c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isQuoteOpen reports whether a quotation mark ends at byte i of text, after a space, a bracket
+// or the start of the text.
+func isQuoteOpen(text string, i int) bool {
+	c := text[i-1]
+	var q int
+	switch {
+	case c == '\'' || c == '"':
+		q = 1
+	case strings.HasSuffix(text[:i], "\u2018") || strings.HasSuffix(text[:i], "\u201c"):
+		q = 3
+	default:
+		return false
+	}
+	return i-q == 0 || text[i-q-1] == ' ' || text[i-q-1] == '('
+}
+
+// isQuoteClose reports whether a quotation mark starts at byte i of text, before a space,
+// punctuation or the end of the text.
+func isQuoteClose(text string, i int) bool {
+	var q int
+	switch {
+	case i < len(text) && (text[i] == '\'' || text[i] == '"'):
+		q = 1
+	case strings.HasPrefix(text[i:], "\u2019") || strings.HasPrefix(text[i:], "\u201d"):
+		q = 3
+	case i+1 < len(text) && (text[i] == '.' || text[i] == '!' || text[i] == ',') && (text[i+1] == '\'' || text[i+1] == '"'):
+		q = 2 // "'escalated.'"
+	default:
+		return false
+	}
+	if i+q == len(text) {
+		return true
+	}
+	switch text[i+q] {
+	case ' ', '.', ',', '!', '?', ';', ':', ')', '\n':
+		return true
+	}
+	return false
+}

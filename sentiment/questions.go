@@ -1,0 +1,399 @@
+package sentiment
+
+import "strings"
+
+// Questions, requests and acknowledgements: what asks or confirms rather than complains.
+
+// asksQuestion reports whether a sentence that ends in a question mark opens with a question
+// word among its first three words ("Hi, how do I …?", "My card was declined. Could you check
+// it?"), or its last clause does ("I was charged twice, could someone check?"), not a
+// rhetorical one ("… and this is how you treat me?").
+func (a *analysis) asksQuestion(v *vocab, text string) bool {
+	for j := range a.tok.toks {
+		if a.tok.toks[j].kind != tkQuestion || j == 0 {
+			continue
+		}
+		start, _ := a.sentence(text, j-1)
+		// A stop, colon or semicolon ends a sentence too ("… invoice (INV-2291). Could you …?");
+		// a comma ends the clause the question may open ("…, could someone check?").
+		comma := -1
+		for k := j - 1; k > start; k-- {
+			tk := &a.tok.toks[k]
+			if tk.kind != tkBreak {
+				continue
+			}
+			// (A run of marks is one break token: ")." reads up to the next token.)
+			if strings.ContainsAny(text[tk.start:a.tok.toks[k+1].start], ".:;") {
+				start = k + 1
+				break
+			}
+			if comma < 0 && text[tk.start] == ',' {
+				comma = k
+			}
+		}
+		if comma >= 0 && a.tok.toks[comma+1].kind == tkWord && a.asks(v, comma+1) {
+			return true
+		}
+		for k, n := start, 0; k < j && n < 3; k++ {
+			if a.tok.toks[k].kind == tkWord {
+				// (Before a question mark, "has" and "have" ask too when they open it: "Has my
+				// refund been sent?", not "You have been a customer for years and …?")
+				if a.asks(v, k) || n == 0 && (a.wordIs(k, "has") || a.wordIs(k, "have")) {
+					return true
+				}
+				n++
+			}
+		}
+	}
+	return false
+}
+
+// calm reports whether the only negative words of the message are topic terms ("delayed",
+// "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
+// impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I have to wait", "??",
+// a time waited), and no complaint that calls itself one or asks if it is "too much to ask".
+func (a *analysis) calm(v *vocab) bool {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind == itLex && it.v < 0 && !a.topicWord(v, it) {
+			return false
+		}
+		if it.kind == itComplaint && it.v > 0 && a.isUnit(v, int(it.last)) && !a.plainDuration(v, it) {
+			return false // time counted while waiting: "Is it reasonable to wait 45 mins for my bag?"
+		}
+	}
+	for j := range a.tok.toks {
+		tk := &a.tok.toks[j]
+		if tk.kind == tkQuestion && tk.n > 1 { // "Is my order delayed??"
+			return false
+		}
+		if tk.kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(tk)) {
+		case "still", "yet", "again", "already", "every", "always", "anymore", "ever", "even",
+			"complaint", "complain": // "I'd like to make a complaint about …"
+			return false
+		case "how":
+			if a.wordIs(j+1, "long") || a.wordIs(j+1, "much") {
+				return false
+			}
+		case "too":
+			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
+				return false
+			}
+		case "second", "third", "fourth", "fifth", "sixth", "2nd", "3rd", "4th", "5th", "6th":
+			if a.repeatNounAt(j+1) || a.repeatNounAt(j+2) {
+				return false // "This is my third email about it.", "the second time this month"
+			}
+		case "actually":
+			// "Is anyone actually reading these?", "Can someone actually look at it?"
+			if a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody") {
+				return false
+			}
+		case "nobody", "elsewhere", "ombudsman":
+			return false // "nobody can tell me anything", "before I take my business elsewhere"
+		}
+	}
+	return true
+}
+
+// disclaims reports whether the message says it is no complaint ("Not a complaint, just …",
+// "not complaining, just asking").
+func (a *analysis) disclaims() bool {
+	for j := range a.tok.toks {
+		switch {
+		case a.wordIs(j, "complaint"):
+			if a.wordIs(j-1, "a") && a.wordIs(j-2, "not") {
+				return true
+			}
+		case a.wordIs(j, "complaining"):
+			if a.wordIs(j-1, "not") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askedAfter reports whether the sentence of token i ends in a question mark after it.
+func (a *analysis) askedAfter(text string, i int) bool {
+	_, end := a.sentence(text, i)
+	for j := i + 1; j < end; j++ {
+		if a.tok.toks[j].kind == tkQuestion {
+			return true
+		}
+	}
+	return false
+}
+
+// topicTerms reports whether every word of item it is a topic term ("outage", "delayed").
+func (a *analysis) topicTerms(v *vocab, it *item) bool {
+	for j := it.first; j <= it.last; j++ {
+		if a.info[j] < 0 || v.infos[a.info[j]].lex&lxTopicTerm == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// infoQuestion reports whether the message asks plain questions: its first sentence (after a
+// greeting: "Hi, how do I …", "@acme hello, is …", or after an "if" clause: "If a payment fails,
+// is there a fee?") opens with a question word and ends in one
+// question mark, every later question opens with a question word too, and there is no '!'.
+// Nothing in the questions may be negative but topic terms (no other negative word, no negative
+// emoji, no sarcasm, no complaint of more than one word but a plain duration: "Can I pause my
+// deliveries for two weeks?", see plainDuration, the customer's own cancelling: "Can I cancel
+// my plan mid-month?", see ownCancel, or what an "if" clause supposes, see inIf), and nothing
+// after the first question
+// may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
+// asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
+// fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
+func (a *analysis) infoQuestion(v *vocab, text string) bool {
+	toks := a.tok.toks
+	start := -1                 // the word that opens the current sentence; -1 before it
+	words := 0                  // words of the current sentence so far
+	greet, cond := false, false // the sentence opens with a greeting; with "if"
+	qend := -1                  // the first question mark
+	for j := range toks {
+		tk := &toks[j]
+		switch tk.kind {
+		case tkWord:
+			if qend >= 0 && a.info[j] >= 0 && v.infos[a.info[j]].flags&wNegator != 0 {
+				return false // "Is my flight delayed? Nobody at the gate knows."
+			}
+			words++
+			if start < 0 {
+				start, words = j, 1
+				greet, cond = a.greeting(j), a.wordIs(j, "if")
+				if (a.wordIs(j, "anyone") || a.wordIs(j, "anybody")) && a.wordIs(j+1, "else") {
+					return false
+				}
+			} else if (greet && words <= 3 || cond && toks[j-1].kind == tkBreak) && a.asks(v, j) {
+				// "Hi, how …", "Hello team, could …"; "If a payment fails, is there a fee?"
+				start, greet, cond = j, false, false
+			}
+		case tkQuestion:
+			if start < 0 || !a.asks(v, start) || tk.n > 1 {
+				return false // "Flight delayed again?", "where is it??"
+			}
+			if qend < 0 {
+				qend = j
+			}
+			start = -1
+		case tkExclaim:
+			return false
+		case tkBreak:
+			switch text[tk.start] {
+			case ',', '(', ')':
+			case 0xE2: // a dash ("What happens if my parcel arrives damaged — do I …?") or other punctuation of U+2000–U+2FFF, within the sentence
+			case ':':
+				// "Quick question: does …?", "Before I order: if …, what's …?": a lead-in.
+				start = -1
+			default:
+				if start >= 0 && qend < 0 {
+					return false // a statement before the question: "My flight was cancelled. How …?"
+				}
+				start = -1
+			}
+		}
+	}
+	if qend < 0 {
+		return false
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if it.v < 0 && int(it.first) > qend {
+			return false
+		}
+		switch it.kind {
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) && !a.inIf(int(it.first)) {
+				return false
+			}
+		case itSarcasm, itSarcasmCond:
+			return false
+		case itComplaint:
+			if it.v != 0 && !a.namedInQuestion(v, it) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// namedInQuestion reports whether complaint item it is one that a plain question may name
+// without complaining: a one-word cue, a plain duration, the customer's own cancelling or what
+// an "if" clause supposes.
+func (a *analysis) namedInQuestion(v *vocab, it *item) bool {
+	return it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first))
+}
+
+// inIf reports whether token i stands in an "if" clause: "if" comes before it with only words
+// and numbers between ("Can I get a refund if I cancel within 14 days?", "If a parcel is marked
+// as delivered but isn't there, what's the process?"). In a plain question, what such a clause
+// names is supposed, not complained of.
+func (a *analysis) inIf(i int) bool {
+	for j := i; j >= 0 && (a.tok.toks[j].kind == tkWord || a.tok.toks[j].kind == tkNumber); j-- {
+		if a.wordIs(j, "if") {
+			return true
+		}
+	}
+	return false
+}
+
+// ownCancel reports whether word token i is "cancel" after "I", "we" or "to": a customer who asks
+// about cancelling ("Can I cancel my subscription mid-month?", "Will I lose my points if I cancel
+// my plan?"), not about what was cancelled.
+func (a *analysis) ownCancel(i int) bool {
+	return i > 0 && (a.wordIs(i, "cancel") || a.wordIs(i, "cancelling") || a.wordIs(i, "canceling")) &&
+		(a.wordIs(i-1, "i") || a.wordIs(i-1, "we") || a.wordIs(i-1, "to"))
+}
+
+// plainDuration reports whether complaint item it is a duration that a question names without
+// waiting: no word of waiting ("hold", "wait", "queue", "stuck") and nothing negative but a topic
+// term before it in its clause ("Can I pause my deliveries for two weeks?", "Is the 24-hour gym
+// open?", "what happens if the first leg is delayed by more than 3 hours?"; not "Is it
+// reasonable to wait 45 mins for my bag?").
+func (a *analysis) plainDuration(v *vocab, it *item) bool {
+	if !a.isUnit(v, int(it.last)) {
+		return false
+	}
+	lo, _ := a.clause(v, int(it.first))
+	for j := lo; j < int(it.first); j++ {
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "hold", "wait", "waiting", "waited", "queue", "queuing", "queueing", "stuck":
+			return false
+		}
+	}
+	for k := range a.items {
+		if o := &a.items[k]; o != it && int(o.first) >= lo && o.first < it.first && (o.v < 0 || o.kind == itComplaint && o.v > 0) && !a.topicWord(v, o) {
+			return false
+		}
+	}
+	return true
+}
+
+// droppedSubject reports whether word token j, the message's first, is a verb whose subject
+// was left out rather than a question's opening: an auxiliary ("was", "would", "will", ...)
+// that no subject follows, whose sentence ends in '.' or '!' ("Was dreading the SIM swap but
+// it took 5 minutes.", "Would recommend!"; not "Can you check my order please!"). Question words
+// such as "how" ask even before a full stop ("how do I reset my password.").
+func (a *analysis) droppedSubject(text string, j int) bool {
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "was", "were", "is", "are", "am", "will", "would", "should", "shall", "may", "might", "did", "do", "does", "can", "could":
+	default:
+		return false
+	}
+	if j+1 < len(a.tok.toks) && a.tok.toks[j+1].kind == tkWord {
+		switch string(a.tok.normOf(&a.tok.toks[j+1])) {
+		case "you", "u", "i", "we", "it", "they", "he", "she", "there", "this", "that", "my", "your", "our", "the", "anyone", "someone", "somebody":
+			return false
+		}
+	}
+	for k := j + 1; k < len(a.tok.toks); k++ {
+		switch tk := &a.tok.toks[k]; tk.kind {
+		case tkQuestion:
+			return false
+		case tkExclaim:
+			return true
+		case tkBreak:
+			if text[tk.start] == '.' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asks reports whether word token j is a question word ("how", "is", "could").
+func (a *analysis) asks(v *vocab, j int) bool {
+	idx := a.info[j]
+	return idx >= 0 && v.infos[idx].flags&wQuestion != 0
+}
+
+// acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
+// none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
+// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", or "ok", "okay"
+// or "alright" before one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted",
+// "Alright, I'll wait"); mentions first are skipped. A word of approval that acknowledges is no
+// praise: its lexicon item then counts nothing.
+func (a *analysis) acknowledgement() int {
+	toks := a.tok.toks
+	j := 0
+	for j < len(toks) && toks[j].kind == tkMention {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != tkWord {
+		return -1
+	}
+	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received")) {
+		return j // "Thanks, received."
+	}
+	switch string(a.tok.normOf(&toks[j])) {
+	case "noted", "received", "done", "understood", "confirmed":
+		return j
+	case "sure":
+		// "sure, go ahead", "Sure.": consent, not praise.
+		if a.endsAt(j + 1) {
+			a.unpraise(j)
+			return j
+		}
+	case "got":
+		// "Got it.", "got it, thanks"; not "got it working".
+		if a.wordIs(j+1, "it") && (a.endsAt(j+2) || a.thanksAt(j+2)) {
+			a.unpraise(j)
+			return j
+		}
+	case "will":
+		if a.wordIs(j+1, "do") {
+			return j
+		}
+	case "that's", "thats":
+		// "that's fine", "thats ok": consent, not praise.
+		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && a.endsAt(j+2) {
+			a.unpraise(j + 1)
+			return j
+		}
+	case "ok", "okay", "alright":
+		n := j + 1
+		if n < len(toks) && toks[n].kind == tkBreak {
+			n++
+		}
+		switch {
+		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"),
+			a.wordIs(n, "i'll"), a.wordIs(n, "i") && a.wordIs(n+1, "will"): // "Alright, I'll wait for the email then."
+			a.unpraise(j)
+			return j
+		}
+	}
+	return -1 // "ok service", "Ok, the food was great"
+}
+
+// unpraise makes the positive lexicon or praise item that starts at token j count nothing: an
+// acknowledgement ("ok", "got it") is no praise.
+func (a *analysis) unpraise(j int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) == j && (it.kind == itLex || it.kind == itPraise) && it.v > 0 {
+			a.drop(it)
+		}
+	}
+}
+
+// greeting reports whether word token j opens a greeting: "hi", "hello", "hey", "hiya", "dear",
+// "morning", or "good" before "morning", "afternoon" or "evening".
+func (a *analysis) greeting(j int) bool {
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "hi", "hello", "hey", "hiya", "dear", "morning":
+		return true
+	case "good":
+		return a.wordIs(j+1, "morning") || a.wordIs(j+1, "afternoon") || a.wordIs(j+1, "evening")
+	}
+	return false
+}
+
+// topicWord reports whether item it is one word that names a topic of complaint ("delayed",
+// "cancellation", "damage": topicterm in cues.txt).
+func (a *analysis) topicWord(v *vocab, it *item) bool {
+	return it.first == it.last && a.topicTerms(v, it)
+}

@@ -1,0 +1,607 @@
+package sentiment
+
+import "bytes"
+
+// Problems that do not count against the company: fixed, made good, feared but not come true, the
+// setting of praise, or another company's.
+
+// fixedBefore reports whether a verb of fixing before token i says a problem was dealt with
+// (see fixDone: "refunded", "credited", "replaced").
+func (a *analysis) fixedBefore(v *vocab, text string, i int) bool {
+	for j := 0; j < i; j++ {
+		if a.fixDone(v, text, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// expectation clears the problems a customer feared, when a contrast brought praise instead
+// ("Honestly expected a nightmare getting my money back but the team were brilliant", "Was
+// nervous about switching providers but the whole thing was painless"): a word of expecting or
+// fearing stands among the first expectWords tokens of the sentence of contrast word c, and
+// after c, to the end of the message, there is praise and nothing negative ("Was dreading the
+// SIM swap but it took 5 minutes. Impressed."). The complaints and negative words between the
+// two then count nothing.
+func (a *analysis) expectation(text string, c int) {
+	start, _ := a.sentence(text, c)
+	e := -1
+	for j := start; j < min(start+expectWords, c); j++ {
+		switch w := a.tok.normOf(&a.tok.toks[j]); string(w) {
+		case "expect", "expected", "expecting", "thought", "feared", "dreaded", "assumed":
+			e = j
+		default:
+			if isWorry(w) {
+				e = j
+			}
+		}
+	}
+	if e < 0 {
+		return
+	}
+	// "… but the way the manager handled it changed my mind": what came after the contrast
+	// turned the customer round, which is praise of it.
+	for j := c + 1; j+2 < len(a.tok.toks); j++ {
+		if (a.wordIs(j, "changed") || a.wordIs(j, "change")) && a.wordIs(j+1, "my") && a.wordIs(j+2, "mind") {
+			a.coverPhrase(j, j+2)
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 2), v: mindWeight, kind: itPraise})
+			break
+		}
+	}
+	a.fearDispelled(c+1, e+1, c)
+}
+
+// foreboding finds a sentence that dreads what was to come ("I was dreading this one", "Took my
+// dead laptop in expecting the worst", "Thought I'd be fighting for this refund for weeks")
+// followed, from the next sentence to the end of the message, by praise and nothing negative or
+// ironic ("Not a single problem.", "It was back in my account the next morning."): the problems of the
+// dreading sentence were the fear, not what happened, and count nothing. (expectation does the
+// same within a sentence turned by "but".)
+func (a *analysis) foreboding(text string) {
+	toks := a.tok.toks
+	e := -1
+	for j := range toks {
+		if toks[j].kind == tkWord && a.fearAt(j) {
+			e = j
+			break
+		}
+	}
+	if e < 0 {
+		return
+	}
+	start, end := a.sentence(text, e)
+	a.fearDispelled(end, start, end)
+}
+
+// fearDispelled clears the problems that start in tokens [lo, hi) when what starts from token
+// from on praises and has nothing negative or ironic in it ("thought it was sorted but it's
+// broken again" keeps its problems): the problems were feared, not met.
+func (a *analysis) fearDispelled(from, lo, hi int) {
+	praise := false
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) < from {
+			continue
+		}
+		switch {
+		case it.negative():
+			return // "Was dreading the call. Rightly so, on hold for an hour."
+		case it.praises():
+			praise = true
+		}
+	}
+	if praise {
+		a.dropProblems(lo, hi)
+	}
+}
+
+// elsewhere finds complaints about another company in a message that praises this one ("After
+// two awful months with my old provider, switching to you was painless", "After three awful
+// trips with other airlines losing my bags ..."): the negative items of a clause that names a
+// former or other provider ("old", "previous", "former", "other" before "provider", "bank",
+// "airline", …) count nothing, when praise stands outside that clause.
+func (a *analysis) elsewhere(v *vocab) {
+	toks := a.tok.toks
+	for j := range toks {
+		if toks[j].kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(&toks[j])) {
+		case "old", "previous", "former", "other":
+		default:
+			continue
+		}
+		if !a.isProvider(j+1) && !a.isProvider(j+2) {
+			continue
+		}
+		lo, hi := a.clause(v, j)
+		praised := false
+		for k := range a.items {
+			it := &a.items[k]
+			if it.kind == itSarcasm {
+				return // the praise is irony
+			}
+			if (int(it.first) < lo || int(it.first) >= hi) && it.praises() {
+				praised = true
+			}
+		}
+		if praised {
+			a.dropProblems(lo, hi)
+		}
+		return
+	}
+}
+
+// isProvider reports whether token j names a kind of company: "provider", "bank", "airlines", ….
+func (a *analysis) isProvider(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "provider", "providers", "bank", "banks", "company", "companies", "airline", "airlines", "carrier", "carriers",
+		"supplier", "suppliers", "insurer", "insurers", "network", "networks", "isp", "courier", "couriers", "firm", "firms",
+		"broadband", "energy", "host", "hosts", "brand", "brands", "retailer", "retailers", "lender", "lenders":
+		return true
+	}
+	return false
+}
+
+// fearAt reports whether word j says the customer feared how things would go: "dreaded",
+// "feared", "expecting the worst", "thought I'd ..." (a thought of what would happen), or a word
+// of worry after "was", "were" or "been" ("I was nervous", "had been sceptical", "I was ready to
+// write a furious review"), not a worry of now ("I'm worried my parcel is lost").
+func (a *analysis) fearAt(j int) bool {
+	switch w := a.tok.normOf(&a.tok.toks[j]); string(w) {
+	case "dreaded", "feared":
+		return true
+	case "expecting", "expected":
+		// "expecting the worst", "I expected a fight", "expected it to be a nightmare"
+		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst") || a.problemWithin(j+1, j+expectProblem)
+	case "thought":
+		return a.wordIs(j+1, "i'd") || a.wordIs(j+1, "it'd") || a.wordIs(j+1, "we'd") ||
+			(a.wordIs(j+1, "i") || a.wordIs(j+1, "it") || a.wordIs(j+1, "we")) && a.wordIs(j+2, "would")
+	default:
+		if !isWorry(w) && string(w) != "panicking" && string(w) != "panicked" {
+			return false
+		}
+		for k := j - 1; k >= max(0, j-3); k-- {
+			if a.wordIs(k, "was") || a.wordIs(k, "were") || a.wordIs(k, "been") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// problemWithin reports whether a problem (see item.problem) starts in tokens [lo, hi), with
+// nothing but words before it.
+func (a *analysis) problemWithin(lo, hi int) bool {
+	hi = min(hi, len(a.tok.toks))
+	for j := lo; j < hi; j++ {
+		if a.tok.toks[j].kind != tkWord {
+			return false
+		}
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) == j && it.problem() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isWorry reports a word of worry about what is to come: "dreading", "nervous", "sceptical",
+// "ready" (to complain), "scared", ….
+func isWorry(w []byte) bool {
+	switch string(w) {
+	case "dreading", "worried", "nervous", "anxious", "sceptical", "skeptical", "apprehensive", "ready", "scared", "terrified", "frightened":
+		return true
+	}
+	return false
+}
+
+// resolution finds problems that the message says were dealt with ("she fixed our outage",
+// "thanks for sorting out my refund", "the issue was resolved quickly"). A verb of fixing (a fix
+// cue) that is not negated, not asked about ("have you fixed the outage?") and not still to come
+// (a pending cue before it: "I need this fixed") resolves the problems next to it in its
+// clause: complaints after it, and negative topic terms after or before it (and complaints and
+// topic terms anywhere before it, when "it", "them", "this" or "everything" follows the verb: "a
+// missing refund, and Tom sorted it"). It does so only when
+// nothing else in the clause is negative ("they handled my complaint badly"). The problems then
+// count nothing, and the phrase from the verb to them is a praise cue. It runs before
+// resolveContextual, so that a duration in the clause ("fixed it in ten minutes") has the praise
+// beside it.
+func (a *analysis) resolution(v *vocab, text string) {
+	toks := a.tok.toks
+	for i := range toks {
+		if !a.fixDone(v, text, i) {
+			continue
+		}
+		lo, hi := a.clause(v, i)
+		first, last, found, other := i, i, false, false
+		// "a problem with a missing parcel and Aisha sorted it": a pronoun after the verb takes
+		// it back to the problems named before it in its clause, however far.
+		// So does a passive verb ("the wrong item issue from last week has been completely
+		// resolved"): its subject is the problem.
+		back := a.wordIs(i+1, "it") || a.wordIs(i+1, "everything") || a.wordIs(i+1, "them") || a.wordIs(i+1, "this") || a.passiveAt(i)
+		for k := range a.items {
+			it := &a.items[k]
+			if int(it.last) < lo || int(it.first) >= hi || int(it.first) == i {
+				continue
+			}
+			if !it.negative() {
+				continue
+			}
+			term := it.kind != itEmoji && a.topicTerms(v, it)
+			switch {
+			case int(it.first) > i && (int(it.last) <= i+fixAfter || a.settingBetween(v, i, int(it.first))) && (it.kind == itComplaint || term):
+				last = max(last, int(it.last))
+			case int(it.last) < i && (int(it.first) >= i-fixBefore && term || back && (term || it.kind == itComplaint)):
+				first = min(first, int(it.first))
+			default:
+				other = true
+			}
+			found = true
+		}
+		if !found || other {
+			continue
+		}
+		a.clearProblems(first, last, i)
+		a.coverPhrase(first, last) // the phrase is a cue now
+		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
+	}
+}
+
+// fixDone reports whether token i is a verb of fixing that says a problem was dealt with
+// ("refunded", "credited", "sorted"): not negated, not in a complaint, not in quotation marks
+// ("my 'fixed' router drops out every evening"), not still to come in its clause ("I need it
+// sorted", "was promised it was fixed") and not asked about.
+func (a *analysis) fixDone(v *vocab, text string, i int) bool {
+	idx := a.info[i]
+	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) {
+		return false
+	}
+	lo, _ := a.clause(v, i)
+	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-mannerWords), i)
+}
+
+// mannerBefore reports whether "how" or "the way" stands among tokens lo to i-1: "disappointed
+// with how my claim was handled", "after the way it was dealt with" name the handling, for the
+// words around them to judge, and say no problem was fixed.
+func (a *analysis) mannerBefore(lo, i int) bool {
+	for j := lo; j < i; j++ {
+		if a.wordIs(j, "how") || a.wordIs(j, "way") && a.wordIs(j-1, "the") {
+			return true
+		}
+	}
+	return false
+}
+
+// allFixed finds a verb of fixing after "all" or "everything" ("… rather than fobbing me off.
+// All sorted now.", "Everything's fixed, thanks"), not negated, still to come or asked about:
+// it takes back every problem named before it in the message, which then count nothing (their
+// words left out of the n-grams), and is praise (fixWeight) unless a cue already made it so. Not
+// when a contrast (the message's last, at lastContrast) follows ("Everything is fixed now but I
+// want compensation").
+func (a *analysis) allFixed(v *vocab, text string, lastContrast int) {
+	for i := lastContrast + 1; i < len(a.tok.toks); i++ {
+		if !a.allBefore(i) || !a.fixDone(v, text, i) {
+			continue
+		}
+		a.dropProblems(0, i-1)
+		praised := false
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) <= i && i <= int(it.last) && it.v > 0 {
+				praised = true
+			}
+		}
+		if !praised {
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: fixWeight, kind: itPraise})
+		}
+		return
+	}
+}
+
+// allBefore reports whether "all" or "everything" comes right before token i, or "everything"
+// then "is" or "was" ("all sorted", "everything's fixed", "everything is resolved").
+func (a *analysis) allBefore(i int) bool {
+	if a.wordIs(i-1, "all") || a.wordIs(i-1, "everything") || a.wordIs(i-1, "everything's") {
+		return true
+	}
+	return (a.wordIs(i-1, "is") || a.wordIs(i-1, "was")) && a.wordIs(i-2, "everything")
+}
+
+// passiveAt reports whether verb i is passive: "was", "were", "been", "is", "are", "got" or
+// "get" stands right before it, or before one adverb ("has been completely resolved").
+func (a *analysis) passiveAt(i int) bool {
+	for k := i - 1; k >= max(0, i-2); k-- {
+		switch {
+		case a.wordIs(k, "was"), a.wordIs(k, "were"), a.wordIs(k, "been"), a.wordIs(k, "is"), a.wordIs(k, "are"), a.wordIs(k, "got"), a.wordIs(k, "get"):
+			return true
+		case k == i-1 && a.tok.toks[k].kind == tkWord && bytes.HasSuffix(a.tok.normOf(&a.tok.toks[k]), []byte("ly")):
+			continue // an adverb: "completely", "finally", "quickly"
+		}
+		return false
+	}
+	return false
+}
+
+// settingBetween reports whether a backdrop cue or "when" stands between tokens i and j: a
+// problem after it is the setting of the fix at i, however far ("rebooked me automatically when
+// my connection was cancelled", "Rebooked onto the 18:40 after the cancellation").
+func (a *analysis) settingBetween(v *vocab, i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if idx := a.info[k]; idx >= 0 && v.backdrop[idx] || a.wordIs(k, "when") {
+			return true
+		}
+	}
+	return false
+}
+
+// backdrop finds problems that a message of praise names as the setting of what it praises
+// ("helpful during the delay", "thanks for the heads-up about the outage"): a negative topic term
+// right after a backdrop cue ("during", "about"; a function word may stand between), in a clause
+// with nothing else negative, in a sentence that praises (a positive word, emoji or praise cue;
+// courtesy alone is no praise: "please help with my delayed order"). The problem then counts
+// nothing.
+func (a *analysis) backdrop(v *vocab, text string) {
+	if len(v.backdrop) == 0 {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if !(it.kind == itLex && it.v < 0 || it.kind == itComplaint && it.v > 0) || !a.topicWord(v, it) {
+			continue
+		}
+		i := int(it.first)
+		j := i - 1
+		if j >= 0 && a.mark[j]&mFuncWord != 0 && (a.info[j] < 0 || !v.backdrop[a.info[j]]) {
+			j-- // "during the delay", "about my refund"
+		}
+		if j < 0 || a.info[j] < 0 || !v.backdrop[a.info[j]] {
+			continue
+		}
+		lo, hi := a.clause(v, i)
+		start, end := a.sentence(text, i)
+		praised, other := false, false
+		for m := range a.items {
+			o := &a.items[m]
+			if o.first == it.first && o.last == it.last {
+				continue // the term itself, as a word and as a cue
+			}
+			f := int(o.first)
+			switch {
+			case f >= lo && f < hi && o.negative():
+				other = true
+			case f >= start && f < end && o.praises():
+				praised = true
+			}
+		}
+		if praised && !other {
+			a.clearProblems(i, i, -1)
+			a.mark[i] |= mMasked
+		}
+	}
+}
+
+// recovery finds losses that the message says were made good ("found my lost passport", "my
+// lost parcel turned up this morning", "thanks for tracking down my missing order"): a negative
+// item with a word of loss (a loss cue) and, in its sentence, a word of recovery (a recover cue)
+// that is not negated, not asked about and not still to come (a pending cue of wanting before it
+// in the sentence), with nothing else negative in the sentence. A recovery word before the loss
+// must take it as its object: within fixAfter words, with a determiner or possessive first
+// ("found my lost passport", not "found two items missing"). The loss then counts nothing, and
+// the recovery word is a praise cue of the fix weight.
+func (a *analysis) recovery(v *vocab, text string) {
+	if len(v.loss) == 0 || len(v.recover) == 0 {
+		return
+	}
+	toks := a.tok.toks
+	for k := range a.items {
+		it := &a.items[k]
+		if !it.negative() || it.kind == itSarcasm || !a.hasWord(v.loss, it) {
+			continue
+		}
+		first, last := int(it.first), int(it.last)
+		start, end := a.sentence(text, first)
+		rec := -1
+		for j := start; j < end && rec < 0; j++ {
+			if idx := a.info[j]; (j < first || j > last) && toks[j].kind == tkWord && idx >= 0 && v.recover[idx] {
+				rec = j
+			}
+		}
+		if rec < 0 || a.mark[rec]&mNegated != 0 || a.negatorBefore(v, rec, true) >= 0 || a.askedAfter(text, rec) {
+			continue
+		}
+		if a.pending(v, start, rec, true) {
+			continue // "I need my missing parcel tracked down"
+		}
+		if rec < first && (first-rec > fixAfter || !a.determinerBefore(first)) {
+			continue
+		}
+		other := false
+		for m := range a.items {
+			o := &a.items[m]
+			if f := int(o.first); f >= start && f < end && o.negative() && (int(o.last) < first || f > last) {
+				other = true
+				break
+			}
+		}
+		if other {
+			continue
+		}
+		a.clearProblems(first, last, -1)
+		for j := first; j <= last; j++ {
+			a.mark[j] |= mCovered | mMasked
+		}
+		a.items = append(a.items, item{first: int32(rec), last: int32(rec), v: fixWeight, kind: itPraise})
+		a.mark[rec] |= mCovered | mMasked
+	}
+}
+
+// pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):
+// resolution reads the fixBefore words before a verb of fixing, recovery the sentence before a
+// word of recovery. With wanting set, only cues of wanting or waiting count ("want", "need",
+// "until"; not "to" or "be", which put a fix to come only right before its verb).
+func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
+	for j := lo; j < i; j++ {
+		if a.info[j] >= 0 && v.pending[a.info[j]] {
+			if w := a.tok.normOf(&a.tok.toks[j]); !wanting || string(w) != "to" && string(w) != "be" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasWord reports whether a word of item it is in the set of slots.
+func (a *analysis) hasWord(set map[int32]bool, it *item) bool {
+	for j := it.first; j <= it.last; j++ {
+		if idx := a.info[j]; idx >= 0 && set[idx] {
+			return true
+		}
+	}
+	return false
+}
+
+// determinerBefore reports whether token i or one of the two words before it is a determiner or
+// a possessive ("my lost", "the missing", "my daughter's lost teddy").
+func (a *analysis) determinerBefore(i int) bool {
+	toks := a.tok.toks
+	for j := i; j >= 0 && j >= i-2; j-- {
+		if toks[j].kind != tkWord {
+			return false
+		}
+		w := a.tok.normOf(&toks[j])
+		switch string(w) {
+		case "my", "our", "your", "his", "her", "their":
+			return true
+		}
+		if isDeterminer(w) || len(w) > 2 && string(w[len(w)-2:]) == "'s" {
+			return true
+		}
+	}
+	return false
+}
+
+// dropProblems drops the problems (see item.problem) that start in tokens [lo, hi): they count
+// nothing, and their words are left out of the n-grams.
+func (a *analysis) dropProblems(lo, hi int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= lo && int(it.first) < hi && it.problem() {
+			a.drop(it)
+		}
+	}
+}
+
+// clearProblems makes the complaints and negative words within tokens [first, last] count
+// nothing, except those that start at token except.
+func (a *analysis) clearProblems(first, last, except int) {
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= first && int(it.last) <= last && int(it.first) != except &&
+			(it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+			it.v = 0
+		}
+	}
+}
+
+// resolveContextual decides the complaints that hold only in context: a duration ("3 hours") or
+// a repetition ("again", "second time") is a complaint unless its sentence says something
+// good and nothing bad ("Thanks again for your help", "can't wait to see them again!",
+// "delivered in 2 days, great").
+func (a *analysis) resolveContextual(text string) {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itContextual {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		good, bad := false, false
+		for m := range a.items {
+			o := &a.items[m]
+			if m == k || int(o.first) < start || int(o.first) >= end {
+				continue
+			}
+			switch o.kind {
+			case itLex, itPolite, itEmoji, itPraise:
+				good = good || o.v > 0
+				bad = bad || o.v < 0
+			case itComplaint, itSarcasm, itSarcasmCond: // "nice to know 3 hours of my time is worth $8"
+				bad = true
+			}
+		}
+		it.kind = itComplaint
+		if good && !bad || a.goodBefore(k) {
+			it.v = 0
+		}
+	}
+}
+
+// goodBefore reports whether the word right before item k is a positive word ("all working
+// again", "happy again"): what came back is good, whatever else its sentence says.
+func (a *analysis) goodBefore(k int) bool {
+	at := a.items[k].first - 1
+	for m := range a.items {
+		if o := &a.items[m]; o.kind == itLex && o.first == at && o.last == at && o.v > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// thanked clears the problems of a message framed as thanks ("Huge thanks to the cabin crew for
+// looking after my nervous mum", "Just wanted to say thanks to Dan, he sorted my overcharge"):
+// with a gratitude cue, the problems it names are the story of what the thanks are for, and
+// count nothing. Not when the thanks are ironic or taken back: a sarcasm item, a negative emoji,
+// a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken"), or a
+// problem as what the thanks are for: right after their "for" ("Big thanks to the airline for
+// losing my bag"), or a complaint phrase in the clause of the "for" ("Shout out to Ryanair for
+// another 3 hour delay", not "… for the refund"). "… for nothing" is sarcasm, as "thanks for
+// nothing" is.
+func (a *analysis) thanked(v *vocab, lastContrast int) {
+	at := int(a.thanks)
+	if lastContrast > at {
+		return
+	}
+	for k := range a.items {
+		switch it := &a.items[k]; it.kind {
+		case itSarcasm, itSarcasmCond:
+			return
+		case itEmoji:
+			if it.v < 0 {
+				return
+			}
+		}
+	}
+	toks := a.tok.toks
+	for j := at + 1; j+1 < len(toks); j++ {
+		if !a.wordIs(j, "for") {
+			continue
+		}
+		if a.wordIs(j+1, "nothing") {
+			// "Massive thanks to Telvo for nothing": "thanks for nothing" with a name between.
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			return
+		}
+		if a.complaintAt(v, j+1, false) >= 0 {
+			return // "big thanks to the airline for losing my bag"
+		}
+		// A complaint phrase in what the thanks are for is what they are for: "shout out to
+		// Ryanair for another 3 hour delay" (a one-word cue names a topic: "for the refund").
+		_, hi := a.clause(v, j)
+		for k := range a.items {
+			if it := &a.items[k]; it.kind == itComplaint && it.v > 0 && it.first != it.last && int(it.first) > j && int(it.first) < hi {
+				return
+			}
+		}
+		break
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itComplaint || it.kind == itLex && it.v < 0 {
+			it.v = 0
+			if it.first == it.last {
+				a.mark[it.first] |= mMasked // as a cue's words are
+			}
+		}
+	}
+}

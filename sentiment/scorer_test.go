@@ -74,6 +74,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "not good at all", want: neg},
 		{text: "The agent was not helpful", want: neg},
 		{text: "The order did not arrive on time", want: neg},
+		// "zero" negates as "no" does: no problem to be ironic about, an explanation missing.
+		{text: "A year on, zero invoice issues with you. Very happy.", want: pos},
+		{text: "Raised my premium with zero explanation.", want: neg},
 		// Intensifiers and contrast.
 		{text: "The staff were friendly but the wait was terrible", want: neg},
 		{text: "The wait was long but the staff were amazing", want: pos},

@@ -25,7 +25,7 @@ const (
 	// Marks copied from the word's classes (see lexMarks).
 	mFuncWord  = lxFunc << lexMarks      // a word whose info is a function word (wFunction)
 	mNoUnigram = lxNoUnigram << lexMarks // a negator or function word under its own hash: no unigram feature
-	mBareFunc  = lxBareFunc << lexMarks  // a word (not hashtag) that is a function word without valence or cue: no evidence on its own
+	mBareFunc  = lxBareFunc << lexMarks  // a word (not hashtag) that is a function word (or evidenceless) without valence or cue: no evidence on its own
 	mPlain     = lxPlain << lexMarks     // a word under its own entry with no valence, cue or role in the rules
 
 	// lexMarks shifts the classes lxFunc…lxPlain to their marks.

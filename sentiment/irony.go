@@ -309,6 +309,9 @@ func (a *analysis) applause(v *vocab, text string) {
 				return
 			}
 		}
+		if a.fixedBefore(v, text, int(it.first)) {
+			return // "Meter replaced, bills corrected, goodwill payment on top 👏": the story ended well
+		}
 		start, _ := a.sentence(text, int(it.first))
 		for m := 0; m < n; m++ {
 			if o := &a.items[m]; o.kind == itPraise && o.v > 0 && int(o.first) >= start && o.first < it.first {

@@ -1393,6 +1393,9 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		{"I need my missing parcel tracked down.", "missing", -1, event.Negative},
 		{"They lost my bag and when it was returned it was damaged.", "lost my", -1, event.Negative},
 		{"I emailed Lost and Found twice.", "Lost and Found", 0, event.Neutral},
+		{"Lost my phone in your restaurant and the manager drove it to my hotel that same night. Unbelievably kind.", "kind", +1, event.Positive},
+		{"Spotted a dodgy transaction at 2am, they froze my card and had the money back by 9. Honestly impressed 👏", "had the money back", +1, event.Positive},
+		{"I still want my money back.", "want my money", -1, event.Negative},
 		// How fast, not how long a wait ("": the label alone is checked).
 		{"The agent sorted my refund in 10 mins on chat.", "10 mins", notNegative, event.Positive},
 		{"Parcel arrived in just 2 days.", "", 0, event.Neutral},
@@ -1409,6 +1412,29 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		// on general text, does not weigh it again.
 		{"thanks for nothing 🙃", "🙃", -1, event.Negative},
 	})
+}
+
+// Clapping after a problem is irony, unless the message says the problem was fixed first.
+func TestApplauseAfterFix(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text    string
+		sarcasm bool
+	}{
+		{"Billing mess for months and nobody calls back 👏", true},
+		{"Train cancelled, replacement bus never showed. Brilliant service as always 👏", true},
+		{"Billing mess for months. Meter replaced, bills corrected, goodwill payment on top 👏", false},
+		{"Lost my bag, and they still haven't replaced the broken handle 👏", true},
+	} {
+		a := s.pool.Get().(*analysis)
+		a.run(s.vocab, tc.text)
+		got := false
+		for _, it := range a.items {
+			got = got || it.kind == itSarcasm && a.tok.toks[it.first].r == clapRune
+		}
+		s.pool.Put(a)
+		require.Equal(t, tc.sarcasm, got, tc.text)
+	}
 }
 
 // Every run of words that begins a cue or topic phrase passes the prefix filter, so the filter

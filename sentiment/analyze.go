@@ -764,7 +764,7 @@ func (a *analysis) run(v *vocab, text string) {
 		r[rfCaps] = 1
 	}
 	if middle {
-		r[rfMiddleRating] = 1
+		r[rfMiddleRating] = middleRating
 	}
 	r[rfEmojiPos] = min(emoPos, 3) / 3
 	r[rfEmojiNeg] = min(emoNeg, 3) / 3

@@ -1233,7 +1233,7 @@ func TestMiddleRating(t *testing.T) {
 	} {
 		var a analysis
 		a.run(s.vocab, text)
-		require.Equal(t, want, a.rule[rfMiddleRating] == 1, "%q", text)
+		require.Equal(t, want, a.rule[rfMiddleRating] == middleRating, "%q", text)
 	}
 }
 

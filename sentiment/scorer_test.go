@@ -1237,9 +1237,6 @@ func TestMiddleRating(t *testing.T) {
 	}
 }
 
-// Praise in quotation marks, in a message that says something bad, is irony whether the marks
-// are straight or curly and whether a stop comes before the closing one; a title in capitals, a
-// plain question about a quoted term and quoted words that are no praise are not.
 // A problem named calmly with a question or request is the calm_ask rule feature; the question
 // may open the last clause only.
 func TestCalmAsk(t *testing.T) {
@@ -1298,6 +1295,9 @@ func TestUsedTo(t *testing.T) {
 	require.Equal(t, -1, a.usedToBefore(4), "another clause")
 }
 
+// Praise in quotation marks, in a message that says something bad, is irony whether the marks
+// are straight or curly and whether a stop comes before the closing one; a title in capitals, a
+// plain question about a quoted term and quoted words that are no praise are not.
 func TestScareQuotes(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

@@ -131,8 +131,6 @@ type Metrics struct {
 	Brier       float64  `json:"brier"`
 	ECE         float64  `json:"ece"`
 	Reliability []CalBin `json:"reliability"`
-
-	cal [numCalBins]calSums
 }
 
 // numCalBins is the number of equal-width bins of confidence in Metrics.Reliability.
@@ -149,21 +147,20 @@ type CalBin struct {
 	Accuracy   float64 `json:"accuracy"`
 }
 
-// calSums accumulates one bin of Metrics.Reliability, and the log loss and Brier score of its
-// messages.
-type calSums struct {
+// calibration accumulates the calibration figures of an evaluation, per bin of confidence: the
+// messages, and the sums of their confidence, right answers, log loss and Brier score.
+type calibration [numCalBins]struct {
 	n                         int
 	conf, correct, nll, brier float64
 }
 
-// addCal counts a message of true class label, scored answer with probabilities p, for the
-// calibration figures. Its confidence is the highest probability (an unreliable message's
-// confidence field is 0, its probabilities a third each).
-func (m *Metrics) addCal(p event.Probs, label, answer event.Label) {
+// add counts a message of true class label, scored answer with probabilities p. Its confidence
+// is the highest probability (an unreliable message's confidence field is 0, its probabilities a
+// third each).
+func (cal *calibration) add(p event.Probs, label, answer event.Label) {
 	pc := [3]float64{p.Negative, p.Neutral, p.Positive}
 	conf := max(pc[0], pc[1], pc[2])
-	b := min(int(conf*numCalBins), numCalBins-1)
-	s := &m.cal[max(b, 0)]
+	s := &cal[min(int(conf*numCalBins), numCalBins-1)]
 	s.n++
 	s.conf += conf
 	if answer == label {
@@ -191,6 +188,7 @@ type ClassMetrics struct {
 // (otherwise chosen when no example is neutral).
 func Evaluate(s *Scorer, exs []Example, binary bool) Metrics {
 	var m Metrics
+	var cal calibration
 	var sent event.Sentiment
 	hasNeutral := false
 	for i := range exs {
@@ -199,12 +197,14 @@ func Evaluate(s *Scorer, exs []Example, binary bool) Metrics {
 			m.Unreliable++
 		}
 		m.Confusion[exs[i].Label+1][sent.Label+1]++
-		m.addCal(sent.Probs, exs[i].Label, sent.Label)
+		cal.add(sent.Probs, exs[i].Label, sent.Label)
 		hasNeutral = hasNeutral || exs[i].Label == event.Neutral
 	}
 	m.N = len(exs)
 	m.Binary = binary || !hasNeutral
-	return m.finish()
+	m = m.finish()
+	cal.fill(&m)
+	return m
 }
 
 func (m Metrics) finish() Metrics {
@@ -244,15 +244,14 @@ func (m Metrics) finish() Metrics {
 	if classes > 0 {
 		m.MacroF1 = f1sum / float64(classes)
 	}
-	m.finishCal()
 	return m
 }
 
-// finishCal computes the calibration figures from the sums of addCal.
-func (m *Metrics) finishCal() {
+// fill sets m's calibration figures from the sums (none without messages).
+func (cal *calibration) fill(m *Metrics) {
 	var n int
 	var nll, brier float64
-	for _, s := range m.cal {
+	for _, s := range cal {
 		n += s.n
 		nll += s.nll
 		brier += s.brier
@@ -260,9 +259,9 @@ func (m *Metrics) finishCal() {
 	if n == 0 {
 		return
 	}
-	m.LogLoss, m.Brier, m.ECE = nll/float64(n), brier/float64(n), 0
+	m.LogLoss, m.Brier = nll/float64(n), brier/float64(n)
 	m.Reliability = make([]CalBin, numCalBins)
-	for b, s := range m.cal {
+	for b, s := range cal {
 		bin := CalBin{Lo: float64(b) / numCalBins, Hi: float64(b+1) / numCalBins, N: s.n}
 		if s.n > 0 {
 			bin.Confidence, bin.Accuracy = s.conf/float64(s.n), s.correct/float64(s.n)

@@ -66,12 +66,12 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestMetricsCalibration(t *testing.T) {
+	var cal calibration
+	cal.add(event.Probs{Negative: 0.7, Neutral: 0.2, Positive: 0.1}, event.Negative, event.Negative) // right at 0.7
+	cal.add(event.Probs{Negative: 0.1, Neutral: 0.3, Positive: 0.6}, event.Neutral, event.Positive)  // wrong at 0.6
+	cal.add(event.Probs{Positive: 1}, event.Negative, event.Positive)                                // wrong at 1: the last bin
 	var m Metrics
-	m.N = 3
-	m.addCal(event.Probs{Negative: 0.7, Neutral: 0.2, Positive: 0.1}, event.Negative, event.Negative) // right at 0.7
-	m.addCal(event.Probs{Negative: 0.1, Neutral: 0.3, Positive: 0.6}, event.Neutral, event.Positive)  // wrong at 0.6
-	m.addCal(event.Probs{Positive: 1}, event.Negative, event.Positive)                                // wrong at 1: the last bin
-	m = m.finish()
+	cal.fill(&m)
 	require.InDelta(t, (-math.Log(0.7)-math.Log(0.3)-math.Log(1e-4))/3, m.LogLoss, 1e-9)
 	require.InDelta(t, (0.09+0.04+0.01+0.01+0.49+0.36+1+1)/3, m.Brier, 1e-9)
 	require.InDelta(t, (0.3+0.6+1)/3, m.ECE, 1e-9)
@@ -89,7 +89,9 @@ func TestMetricsCalibration(t *testing.T) {
 	require.Zero(t, m.Reliability[6].Accuracy)
 
 	// No messages: no calibration figures.
-	require.Nil(t, Metrics{}.finish().Reliability)
+	m = Metrics{}
+	new(calibration).fill(&m)
+	require.Nil(t, m.Reliability)
 }
 
 func TestEvaluateDetectsBinary(t *testing.T) {

@@ -102,18 +102,19 @@ const (
 	lxFix
 )
 
-// evidenceless are words that are no evidence on their own, as the function words are, though
-// they are no signs of English (as "a" is of other languages too) or the model keeps their
-// unigram: articles and pronouns ("a", "these", "myself", "we'll", "u"), "were". They still
-// join the phrases of the words next to them.
-var evidenceless = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`a were these those myself yourself himself herself itself
-ourselves yourselves themselves he's she's that's there's here's who's let's we'll you'll they'll
-he'll she'll we've they've we'd you'd he'd she'd they'd u ur im`) {
-		evidenceless[w] = true
+// isEvidenceless reports words that are no evidence on their own, as the function words are,
+// though they are no signs of English (as "a" is of other languages too) or the model keeps their
+// unigram: articles and pronouns ("a", "these", "myself", "we'll", "u"), "were". They still join
+// the phrases of the words next to them.
+func isEvidenceless(w string) bool {
+	switch w {
+	case "a", "were", "these", "those", "myself", "yourself", "himself", "herself", "itself",
+		"ourselves", "yourselves", "themselves", "he's", "she's", "that's", "there's", "here's",
+		"who's", "let's", "we'll", "you'll", "they'll", "he'll", "she'll", "we've", "they've", "we'd",
+		"you'd", "he'd", "she'd", "they'd", "u", "ur", "im":
+		return true
 	}
+	return false
 }
 
 // lexClasses returns the lx* classes of the word w with info wi.
@@ -128,7 +129,7 @@ func lexClasses(w string, wi *wordInfo) uint8 {
 	if wi.flags&wFunction != 0 {
 		x |= lxFunc
 	}
-	if (wi.flags&wFunction != 0 || evidenceless[w]) && wi.valence == 0 && wi.cue == cueNone {
+	if (wi.flags&wFunction != 0 || isEvidenceless(w)) && wi.valence == 0 && wi.cue == cueNone {
 		x |= lxBareFunc
 	}
 	if wi.flags&(wNegator|wFunction) != 0 {

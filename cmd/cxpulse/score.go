@@ -48,8 +48,13 @@ in its place; the command then exits with status 1 after the last line.`,
 }
 
 func addModelFlags(cmd *cobra.Command, cfg *sentiment.Config) {
-	cmd.Flags().StringVar(&cfg.Model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:support (default: the embedded default model)")
+	addModelFlag(cmd, &cfg.Model)
 	cmd.Flags().StringVar(&cfg.Topics, "topics", "", "YAML topic dictionary extending the default one")
+}
+
+// addModelFlag adds --model: the sentiment model a command uses.
+func addModelFlag(cmd *cobra.Command, model *string) {
+	cmd.Flags().StringVar(model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:default or builtin:support (default: the embedded default model)")
 }
 
 // scoreInput is the part of an input object `score` reads; other fields are ignored.

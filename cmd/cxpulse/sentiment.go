@@ -233,7 +233,7 @@ func newSentimentInfoCmd() *cobra.Command {
 			return writeJSON(cmd.OutOrStdout(), modelReport{Version: m.Version(), Info: m.Info()})
 		},
 	}
-	cmd.Flags().StringVar(&model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:default or builtin:support (default: the embedded default model)")
+	addModelFlag(cmd, &model)
 	return cmd
 }
 

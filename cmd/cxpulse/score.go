@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/cxpulse/cxpulse/event"
 	"github.com/cxpulse/cxpulse/sentiment"
@@ -48,13 +49,13 @@ in its place; the command then exits with status 1 after the last line.`,
 }
 
 func addModelFlags(cmd *cobra.Command, cfg *sentiment.Config) {
-	addModelFlag(cmd, &cfg.Model)
+	addModelFlag(cmd.Flags(), &cfg.Model)
 	cmd.Flags().StringVar(&cfg.Topics, "topics", "", "YAML topic dictionary extending the default one")
 }
 
-// addModelFlag adds --model: the sentiment model a command uses.
-func addModelFlag(cmd *cobra.Command, model *string) {
-	cmd.Flags().StringVar(model, "model", "", "model file written by `cxpulse sentiment train`, or builtin:default or builtin:support (default: the embedded default model)")
+// addModelFlag adds --model to fl: the sentiment model a command uses.
+func addModelFlag(fl *pflag.FlagSet, model *string) {
+	fl.StringVar(model, "model", "", "sentiment model: a `file` written by cxpulse sentiment train, or builtin:default or builtin:support (default: the embedded default model)")
 }
 
 // scoreInput is the part of an input object `score` reads; other fields are ignored.

@@ -233,7 +233,7 @@ func newSentimentInfoCmd() *cobra.Command {
 			return writeJSON(cmd.OutOrStdout(), modelReport{Version: m.Version(), Info: m.Info()})
 		},
 	}
-	addModelFlag(cmd, &model)
+	addModelFlag(cmd.Flags(), &model)
 	return cmd
 }
 

@@ -77,7 +77,7 @@ func (f *serveFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&f.database, "database", "", "ClickHouse database (default cxpulse)")
 	fl.StringVar(&f.ingestToken, "ingest-token", "", "bearer token required on ingest endpoints (default $CXPULSE_INGEST_TOKEN)")
 	fl.BoolVar(&f.insecureNoAuth, "insecure-no-auth", false, "allow listening beyond loopback without an ingest token")
-	fl.StringVar(&f.model, "model", "", "sentiment model file, or builtin:support (default: the embedded default model)")
+	addModelFlag(fl, &f.model)
 	fl.StringSliceVar(&f.rules, "rules", nil, "rule files (globs allowed; repeat or comma-separate); sets alerting.rule_files")
 	fl.BoolVar(&f.noRules, "no-rules", false, "ingest only: run no rules and no outreach, whatever the config says (rules belong on one instance)")
 }

@@ -576,3 +576,45 @@ func isQuoteClose(text string, i int) bool {
 	}
 	return false
 }
+
+var forHash = hashString("for")
+
+// thanksForQuoted finds thanks for a thing in quotation marks ("Thanks for the 'quick' response.
+// Only took a month.", "thanks so much for the 'priority' support line", "thanks for the 'chicken'
+// wrap that was 90% lettuce"): what is thanked for is quoted to deny it. It returns the tokens of
+// the thanks and of the quoted word, or -1 and -1.
+func (a *analysis) thanksForQuoted(text string) (int, int) {
+	toks := a.tok.toks
+	for j := 1; j+1 < len(toks); j++ {
+		if toks[j].h != forHash || toks[j].kind != tkWord {
+			continue
+		}
+		q := j + 1
+		switch string(a.tok.normOf(&toks[q])) {
+		case "the", "your", "my", "our", "that", "this", "these", "those", "all":
+			q++
+			if a.wordIs(q, "the") { // "all the"
+				q++
+			}
+		}
+		if q < len(toks) && toks[q].kind == tkBreak {
+			if m := text[toks[q].start:toks[q].end]; m == "\"" || m == "\u201c" {
+				q++ // a double quotation mark is a token of its own
+			}
+		}
+		if q >= len(toks) || toks[q].kind != tkWord || !a.quotedWord(text, q) {
+			continue
+		}
+		k := j - 1
+		for k > 0 && (a.wordIs(k, "so") || a.wordIs(k, "much") || a.wordIs(k, "very")) {
+			k--
+		}
+		switch {
+		case a.wordIs(k, "thanks") || a.wordIs(k, "thx") || a.wordIs(k, "ty"):
+			return k, q
+		case a.wordIs(k, "you") && a.wordIs(k-1, "thank"):
+			return k - 1, q
+		}
+	}
+	return -1, -1
+}

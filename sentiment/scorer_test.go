@@ -547,6 +547,15 @@ func TestScoreCases(t *testing.T) {
 		// "I would like" wants, it does not like.
 		{text: "I would like my account closed, please.", want: neu},
 		{text: "As we discussed on the phone, here is my policy number: HX-22381.", want: neu},
+		// What was said on the phone is no time spent on it; notes that need no answer are
+		// neutral; a service that has gone downhill, and a team that got it wrong, are complaints;
+		// thanks for a thing in quotation marks deny it.
+		{text: "You told me on the phone the engineer would come Tuesday, and he did. Thank you so much.", want: pos},
+		{text: "Not urgent, but the gate code changed and the delivery notes still show the old one.", want: neu},
+		{text: "Moved house, new address is 9 Mill Lane. No action needed, just keeping you updated.", want: neu},
+		{text: "The app has really gone downhill since the redesign.", want: neg},
+		{text: "Your billing team got it wrong again.", want: neg},
+		{text: "Thanks for the 'express' shipping. Nine days.", want: neg},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},
@@ -1318,6 +1327,34 @@ func TestScareQuotes(t *testing.T) {
 		require.GreaterOrEqual(t, w, 0, "%q", tc.text)
 		ironic := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itSarcasm && int(it.first) == w })
 		require.Equal(t, tc.ironic, ironic, "%q", tc.text)
+	}
+}
+
+// TestThanksForQuoted checks that thanks for a thing in quotation marks are irony, and only
+// those.
+func TestThanksForQuoted(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text   string
+		ironic bool
+	}{
+		{"Thanks for the 'quick' reply. Took three weeks.", true},
+		{"thank you so much for the 'upgrade', now nothing loads", true},
+		{"Thanks for your \u2018help\u2019.", true},
+		{"thx for all the \"support\" lately", true},
+		{"Thanks for the quick reply.", false},
+		{"Thanks for the update on 'Project' names.", false},
+		{"I looked everywhere for the 'refund' button.", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		k, q := a.thanksForQuoted(tc.text)
+		require.Equal(t, tc.ironic, k >= 0, "%q", tc.text)
+		if tc.ironic {
+			require.True(t, slices.ContainsFunc(a.items, func(it item) bool {
+				return it.kind == itSarcasm && int(it.first) == k && int(it.last) == q
+			}), "%q: %+v", tc.text, a.items)
+		}
 	}
 }
 

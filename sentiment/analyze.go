@@ -639,6 +639,13 @@ func (a *analysis) run(v *vocab, text string) {
 			it := a.items[k]
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
+	} else if (posLex || praiseAny) && !question {
+		// "The listing said 'quiet street'. There is a nightclub directly underneath.": praise
+		// only in quotation marks is no praise of the writer's.
+		if k := a.scareQuotes(text); k >= 0 && a.onlyPraise(k) && a.addressed() {
+			it := a.items[k]
+			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		}
 	}
 	if laughBad {
 		a.softLaughter(v)

@@ -618,3 +618,34 @@ func (a *analysis) thanksForQuoted(text string) (int, int) {
 	}
 	return -1, -1
 }
+
+// onlyPraise reports whether the positive words, emoji and praise cues of the message all lie
+// within three tokens of item k's (in the same quotation of at most four words, for an item
+// scareQuotes found).
+func (a *analysis) onlyPraise(k int) bool {
+	q := a.items[k]
+	for j := range a.items {
+		it := &a.items[j]
+		if it.v <= 0 || it.kind != itLex && it.kind != itPraise && it.kind != itEmoji {
+			continue
+		}
+		if it.first < q.first-3 || it.last > q.last+3 {
+			return false
+		}
+	}
+	return true
+}
+
+// addressed reports whether the message speaks to someone: "you", "your" and their like.
+func (a *analysis) addressed() bool {
+	for j := range a.tok.toks {
+		if a.tok.toks[j].kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "you", "your", "you're", "youre", "ur", "yours", "you've", "you'd", "you'll":
+			return true
+		}
+	}
+	return false
+}

@@ -556,6 +556,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "The app has really gone downhill since the redesign.", want: neg},
 		{text: "Your billing team got it wrong again.", want: neg},
 		{text: "Thanks for the 'express' shipping. Nine days.", want: neg},
+		{text: "absolutely shocking service from start to finish", want: neg},
+		{text: "Could someone from billing call me about switching to annual payments?", want: neu},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},
@@ -1320,6 +1322,11 @@ func TestScareQuotes(t *testing.T) {
 		{"I love \"Perfect Day\" but the app crashed", "perfect", false},
 		{"Does 'free cancellation' still apply if my flight is delayed?", "free", false},
 		{"The fast delivery was great but the box was damaged.", "fast", false},
+		// Praise only in quotation marks, in a message to someone, is denied; not in a
+		// question, nor in a report of what someone else said.
+		{"Your listing promised a 'quiet room'. We were next to the lift all week.", "quiet", true},
+		{"My son said the show was 'awesome', so we booked two more tickets.", "awesome", false},
+		{"Is the 'quiet room' you list still available?", "quiet", false},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)

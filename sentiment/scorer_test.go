@@ -558,6 +558,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thanks for the 'express' shipping. Nine days.", want: neg},
 		{text: "absolutely shocking service from start to finish", want: neg},
 		{text: "Could someone from billing call me about switching to annual payments?", want: neu},
+		// Questions that want no answer are complaints.
+		{text: "How hard is it to send the right charger?", want: neg},
+		{text: "Why am I paying for a premium plan that still shows adverts?", want: neg},
+		{text: "Do your agents ever answer the phone?", want: neg},
+		{text: "How is it acceptable to cut my line without notice?", want: neg},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

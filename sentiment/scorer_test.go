@@ -563,6 +563,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Why am I paying for a premium plan that still shows adverts?", want: neg},
 		{text: "Do your agents ever answer the phone?", want: neg},
 		{text: "How is it acceptable to cut my line without notice?", want: neg},
+		{text: "you're joking, the third cancellation this month", want: neg},
+		{text: "Parcel came a day early and well packed, will def order again", want: pos},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

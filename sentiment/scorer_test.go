@@ -565,6 +565,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "How is it acceptable to cut my line without notice?", want: neg},
 		{text: "you're joking, the third cancellation this month", want: neg},
 		{text: "Parcel came a day early and well packed, will def order again", want: pos},
+		// Chat replies that say the help did not help.
+		{text: "lol no, still can't log in", want: neg},
+		{text: "already tried that, twice", want: neg},
 		// An acknowledgement, and a complaint named by its number, are neutral.
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},

@@ -244,13 +244,15 @@ func Train(exs []Example, opt TrainOptions) (*Model, error) {
 	if opt.Base != nil {
 		opt.Base.supportRules(&opt.rulePrior)
 	}
+	d, err := prepare(v, exs, opt)
+	if err != nil {
+		return nil, err
+	}
 	ms := make([]*Model, max(opt.Seeds, 1))
 	for k := range ms {
 		o := opt
 		o.Seed = opt.Seed + uint64(k)
-		if ms[k], err = trainSeed(v, exs, o); err != nil {
-			return nil, err
-		}
+		ms[k] = trainSeed(d, o)
 	}
 	m := ms[0]
 	if len(ms) > 1 {
@@ -330,38 +332,70 @@ func averageModels(ms []*Model) *Model {
 	return &out
 }
 
-// trainSeed trains one model (with opt.Seed, options checked, rulePrior set) over vocabulary v
-// and returns it before it is quantized.
-func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
-	var err error
+// trainData is what every seed's training reads and none changes: the data as features, the
+// words counted in it, and the n-gram weights a Base gives to start from.
+type trainData struct {
+	n       int            // examples (the first rows of both)
+	both    trainSet       // the examples, then PolarityData
+	neutral trainSet       // NeutralData, when the neutral class is fitted on it
+	counts  map[string]int // the words of both
+	prior   []float32      // BaseWeight times Base's n-gram weights, with a Base
+	blend   []float32      // Base's n-gram weights, with a Base to blend with (see blendBase)
+}
+
+// newTrainModel returns a model with opt's layout and the rule priors, to train.
+func newTrainModel(opt *TrainOptions) *Model {
 	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
 	if opt.Gate {
 		m.gate = &gate{bits: gateBits, w: make([]float32, 1<<gateBits)}
 	}
 	m.rule = opt.rulePrior
+	return m
+}
 
-	// Features of every example and of PolarityData, and the vocabulary. With a gate, the
-	// support messages of PolarityData train n-grams of their own (see Model.sup); without one,
-	// they join the examples.
-	counts := map[string]int{}
-	split := opt.Gate && len(opt.PolarityData) > 0
+// prepare analyses the data of exs and opt once for all seeds, over vocabulary v. The features
+// depend only on the model's layout, which every seed shares.
+func prepare(v *vocab, exs []Example, opt TrainOptions) (*trainData, error) {
+	m := newTrainModel(&opt)
+	d := &trainData{n: len(exs), counts: map[string]int{}}
 	all := exs
 	if len(opt.PolarityData) > 0 {
 		all = append(exs[:len(exs):len(exs)], opt.PolarityData...)
 	}
-	both := featurize(v, m, all, counts)
-	tr := both.head(len(exs))
+	d.both = featurize(v, m, all, d.counts)
+	if opt.Polarity && opt.NeutralEpochs > 0 && len(opt.NeutralData) > 0 {
+		d.neutral = featurize(v, m, opt.NeutralData, nil)
+	}
+	if opt.Base != nil {
+		var err error
+		if d.prior, err = opt.Base.ngramPrior(m, float32(opt.BaseWeight)); err != nil {
+			return nil, err
+		}
+		if opt.BaseBlend > 0 && !opt.Gate {
+			if d.blend, err = opt.Base.ngramPrior(m, 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d, nil
+}
+
+// trainSeed trains one model (with opt.Seed, options checked, rulePrior set) on d and returns it
+// before it is quantized.
+func trainSeed(d *trainData, opt TrainOptions) *Model {
+	m := newTrainModel(&opt)
+
+	// With a gate, the support messages of PolarityData train n-grams of their own (see
+	// Model.sup); without one, they join the examples.
+	split := opt.Gate && len(opt.PolarityData) > 0
+	both := d.both
+	tr := both.head(d.n)
 	main := both // what the model's own n-grams learn from
 	if split {
 		main = tr
 	}
-	var prior []float32
-	if opt.Base != nil {
-		if prior, err = opt.Base.ngramPrior(m, float32(opt.BaseWeight)); err != nil {
-			return nil, err
-		}
-		copy(m.w, prior)
-	}
+	prior := d.prior
+	copy(m.w, prior)
 	newRand := func() *rand.PCG { return rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D) }
 	src := newRand()
 	rng := rand.New(src)
@@ -387,7 +421,7 @@ func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
 			// model with NeutralData (and PolarityData) and no gate, fitted with the support
 			// n-grams if there are any.
 			bias, rule, state := m.bias[cNeu], m.rule, *src
-			nt := featurize(v, m, opt.NeutralData, nil)
+			nt := d.neutral
 			sw := m.w
 			if m.sup != nil {
 				sw = m.sup
@@ -409,7 +443,7 @@ func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
 			fitColumns(m, m.w, &tr, opt, rand.New(&state), cNeu)
 			fitGate(g, &tr, &nt, opt.Seed)
 		case len(opt.NeutralData) > 0:
-			tr = featurize(v, m, opt.NeutralData, nil)
+			tr = d.neutral
 			fitColumns(m, m.w, &tr, opt, rng, cNeu)
 			if opt.SupportRules {
 				fitColumns(m, m.w, &tr, opt, rng, cNeg, cPos)
@@ -419,20 +453,18 @@ func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
 		}
 	}
 
-	if opt.Base != nil && opt.BaseBlend > 0 && !opt.Gate {
-		if err := blendBase(m, opt.Base, opt.BaseBlend); err != nil {
-			return nil, err
-		}
+	if d.blend != nil {
+		blendBase(m, opt.Base, opt.BaseBlend, d.blend)
 	}
 
-	for w, n := range counts {
+	for w, n := range d.counts {
 		if n >= opt.MinWordCount && w != "" {
 			m.vocab = append(m.vocab, w)
 		}
 	}
 	if opt.Base != nil { // the words whose weights come from the base are the model's too
 		for _, w := range opt.Base.vocab {
-			if counts[w] < opt.MinWordCount {
+			if d.counts[w] < opt.MinWordCount {
 				m.vocab = append(m.vocab, w)
 			}
 		}
@@ -443,7 +475,7 @@ func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
 		rules = "fixed"
 	}
 	m.info = ModelInfo{
-		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, PolarityOn: opt.PolarityOn, Examples: len(exs), Seed: opt.Seed,
+		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, PolarityOn: opt.PolarityOn, Examples: d.n, Seed: opt.Seed,
 		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
 	}
 	if opt.Base != nil {
@@ -452,7 +484,7 @@ func trainSeed(v *vocab, exs []Example, opt TrainOptions) (*Model, error) {
 			m.info.BaseBlend = opt.BaseBlend
 		}
 	}
-	return m, nil
+	return m
 }
 
 func reload(m *Model) (*Model, error) {
@@ -722,13 +754,9 @@ func (m *Model) supportRules(r *[numRule][numClass]float32) {
 }
 
 // blendBase mixes share (in [0, 1]) of base's support side into m's trained weights: n-gram
-// weights, rule weights and biases become (1-share)·m's + share·base's. Products are rounded
-// before they are added, as in training.
-func blendBase(m, base *Model, share float64) error {
-	w, err := base.ngramPrior(m, 1)
-	if err != nil {
-		return err
-	}
+// weights (w, base's as ngramPrior gives them with share 1), rule weights and biases become
+// (1-share)·m's + share·base's. Products are rounded before they are added, as in training.
+func blendBase(m, base *Model, share float64, w []float32) {
 	a, b := float32(1-share), float32(share)
 	for i := range m.w {
 		m.w[i] = float32(a*m.w[i]) + float32(b*w[i])
@@ -747,7 +775,6 @@ func blendBase(m, base *Model, share float64) error {
 	for c := range bias {
 		m.bias[c] = float32(a*m.bias[c]) + float32(b*bias[c])
 	}
-	return nil
 }
 
 // ngramPrior returns share times the n-gram weights of m (those of its support side, if it has

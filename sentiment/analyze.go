@@ -634,15 +634,13 @@ func (a *analysis) run(v *vocab, text string) {
 	if mixed {
 		a.elsewhere(v)
 		a.joyTears()
-		if k := a.scareQuotes(text); k >= 0 && (!question || !a.infoQuestion(v, text)) {
-			// "Does 'free cancellation' mean …?" quotes the booking page to ask about it.
-			it := a.items[k]
-			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
-		}
-	} else if (posLex || praiseAny) && !question {
-		// "The listing said 'quiet street'. There is a nightclub directly underneath.": praise
-		// only in quotation marks is no praise of the writer's.
-		if k := a.scareQuotes(text); k >= 0 && a.onlyPraise(k) && a.addressed() {
+	}
+	if mixed || (posLex || praiseAny) && !question {
+		// Praise in quotation marks is denied beside something bad, unless the message asks
+		// about it ("Does 'free cancellation' mean …?" quotes the booking page); and, in a message
+		// to someone that asks nothing, when it is the only praise ("The listing said 'quiet
+		// street'. There is a nightclub directly underneath.").
+		if k := a.scareQuotes(text); k >= 0 && (mixed && (!question || !a.infoQuestion(v, text)) || !mixed && a.onlyPraise(k) && a.addressed()) {
 			it := a.items[k]
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}

@@ -459,6 +459,14 @@ func TestScoreCases(t *testing.T) {
 		// Thanks for what was done in a setting of trouble are no irony.
 		{text: "Thanks for rebooking me after my flight was cancelled, and for waiving the fee.", want: pos},
 		{text: "The money came through this morning, thanks!", want: pos},
+		// Thanks after the fact are praise, thanks asked in advance a request; a surprise is no
+		// negation.
+		{text: "My son was ill so we had to cancel the lesson last minute, and the school moved it to Friday with no charge. Really appreciated it.", want: pos},
+		{text: "thanks for refunding the fee so quickly when the class was cancelled", want: pos},
+		{text: "Any help would be much appreciated, order 5521 still has not shipped.", want: pos, not: true},
+		{text: "Never thought I'd enjoy a gym, lost 6kg since March.", want: pos},
+		{text: "Kindly revert with the status of complaint ref 4471.", want: neu},
+		{text: "Interesting priorities: a new logo while the app still crashes every day.", want: neg},
 		// Consent, plain questions across a dash, and requests thanked in advance are neutral.
 		{text: "Alright, I will wait for the email then.", want: neu},
 		{text: "sure, go ahead", want: neu},

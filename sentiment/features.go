@@ -213,13 +213,24 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 	} else {
 		a.sumRows(m.q8, sc, &sum)
 	}
-	s := float32(1 / math.Sqrt(float64(nf)))
+	s := m.ngramScale(nf)
 	for c := range sum {
 		z[c] += float32(s * sum[c])
 	}
 	for i := range a.tok.toks {
 		a.contrib[i] *= s
 	}
+}
+
+// ngramScale is the factor of the n-gram sum of a message of nf features: 1/√nf, so that the
+// n-grams of short and long messages weigh alike when they agree; past the model's cap, √cap/nf,
+// their mean as much as the cap's features would weigh, so that the many words of a story (a
+// delay, three calls, a refund) do not outvote the verdict at its end by their number alone.
+func (m *Model) ngramScale(nf int) float32 {
+	if m.ngramCap > 0 && nf > m.ngramCap {
+		return float32(math.Sqrt(float64(m.ngramCap)) / float64(nf))
+	}
+	return float32(1 / math.Sqrt(float64(nf)))
 }
 
 // credit adds d, a feature's share of the positive-minus-negative logit, to the contributions of

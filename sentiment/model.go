@@ -46,6 +46,7 @@ type Model struct {
 	charBits   uint
 	bigramBits uint
 	noChars    bool // no character n-grams
+	ngramCap   int  // see ngramScale
 	// vocab lists the words seen in training, for which the scorer caches the sum of the word's
 	// unigram and character n-gram weights.
 	vocab   []string
@@ -129,11 +130,14 @@ func (g *gate) prob(sum int32, n int32) float64 {
 
 // ModelInfo describes how a model was made; it is stored in the model file.
 type ModelInfo struct {
-	Name         string   `json:"name"`
-	Bits         uint     `json:"bits"`
-	CharBits     uint     `json:"char_bits"`
-	BigramBits   uint     `json:"bigram_bits"`
-	NoCharGrams  bool     `json:"no_char_grams,omitempty"` // words without their character n-grams
+	Name        string `json:"name"`
+	Bits        uint   `json:"bits"`
+	CharBits    uint   `json:"char_bits"`
+	BigramBits  uint   `json:"bigram_bits"`
+	NoCharGrams bool   `json:"no_char_grams,omitempty"` // words without their character n-grams
+	// NgramCap is the number of n-gram features past which a message's n-gram sum is their mean,
+	// not their sum over the square root of their number (see Model.ngramScale; 0: never).
+	NgramCap     int      `json:"ngram_cap,omitempty"`
 	RuleFeatures []string `json:"rule_features"`
 	TrainedOn    []string `json:"trained_on,omitempty"`
 	NeutralOn    []string `json:"neutral_on,omitempty"` // what the neutral class was fitted on, if not TrainedOn
@@ -215,6 +219,7 @@ func (m *Model) writeTo(w io.Writer, nr int) (int64, error) {
 	info.CharBits = m.charBits
 	info.BigramBits = m.bigramBits
 	info.NoCharGrams = m.noChars
+	info.NgramCap = m.ngramCap
 	// Quantize weights to int16 steps of scale.
 	weight := func(i int) float32 { return float32(m.q[i]) * m.scale }
 	n := len(m.q)
@@ -378,6 +383,10 @@ func decodeModel(raw []byte) (*Model, error) {
 	}
 	m.bigramBits = m.info.BigramBits
 	m.noChars = m.info.NoCharGrams
+	if m.info.NgramCap < 0 {
+		return nil, fmt.Errorf("ngram cap %d must not be negative", m.info.NgramCap)
+	}
+	m.ngramCap = m.info.NgramCap
 	if m.bigramBits == 0 || m.bigramBits > m.bits {
 		m.bigramBits = m.bits
 	}

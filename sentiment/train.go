@@ -22,6 +22,12 @@ type TrainOptions struct {
 	// NoCharGrams leaves out the character n-grams of words: for large, general training data,
 	// where they add little and take scoring time (see README.md, the default model).
 	NoCharGrams bool
+	// NgramCap, when more than 0, is the number of n-gram features past which a message's n-gram
+	// sum is their mean times √NgramCap instead of their sum over the square root of their
+	// number (see Model.ngramScale): a long message's story weighs no more than a tweet's
+	// (0, the zero value: no cap; `cxpulse sentiment train` passes 40; see
+	// docs/sentiment-record.md).
+	NgramCap int
 	// Epochs over the data (default 6: more fit a team's own messages a little closer and read
 	// other kinds of support messages worse; see docs/sentiment-record.md).
 	Epochs int
@@ -166,7 +172,7 @@ func featurize(v *vocab, m *Model, exs []Example, counts map[string]int) trainSe
 		ts.grows = append(ts.grows, a.grows...)
 		r.gend = int32(len(ts.grows))
 		if nf > 0 {
-			r.scale = float32(1 / math.Sqrt(float64(nf)))
+			r.scale = m.ngramScale(nf)
 		}
 		r.rule = a.rule
 		r.label = int(exs[i].Label) + 1
@@ -273,6 +279,8 @@ func (o *TrainOptions) check(n int) error {
 		return fmt.Errorf("train: bits %d out of range 10..24", o.Bits)
 	case o.Epochs < 0 || o.NeutralEpochs < 0 || o.L2 < 0 || o.RuleL2 < 0:
 		return fmt.Errorf("train: epochs %d, neutral epochs %d, L2 %g and rule L2 %g must not be negative", o.Epochs, o.NeutralEpochs, o.L2, o.RuleL2)
+	case o.NgramCap < 0:
+		return fmt.Errorf("train: n-gram cap %d must not be negative", o.NgramCap)
 	case o.Seeds < 0:
 		return fmt.Errorf("train: seeds %d must not be negative", o.Seeds)
 	case o.BaseBlend < 0 || o.BaseBlend > 1:
@@ -345,7 +353,7 @@ type trainData struct {
 
 // newTrainModel returns a model with opt's layout and the rule priors, to train.
 func newTrainModel(opt *TrainOptions) *Model {
-	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
+	m := &Model{bits: opt.Bits, charBits: opt.CharBits, bigramBits: opt.BigramBits, noChars: opt.NoCharGrams, ngramCap: opt.NgramCap, bias: priorBias, w: make([]float32, numClass<<opt.Bits)}
 	if opt.Gate {
 		m.gate = &gate{bits: gateBits, w: make([]float32, 1<<gateBits)}
 	}
@@ -476,7 +484,7 @@ func trainSeed(d *trainData, opt TrainOptions) *Model {
 	}
 	m.info = ModelInfo{
 		Name: opt.Name, Bits: opt.Bits, CharBits: opt.CharBits, BigramBits: opt.BigramBits, TrainedOn: opt.TrainedOn, NeutralOn: opt.NeutralOn, PolarityOn: opt.PolarityOn, Examples: d.n, Seed: opt.Seed,
-		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams,
+		Epochs: opt.Epochs, L2: opt.L2, Rules: rules, NoCharGrams: opt.NoCharGrams, NgramCap: opt.NgramCap,
 	}
 	if opt.Base != nil {
 		m.info.Base, m.info.BaseWeight = opt.Base.Version(), opt.BaseWeight

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,6 +102,49 @@ func BenchmarkTrain(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Past a model's n-gram cap, a message's n-gram sum is their mean times √cap: continuous at the
+// cap, and a long message whose every feature has the same weight weighs no more than one of cap
+// features. Train records the cap in the model file, and a negative one is refused.
+func TestNgramCap(t *testing.T) {
+	plain, capped := &Model{}, &Model{ngramCap: 16}
+	for _, nf := range []int{1, 9, 16} {
+		require.Equal(t, plain.ngramScale(nf), capped.ngramScale(nf), nf)
+	}
+	require.InDelta(t, 0.25, capped.ngramScale(16), 1e-7)
+	require.InDelta(t, 4.0/64, capped.ngramScale(64), 1e-7)
+	require.InDelta(t, 0.125, plain.ngramScale(64), 1e-7)
+	for _, nf := range []int{17, 50, 400} { // nf features of weight 1
+		require.InDelta(t, 4, float64(capped.ngramScale(nf))*float64(nf), 1e-5, nf)
+	}
+
+	exs := synthetic(40)
+	m, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1, NgramCap: 12})
+	require.NoError(t, err)
+	require.Equal(t, 12, m.Info().NgramCap)
+	raw, back := roundTrip(t, m)
+	require.Equal(t, 12, back.ngramCap)
+	long := strings.Repeat("the parcel never came and nobody answers the phone, ", 8) + "but Dana sorted it in minutes, thank you"
+	logits := func(m *Model) [numClass]float64 {
+		s, err := NewWithModel(m, "", nil)
+		require.NoError(t, err)
+		var a analysis
+		a.run(s.vocab, long)
+		return m.logits(&a, s.vocab)
+	}
+	require.Equal(t, logits(m), logits(back))
+	// The same training without the cap reads the long message otherwise.
+	uncapped, err := Train(exs, TrainOptions{Name: "test", Bits: 16, Seed: 1})
+	require.NoError(t, err)
+	require.Zero(t, uncapped.Info().NgramCap)
+	require.NotEqual(t, logits(uncapped), logits(m))
+
+	_, err = Train(exs, TrainOptions{Name: "test", Seed: 1, NgramCap: -1})
+	require.ErrorContains(t, err, "n-gram cap -1 must not be negative")
+	bad := bytes.Replace(gunzip(t, raw), []byte(`"ngram_cap":12`), []byte(`"ngram_cap":-3`), 1)
+	_, err = ReadModel("bad", bytes.NewReader(gzipped(t, bad)))
+	require.ErrorContains(t, err, "model bad: ngram cap -3 must not be negative")
 }
 
 // A model trained without character n-grams says so in its file, and neither training nor

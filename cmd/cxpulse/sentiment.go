@@ -269,6 +269,9 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 			if opt.BaseBlend < 0 || opt.BaseBlend > 1 {
 				return fmt.Errorf("--base-blend %g out of range [0, 1]", opt.BaseBlend)
 			}
+			if opt.NgramCap < 0 {
+				return fmt.Errorf("--ngram-cap %d must not be negative", opt.NgramCap)
+			}
 			opt.NoCharGrams = !charGrams
 			split, err := splitFl.split()
 			if err != nil {
@@ -349,6 +352,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&opt.FixedRules, "fixed-rules", false, "keep the rule feature weights at their priors, or the --base model's (for general-domain data)")
 	f.BoolVar(&opt.Polarity, "polarity", false, "learn only negative against positive; neutral comes from the rules (for general-domain data)")
 	f.BoolVar(&charGrams, "char-grams", true, "give words their character 3-5-grams as features too (they help on small training data)")
+	f.IntVar(&opt.NgramCap, "ngram-cap", 40, "n-gram features of a message past which their weights are averaged, not summed over the square root of their number, so that a long story does not outvote its verdict (0: never)")
 	f.IntVar(&opt.NeutralEpochs, "neutral-epochs", 0, "with --polarity, then fit the neutral class's bias and rule weights for this many passes")
 	f.StringSliceVar(&neutralFiles, "neutral-data", nil, "with --neutral-epochs, fit the neutral class on these labelled JSONL files instead of --data (the n-grams still learn from --data)")
 	f.StringSliceVar(&polarFiles, "polarity-data", nil, "with --polarity, support messages (labelled JSONL) whose negative and positive examples train the n-grams as well: with --gate a second set, the support n-grams, that the gate applies to support text; else with --data")

@@ -191,6 +191,7 @@ func TestSentimentErrors(t *testing.T) {
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base-weight", "0"}, "--base-weight 0 out of range (0, 1]"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--epochs", "0"}, "--epochs 0: give 1 or more passes"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--base-blend", "1.5"}, "--base-blend 1.5 out of range [0, 1]"},
+		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--ngram-cap", "-2"}, "--ngram-cap -2 must not be negative"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--seeds", "0"}, "--seeds 0: give 1 or more"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--l2", "-1"}, "must not be negative"},
 		{[]string{"sentiment", "train", "--data", data, "--out", filepath.Join(dir, "m.cxm"), "--polarity", "--neutral-epochs", "-2"}, "must not be negative"},

@@ -495,9 +495,10 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		// ("How many days until it shows?" asks how long, counting nothing.)
 		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) && !a.wordIs(i-2, "how") {
-			if (a.speedBefore(v, i-1, isShortUnit(t.normOf(tk))) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 {
+			if (a.speedBefore(v, i-1, isShortUnit(t.normOf(tk))) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 || a.spreadOver(i-1) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
-				// wait ("they haven't replied in 3 days" stays one). Its words are no evidence.
+				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it
+				// ("pay it over 3 months"). Its words are no evidence.
 				a.mark[i-1] |= mMasked
 				a.mark[i] |= mMasked
 			} else {

@@ -169,6 +169,25 @@ func (a *analysis) wordBeforeCount(c int) (int, []byte) {
 	return j, a.tok.normOf(&toks[j])
 }
 
+// spreadOver reports whether the count at token c is the span a payment is spread over: "over"
+// or "across" right before it, and a word of paying at most six words before that in its
+// clause ("thanks for letting us pay the balance over 3 months", "can I split it across 12
+// months?"). A plan, not a wait ("waited over 3 hours" and "paying for over 3 months" stay one).
+func (a *analysis) spreadOver(c int) bool {
+	toks := a.tok.toks
+	j := c - 1
+	if !a.wordIs(j, "over") && !a.wordIs(j, "across") || a.wordIs(j-1, "for") { // "paying for over 3 months": how long
+		return false
+	}
+	for k, n := j-1, 0; k >= 0 && n < 6 && toks[k].kind == tkWord; k, n = k-1, n+1 {
+		switch string(a.tok.normOf(&toks[k])) {
+		case "pay", "paying", "paid", "repay", "repaying", "spread", "spreading", "split", "splitting", "instalments", "installments", "payments":
+			return true
+		}
+	}
+	return false
+}
+
 // countValue is the value of a count of digits (up to six) or a number word up to twenty, or 0.
 func countValue(w string) int {
 	if len(w) > 0 && len(w) <= 6 && isDigit(w[0]) {

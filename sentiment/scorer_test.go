@@ -464,6 +464,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "My son was ill so we had to cancel the lesson last minute, and the school moved it to Friday with no charge. Really appreciated it.", want: pos},
 		{text: "thanks for refunding the fee so quickly when the class was cancelled", want: pos},
 		{text: "Any help would be much appreciated, order 5521 still has not shipped.", want: pos, not: true},
+		{text: "I would have appreciated it if someone had called me before cancelling my order.", want: neg},
+		{text: "A call would have been much appreciated.", want: neg},
+		// A payment spread over months is a plan, not a wait.
+		{text: "Thanks for letting us pay the overdue balance over 3 months, it's taken a huge weight off. Really grateful.", want: pos},
+		{text: "Please pass on my thanks to the driver who carried the washing machine upstairs without being asked.", want: pos},
 		{text: "Never thought I'd enjoy a gym, lost 6kg since March.", want: pos},
 		{text: "Kindly revert with the status of complaint ref 4471.", want: neu},
 		{text: "Interesting priorities: a new logo while the app still crashes every day.", want: neg},

@@ -116,6 +116,28 @@ func (a *analysis) disclaims() bool {
 	return false
 }
 
+// praisedApart reports whether a strong praise cue, not thanks, stands in a sentence that asks
+// nothing, in a message that asks ("Can I book Jo again next month? She was an absolute star."):
+// the question is how to have more of it, and the praise the message's feeling.
+func (a *analysis) praisedApart(text string) bool {
+	toks := a.tok.toks
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itPraise || it.v < 1.5 || a.wordIs(int(it.first), "thanks") || a.wordIs(int(it.first), "thank") {
+			continue
+		}
+		s, e := a.sentence(text, int(it.first))
+		asked := false
+		for j := s; j < e && !asked; j++ {
+			asked = toks[j].kind == tkQuestion
+		}
+		if !asked {
+			return true
+		}
+	}
+	return false
+}
+
 // askedAfter reports whether the sentence of token i ends in a question mark after it.
 func (a *analysis) askedAfter(text string, i int) bool {
 	_, end := a.sentence(text, i)

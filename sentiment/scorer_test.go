@@ -466,6 +466,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Any help would be much appreciated, order 5521 still has not shipped.", want: pos, not: true},
 		{text: "I would have appreciated it if someone had called me before cancelling my order.", want: neg},
 		{text: "A call would have been much appreciated.", want: neg},
+		// Strong praise in a sentence that asks nothing is the feeling of a message that asks;
+		// thanks and a question are courtesy.
+		{text: "Is there a way to leave a review for Tomasz? He went above and beyond for us.", want: pos},
+		{text: "Can I request Beata again? She was an absolute star.", want: pos},
+		{text: "Thank you for the refund. Could you also send a VAT receipt for my records?", want: neu},
 		// A payment spread over months is a plan, not a wait.
 		{text: "Thanks for letting us pay the overdue balance over 3 months, it's taken a huge weight off. Really grateful.", want: pos},
 		{text: "Please pass on my thanks to the driver who carried the washing machine upstairs without being asked.", want: pos},

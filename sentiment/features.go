@@ -223,9 +223,10 @@ func (a *analysis) ngrams(v *vocab, m *Model, z *[numClass]float32) {
 }
 
 // ngramScale is the factor of the n-gram sum of a message of nf features: 1/√nf, so that the
-// n-grams of short and long messages weigh alike when they agree; past the model's cap, √cap/nf,
-// their mean as much as the cap's features would weigh, so that the many words of a story (a
-// delay, three calls, a refund) do not outvote the verdict at its end by their number alone.
+// n-grams of short and long messages weigh alike when they agree; past the model's cap, √cap/nf:
+// their mean weighs as much as that many features of it would at the cap, so that the many words
+// of a story (a delay, three calls, a refund) do not outvote the verdict at its end by their
+// number alone.
 func (m *Model) ngramScale(nf int) float32 {
 	if m.ngramCap > 0 && nf > m.ngramCap {
 		return float32(math.Sqrt(float64(m.ngramCap)) / float64(nf))

@@ -384,7 +384,7 @@ func decodeModel(raw []byte) (*Model, error) {
 	m.bigramBits = m.info.BigramBits
 	m.noChars = m.info.NoCharGrams
 	if m.info.NgramCap < 0 {
-		return nil, fmt.Errorf("ngram cap %d must not be negative", m.info.NgramCap)
+		return nil, fmt.Errorf("n-gram cap %d must not be negative", m.info.NgramCap)
 	}
 	m.ngramCap = m.info.NgramCap
 	if m.bigramBits == 0 || m.bigramBits > m.bits {

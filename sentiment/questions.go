@@ -123,7 +123,7 @@ func (a *analysis) praisedApart(text string) bool {
 	toks := a.tok.toks
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind != itPraise || it.v < 1.5 || a.wordIs(int(it.first), "thanks") || a.wordIs(int(it.first), "thank") {
+		if it.kind != itPraise || it.v < strongPraise || a.wordIs(int(it.first), "thanks") || a.wordIs(int(it.first), "thank") {
 			continue
 		}
 		s, e := a.sentence(text, int(it.first))
@@ -137,6 +137,10 @@ func (a *analysis) praisedApart(text string) bool {
 	}
 	return false
 }
+
+// strongPraise is the least weight of a praise cue that says the message's feeling beside a
+// question ("above and beyond", "absolute star"; not "on time").
+const strongPraise = 1.5
 
 // askedAfter reports whether the sentence of token i ends in a question mark after it.
 func (a *analysis) askedAfter(text string, i int) bool {

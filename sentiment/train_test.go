@@ -144,7 +144,7 @@ func TestNgramCap(t *testing.T) {
 	require.ErrorContains(t, err, "n-gram cap -1 must not be negative")
 	bad := bytes.Replace(gunzip(t, raw), []byte(`"ngram_cap":12`), []byte(`"ngram_cap":-3`), 1)
 	_, err = ReadModel("bad", bytes.NewReader(gzipped(t, bad)))
-	require.ErrorContains(t, err, "model bad: ngram cap -3 must not be negative")
+	require.ErrorContains(t, err, "model bad: n-gram cap -3 must not be negative")
 }
 
 // A model trained without character n-grams says so in its file, and neither training nor

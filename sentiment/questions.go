@@ -120,18 +120,10 @@ func (a *analysis) disclaims() bool {
 // nothing, in a message that asks ("Can I book Jo again next month? She was an absolute star."):
 // the question is how to have more of it, and the praise the message's feeling.
 func (a *analysis) praisedApart(text string) bool {
-	toks := a.tok.toks
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind != itPraise || it.v < strongPraise || a.wordIs(int(it.first), "thanks") || a.wordIs(int(it.first), "thank") {
-			continue
-		}
-		s, e := a.sentence(text, int(it.first))
-		asked := false
-		for j := s; j < e && !asked; j++ {
-			asked = toks[j].kind == tkQuestion
-		}
-		if !asked {
+		if it.kind == itPraise && it.v >= strongPraise && !a.wordIs(int(it.first), "thanks") && !a.wordIs(int(it.first), "thank") &&
+			!a.askedAfter(text, int(it.first)) { // a question mark ends its sentence, so none comes before it
 			return true
 		}
 	}

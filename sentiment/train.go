@@ -402,12 +402,11 @@ func trainSeed(d *trainData, opt TrainOptions) *Model {
 	if split {
 		main = tr
 	}
-	prior := d.prior
-	copy(m.w, prior)
+	copy(m.w, d.prior)
 	newRand := func() *rand.PCG { return rand.NewPCG(opt.Seed, opt.Seed^0x5DEECE66D) }
 	src := newRand()
 	rng := rand.New(src)
-	fitWeights(m, m.w, prior, &main, classWeights(&main, opt.Balanced), opt, rng)
+	fitWeights(m, m.w, d.prior, &main, classWeights(&main, opt.Balanced), opt, rng)
 	srng := rng // what the support calibration draws its order from
 	if split {
 		// The support n-grams: the training of the model without a gate, from fresh weights and

@@ -223,7 +223,8 @@ func isPastVerb(w []byte) bool {
 		return true
 	}
 	switch string(w) {
-	case "came", "sent", "got", "found", "paid", "done", "made", "gave", "brought", "rang":
+	case "came", "sent", "got", "found", "paid", "done", "made", "gave", "given", "brought", "rang", "rung",
+		"drove", "driven", "went", "gone", "flew", "flown", "wrote", "written", "sold", "told", "built":
 		return true
 	}
 	return false

@@ -119,7 +119,7 @@ func (a *analysis) disclaims() bool {
 // praisedApart reports whether a strong praise cue, not thanks, stands in a sentence that asks
 // nothing, in a message that asks ("Can I book Jo again next month? She was an absolute star."):
 // the question is how to have more of it, and the praise the message's feeling.
-func (a *analysis) praisedApart(text string) bool {
+func (a *analysis) praisedApart(text string, ack int) bool {
 	for k := range a.items {
 		it := &a.items[k]
 		if it.kind == itPraise && it.v >= strongPraise && !a.wordIs(int(it.first), "thanks") && !a.wordIs(int(it.first), "thank") &&
@@ -127,8 +127,54 @@ func (a *analysis) praisedApart(text string) bool {
 			return true
 		}
 	}
-	return false
+	return ack < 0 && a.praisedFirst(text)
 }
+
+// praisedFirst reports whether a strong positive word stands in a sentence that asks nothing,
+// before the message's first question, in a message without a negative word ("Fantastic service
+// at the counter today. Are you open on Monday?"): the praise comes first and is the message's
+// feeling.
+func (a *analysis) praisedFirst(text string) bool {
+	q := -1
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind == tkQuestion {
+			q = i
+			break
+		}
+	}
+	found := false
+	for k := range a.items {
+		it := &a.items[k]
+		if it.v < 0 {
+			return false
+		}
+		if it.kind == itLex && it.v >= strongWord && int(it.first) < q && !a.askedAfter(text, int(it.first)) &&
+			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) { // ("Great, thanks. Can you …" acknowledges)
+			found = true
+		}
+	}
+	return found
+}
+
+// inQuotes reports whether word token i stands inside quotation marks opened in its sentence
+// ("a 'great job!' badge", "the 'faster' plan"): quoted words are someone else's.
+func (a *analysis) inQuotes(text string, i int) bool {
+	start, _ := a.sentence(text, i)
+	open := false
+	for p := int(a.tok.toks[start].start); p < int(a.tok.toks[i].start); p++ {
+		switch c := text[p]; {
+		case c == '"':
+			open = !open
+		case c == '\'' && (p == 0 || !isASCIILetter(text[p-1]) || p+1 >= len(text) || !isASCIILetter(text[p+1])):
+			open = !open // a quotation mark, not the apostrophe of "we're"
+		}
+	}
+	return open || a.quotedWord(text, i)
+}
+
+// strongWord is the least valence of a positive word that says the message's feeling before its
+// question.
+const strongWord = 2.5
 
 // strongPraise is the least weight of a praise cue that says the message's feeling beside a
 // question ("above and beyond", "absolute star"; not "on time").

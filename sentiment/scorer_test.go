@@ -471,6 +471,19 @@ func TestScoreCases(t *testing.T) {
 		{text: "Is there a way to leave a review for Tomasz? He went above and beyond for us.", want: pos},
 		{text: "Can I request Beata again? She was an absolute star.", want: pos},
 		{text: "Thank you for the refund. Could you also send a VAT receipt for my records?", want: neu},
+		// So is a strong positive word before the first question, in a message with nothing
+		// negative; a leading "Great, thanks." acknowledges.
+		{text: "The new mattress is wonderful. Do you sell matching pillows?", want: pos},
+		{text: "Lovely staff at the Bristol branch yesterday. Are you open on Easter Monday?", want: pos},
+		{text: "Great, thanks. Could you send the receipt to my work address?", want: neu},
+		// Questions that doubt the company does its job, or ask what is left after a failure.
+		{text: "Paid for next-day delivery and it came a week later. Do you even read the orders?", want: neg},
+		{text: "The refund was approved and then cancelled by your system. What now?", want: neg},
+		{text: "Could someone actually look at order 8812 this week?", want: neg},
+		{text: "3rd day without internet at the flat.", want: neg},
+		{text: "Top job on the boiler service, cheers!", want: pos},
+		{text: "The lift broke on our floor but the team turned things around with a room upstairs in ten minutes.", want: pos},
+		{text: "tyvm 🙂", want: pos},
 		// A payment spread over months is a plan, not a wait.
 		{text: "Thanks for letting us pay the overdue balance over 3 months, it's taken a huge weight off. Really grateful.", want: pos},
 		{text: "Please pass on my thanks to the driver who carried the washing machine upstairs without being asked.", want: pos},

@@ -148,7 +148,7 @@ func (a *analysis) praisedFirst(text string) bool {
 		if it.v < 0 {
 			return false
 		}
-		if it.kind == itLex && it.v >= strongWord && int(it.first) < q && !a.askedAfter(text, int(it.first)) &&
+		if it.kind == itLex && q >= 0 && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter) && !a.askedAfter(text, int(it.first)) &&
 			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) { // ("Great, thanks. Can you …" acknowledges)
 			found = true
 		}
@@ -173,8 +173,12 @@ func (a *analysis) inQuotes(text string, i int) bool {
 }
 
 // strongWord is the least valence of a positive word that says the message's feeling before its
-// question.
-const strongWord = 2.5
+// question; strongWordAfter after it, where willingness and plans ("happy to pay", "worth
+// resetting", "have them saved") stand more often.
+const (
+	strongWord      = 2.5
+	strongWordAfter = 3.0
+)
 
 // strongPraise is the least weight of a praise cue that says the message's feeling beside a
 // question ("above and beyond", "absolute star"; not "on time").

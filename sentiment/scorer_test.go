@@ -476,6 +476,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "The new mattress is wonderful. Do you sell matching pillows?", want: pos},
 		{text: "Lovely staff at the Bristol branch yesterday. Are you open on Easter Monday?", want: pos},
 		{text: "Great, thanks. Could you send the receipt to my work address?", want: neu},
+		// After the question the word must be stronger: willingness and times of day are no praise.
+		{text: "Is there a form to nominate the night nurse? She was incredible with my dad.", want: pos},
+		{text: "Could someone call me back about my quote? Evenings are best.", want: neu},
+		{text: "I'm not 100% sure which plan I'm on, could you check?", want: neu},
+		// "were back within", "had us back in": how fast, after a past form that ends in no "-ed".
+		{text: "Test results were back within 2 days. Impressive service.", want: pos},
+		{text: "The engineer had us back online in 20 minutes. Really grateful.", want: pos},
+		{text: "The courier went out of her way to find my building.", want: pos},
+		{text: "Your app logged me out again. How does that even happen?", want: neg},
 		// Questions that doubt the company does its job, or ask what is left after a failure.
 		{text: "Paid for next-day delivery and it came a week later. Do you even read the orders?", want: neg},
 		{text: "The refund was approved and then cancelled by your system. What now?", want: neg},

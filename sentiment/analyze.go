@@ -759,7 +759,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if (question || request) && !complains && (!question || !a.praisedApart(text, ack)) || ack >= 0 && asks {
+	if (question || request) && !complains && !sarcasm && (!question || !a.praisedApart(text, ack)) || ack >= 0 && asks {
 		r[rfQuestion] = 1 // "ok thanks, will do" acknowledges, as neutral as a question
 	}
 	// 1 without any sentiment, fading as sentiment adds up.

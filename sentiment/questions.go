@@ -176,7 +176,7 @@ func (a *analysis) inQuotes(text string, i int) bool {
 // question; strongWordAfter after it, where willingness and plans ("happy to pay", "worth
 // resetting", "have them saved") stand more often.
 const (
-	strongWord      = 2.5
+	strongWord      = 2.4
 	strongWordAfter = 3.0
 )
 

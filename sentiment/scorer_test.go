@@ -485,6 +485,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "The engineer had us back online in 20 minutes. Really grateful.", want: pos},
 		{text: "The courier went out of her way to find my building.", want: pos},
 		{text: "Your app logged me out again. How does that even happen?", want: neg},
+		// Irony asks no plain question.
+		{text: "Great, another app update that signs everyone out. Does anyone test these before release?", want: neg},
+		{text: "Oh good, another 'your call is important to us' message. Is it though?", want: neg},
+		// Frames of thanks and slang verdicts.
+		{text: "Cracking service from the Leeds branch again.", want: pos},
+		{text: "The chef came out to check on my allergy, made a real difference to our evening.", want: pos},
+		{text: "I can't thank them enough for finding my ring in the hotel room.", want: pos},
+		{text: "The quote was £200 and the invoice says £410. Care to explain?", want: neg},
+		{text: "big W for the new app, checkout takes seconds now", want: pos},
 		// Questions that doubt the company does its job, or ask what is left after a failure.
 		{text: "Paid for next-day delivery and it came a week later. Do you even read the orders?", want: neg},
 		{text: "The refund was approved and then cancelled by your system. What now?", want: neg},

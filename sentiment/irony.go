@@ -26,6 +26,40 @@ func leadingAnother(text string) bool {
 	}
 }
 
+// wowIrony finds a message that opens with "wow" (after mentions, or "oh wow") and goes on with
+// "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12 minute
+// ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive word
+// follows the article ("Wow, a fantastic finish"). It records a sarcasm item over "wow".
+func (a *analysis) wowIrony(v *vocab) {
+	toks := a.tok.toks
+	j := 0
+	for j < len(toks) && toks[j].kind == tkMention {
+		j++
+	}
+	if a.wordIs(j, "oh") {
+		j++
+	}
+	if !a.wordIs(j, "wow") {
+		return
+	}
+	k := j + 1
+	for k < len(toks) && toks[k].kind == tkBreak {
+		k++
+	}
+	switch {
+	case k >= len(toks):
+		return
+	case toks[k].kind == tkNumber:
+	case a.wordIs(k, "a") || a.wordIs(k, "an") || a.wordIs(k, "another"):
+		if k+1 < len(toks) && a.info[k+1] >= 0 && v.infos[a.info[k+1]].valence > 0 {
+			return
+		}
+	default:
+		return
+	}
+	a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+}
+
 // affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
 // "love being ignored") or an activity that ends in one ("Love spending my Saturday on hold"): it
 // records a sarcasm item over the verb and the complaint, one phrase.

@@ -494,6 +494,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "I can't thank them enough for finding my ring in the hotel room.", want: pos},
 		{text: "The quote was £200 and the invoice says £410. Care to explain?", want: neg},
 		{text: "big W for the new app, checkout takes seconds now", want: pos},
+		// "Wow" before an article or a number is ironic amazement, unless praise follows it.
+		{text: "Wow, a whole 11 days to answer one email. Truly impressive.", want: neg},
+		{text: "wow £12 for a sandwich and a coffee. amazing value", want: neg},
+		{text: "Wow, a fantastic evening, thank you all!", want: pos},
+		{text: "Is there a reason my parcel went back to the depot when I was home all day?", want: neg},
+		{text: "Why did the app log me out mid-payment? Genuinely asking.", want: neg},
 		// Questions that doubt the company does its job, or ask what is left after a failure.
 		{text: "Paid for next-day delivery and it came a week later. Do you even read the orders?", want: neg},
 		{text: "The refund was approved and then cancelled by your system. What now?", want: neg},

@@ -324,6 +324,11 @@ func (a *analysis) run(v *vocab, text string) {
 					continue
 				}
 			}
+			if p.cue == cuePraise && neg < 0 && a.quotedWord(text, i) {
+				// "Two days after your plumber 'fixed' it": a praise phrase whose first word is
+				// in quotation marks is quoted to be denied, as a quoted praise word is (below).
+				a.items = append(a.items, item{first: first, last: first, v: 1, kind: itSarcasmCond})
+			}
 			a.addCueNegated(p.cue, p.cueW, first, last, neg >= 0)
 			if p.cue != cueSarcasmCond {
 				// The cue's words are the cue: the n-gram model does not weigh them again (it
@@ -588,7 +593,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.backdrop(v, text)
 	a.recovery(v, text)
-	a.resolveContextual(text)
+	a.resolveContextual(v, text)
 	if lastContrast >= 0 {
 		a.expectation(text, lastContrast)
 	}
@@ -629,7 +634,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
 	}
-	a.wowIrony(v)
+	a.wowIrony(v, text)
 	if k, q := a.thanksForQuoted(text); k >= 0 {
 		a.items = append(a.items, item{first: int32(k), last: int32(q), v: 1, kind: itSarcasm})
 	}
@@ -680,7 +685,10 @@ func (a *analysis) run(v *vocab, text string) {
 			sarcasm = true
 		case itSarcasmCond:
 			// "Great job losing my bag": the complaint follows the marker in its sentence.
-			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last))
+			// Thanks are ironic before a complaint ("thanks for the scenic 6 hours at gate
+			// B12"), not before a word of trouble they are for ("thank you for catching the
+			// problem so early", "for the courtesy car, it made a stressful week easier").
+			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), a.thanksAt(int(it.first)))
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -1253,8 +1261,8 @@ func (a *analysis) sentence(text string, i int) (int, int) {
 }
 
 // complaintAfter reports whether a complaint item that still counts (not one a fix cleared), or
-// a negative lexicon item, starts after token i in its sentence.
-func (a *analysis) complaintAfter(v *vocab, text string, i int) bool {
+// (unless cueOnly) a negative lexicon item, starts after token i in its sentence.
+func (a *analysis) complaintAfter(v *vocab, text string, i int, cueOnly bool) bool {
 	end := len(a.tok.toks)
 	for j := i + 1; j < end; j++ {
 		if j > i+1 && a.opensSentence(text, j) {
@@ -1263,7 +1271,7 @@ func (a *analysis) complaintAfter(v *vocab, text string, i int) bool {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if int(it.first) > i && int(it.first) < end && it.problem() && !a.settingBetween(v, i, int(it.first)) {
+		if int(it.first) > i && int(it.first) < end && it.problem() && (!cueOnly || it.kind == itComplaint) && !a.settingBetween(v, i, int(it.first)) {
 			return true
 		}
 	}

@@ -29,8 +29,9 @@ func leadingAnother(text string) bool {
 // wowIrony finds a message that opens with "wow" (after mentions, or "oh wow") and goes on with
 // "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12 minute
 // ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive word
-// follows the article ("Wow, a fantastic finish"). It records a sarcasm item over "wow".
-func (a *analysis) wowIrony(v *vocab) {
+// follows the article ("Wow, a fantastic finish"); and so is an opening "Sure," before "I'll",
+// "charge" or a quotation. It records a sarcasm item over "wow" or "sure".
+func (a *analysis) wowIrony(v *vocab, text string) {
 	toks := a.tok.toks
 	j := 0
 	for j < len(toks) && toks[j].kind == tkMention {
@@ -39,12 +40,20 @@ func (a *analysis) wowIrony(v *vocab) {
 	if a.wordIs(j, "oh") {
 		j++
 	}
-	if !a.wordIs(j, "wow") {
-		return
-	}
 	k := j + 1
 	for k < len(toks) && toks[k].kind == tkBreak {
 		k++
+	}
+	if a.wordIs(j, "sure") && k > j+1 && k < len(toks) {
+		// "Sure, I'll 'try again later' like every day this week", "Sure, charge me €45 for
+		// a bag that fit", "Sure, 'escalated.'": consent that mocks (not "sure, go ahead").
+		if a.wordIs(k, "i'll") || a.wordIs(k, "ill") || a.wordIs(k, "charge") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"' {
+			a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+		}
+		return
+	}
+	if !a.wordIs(j, "wow") {
+		return
 	}
 	switch {
 	case k >= len(toks):

@@ -500,6 +500,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Wow, a fantastic evening, thank you all!", want: pos},
 		{text: "Is there a reason my parcel went back to the depot when I was home all day?", want: neg},
 		{text: "Why did the app log me out mid-payment? Genuinely asking.", want: neg},
+		// An opening "Sure," before "I'll" or a quotation mocks; thanks are no irony beside a
+		// call they are for.
+		{text: "Sure, I'll just wait another week for the engineer then.", want: neg},
+		{text: "Sure, 'it's in the post'. Like last month.", want: neg},
+		{text: "Thanks for your patience with me on the phone this morning!", want: pos},
+		{text: "That's daylight robbery for a 10 minute job.", want: neg},
 		// Questions that doubt the company does its job, or ask what is left after a failure.
 		{text: "Paid for next-day delivery and it came a week later. Do you even read the orders?", want: neg},
 		{text: "The refund was approved and then cancelled by your system. What now?", want: neg},

@@ -509,7 +509,7 @@ func (a *analysis) clearProblems(first, last, except int) {
 // a repetition ("again", "second time") is a complaint unless its sentence says something
 // good and nothing bad ("Thanks again for your help", "can't wait to see them again!",
 // "delivered in 2 days, great").
-func (a *analysis) resolveContextual(text string) {
+func (a *analysis) resolveContextual(v *vocab, text string) {
 	for k := range a.items {
 		it := &a.items[k]
 		if it.kind != itContextual {
@@ -526,8 +526,12 @@ func (a *analysis) resolveContextual(text string) {
 			case itLex, itPolite, itEmoji, itPraise:
 				good = good || o.v > 0
 				bad = bad || o.v < 0
-			case itComplaint, itSarcasm, itSarcasmCond: // "nice to know 3 hours of my time is worth $8"
+			case itComplaint, itSarcasm: // "nice to know 3 hours of my time is worth $8"
 				bad = true
+			case itSarcasmCond:
+				// Thanks make a time counted a complaint ("thanks for the scenic 6 hours at gate
+				// B12"), not a setting ("thank you for being so patient with me on the phone").
+				bad = bad || !a.thanksAt(int(o.first)) || a.isCount(v, int(it.first))
 			}
 		}
 		it.kind = itComplaint

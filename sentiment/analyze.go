@@ -260,6 +260,23 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		case tkEmoji, tkEmoticon:
 			a.emo++
+			if tk.r == starFilled && (i == 0 || toks[i-1].r != starFilled && toks[i-1].r != starEmpty) {
+				// "★★★☆☆": a score out of five in stars.
+				if r, n := a.stars(i); n > 0 {
+					middle = middle || r == 0
+					if r != 0 {
+						kind := uint8(itPraise)
+						if r < 0 {
+							kind = itComplaint
+						}
+						a.items = append(a.items, item{first: int32(i), last: int32(i + n - 1), v: ratingWeight, kind: kind})
+					}
+					for k := i; k < i+n; k++ {
+						a.mark[k] |= mCovered | mMasked
+						a.group[k] = int32(i)
+					}
+				}
+			}
 		case tkURL:
 			url = true
 		}

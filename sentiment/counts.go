@@ -230,6 +230,39 @@ func isPastVerb(w []byte) bool {
 	return false
 }
 
+// The runes of a score in stars.
+const (
+	starFilled = '\u2605' // ★
+	starEmpty  = '\u2606' // ☆
+)
+
+// stars reads a run of five stars from token i, filled ones first ("★★★☆☆"): it returns the
+// score as rating does (1 for four or five, -1 for one or two, 0 for three) and the run's
+// length, or a length of 0 when the run is no such score.
+func (a *analysis) stars(i int) (r, n int) {
+	toks := a.tok.toks
+	filled := 0
+	for j := i; j < len(toks) && toks[j].kind == tkEmoji && (toks[j].r == starFilled || toks[j].r == starEmpty); j++ {
+		if toks[j].r == starFilled {
+			if filled < n {
+				return 0, 0 // a filled star after an empty one
+			}
+			filled++
+		}
+		n++
+	}
+	if n != 5 {
+		return 0, 0
+	}
+	switch {
+	case filled >= 4:
+		return 1, n
+	case filled <= 2:
+		return -1, n
+	}
+	return 0, n
+}
+
 // isSpeedFiller reports the words that may stand between "in" and a count ("in just 5 mins").
 func isSpeedFiller(w []byte) bool {
 	switch string(w) {

@@ -1291,14 +1291,17 @@ func TestRatings(t *testing.T) {
 		{"the invoice dated 3/10 is attached", "3/10", 0},
 		{"call me about it on 1/5/2024", "1/5", 0},
 		{"delivered 12/10", "12/10", 0},
+		{"★★★★★ the new tracker is spot on", "★★★★★", +1},
+		{"★☆☆☆☆ logs me out every day", "★☆☆☆☆", -1},
 	} {
 		d := score(s, tc.text)
 		require.Equal(t, tc.sign, evidenceSign(d, tc.phrase), "%q: %+v", tc.text, d.Evidence)
 	}
 }
 
-// A middle score ("3/5", "5/10", "6/10", "3 stars") is the middle_rating rule feature; a high
-// or low one, 7/10 and a date are not.
+// A middle score ("3/5", "5/10", "6/10", "3 stars", "★★★☆☆") is the middle_rating rule
+// feature; a high or low one, 7/10, a date and a run of stars that is no score out of five are
+// not.
 func TestMiddleRating(t *testing.T) {
 	s := newScorer(t)
 	for text, want := range map[string]bool{
@@ -1312,6 +1315,10 @@ func TestMiddleRating(t *testing.T) {
 		"the invoice dated 3/5":      false,
 		"3 of the stars fell off":    false,
 		"call me about it on 3/5/24": false,
+		"★★★☆☆ does what it says":    true,
+		"★★★★☆ solid":                false,
+		"★★☆★☆ odd order":            false,
+		"★★★☆☆☆ six of them":         false,
 	} {
 		var a analysis
 		a.run(s.vocab, text)

@@ -651,7 +651,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
 	}
-	a.wowIrony(v, text)
+	a.openingIrony(v, text)
 	if k, q := a.thanksForQuoted(text); k >= 0 {
 		a.items = append(a.items, item{first: int32(k), last: int32(q), v: 1, kind: itSarcasm})
 	}

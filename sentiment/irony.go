@@ -26,12 +26,12 @@ func leadingAnother(text string) bool {
 	}
 }
 
-// wowIrony finds a message that opens with "wow" (after mentions, or "oh wow") and goes on with
-// "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12 minute
-// ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive word
-// follows the article ("Wow, a fantastic finish"); and so is an opening "Sure," before "I'll",
-// "charge" or a quotation. It records a sarcasm item over "wow" or "sure".
-func (a *analysis) wowIrony(v *vocab, text string) {
+// openingIrony finds a message that opens with "wow" (after mentions, or "oh wow") and goes on
+// with "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12
+// minute ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive
+// word follows the article ("Wow, a fantastic finish"); and so is an opening "Sure," before
+// "I'll", "charge" or a quotation. It records a sarcasm item over "wow" or "sure".
+func (a *analysis) openingIrony(v *vocab, text string) {
 	toks := a.tok.toks
 	j := 0
 	for j < len(toks) && toks[j].kind == tkMention {

@@ -127,14 +127,15 @@ func (a *analysis) praisedApart(text string, ack int) bool {
 			return true
 		}
 	}
-	return ack < 0 && a.praisedFirst(text)
+	return ack < 0 && a.praiseWordApart(text)
 }
 
-// praisedFirst reports whether a strong positive word stands in a sentence that asks nothing,
-// before the message's first question, in a message without a negative word ("Fantastic service
-// at the counter today. Are you open on Monday?"): the praise comes first and is the message's
-// feeling.
-func (a *analysis) praisedFirst(text string) bool {
+// praiseWordApart reports whether a strong positive word stands in a sentence that asks
+// nothing, in a message that asks and has no negative item: before its first question
+// ("Fantastic service at the counter today. Are you open on Monday?"), or, a stronger word,
+// after it ("Is there a form to nominate her? She was incredible."). Not in quotation marks, and
+// not a leading "Great, …", which acknowledges ("Great, thanks. Can you …").
+func (a *analysis) praiseWordApart(text string) bool {
 	q := -1
 	for i := range a.tok.toks {
 		if a.tok.toks[i].kind == tkQuestion {
@@ -142,14 +143,17 @@ func (a *analysis) praisedFirst(text string) bool {
 			break
 		}
 	}
+	if q < 0 {
+		return false
+	}
 	found := false
 	for k := range a.items {
 		it := &a.items[k]
 		if it.v < 0 {
 			return false
 		}
-		if it.kind == itLex && q >= 0 && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter) && !a.askedAfter(text, int(it.first)) &&
-			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) { // ("Great, thanks. Can you …" acknowledges)
+		if it.kind == itLex && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter) && !a.askedAfter(text, int(it.first)) &&
+			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) {
 			found = true
 		}
 	}

@@ -247,34 +247,15 @@ func (a *analysis) run(v *vocab, text string) {
 			r, ok := a.rating(text, i)
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if r != 0 {
-				// "10/10", "1/5": a score out of five or ten.
-				kind := uint8(itPraise)
-				if r < 0 {
-					kind = itComplaint
-				}
-				a.items = append(a.items, item{first: int32(i), last: int32(i + 2), v: ratingWeight, kind: kind})
-				for k := i; k <= i+2; k++ {
-					a.mark[k] |= mCovered
-					a.group[k] = int32(i)
-				}
+				a.scoreItem(i, i+2, r, mCovered) // "10/10", "1/5": a score out of five or ten
 			}
 		case tkEmoji, tkEmoticon:
 			a.emo++
-			if tk.r == starFilled && (i == 0 || toks[i-1].r != starFilled && toks[i-1].r != starEmpty) {
-				// "★★★☆☆": a score out of five in stars.
+			if tk.r == starFilled {
+				// "★★★☆☆": a score out of five in stars; the stars are no emoji to the n-grams.
 				if r, n := a.stars(i); n > 0 {
 					middle = middle || r == 0
-					if r != 0 {
-						kind := uint8(itPraise)
-						if r < 0 {
-							kind = itComplaint
-						}
-						a.items = append(a.items, item{first: int32(i), last: int32(i + n - 1), v: ratingWeight, kind: kind})
-					}
-					for k := i; k < i+n; k++ {
-						a.mark[k] |= mCovered | mMasked
-						a.group[k] = int32(i)
-					}
+					a.scoreItem(i, i+n-1, r, mCovered|mMasked)
 				}
 			}
 		case tkURL:
@@ -907,6 +888,23 @@ func keyHash(tk *token, t *tokenizer) uint64 {
 		return hashtagHash(t.normOf(tk))
 	}
 	return tk.h
+}
+
+// scoreItem records the score r a customer gave over tokens [first, last] ("10/10", "★★☆☆☆"):
+// praise of ratingWeight when r > 0, a complaint when r < 0 (a middle score is a rule feature
+// only). Its tokens become one phrase, with marks mk.
+func (a *analysis) scoreItem(first, last, r int, mk uint16) {
+	if r != 0 {
+		kind := uint8(itPraise)
+		if r < 0 {
+			kind = itComplaint
+		}
+		a.items = append(a.items, item{first: int32(first), last: int32(last), v: ratingWeight, kind: kind})
+	}
+	for k := first; k <= last; k++ {
+		a.mark[k] |= mk
+		a.group[k] = int32(first)
+	}
 }
 
 // negatorBefore returns the negator that stands within negationScope words before token i, in

@@ -236,11 +236,14 @@ const (
 	starEmpty  = '\u2606' // ☆
 )
 
-// stars reads a run of five stars from token i, filled ones first ("★★★☆☆"): it returns the
-// score as rating does (1 for four or five, -1 for one or two, 0 for three) and the run's
-// length, or a length of 0 when the run is no such score.
+// stars reads a run of five stars that opens at token i, filled ones first ("★★★☆☆"): it
+// returns the score as rating does (1 for four or five, -1 for one or two, 0 for three) and the
+// run's length, or a length of 0 when the run is no such score or does not open at i.
 func (a *analysis) stars(i int) (r, n int) {
 	toks := a.tok.toks
+	if i > 0 && (toks[i-1].r == starFilled || toks[i-1].r == starEmpty) {
+		return 0, 0 // inside a run
+	}
 	filled := 0
 	for j := i; j < len(toks) && toks[j].kind == tkEmoji && (toks[j].r == starFilled || toks[j].r == starEmpty); j++ {
 		if toks[j].r == starFilled {

@@ -122,7 +122,7 @@ func (a *analysis) disclaims() bool {
 func (a *analysis) praisedApart(text string, ack int) bool {
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind == itPraise && it.v >= strongPraise && !a.wordIs(int(it.first), "thanks") && !a.wordIs(int(it.first), "thank") &&
+		if it.kind == itPraise && it.v >= strongPraise && !a.thanksAt(int(it.first)) &&
 			!a.askedAfter(text, int(it.first)) { // a question mark ends its sentence, so none comes before it
 			return true
 		}

@@ -387,8 +387,15 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		case tkQuestion:
+			if a.exasperated(i) {
+				// "… a £5 'paper statement fee'. Seriously?": disbelief, not a question.
+				a.items = append(a.items, item{first: int32(i - 1), last: int32(i - 1), v: exasperationWeight, kind: itComplaint})
+				a.coverPhrase(i-1, i-1)
+				negScope, boost = 0, 0
+				continue
+			}
 			// "How?!", "Seriously?!": amazement or anger, not a question.
-			question = question || strings.IndexByte(text[tk.start:tk.end], '!') < 0
+			question = question || strings.IndexByte(text[tk.start:tk.end], '!') < 0 && !a.justSaying(text, i)
 			negScope, boost = 0, 0
 			continue
 		case tkEmoji, tkEmoticon:
@@ -418,7 +425,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
-			question = question || a.asks(v, i) && !a.droppedSubject(text, i)
+			question = question || a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i)
 		}
 		inScope := negScope > 0
 		if negScope > 0 {
@@ -538,6 +545,12 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
+		if val > 0 && tk.h == effectiveHash && a.datesChange(i) {
+			// "cancel my policy effective 30 September", "effective from 1 July": the date a
+			// change takes effect, no praise.
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if val < 0 && a.inGoodWay(i+1) {
 			// "Boring in the best way", "scary in a good way": the phrase after it (a praise
 			// cue) turns the word around.
@@ -596,6 +609,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.expectation(text, lastContrast)
 	}
 	a.onlyWait(v)
+	if question {
+		a.whyAsked(text)
+	}
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.
 	posLex, praiseAny, clap, negAny, complaintAny, laughBad := false, false, false, false, false, false
@@ -620,8 +636,8 @@ func (a *analysis) run(v *vocab, text string) {
 	if mixed {
 		a.foreboding(text) // before the irony rules: the feared problems are no failure to be ironic about
 	}
-	if posLex && (complaintAny || negAny) {
-		a.affectSarcasm(v)
+	if posLex {
+		a.affectSarcasm(v) // (its object is a complaint, or paying: "love paying premium rates")
 	}
 	if mixed || posLex && leadingAnother(text) {
 		// Bare praise after something bad ("On hold 47 mins... great customer service guys"),

@@ -336,3 +336,35 @@ func isDatePreposition(w []byte) bool {
 	}
 	return false
 }
+
+// effectiveHash is the hash of the word "effective".
+var effectiveHash = hashString("effective")
+
+// datesChange reports whether word i ("effective") is followed by the date a change takes
+// effect: a number ("effective 30 September", "effective 01/08"), a month, "from", "as of",
+// "immediately", "today", "tomorrow", "next", "until", or the end or start of a period ("effective
+// the end of June", "effective at the end of the billing period"). Not "effective in", "effective
+// at removing stains": those praise.
+func (a *analysis) datesChange(i int) bool {
+	toks := a.tok.toks
+	j := i + 1
+	if j >= len(toks) {
+		return false
+	}
+	if toks[j].kind == tkNumber {
+		return true
+	}
+	if toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&toks[j])) {
+	case "from", "immediately", "today", "tomorrow", "next", "until", "january", "february", "march",
+		"april", "may", "june", "july", "august", "september", "october", "november", "december":
+		return true
+	case "as":
+		return a.wordIs(j+1, "of")
+	case "at":
+		j++
+	}
+	return a.wordIs(j, "the") && (a.wordIs(j+1, "end") || a.wordIs(j+1, "start") || a.wordIs(j+1, "beginning"))
+}

@@ -90,6 +90,12 @@ func (a *analysis) affectSarcasm(v *vocab) {
 			j++
 		}
 		end := a.complaintAt(v, j, true)
+		if end < 0 && a.wordIs(j, "paying") && !a.wayToPay(j+1) {
+			// "Love paying £45 a month for internet that drops every evening", "love paying
+			// premium to see ads": nobody likes paying; liking it is irony. Not a way to pay
+			// ("love paying by phone").
+			end = j
+		}
 		if end < 0 && j < len(toks) && toks[j].kind == tkWord && isIngForm(a.tok.normOf(&toks[j])) {
 			// "Love spending my Saturday on hold", "love paying for premium to wait 2 hours":
 			// the object is an activity whose own object, in its clause, is the complaint.
@@ -689,6 +695,42 @@ func (a *analysis) addressed() bool {
 		case "you", "your", "you're", "youre", "ur", "yours", "you've", "you'd", "you'll":
 			return true
 		}
+	}
+	return false
+}
+
+// exasperationWeight is the complaint weight of disbelief ("Seriously?"), as that of "a joke".
+const exasperationWeight = 1.5
+
+// exasperated reports whether question mark i follows a "seriously" that is the only word of its
+// sentence ("£95 'admin fee' to renew a PDF. Seriously?", "AN HOUR... seriously?"): disbelief,
+// not a question.
+func (a *analysis) exasperated(i int) bool {
+	if !a.wordIs(i-1, "seriously") {
+		return false
+	}
+	for j := i - 2; j >= 0; j-- {
+		switch a.tok.toks[j].kind {
+		case tkMention:
+			continue
+		case tkBreak, tkExclaim, tkQuestion, tkEmoji, tkEmoticon, tkURL:
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// wayToPay reports whether word j says how one pays, not what or how much ("paying by phone",
+// "paying with Apple Pay", "paying less", "paying monthly").
+func (a *analysis) wayToPay(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "by", "with", "via", "using", "through", "in", "online", "contactless", "cash", "less",
+		"monthly", "annually", "yearly", "weekly":
+		return true
 	}
 	return false
 }

@@ -133,7 +133,9 @@ func (a *analysis) praisedApart(text string, ack int) bool {
 // praiseWordApart reports whether a strong positive word stands in a sentence that asks
 // nothing, in a message that asks and has no negative item: before its first question
 // ("Fantastic service at the counter today. Are you open on Monday?"), or, a stronger word,
-// after it ("Is there a form to nominate her? She was incredible."). Not in quotation marks, and
+// after it ("Is there a form to nominate her? She was incredible."), or after a first question
+// of two marks or more, which marvels ("same day boiler repair in December?? you lot are
+// legends"). Not in quotation marks, and
 // not a leading "Great, …", which acknowledges ("Great, thanks. Can you …").
 func (a *analysis) praiseWordApart(text string) bool {
 	q := -1
@@ -152,7 +154,7 @@ func (a *analysis) praiseWordApart(text string) bool {
 		if it.v < 0 {
 			return false
 		}
-		if it.kind == itLex && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter) && !a.askedAfter(text, int(it.first)) &&
+		if it.kind == itLex && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter || a.tok.toks[q].n > 1) && !a.askedAfter(text, int(it.first)) &&
 			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) {
 			found = true
 		}
@@ -468,4 +470,77 @@ func (a *analysis) greeting(j int) bool {
 // "cancellation", "damage": topicterm in cues.txt).
 func (a *analysis) topicWord(v *vocab, it *item) bool {
 	return it.first == it.last && a.topicTerms(v, it)
+}
+
+// justSaying reports whether the sentence that question mark q ends opens "Can I just say" or
+// "May I say" ("Can I just say how nice it is to get a real person first try?"): an exclamation
+// put as a question, which asks nothing.
+func (a *analysis) justSaying(text string, q int) bool {
+	if q == 0 {
+		return false
+	}
+	start, _ := a.sentence(text, q-1)
+	return a.sayOpens(start)
+}
+
+// sayOpens reports whether "can I say", "may I just say" or the like opens at token k (past
+// @mentions).
+func (a *analysis) sayOpens(k int) bool {
+	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
+		k++
+	}
+	if !a.wordIs(k, "can") && !a.wordIs(k, "may") && !a.wordIs(k, "could") || !a.wordIs(k+1, "i") {
+		return false
+	}
+	k += 2
+	if a.wordIs(k, "just") {
+		k++
+	}
+	return a.wordIs(k, "say")
+}
+
+// whyWeight is the complaint weight of a question that asks why.
+const whyWeight = 1.0
+
+// whyAsked records a complaint for each question that opens with "why" (past @mentions and a
+// greeting): customers ask why when something went wrong ("Why was a late fee applied when my
+// payment posted on the 1st?", "Why does cancelling take six steps when signing up took one?").
+// Not "why not …?" or "why wait …?" (suggestions), not "why didn't I …?" (regret at not coming sooner: "why
+// didn't I switch to you years ago??"), and not in a message that says it only wonders ("Not a
+// complaint, just curious: why …?").
+func (a *analysis) whyAsked(text string) {
+	toks := a.tok.toks
+	for q := 1; q < len(toks); q++ {
+		if toks[q].kind != tkQuestion {
+			continue
+		}
+		k, _ := a.sentence(text, q-1)
+		for k < q && (toks[k].kind == tkMention || toks[k].kind == tkBreak || toks[k].kind == tkWord && a.greeting(k)) {
+			k++
+		}
+		if !a.wordIs(k, "why") || a.wordIs(k+1, "not") || a.wordIs(k+1, "wait") ||
+			(a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
+			continue
+		}
+		if a.wonders() {
+			return
+		}
+		a.items = append(a.items, item{first: int32(k), last: int32(k), v: whyWeight, kind: itComplaint})
+		a.coverPhrase(k, k)
+	}
+}
+
+// wonders reports whether the message says it asks out of curiosity ("just curious", "out of
+// curiosity", "I was wondering", "want to understand") or is no complaint (see disclaims).
+func (a *analysis) wonders() bool {
+	for j := range a.tok.toks {
+		if a.tok.toks[j].kind != tkWord {
+			continue
+		}
+		switch string(a.tok.normOf(&a.tok.toks[j])) {
+		case "curious", "curiosity", "wondering", "wondered", "understand":
+			return true
+		}
+	}
+	return a.disclaims()
 }

@@ -699,6 +699,20 @@ func TestScoreCases(t *testing.T) {
 		{text: "That advice doesn't help, the router still drops every evening.", want: neg},
 		{text: "Truly kind of you to send a replacement so quickly.", want: pos},
 		{text: "Oh sure, 'next day delivery'. It's day four.", want: neg},
+		// "Seriously?" alone is disbelief; "why …?" asks after a failure, unless the writer
+		// says it is curious or regrets not coming sooner.
+		{text: "Ads on a paid plan now? Seriously?", want: neg},
+		{text: "Why did all my loyalty points disappear after the return?", want: neg},
+		{text: "Just curious, why does the app need my location?", want: neu},
+		{text: "why didn't I switch to you years ago?? bill's half what it was and the signal is better #happycustomer", want: pos},
+		// "Can I just say …?" exclaims; marvelling "??" before praise; liking to pay is irony,
+		// a way to pay is not; "effective" before a date dates a change.
+		{text: "Can I just say how refreshing it is to deal with an insurer that answers the phone in under a minute? Thank you.", want: pos},
+		{text: "same day boiler repair in December?? you lot are legends", want: pos},
+		{text: "Love paying emergency rates for someone who forgot to bring the part.", want: neg},
+		{text: "love paying by phone, so easy", want: pos},
+		{text: "Our billing contact changes to Priya Nandakumar effective today.", want: neu},
+		{text: "please deliver after 5pm, no one is home before then", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

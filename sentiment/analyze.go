@@ -387,10 +387,8 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		case tkQuestion:
-			if a.exasperated(i) {
-				// "… a £5 'paper statement fee'. Seriously?": disbelief, not a question.
-				a.items = append(a.items, item{first: int32(i - 1), last: int32(i - 1), v: exasperationWeight, kind: itComplaint})
-				a.coverPhrase(i-1, i-1)
+			if a.exasperated(text, i-1) {
+				// "… a £5 'paper statement fee'. Seriously?": disbelief (see below), not a question.
 				negScope, boost = 0, 0
 				continue
 			}
@@ -473,6 +471,12 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		}
+		if tk.h == seriouslyHash && a.exasperated(text, i) {
+			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously".
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
+			a.coverPhrase(i, i)
+			continue
+		}
 		if wi.boost != 0 {
 			boost += wi.boostF()
 			continue
@@ -542,6 +546,11 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if val > 0 && a.signOff(text, i) {
 			// "… Who should I contact? Best, Mark": the closing of a letter, no praise.
+			a.mark[i] |= mMasked
+			val = 0
+		}
+		if val > 0 && (tk.h == worksHash || tk.h == suitsHash) && a.timeBefore(i) {
+			// "Tuesday after 3pm works for the engineer visit": a time agreed, no praise.
 			a.mark[i] |= mMasked
 			val = 0
 		}

@@ -368,3 +368,31 @@ func (a *analysis) datesChange(i int) bool {
 	}
 	return a.wordIs(j, "the") && (a.wordIs(j+1, "end") || a.wordIs(j+1, "start") || a.wordIs(j+1, "beginning"))
 }
+
+// worksHash and suitsHash are the hashes of "works" and "suits".
+var worksHash, suitsHash = hashString("works"), hashString("suits")
+
+// timeBefore reports whether the word before token i names a day or a time ("Tuesday works",
+// "after 3pm works", "Tuesday afternoon suits me", "the 14th works"), or is a number.
+func (a *analysis) timeBefore(i int) bool {
+	if i == 0 {
+		return false
+	}
+	tk := &a.tok.toks[i-1]
+	if tk.kind == tkNumber {
+		return true
+	}
+	if tk.kind != tkWord {
+		return false
+	}
+	w := a.tok.normOf(tk)
+	switch string(w) {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
+		"afternoon", "evening", "tomorrow", "today", "tonight", "weekend", "noon", "midday":
+		return true
+	}
+	// "3pm", "10am", "14th", "2nd"
+	n := len(w)
+	return n > 2 && w[0] >= '0' && w[0] <= '9' &&
+		(string(w[n-2:]) == "am" || string(w[n-2:]) == "pm" || string(w[n-2:]) == "th" || string(w[n-2:]) == "st" || string(w[n-2:]) == "nd" || string(w[n-2:]) == "rd")
+}

@@ -702,23 +702,50 @@ func (a *analysis) addressed() bool {
 // exasperationWeight is the complaint weight of disbelief ("Seriously?"), as that of "a joke".
 const exasperationWeight = 1.5
 
-// exasperated reports whether question mark i follows a "seriously" that is the only word of its
-// sentence ("£95 'admin fee' to renew a PDF. Seriously?", "AN HOUR... seriously?"): disbelief,
-// not a question.
-func (a *analysis) exasperated(i int) bool {
-	if !a.wordIs(i-1, "seriously") {
+// seriouslyHash is the hash of the word "seriously".
+var seriouslyHash = hashString("seriously")
+
+// exasperated reports whether word i is a "seriously" that makes a sentence of its own beside a
+// question mark ("£95 'admin fee' to renew a PDF. Seriously?", "AN HOUR... seriously?", "45 min
+// wait for two burgers?? seriously"): disbelief, not a question nor an intensifier. Not beside a
+// comma, nor after a stop ("you're the best, seriously.", "Nailed the landing. Seriously. Kudos."
+// insist on praise).
+func (a *analysis) exasperated(text string, i int) bool {
+	toks := a.tok.toks
+	if !a.wordIs(i, "seriously") {
 		return false
 	}
-	for j := i - 2; j >= 0; j-- {
-		switch a.tok.toks[j].kind {
+	asked := false // a question mark right after it, or right before it
+	if j := i + 1; j < len(toks) {
+		switch toks[j].kind {
+		case tkQuestion:
+			asked = true
+		case tkExclaim, tkEmoji, tkEmoticon:
+		case tkBreak:
+			if c := text[toks[j].start]; c != '.' && c != '\n' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	for j := i - 1; j >= 0; j-- {
+		switch toks[j].kind {
 		case tkMention:
 			continue
-		case tkBreak, tkExclaim, tkQuestion, tkEmoji, tkEmoticon, tkURL:
+		case tkQuestion:
 			return true
+		case tkBreak:
+			if c := text[toks[j].start]; c != '.' && c != '\n' {
+				return false
+			}
+			return asked
+		case tkExclaim, tkEmoji, tkEmoticon, tkURL:
+			return asked
 		}
 		return false
 	}
-	return true
+	return asked
 }
 
 // wayToPay reports whether word j says how one pays, not what or how much ("paying by phone",

@@ -136,7 +136,8 @@ func (a *analysis) praisedApart(text string, ack int) bool {
 // after it ("Is there a form to nominate her? She was incredible."), or after a first question
 // of two marks or more, which marvels ("same day boiler repair in December?? you lot are
 // legends"). Not in quotation marks, and
-// not a leading "Great, …", which acknowledges ("Great, thanks. Can you …").
+// not a leading "Great, …", which acknowledges ("Great, thanks. Can you …"). A word that marvels
+// in its question counts too, however weak (see marvels).
 func (a *analysis) praiseWordApart(text string) bool {
 	q := -1
 	for i := range a.tok.toks {
@@ -155,11 +156,26 @@ func (a *analysis) praiseWordApart(text string) bool {
 			return false
 		}
 		if it.kind == itLex && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter || a.tok.toks[q].n > 1) && !a.askedAfter(text, int(it.first)) &&
-			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) {
+			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) || it.kind == itLex && it.v > 0 && a.marvels(text, int(it.first)) {
 			found = true
 		}
 	}
 	return found
+}
+
+// marvels reports whether positive word i asks how something can be so good ("How is your
+// customer service this good?", "how are your beds so comfortable??"): its sentence opens with
+// "how" and ends in a question mark, and "this" or "so" stands right before it. Amazement, not a
+// question.
+func (a *analysis) marvels(text string, i int) bool {
+	if !a.wordIs(i-1, "this") && !a.wordIs(i-1, "so") || !a.askedAfter(text, i) {
+		return false
+	}
+	start, _ := a.sentence(text, i)
+	for start < i && a.tok.toks[start].kind == tkMention {
+		start++
+	}
+	return a.wordIs(start, "how")
 }
 
 // inQuotes reports whether word token i stands inside quotation marks opened in its sentence

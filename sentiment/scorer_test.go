@@ -713,6 +713,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "love paying by phone, so easy", want: pos},
 		{text: "Our billing contact changes to Priya Nandakumar effective today.", want: neu},
 		{text: "please deliver after 5pm, no one is home before then", want: neu},
+		// A time that "works" is agreed, not praised; "?? seriously" is disbelief; a loss only
+		// feared is none; "How is … this good?" marvels.
+		{text: "Tuesday after 3pm works for the engineer visit", want: neu},
+		{text: "45 min wait for two burgers on a tuesday night?? seriously", want: neg},
+		{text: "you're the best, seriously. Login works again.", want: pos},
+		{text: "Oh thank god, I thought I'd lost all my contacts. Thank you!!", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -30,7 +30,8 @@ func leadingAnother(text string) bool {
 // with "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12
 // minute ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive
 // word follows the article ("Wow, a fantastic finish"); and so is an opening "Sure," before
-// "I'll", "charge" or a quotation. It records a sarcasm item over "wow" or "sure".
+// "I'll", "charge" or a quotation, and "Ah yes," before "the" or a quotation. It records a
+// sarcasm item over "wow", "sure" or "ah yes".
 func (a *analysis) openingIrony(v *vocab, text string) {
 	toks := a.tok.toks
 	j := 0
@@ -49,6 +50,18 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 		// a bag that fit", "Sure, 'escalated.'": consent that mocks (not "sure, go ahead").
 		if a.wordIs(k, "i'll") || a.wordIs(k, "ill") || a.wordIs(k, "charge") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"' {
 			a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+		}
+		return
+	}
+	if a.wordIs(j, "ah") && a.wordIs(j+1, "yes") {
+		// "Ah yes, the famous next-day delivery that turns up next week", "Ah yes, 'your call
+		// is important to us'": recognition that mocks (not "ah yes, that iconic balloon").
+		k = j + 2
+		for k < len(toks) && toks[k].kind == tkBreak {
+			k++
+		}
+		if k > j+2 && k < len(toks) && (a.wordIs(k, "the") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"') {
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
 		}
 		return
 	}
@@ -421,6 +434,25 @@ func (a *analysis) quotedWord(text string, i int) bool {
 		strings.HasSuffix(text[:tk.start], "\u2018") && strings.HasPrefix(text[tk.end:], "\u2019")
 }
 
+// quotedWords reports whether word token i opens a quotation of at most three words ("my
+// 'fixed' router", "the 'sea view' room").
+func (a *analysis) quotedWords(text string, i int) bool {
+	tk := &a.tok.toks[i]
+	if tk.start == 0 {
+		return false
+	}
+	open := text[tk.start-1]
+	if open != '\'' && open != '"' {
+		return a.quotedWord(text, i)
+	}
+	for r := i; r < i+3 && r < len(a.tok.toks) && a.tok.toks[r].kind == tkWord; r++ {
+		if end := int(a.tok.toks[r].end); end < len(text) && text[end] == open {
+			return true
+		}
+	}
+	return false
+}
+
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {
@@ -628,10 +660,11 @@ func isQuoteClose(text string, i int) bool {
 
 var forHash = hashString("for")
 
-// thanksForQuoted finds thanks for a thing in quotation marks ("Thanks for the 'quick' response.
-// Only took a month.", "thanks so much for the 'priority' support line", "thanks for the 'chicken'
-// wrap that was 90% lettuce"): what is thanked for is quoted to deny it. It returns the tokens of
-// the thanks and of the quoted word, or -1 and -1.
+// thanksForQuoted finds thanks for a thing in quotation marks of up to three words ("Thanks for
+// the 'quick' response. Only took a month.", "thanks so much for the 'priority' support line",
+// "thanks for the 'chicken' wrap that was 90% lettuce", "Thanks for the 'sea view' room"): what
+// is thanked for is quoted to deny it. It returns the tokens of the thanks and of the first quoted
+// word, or -1 and -1.
 func (a *analysis) thanksForQuoted(text string) (int, int) {
 	toks := a.tok.toks
 	for j := 1; j+1 < len(toks); j++ {
@@ -651,7 +684,7 @@ func (a *analysis) thanksForQuoted(text string) (int, int) {
 				q++ // a double quotation mark is a token of its own
 			}
 		}
-		if q >= len(toks) || toks[q].kind != tkWord || !a.quotedWord(text, q) {
+		if q >= len(toks) || toks[q].kind != tkWord || !a.quotedWords(text, q) {
 			continue
 		}
 		k := j - 1

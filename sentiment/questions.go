@@ -488,9 +488,10 @@ func (a *analysis) topicWord(v *vocab, it *item) bool {
 	return it.first == it.last && a.topicTerms(v, it)
 }
 
-// justSaying reports whether the sentence that question mark q ends opens "Can I just say" or
-// "May I say" ("Can I just say how nice it is to get a real person first try?"): an exclamation
-// put as a question, which asks nothing.
+// justSaying reports whether the sentence that question mark q ends opens "Can I just say", "May
+// I say" or "Who knew" ("Can I just say how nice it is to get a real person first try?", "Who
+// knew a washing machine could be this quiet?"): an exclamation put as a question, which asks
+// nothing.
 func (a *analysis) justSaying(text string, q int) bool {
 	if q == 0 {
 		return false
@@ -499,11 +500,14 @@ func (a *analysis) justSaying(text string, q int) bool {
 	return a.sayOpens(start)
 }
 
-// sayOpens reports whether "can I say", "may I just say" or the like opens at token k (past
-// @mentions).
+// sayOpens reports whether "can I say", "may I just say" or the like, or "who knew", opens at
+// token k (past @mentions).
 func (a *analysis) sayOpens(k int) bool {
 	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
 		k++
+	}
+	if a.wordIs(k, "who") && a.wordIs(k+1, "knew") {
+		return true
 	}
 	if !a.wordIs(k, "can") && !a.wordIs(k, "may") && !a.wordIs(k, "could") || !a.wordIs(k+1, "i") {
 		return false

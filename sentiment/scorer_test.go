@@ -719,6 +719,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "45 min wait for two burgers on a tuesday night?? seriously", want: neg},
 		{text: "you're the best, seriously. Login works again.", want: pos},
 		{text: "Oh thank god, I thought I'd lost all my contacts. Thank you!!", want: pos},
+		// Questions that only pretend to ask; recognition and thanks that mock.
+		{text: "Your website says 'quick claims in 5 days'. Day 23 here. What exactly counts as quick?", want: neg},
+		{text: "Who knew a washing machine could be this quiet? Genuinely can't hear it from the next room.", want: pos},
+		{text: "Ah yes, the classic 'this train terminates here' announcement 2 stops before mine.", want: neg},
+		{text: "Thanks for the 'sea view' room. Loved staring at the car park for 10 nights.", want: neg},
+		{text: "Please deliver to my neighbour at no. 14 if I'm not in. Thanks", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -363,6 +363,15 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			continue
 		}
+		if (tk.h == seriouslyHash || tk.h == helloHash || tk.h == anyoneHash || tk.h == reallyHash) && a.mark[i]&mCovered == 0 && a.exasperated(text, i) {
+			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
+			// "Hello?? It's been 40 min since your last message".
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
+			a.coverPhrase(i, i)
+			firstWord = false
+			negScope, boost = 0, 0
+			continue
+		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
 			// negation scope and fade an intensifier before it.
@@ -469,12 +478,6 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if wi.flags&wContrast != 0 {
 			negScope, boost = 0, 0
-			continue
-		}
-		if tk.h == seriouslyHash && a.exasperated(text, i) {
-			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously".
-			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
-			a.coverPhrase(i, i)
 			continue
 		}
 		if wi.boost != 0 {

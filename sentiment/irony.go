@@ -271,6 +271,9 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
 			continue // a praise phrase is ironic when it opens with praise ("great customer service guys"), not "Couldn't ask for more."
 		}
+		if it.kind == itLex && isRelief(a.tok.normOf(&a.tok.toks[it.first])) {
+			continue // "You caught a fraudulent charge before I noticed. Seriously grateful": meant
+		}
 		start, end := a.sentence(text, int(it.first))
 		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.
 		// "Oh good, another …": an "oh" or "wow" may come first. Mild approval ("Alright, I'll
@@ -735,24 +738,38 @@ func (a *analysis) addressed() bool {
 // exasperationWeight is the complaint weight of disbelief ("Seriously?"), as that of "a joke".
 const exasperationWeight = 1.5
 
-// seriouslyHash is the hash of the word "seriously".
-var seriouslyHash = hashString("seriously")
+// The hashes of the words that exasperated reads.
+var (
+	seriouslyHash = hashString("seriously")
+	helloHash     = hashString("hello")
+	anyoneHash    = hashString("anyone")
+	reallyHash    = hashString("really")
+)
 
-// exasperated reports whether word i is a "seriously" that makes a sentence of its own beside a
-// question mark ("£95 'admin fee' to renew a PDF. Seriously?", "AN HOUR... seriously?", "45 min
-// wait for two burgers?? seriously"): disbelief, not a question nor an intensifier. Not beside a
-// comma, nor after a stop ("you're the best, seriously.", "Nailed the landing. Seriously. Kudos."
-// insist on praise).
+// exasperated reports whether word i makes a sentence of its own beside a question mark and says
+// disbelief or impatience, not a question nor an intensifier: "seriously" ("£95 'admin fee' to
+// renew a PDF. Seriously?", "45 min wait for two burgers?? seriously"), or "hello", "anyone" or
+// "really" beside two marks or more ("Hello?? It's been 40 min since your last message",
+// "fitter said 'that's just how they are'. really???"; "Really?" alone may ask). Not beside a
+// comma, nor after a stop ("you're the best, seriously." insists on praise).
 func (a *analysis) exasperated(text string, i int) bool {
 	toks := a.tok.toks
-	if !a.wordIs(i, "seriously") {
+	if uint(i) >= uint(len(toks)) || toks[i].kind != tkWord {
 		return false
 	}
-	asked := false // a question mark right after it, or right before it
+	need := uint16(1) // the question marks the run beside it needs
+	switch string(a.tok.normOf(&toks[i])) {
+	case "seriously":
+	case "hello", "helloo", "anyone", "really":
+		need = 2
+	default:
+		return false
+	}
+	asked := false // a run of question marks right after it, or right before it
 	if j := i + 1; j < len(toks) {
 		switch toks[j].kind {
 		case tkQuestion:
-			asked = true
+			asked = toks[j].n >= need
 		case tkExclaim, tkEmoji, tkEmoticon:
 		case tkBreak:
 			if c := text[toks[j].start]; c != '.' && c != '\n' {
@@ -767,7 +784,7 @@ func (a *analysis) exasperated(text string, i int) bool {
 		case tkMention:
 			continue
 		case tkQuestion:
-			return true
+			return asked || toks[j].n >= need
 		case tkBreak:
 			if c := text[toks[j].start]; c != '.' && c != '\n' {
 				return false
@@ -790,6 +807,16 @@ func (a *analysis) wayToPay(j int) bool {
 	switch string(a.tok.normOf(&a.tok.toks[j])) {
 	case "by", "with", "via", "using", "through", "in", "online", "contactless", "cash", "less",
 		"monthly", "annually", "yearly", "weekly":
+		return true
+	}
+	return false
+}
+
+// isRelief reports words of gratitude and relief ("grateful", "relieved"), which customers do not
+// use for irony as they do "great" or "thanks".
+func isRelief(w []byte) bool {
+	switch string(w) {
+	case "grateful", "thankful", "relieved":
 		return true
 	}
 	return false

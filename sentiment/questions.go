@@ -488,10 +488,10 @@ func (a *analysis) topicWord(v *vocab, it *item) bool {
 	return it.first == it.last && a.topicTerms(v, it)
 }
 
-// justSaying reports whether the sentence that question mark q ends opens "Can I just say", "May
-// I say" or "Who knew" ("Can I just say how nice it is to get a real person first try?", "Who
-// knew a washing machine could be this quiet?"): an exclamation put as a question, which asks
-// nothing.
+// justSaying reports whether the sentence that question mark q ends opens as an exclamation put
+// as a question, which asks nothing (see sayOpens): "Can I just say how nice it is to get a real
+// person first try?", "Who knew a washing machine could be this quiet?", "Why didn't I switch to
+// you years ago?", "Can every company be as easy to deal with as you lot?".
 func (a *analysis) justSaying(text string, q int) bool {
 	if q == 0 {
 		return false
@@ -500,14 +500,21 @@ func (a *analysis) justSaying(text string, q int) bool {
 	return a.sayOpens(start)
 }
 
-// sayOpens reports whether "can I say", "may I just say" or the like, or "who knew", opens at
-// token k (past @mentions).
+// sayOpens reports whether "can I say", "may I just say" or the like, "who knew", "why didn't
+// I", "why can't every" or "can every" opens at token k (past @mentions).
 func (a *analysis) sayOpens(k int) bool {
 	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
 		k++
 	}
 	if a.wordIs(k, "who") && a.wordIs(k+1, "knew") {
 		return true
+	}
+	if a.wordIs(k, "why") && (a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
+		return true // "Why didn't I switch to you years ago?"
+	}
+	if a.wordIs(k, "why") && (a.wordIs(k+1, "can't") || a.wordIs(k+1, "cant")) && (a.wordIs(k+2, "every") || a.wordIs(k+2, "all")) ||
+		a.wordIs(k, "can") && a.wordIs(k+1, "every") {
+		return true // "Why can't every airline be like this?", "Can every company be as easy to deal with as you lot?"
 	}
 	if !a.wordIs(k, "can") && !a.wordIs(k, "may") && !a.wordIs(k, "could") || !a.wordIs(k+1, "i") {
 		return false
@@ -525,9 +532,9 @@ const whyWeight = 1.0
 // whyAsked records a complaint for each question that opens with "why" (past @mentions and a
 // greeting): customers ask why when something went wrong ("Why was a late fee applied when my
 // payment posted on the 1st?", "Why does cancelling take six steps when signing up took one?").
-// Not "why not …?" or "why wait …?" (suggestions), not "why didn't I …?" (regret at not coming sooner: "why
-// didn't I switch to you years ago??"), and not in a message that says it only wonders ("Not a
-// complaint, just curious: why …?").
+// Not "why not …?" or "why wait …?" (suggestions), not "why didn't I …?" or "why can't every
+// …?" (praise: "why didn't I switch to you years ago??", see sayOpens), and not in a message that
+// says it only wonders ("Not a complaint, just curious: why …?").
 func (a *analysis) whyAsked(text string) {
 	toks := a.tok.toks
 	for q := 1; q < len(toks); q++ {
@@ -538,8 +545,7 @@ func (a *analysis) whyAsked(text string) {
 		for k < q && (toks[k].kind == tkMention || toks[k].kind == tkBreak || toks[k].kind == tkWord && a.greeting(k)) {
 			k++
 		}
-		if !a.wordIs(k, "why") || a.wordIs(k+1, "not") || a.wordIs(k+1, "wait") ||
-			(a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
+		if !a.wordIs(k, "why") || a.wordIs(k+1, "not") || a.wordIs(k+1, "wait") || a.sayOpens(k) {
 			continue
 		}
 		if a.wonders() {

@@ -725,6 +725,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Ah yes, the classic 'this train terminates here' announcement 2 stops before mine.", want: neg},
 		{text: "Thanks for the 'sea view' room. Loved staring at the car park for 10 nights.", want: neg},
 		{text: "Please deliver to my neighbour at no. 14 if I'm not in. Thanks", want: neu},
+		{text: "hello?? been sitting here 20 min", want: neg},
+		{text: "Hello? Is this the right place to ask about refunds?", want: neu},
+		{text: "you guys caught a fraudulent $600 charge before I even noticed. seriously grateful", want: pos},
+		{text: "Why didn't I switch to you years ago? Half the price and twice the speed.", want: pos},
+		{text: "Thank you for the reminder texts, they really help me keep track of my mum's appointments.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

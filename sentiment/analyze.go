@@ -557,11 +557,21 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
+		if val > 0 && tk.h == fineHash && a.penaltyFine(i) {
+			// "a $65 parking fine", "a £100 fine": the penalty, not "fine".
+			a.mark[i] |= mMasked
+			val = 0
+		}
 		if val > 0 && tk.h == effectiveHash && a.datesChange(i) {
 			// "cancel my policy effective 30 September", "effective from 1 July": the date a
 			// change takes effect, no praise.
 			a.mark[i] |= mMasked
 			val = 0
+		}
+		if val < 0 && i > 0 && toks[i-1].h == lessHash && a.lessBefore(i) {
+			// "made the whole move a lot less stressful", "way less painful than we feared": a
+			// trouble made smaller, as "not" turns it.
+			val *= negationFactor
 		}
 		if val < 0 && a.inGoodWay(i+1) {
 			// "Boring in the best way", "scary in a good way": the phrase after it (a praise

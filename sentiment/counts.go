@@ -396,3 +396,31 @@ func (a *analysis) timeBefore(i int) bool {
 	return n > 2 && w[0] >= '0' && w[0] <= '9' &&
 		(string(w[n-2:]) == "am" || string(w[n-2:]) == "pm" || string(w[n-2:]) == "th" || string(w[n-2:]) == "st" || string(w[n-2:]) == "nd" || string(w[n-2:]) == "rd")
 }
+
+// lessHash is the hash of the word "less".
+var lessHash = hashString("less")
+
+// lessBefore reports whether the word before token i is a "less" that makes it smaller ("a lot
+// less stressful"), not one that denies that ("no less annoying", "not any less confusing",
+// "more or less broken").
+func (a *analysis) lessBefore(i int) bool {
+	if !a.wordIs(i-1, "less") {
+		return false
+	}
+	return !a.wordIs(i-2, "no") && !a.wordIs(i-2, "not") && !a.wordIs(i-2, "any") && !a.wordIs(i-2, "or")
+}
+
+// fineHash is the hash of the word "fine".
+var fineHash = hashString("fine")
+
+// penaltyFine reports whether the word "fine" at token i is a penalty: an amount or "parking",
+// "speeding", "penalty" or "late" right before it ("a $65 parking fine", "a £100 fine").
+func (a *analysis) penaltyFine(i int) bool {
+	if i == 0 {
+		return false
+	}
+	if a.tok.toks[i-1].kind == tkNumber {
+		return true
+	}
+	return a.wordIs(i-1, "parking") || a.wordIs(i-1, "speeding") || a.wordIs(i-1, "penalty") || a.wordIs(i-1, "late")
+}

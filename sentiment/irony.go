@@ -30,8 +30,9 @@ func leadingAnother(text string) bool {
 // with "a", "an", "another" or a number ("Wow, a whole 9 days to reply", "wow $74 for a 12
 // minute ride", "Wow, another copy-paste reply"): the amazement is ironic, unless a positive
 // word follows the article ("Wow, a fantastic finish"); and so is an opening "Sure," before
-// "I'll", "charge" or a quotation, and "Ah yes," before "the" or a quotation. It records a
-// sarcasm item over "wow", "sure" or "ah yes".
+// "I'll", "charge" or a quotation, "Ah yes," before "the" or a quotation, and strong praise
+// before a quotation (see quotedAfterPraise). It records a sarcasm item over "wow", "sure", "ah
+// yes" or the praise.
 func (a *analysis) openingIrony(v *vocab, text string) {
 	toks := a.tok.toks
 	j := 0
@@ -63,6 +64,10 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 		if k > j+2 && k < len(toks) && (a.wordIs(k, "the") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"') {
 			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
 		}
+		return
+	}
+	if a.quotedAfterPraise(v, text, j) {
+		a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
 		return
 	}
 	if !a.wordIs(j, "wow") {
@@ -271,7 +276,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
 			continue // a praise phrase is ironic when it opens with praise ("great customer service guys"), not "Couldn't ask for more."
 		}
-		if it.kind == itLex && isRelief(a.tok.normOf(&a.tok.toks[it.first])) {
+		if it.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[it.first])) {
 			continue // "You caught a fraudulent charge before I noticed. Seriously grateful": meant
 		}
 		start, end := a.sentence(text, int(it.first))
@@ -747,11 +752,12 @@ var (
 )
 
 // exasperated reports whether word i makes a sentence of its own beside a question mark and says
-// disbelief or impatience, not a question nor an intensifier: "seriously" ("£95 'admin fee' to
-// renew a PDF. Seriously?", "45 min wait for two burgers?? seriously"), or "hello", "anyone" or
-// "really" beside two marks or more ("Hello?? It's been 40 min since your last message",
-// "fitter said 'that's just how they are'. really???"; "Really?" alone may ask). Not beside a
-// comma, nor after a stop ("you're the best, seriously." insists on praise).
+// disbelief or impatience, not a question nor an intensifier: "seriously" or "really" ("£95
+// 'admin fee' to renew a PDF. Seriously?", "45 min wait for two burgers?? seriously", "Really? A
+// £40 admin fee just to transfer records?"), or "hello" or "anyone" beside two marks or more
+// ("Hello?? It's been 40 min since your last message"; "Hello?" alone may open a question). Not
+// beside a comma, nor after a stop ("you're the best, seriously." insists on praise, "Wait,
+// REALLY? Luckiest man." marvels).
 func (a *analysis) exasperated(text string, i int) bool {
 	toks := a.tok.toks
 	if uint(i) >= uint(len(toks)) || toks[i].kind != tkWord {
@@ -759,8 +765,8 @@ func (a *analysis) exasperated(text string, i int) bool {
 	}
 	need := uint16(1) // the question marks the run beside it needs
 	switch string(a.tok.normOf(&toks[i])) {
-	case "seriously":
-	case "hello", "helloo", "anyone", "really":
+	case "seriously", "really":
+	case "hello", "helloo", "anyone":
 		need = 2
 	default:
 		return false
@@ -812,12 +818,51 @@ func (a *analysis) wayToPay(j int) bool {
 	return false
 }
 
-// isRelief reports words of gratitude and relief ("grateful", "relieved"), which customers do not
-// use for irony as they do "great" or "thanks".
-func isRelief(w []byte) bool {
+// isEarnest reports words that say how the writer feels, gratitude, relief or being impressed
+// ("grateful", "relieved", "impressed", "chuffed"), which customers do not use for irony as they
+// do "great", "impressive" or "thanks" (a bare one after a problem is positive in all 114
+// messages of the labelled files that end in one).
+func isEarnest(w []byte) bool {
 	switch string(w) {
-	case "grateful", "thankful", "relieved":
+	case "grateful", "thankful", "relieved", "impressed", "pleased", "delighted", "chuffed":
 		return true
 	}
 	return false
+}
+
+// quotedAfterPraise reports whether word j, a strong positive word, is followed by a comma or a
+// stop and then, past "so" and an article or a possessive, by a quotation ("Great, the 'next day
+// delivery' I paid extra for arrived in 6 days", "Wonderful. The 'quick fix' lasted exactly two
+// days", "Fantastic, the 'discreet packaging' had the product name printed on the label"): the
+// praise greets a promise quoted to be denied. (Labelled negative 18 times of 18 over the
+// labelled files; "Nice! \"Man, Windows 3.1 rocks!\"" quotes someone, after a '!'.)
+func (a *analysis) quotedAfterPraise(v *vocab, text string, j int) bool {
+	toks := a.tok.toks
+	if j+2 >= len(toks) || toks[j].kind != tkWord || a.info[j] < 0 || v.infos[a.info[j]].valence <= mildPraise || toks[j+1].kind != tkBreak ||
+		isInterjection(a.tok.normOf(&toks[j])) { // ("Wow. "True Blood" was good tonight.")
+		return false
+	}
+	if c := text[toks[j+1].start]; c != ',' && c != '.' {
+		return false
+	}
+	k := j + 2
+	if toks[k].kind == tkBreak { // a double quotation mark is a token of its own
+		m := text[toks[k].start:toks[k].end]
+		return m == "\"" || m == "\u201c"
+	}
+	if a.wordIs(k, "so") {
+		k++
+	}
+	switch {
+	case a.wordIs(k, "the"), a.wordIs(k, "my"), a.wordIs(k, "your"), a.wordIs(k, "our"), a.wordIs(k, "a"), a.wordIs(k, "an"):
+		k++
+	}
+	if k >= len(toks) {
+		return false
+	}
+	if toks[k].kind == tkBreak {
+		m := text[toks[k].start:toks[k].end]
+		return m == "\"" || m == "\u201c"
+	}
+	return toks[k].kind == tkWord && a.quotedWords(text, k)
 }

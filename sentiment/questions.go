@@ -51,7 +51,7 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 // calm reports whether the only negative words of the message are topic terms ("delayed",
 // "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
 // impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I have to wait", "??",
-// a time waited), and no complaint that calls itself one or asks if it is "too much to ask".
+// a time waited, a "why" not asked out of curiosity), and no complaint that calls itself one or asks if it is "too much to ask".
 func (a *analysis) calm(v *vocab) bool {
 	for k := range a.items {
 		it := &a.items[k]
@@ -74,6 +74,14 @@ func (a *analysis) calm(v *vocab) bool {
 		case "still", "yet", "again", "already", "every", "always", "anymore", "ever", "even",
 			"complaint", "complain": // "I'd like to make a complaint about …"
 			return false
+		case "why":
+			if !a.wonders() { // "Why was I charged twice for the course?", not "… Just want to understand."
+				return false
+			}
+		case "reason":
+			if a.wordIs(j-1, "a") && a.wordIs(j-2, "there") && !a.wonders() { // "Is there a reason my parcel went back …?": why
+				return false
+			}
 		case "how":
 			if a.wordIs(j+1, "long") || a.wordIs(j+1, "much") {
 				return false

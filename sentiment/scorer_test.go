@@ -730,6 +730,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "you guys caught a fraudulent $600 charge before I even noticed. seriously grateful", want: pos},
 		{text: "Why didn't I switch to you years ago? Half the price and twice the speed.", want: pos},
 		{text: "Thank you for the reminder texts, they really help me keep track of my mum's appointments.", want: pos},
+		{text: "The fraud alert caught a charge I definitely didn't make in Lisbon. Blocked it before anything went through. Very impressed.", want: pos},
+		{text: "Really appreciate Marcus at the downtown garage - he walked me through the whole charging process on my first EV. Made me feel way less stupid lol", want: pos},
+		{text: "Really? A £40 admin fee just to transfer records to another vet?", want: neg},
+		{text: "Fantastic, the 'discreet packaging' had the product name printed right on the label. Thanks so much for that.", want: neg},
+		{text: "Why was I charged twice for the B2 Spanish course? 2 x €289 on my card statement.", want: neg},
+		{text: "Got a $65 parking fine while I was literally plugged in and charging. This is ridiculous.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

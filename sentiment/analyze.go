@@ -397,7 +397,8 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		case tkQuestion:
 			if a.exasperated(text, i-1) {
-				// "… a £5 'paper statement fee'. Seriously?": disbelief (see below), not a question.
+				// "… a £5 'paper statement fee'. Seriously?": the word before is disbelief (its
+				// complaint is recorded above), not a question.
 				negScope, boost = 0, 0
 				continue
 			}
@@ -552,19 +553,9 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && (tk.h == worksHash || tk.h == suitsHash) && a.timeBefore(i) {
-			// "Tuesday after 3pm works for the engineer visit": a time agreed, no praise.
-			a.mark[i] |= mMasked
-			val = 0
-		}
-		if val > 0 && tk.h == fineHash && a.penaltyFine(i) {
-			// "a $65 parking fine", "a £100 fine": the penalty, not "fine".
-			a.mark[i] |= mMasked
-			val = 0
-		}
-		if val > 0 && tk.h == effectiveHash && a.datesChange(i) {
-			// "cancel my policy effective 30 September", "effective from 1 July": the date a
-			// change takes effect, no praise.
+		if val > 0 && a.otherSense(i) {
+			// "Tuesday after 3pm works", "a $65 parking fine", "cancel my policy effective 30
+			// September": a time agreed, a penalty, the date of a change; no praise.
 			a.mark[i] |= mMasked
 			val = 0
 		}

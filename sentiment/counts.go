@@ -337,6 +337,21 @@ func isDatePreposition(w []byte) bool {
 	return false
 }
 
+// otherSense reports whether the positive word at token i is used in a sense that praises
+// nothing: "works" or "suits" after a day or a time (see timeBefore), "fine" after an amount (see
+// penaltyFine), "effective" before a date (see datesChange).
+func (a *analysis) otherSense(i int) bool {
+	switch a.tok.toks[i].h {
+	case worksHash, suitsHash:
+		return a.timeBefore(i)
+	case fineHash:
+		return a.penaltyFine(i)
+	case effectiveHash:
+		return a.datesChange(i)
+	}
+	return false
+}
+
 // effectiveHash is the hash of the word "effective".
 var effectiveHash = hashString("effective")
 

@@ -49,7 +49,7 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 	if a.wordIs(j, "sure") && k > j+1 && k < len(toks) {
 		// "Sure, I'll 'try again later' like every day this week", "Sure, charge me €45 for
 		// a bag that fit", "Sure, 'escalated.'": consent that mocks (not "sure, go ahead").
-		if a.wordIs(k, "i'll") || a.wordIs(k, "ill") || a.wordIs(k, "charge") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"' {
+		if a.wordIs(k, "i'll") || a.wordIs(k, "ill") || a.wordIs(k, "charge") || a.quoteBefore(text, k) {
 			a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
 		}
 		return
@@ -61,7 +61,7 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 		for k < len(toks) && toks[k].kind == tkBreak {
 			k++
 		}
-		if k > j+2 && k < len(toks) && (a.wordIs(k, "the") || text[toks[k].start-1] == '\'' || text[toks[k].start-1] == '"') {
+		if k > j+2 && k < len(toks) && (a.wordIs(k, "the") || a.quoteBefore(text, k)) {
 			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
 		}
 		return
@@ -778,7 +778,7 @@ func (a *analysis) exasperated(text string, i int) bool {
 			asked = toks[j].n >= need
 		case tkExclaim, tkEmoji, tkEmoticon:
 		case tkBreak:
-			if c := text[toks[j].start]; c != '.' && c != '\n' {
+			if !a.stopAt(text, j) {
 				return false
 			}
 		default:
@@ -792,10 +792,7 @@ func (a *analysis) exasperated(text string, i int) bool {
 		case tkQuestion:
 			return asked || toks[j].n >= need
 		case tkBreak:
-			if c := text[toks[j].start]; c != '.' && c != '\n' {
-				return false
-			}
-			return asked
+			return asked && a.stopAt(text, j)
 		case tkExclaim, tkEmoji, tkEmoticon, tkURL:
 			return asked
 		}
@@ -845,24 +842,40 @@ func (a *analysis) quotedAfterPraise(v *vocab, text string, j int) bool {
 	if c := text[toks[j+1].start]; c != ',' && c != '.' {
 		return false
 	}
-	k := j + 2
-	if toks[k].kind == tkBreak { // a double quotation mark is a token of its own
-		m := text[toks[k].start:toks[k].end]
-		return m == "\"" || m == "\u201c"
+	k := j + 1
+	for k < len(toks) && toks[k].kind == tkBreak { // (a double quotation mark is a token of its own)
+		k++
 	}
 	if a.wordIs(k, "so") {
 		k++
 	}
 	switch {
 	case a.wordIs(k, "the"), a.wordIs(k, "my"), a.wordIs(k, "your"), a.wordIs(k, "our"), a.wordIs(k, "a"), a.wordIs(k, "an"):
-		k++
+		if k+1 < len(toks) && toks[k+1].kind == tkBreak {
+			k += 2 // "the "express" repair"
+		} else {
+			k++
+		}
 	}
-	if k >= len(toks) {
+	return k < len(toks) && toks[k].kind == tkWord && a.quoteBefore(text, k) && (text[toks[k].start-1] != '\'' || a.quotedWords(text, k))
+}
+
+// quoteBefore reports whether a quotation mark (straight or curly, single or double) stands right
+// before token k.
+func (a *analysis) quoteBefore(text string, k int) bool {
+	s := int(a.tok.toks[k].start)
+	if s == 0 {
 		return false
 	}
-	if toks[k].kind == tkBreak {
-		m := text[toks[k].start:toks[k].end]
-		return m == "\"" || m == "\u201c"
+	switch text[s-1] {
+	case '\'', '"':
+		return true
 	}
-	return toks[k].kind == tkWord && a.quotedWords(text, k)
+	return strings.HasSuffix(text[:s], "\u2018") || strings.HasSuffix(text[:s], "\u201c")
+}
+
+// stopAt reports whether break token j ends a sentence: a stop or a new line, not a comma.
+func (a *analysis) stopAt(text string, j int) bool {
+	c := text[a.tok.toks[j].start]
+	return c == '.' || c == '\n'
 }

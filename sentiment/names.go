@@ -61,7 +61,7 @@ func (a *analysis) opensSentence(text string, i int) bool {
 		case tkExclaim, tkQuestion:
 			return true
 		case tkBreak:
-			return text[tk.start] == '.' || text[tk.start] == '\n'
+			return a.stopAt(text, j)
 		default:
 			return false
 		}

@@ -50,8 +50,9 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 
 // calm reports whether the only negative words of the message are topic terms ("delayed",
 // "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
-// impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I have to wait", "??",
-// a time waited, a "why" not asked out of curiosity), and no complaint that calls itself one or asks if it is "too much to ask".
+// impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I
+// have to wait", "??", a time waited, a "why" not asked out of curiosity), and no complaint that
+// calls itself one or asks if it is "too much to ask".
 func (a *analysis) calm(v *vocab) bool {
 	for k := range a.items {
 		it := &a.items[k]
@@ -143,9 +144,9 @@ func (a *analysis) praisedApart(text string, ack int) bool {
 // ("Fantastic service at the counter today. Are you open on Monday?"), or, a stronger word,
 // after it ("Is there a form to nominate her? She was incredible."), or after a first question
 // of two marks or more, which marvels ("same day boiler repair in December?? you lot are
-// legends"). Not in quotation marks, and
-// not a leading "Great, …", which acknowledges ("Great, thanks. Can you …"). A word that marvels
-// in its question counts too, however weak (see marvels).
+// legends"). Not in quotation marks, and not a leading "Great, …", which acknowledges ("Great,
+// thanks. Can you …"). A word that marvels in its question counts too, however weak (see
+// marvels).
 func (a *analysis) praiseWordApart(text string) bool {
 	q := -1
 	for i := range a.tok.toks {
@@ -163,8 +164,12 @@ func (a *analysis) praiseWordApart(text string) bool {
 		if it.v < 0 {
 			return false
 		}
-		if it.kind == itLex && it.v >= strongWord && (int(it.first) < q || it.v >= strongWordAfter || a.tok.toks[q].n > 1) && !a.askedAfter(text, int(it.first)) &&
-			!a.leadWord(text, int(it.first)) && !a.inQuotes(text, int(it.first)) || it.kind == itLex && it.v > 0 && a.marvels(text, int(it.first)) {
+		if it.kind != itLex || it.v <= 0 {
+			continue
+		}
+		i := int(it.first)
+		strong := it.v >= strongWord && (i < q || it.v >= strongWordAfter || a.tok.toks[q].n > 1)
+		if strong && !a.askedAfter(text, i) && !a.leadWord(text, i) && !a.inQuotes(text, i) || a.marvels(text, i) {
 			found = true
 		}
 	}

@@ -435,7 +435,7 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			question = question || a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i)
 		}
-		inScope := negScope > 0
+		inScope := negScope > 0 && tk.kind != tkHashtag // a tag stands apart: "the warden did nothing #neveragain"
 		if negScope > 0 {
 			negScope--
 			a.mark[i] |= mNegated
@@ -624,6 +624,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.onlyWait(v)
 	if question {
 		a.whyAsked(text)
+		a.normalAsked(text)
 	}
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.

@@ -276,8 +276,12 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
 			continue // a praise phrase is ironic when it opens with praise ("great customer service guys"), not "Couldn't ask for more."
 		}
-		if it.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[it.first])) {
-			continue // "You caught a fraudulent charge before I noticed. Seriously grateful": meant
+		if it.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[it.first])) || a.wordIs(int(it.first), "thank") {
+			// "You caught a fraudulent charge before I noticed. Seriously grateful", "Lost my
+			// phone … your staff had it waiting at the box office. Thank you so much!": meant
+			// (a "thank you" that ends a message is positive 209 times, neutral 30 and negative
+			// 5 in the labelled files; "thanks a lot" is a cue of its own)
+			continue
 		}
 		start, end := a.sentence(text, int(it.first))
 		// "Great, another delay": the praise opens its sentence, a comma, then the complaint.

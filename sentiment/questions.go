@@ -83,6 +83,14 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j-1, "a") && a.wordIs(j-2, "there") && !a.wonders() { // "Is there a reason my parcel went back …?": why
 				return false
 			}
+		case "because":
+			if j > 0 && (a.tok.toks[j-1].kind == tkQuestion || a.wordIs(j-1, "ask") || a.wordIs(j-1, "asking")) {
+				return false // "Is it normal …? Because ours does.": a question that answers itself
+			}
+		case "now":
+			if a.wordIs(j-1, "what") || a.wordIs(j+1, "what") { // "… cancelled by your system. What now?"
+				return false
+			}
 		case "how":
 			if a.wordIs(j+1, "long") || a.wordIs(j+1, "much") {
 				return false
@@ -582,4 +590,41 @@ func (a *analysis) wonders() bool {
 		}
 	}
 	return a.disclaims()
+}
+
+// normalAsked records a complaint for a question that asks whether something is normal and
+// answers itself in the next sentence with "because" ("Is it normal for the 'waterproof' coat to
+// let rain straight through? Because ours does.", "Is it normal for a £900 oven to stop heating
+// after 7 months? Asking because mine just did."), in a message with no positive item: the
+// question is rhetorical, and what it calls abnormal happened. (With praise it marvels: "Is it
+// normal for a bank to call back within ten minutes? Because that's a first for me.")
+func (a *analysis) normalAsked(text string) {
+	for k := range a.items {
+		if it := &a.items[k]; it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji) {
+			return
+		}
+	}
+	toks := a.tok.toks
+	for q := 1; q+1 < len(toks); q++ {
+		if toks[q].kind != tkQuestion {
+			continue
+		}
+		k, _ := a.sentence(text, q-1)
+		for k < q && toks[k].kind == tkMention {
+			k++
+		}
+		if !a.wordIs(k, "is") || !a.wordIs(k+1, "it") {
+			continue
+		}
+		switch {
+		case a.wordIs(k+2, "normal"), a.wordIs(k+2, "standard"), a.wordIs(k+2, "usual"), a.wordIs(k+2, "acceptable"), a.wordIs(k+2, "reasonable"):
+		default:
+			continue
+		}
+		if a.wordIs(q+1, "because") || a.wordIs(q+2, "because") || a.wordIs(q+3, "because") {
+			a.items = append(a.items, item{first: int32(k), last: int32(k + 2), v: whyWeight, kind: itComplaint})
+			a.coverPhrase(k, k+2)
+			return
+		}
+	}
 }

@@ -736,6 +736,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Fantastic, the 'discreet packaging' had the product name printed right on the label. Thanks so much for that.", want: neg},
 		{text: "Why was I charged twice for the B2 Spanish course? 2 x €289 on my card statement.", want: neg},
 		{text: "Got a $65 parking fine while I was literally plugged in and charging. This is ridiculous.", want: neg},
+		{text: "Is it normal for the 'waterproof' coat to let rain straight through? Because ours does.", want: neg},
+		{text: "Lost my phone at the cinema last night and your staff had it waiting at the box office this morning. Thank you so much!", want: pos},
+		{text: "Nice of you to cancel my order 10 mins AFTER the estimated delivery time.", want: neg},
+		{text: "the warden did nothing #neveragain", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

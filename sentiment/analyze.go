@@ -626,6 +626,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.whyAsked(text)
 		a.normalAsked(text)
 	}
+	a.whoKnew(text)
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.
 	posLex, praiseAny, clap, negAny, complaintAny, laughBad := false, false, false, false, false, false

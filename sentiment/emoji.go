@@ -152,8 +152,8 @@ func emojiValence(r rune) float32 {
 		return -2 // unamused, pensive, disappointed, persevering, confounded, tired, weary, sleepy, sad, anxious, sweat
 	case 0x1F622, 0x1F62D, 0x1F494, 0x1F631, 0x1F633, 0x1F635, 0x1F922, 0x1F92E, 0x1F637, 0x1F912, 0x1F915, 0x1F480, 0x2620:
 		return -2.5 // crying, sobbing, broken heart, screaming, flushed, dizzy, nauseated, vomiting, sick, skull
-	case 0x1F620, 0x1F621, 0x1F624, 0x1F92C, 0x1F47F, 0x1F595, 0x1F4A9, 0x1F44E, 0x274C, 0x1F6AB, 0x1F92F:
-		return -3 // angry, pouting, steam, cursing, imp, middle finger, poo, thumbs down, cross, prohibited, exploding head
+	case 0x1F620, 0x1F621, 0x1F624, 0x1F92C, 0x1F47F, 0x1F595, 0x1F4A9, 0x1F44E, 0x274C, 0x1F6AB:
+		return -3 // angry, pouting, steam, cursing, imp, middle finger, poo, thumbs down, cross, prohibited
 	}
 	return 0
 }

@@ -628,3 +628,20 @@ func (a *analysis) normalAsked(text string) {
 		}
 	}
 }
+
+// whoKnew clears the problems of a sentence that opens with "who knew" ("Who knew a telecom
+// company could actually answer the phone in under 2 minutes?"): what it names is the surprise,
+// the bad reputation it did not live up to, not a complaint.
+func (a *analysis) whoKnew(text string) {
+	toks := a.tok.toks
+	for j := 0; j+1 < len(toks); j++ {
+		if toks[j].h != whoHash || !a.wordIs(j+1, "knew") || !a.opensSentence(text, j) {
+			continue
+		}
+		_, end := a.sentence(text, j)
+		a.dropProblems(j, end)
+	}
+}
+
+// whoHash is the hash of the word "who".
+var whoHash = hashString("who")

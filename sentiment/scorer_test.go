@@ -740,6 +740,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Lost my phone at the cinema last night and your staff had it waiting at the box office this morning. Thank you so much!", want: pos},
 		{text: "Nice of you to cancel my order 10 mins AFTER the estimated delivery time.", want: neg},
 		{text: "the warden did nothing #neveragain", want: neg},
+		{text: "Who knew a telecom company could actually answer the phone in under 2 minutes? Impressed 👏", want: pos},
+		{text: "Is there any reason my whole order was cancelled after I'd already paid £86?", want: neg},
+		{text: "FYI we'll be switching to the annual plan at renewal, effective June 1.", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -354,8 +354,10 @@ func (a *analysis) run(v *vocab, text string) {
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
+	whoKnew := false // a "who knew" somewhere (see analysis.whoKnew)
 	for i := range toks {
 		tk := &toks[i]
+		whoKnew = whoKnew || tk.h == whoHash && a.wordIs(i+1, "knew")
 		if tk.h == usedHash && a.usedTo(i) {
 			// "it used to be my favourite", "my internet used to die every evening": what it
 			// was, it is no longer; the words after "to" are turned around as after a negator.
@@ -626,7 +628,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.whyAsked(text)
 		a.normalAsked(text)
 	}
-	a.whoKnew(text)
+	if whoKnew {
+		a.whoKnew(text)
+	}
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
 	// applause, something negative, a complaint.
 	posLex, praiseAny, clap, negAny, complaintAny, laughBad := false, false, false, false, false, false

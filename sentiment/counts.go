@@ -408,8 +408,14 @@ func (a *analysis) timeBefore(i int) bool {
 	}
 	// "3pm", "10am", "14th", "2nd"
 	n := len(w)
-	return n > 2 && w[0] >= '0' && w[0] <= '9' &&
-		(string(w[n-2:]) == "am" || string(w[n-2:]) == "pm" || string(w[n-2:]) == "th" || string(w[n-2:]) == "st" || string(w[n-2:]) == "nd" || string(w[n-2:]) == "rd")
+	if n <= 2 || w[0] < '0' || w[0] > '9' {
+		return false
+	}
+	switch string(w[n-2:]) {
+	case "am", "pm", "th", "st", "nd", "rd":
+		return true
+	}
+	return false
 }
 
 // lessHash is the hash of the word "less".

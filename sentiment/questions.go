@@ -192,11 +192,16 @@ func (a *analysis) marvels(text string, i int) bool {
 	if !a.wordIs(i-1, "this") && !a.wordIs(i-1, "so") || !a.askedAfter(text, i) {
 		return false
 	}
-	start, _ := a.sentence(text, i)
-	for start < i && a.tok.toks[start].kind == tkMention {
-		start++
+	return a.wordIs(a.openerOf(text, i), "how")
+}
+
+// openerOf returns the first token of the sentence of token i that is no @mention.
+func (a *analysis) openerOf(text string, i int) int {
+	k, _ := a.sentence(text, i)
+	for k < i && a.tok.toks[k].kind == tkMention {
+		k++
 	}
-	return a.wordIs(start, "how")
+	return k
 }
 
 // inQuotes reports whether word token i stands inside quotation marks opened in its sentence
@@ -547,7 +552,8 @@ func (a *analysis) sayOpens(k int) bool {
 	return a.wordIs(k, "say")
 }
 
-// whyWeight is the complaint weight of a question that asks why.
+// whyWeight is the complaint weight of a question that asks why (see whyAsked), or whether
+// something is normal when it answers itself (see normalAsked).
 const whyWeight = 1.0
 
 // whyAsked records a complaint for each question that opens with "why" (past @mentions and a
@@ -600,7 +606,7 @@ func (a *analysis) wonders() bool {
 // normal for a bank to call back within ten minutes? Because that's a first for me.")
 func (a *analysis) normalAsked(text string) {
 	for k := range a.items {
-		if it := &a.items[k]; it.v > 0 && (it.kind == itLex || it.kind == itPraise || it.kind == itEmoji) {
+		if a.items[k].praises() {
 			return
 		}
 	}
@@ -609,10 +615,7 @@ func (a *analysis) normalAsked(text string) {
 		if toks[q].kind != tkQuestion {
 			continue
 		}
-		k, _ := a.sentence(text, q-1)
-		for k < q && toks[k].kind == tkMention {
-			k++
-		}
+		k := a.openerOf(text, q-1)
 		if !a.wordIs(k, "is") || !a.wordIs(k+1, "it") {
 			continue
 		}

@@ -86,13 +86,18 @@ func (a *analysis) notWaiting(v *vocab, i int) bool {
 // speedBefore reports whether the count at token c is how fast something was done: "within"
 // before it, or "in" or "under" when its unit is short (perhaps with "just", "only" or the like
 // between), after a verb in the past in its clause ("sorted it in 10 mins", "paid out within 3
-// days"; "in 3 days" may be a wait), and no "finally" between them.
+// days"; "in 3 days" may be a wait), and no "finally" between them; or "in under", whatever
+// comes before ("How did you manage to get 80,000 people through the queue in under 20 mins?":
+// 73 of the 79 labelled messages with "in under" and a count are positive).
 func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 	toks := a.tok.toks
 	j, w := a.wordBeforeCount(c)
 	switch string(w) {
 	case "within":
 	case "in", "under":
+		if w[0] == 'u' && a.wordIs(j-1, "in") {
+			return true // "in under 20 mins": the words say it was quick (see speedBefore's doc)
+		}
 		if !short {
 			return false
 		}

@@ -317,7 +317,10 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 					// An emoji in the praise's own sentence is part of the reaction ("great
 					// work 👏👏"), and so is praise that stands alone in a later sentence too
 					// ("Brilliant. Just brilliant."); any other positive item makes the praise meant.
-					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o)
+					// A word that says how the writer feels is meant wherever it stands ("…
+					// in minutes. Legends. #grateful").
+					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o) ||
+						o.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[o.first]))
 				} else if o.v < 0 && prior {
 					before = true
 				}

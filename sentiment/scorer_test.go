@@ -743,6 +743,21 @@ func TestScoreCases(t *testing.T) {
 		{text: "Who knew a telecom company could actually answer the phone in under 2 minutes? Impressed 👏", want: pos},
 		{text: "Is there any reason my whole order was cancelled after I'd already paid £86?", want: neg},
 		{text: "FYI we'll be switching to the annual plan at renewal, effective June 1.", want: neu},
+		// "How is it possible …?", "Is this normal? Because …" and "let me get this straight" are
+		// complaints, "is it just me or" asks nothing, "how long does …?" is a plain question, "in
+		// under" is speed, a feeling word ("#grateful") keeps a bare verdict meant.
+		{text: "How is it possible that a 'priority' booking puts me at the back of the queue?", want: neg},
+		{text: "how is it possible that a repair came in under the quote?? pleasantly surprised, thank you", want: pos},
+		{text: "Ordered a sofa six weeks ago and the status says 'processing'. Is this normal? Because it doesn't feel like it.", want: neg},
+		{text: "Is it just me or is the new checkout really easy to use?", want: pos},
+		{text: "Missed my connection in Dallas and you had me on the next flight. Legends. #grateful", want: pos},
+		{text: "Really let down by the repair, the screen flickers.", want: neg},
+		{text: "pls send me the setup guide for the smart speaker", want: neu},
+		{text: "What a relief, the lost suitcase turned up at your lost & found desk.", want: pos},
+		{text: "How long does a refund usually take to reach my card? 30 days?", want: neu},
+		{text: "How long do I have to wait for a reply?", want: neg},
+		{text: "How did you get 3,000 runners through the start in under 10 minutes? Impressive 👏", want: pos},
+		{text: "So let me get this straight, you cancelled my plan and kept the deposit?", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

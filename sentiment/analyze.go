@@ -374,6 +374,15 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		}
+		if tk.h == unbelievableHash && a.mark[i]&mCovered == 0 && a.verdictAlone(text, i) {
+			// "… and now we're being told it's our fault. Unbelievable.": disbelief (the n-grams
+			// of general text read the word as praise: "an unbelievable bargain").
+			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
+			a.coverPhrase(i, i)
+			firstWord = false
+			negScope, boost = 0, 0
+			continue
+		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
 			// negation scope and fade an intensifier before it.

@@ -393,7 +393,8 @@ func (a *analysis) datesChange(i int) bool {
 var worksHash, suitsHash = hashString("works"), hashString("suits")
 
 // timeBefore reports whether the word before token i names a day or a time ("Tuesday works",
-// "after 3pm works", "Tuesday afternoon suits me", "the 14th works"), or is a number.
+// "after 3pm works", "Tuesday afternoon suits me", "the 14th works", "any time next week
+// works"), or is a number.
 func (a *analysis) timeBefore(i int) bool {
 	if i == 0 {
 		return false
@@ -408,7 +409,7 @@ func (a *analysis) timeBefore(i int) bool {
 	w := a.tok.normOf(tk)
 	switch string(w) {
 	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
-		"afternoon", "evening", "tomorrow", "today", "tonight", "weekend", "noon", "midday":
+		"afternoon", "evening", "tomorrow", "today", "tonight", "weekend", "noon", "midday", "week", "time":
 		return true
 	}
 	// "3pm", "10am", "14th", "2nd"

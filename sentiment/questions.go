@@ -99,6 +99,7 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
 				return false
 			}
+
 		case "second", "third", "fourth", "fifth", "sixth", "2nd", "3rd", "4th", "5th", "6th":
 			if a.repeatNounAt(j+1) || a.repeatNounAt(j+2) {
 				return false // "This is my third email about it.", "the second time this month"
@@ -385,10 +386,13 @@ func (a *analysis) ownCancel(i int) bool {
 // waiting: no word of waiting ("hold", "wait", "queue", "stuck") and nothing negative but a topic
 // term before it in its clause ("Can I pause my deliveries for two weeks?", "Is the 24-hour gym
 // open?", "what happens if the first leg is delayed by more than 3 hours?"; not "Is it
-// reasonable to wait 45 mins for my bag?").
+// reasonable to wait 45 mins for my bag?"), and no "been" right before it ("it's been 6 days").
 func (a *analysis) plainDuration(v *vocab, it *item) bool {
 	if !a.isUnit(v, int(it.last)) {
 		return false
+	}
+	if c := int(it.first); a.wordIs(c-1, "been") || a.wordIs(c-2, "been") && isSpeedFiller(a.tok.normOf(&a.tok.toks[c-1])) {
+		return false // "It's been 6 days. Where are my lenses?": the time that has passed
 	}
 	lo, _ := a.clause(v, int(it.first))
 	for j := lo; j < int(it.first); j++ {
@@ -620,7 +624,7 @@ func (a *analysis) wonders() bool {
 // answers itself in the next sentence with "because" ("Is it normal for the 'waterproof' coat to
 // let rain straight through? Because ours does.", "Is it normal for a £900 oven to stop heating
 // after 7 months? Asking because mine just did.", "… still says 'processing'. Is this normal?
-// Because …"), or asks how something is possible or acceptable (see possibleAsked), in a message
+// Because …", "… Asking for a friend."), or asks how something is possible or acceptable (see possibleAsked), in a message
 // with no positive item: the question is rhetorical, and what it calls abnormal happened. (With
 // praise it marvels: "Is it normal for a bank to call back within ten minutes? Because that's a
 // first for me.", "how is it possible that a service came in under the quote?? pleasantly
@@ -650,12 +654,18 @@ func (a *analysis) normalAsked(text string) {
 		default:
 			continue
 		}
-		if a.wordIs(q+1, "because") || a.wordIs(q+2, "because") || a.wordIs(q+3, "because") {
+		if a.wordIs(q+1, "because") || a.wordIs(q+2, "because") || a.wordIs(q+3, "because") || a.forAFriend(q+1) {
 			a.items = append(a.items, item{first: int32(k), last: int32(k + 2), v: whyWeight, kind: itComplaint})
 			a.coverPhrase(k, k+2)
 			return
 		}
 	}
+}
+
+// forAFriend reports whether "asking for a friend" starts at token k ("Is it normal for movers to
+// take a 90 minute lunch break while I'm paying them by the hour? Asking for a friend.").
+func (a *analysis) forAFriend(k int) bool {
+	return a.wordIs(k, "asking") && a.wordIs(k+1, "for") && a.wordIs(k+2, "a") && a.wordIs(k+3, "friend")
 }
 
 // possibleAsked reports whether "how is it possible", "how was this acceptable" or the like opens

@@ -758,6 +758,17 @@ func TestScoreCases(t *testing.T) {
 		{text: "How long do I have to wait for a reply?", want: neg},
 		{text: "How did you get 3,000 runners through the start in under 10 minutes? Impressive 👏", want: pos},
 		{text: "So let me get this straight, you cancelled my plan and kept the deposit?", want: neg},
+		// Time that has passed before "where are …?"; "Unbelievable." as a verdict after the story;
+		// "asking for a friend" after "is it normal …?"; thanks for processing; a final "Very
+		// happy."; a time that "works"; "deserve it".
+		{text: "Ordered new lenses for next-day delivery. It's been 9 days. Where are they?", want: neg},
+		{text: "The replacement arrived with the very same crack in the lid. Unbelievable.", want: neg},
+		{text: "Unbelievable! They refunded me within the hour.", want: pos},
+		{text: "Is it normal for the movers to take a two hour lunch while I pay them by the hour? Asking for a friend.", want: neg},
+		{text: "Thank you for processing the refund.", want: pos},
+		{text: "Moved my savings over last month and the fees are way lower than my old bank's. Very happy.", want: pos},
+		{text: "Need a boiler service, any time next week works.", want: neu},
+		{text: "You guys deserve it after how you handled our move.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

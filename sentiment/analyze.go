@@ -523,18 +523,21 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 		// ("How many days until it shows?" asks how long, counting nothing.)
-		if wi.flags&wDuration != 0 && i > 0 && a.isCount(v, i-1) && !a.notWaiting(v, i+1) && !a.wordIs(i-2, "how") {
-			if (a.speedBefore(v, i-1, isShortUnit(t.normOf(tk))) || a.quickTook(text, i-1)) && a.negatorBefore(v, i-1, true) < 0 || a.spreadOver(i-1) {
+		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") {
+			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it
 				// ("pay it over 3 months"). Its words are no evidence.
-				a.mark[i-1] |= mMasked
-				a.mark[i] |= mMasked
+				for j := c; j <= i; j++ {
+					a.mark[j] |= mMasked
+				}
 			} else {
 				// "3 hours", "two days": customers count the time they were kept waiting.
-				a.items = append(a.items, item{first: int32(i - 1), last: int32(i), v: durationWeight, kind: itContextual})
+				a.items = append(a.items, item{first: int32(c), last: int32(i), v: durationWeight, kind: itContextual})
 			}
-			a.group[i] = int32(i - 1)
+			for j := c + 1; j <= i; j++ {
+				a.group[j] = int32(c)
+			}
 		}
 		val := wi.valence
 		if val != 0 && a.titleWord(text, i) && titled == 0 {

@@ -280,6 +280,19 @@ func isSpeedFiller(w []byte) bool {
 	return false
 }
 
+// countBefore returns the count of the unit of time at token i: the token before it when that is
+// a count ("3 days"), or the one before "business" or "working" ("9 business days"); -1 if none.
+func (a *analysis) countBefore(v *vocab, i int) int {
+	c := i - 1
+	if a.wordIs(c, "business") || a.wordIs(c, "working") {
+		c--
+	}
+	if c < 0 || !a.isCount(v, c) {
+		return -1
+	}
+	return c
+}
+
 // isCount reports whether token i is a number or a number word.
 func (a *analysis) isCount(v *vocab, i int) bool {
 	tk := &a.tok.toks[i]

@@ -900,8 +900,13 @@ func (a *analysis) quoteBefore(text string, k int) bool {
 	return strings.HasSuffix(text[:s], "\u2018") || strings.HasSuffix(text[:s], "\u201c")
 }
 
-// stopAt reports whether break token j ends a sentence: a stop or a new line, not a comma.
+// stopAt reports whether break token j ends a sentence: a stop or a new line, not a comma; also
+// after a closing bracket or quotation mark ("(order 55091).", "… 'processing'."), which the
+// token begins with, the run of breaks being one token.
 func (a *analysis) stopAt(text string, j int) bool {
-	c := text[a.tok.toks[j].start]
-	return c == '.' || c == '\n'
+	p := int(a.tok.toks[j].start)
+	for p < len(text) && (text[p] == ')' || text[p] == '"' || text[p] == ']') {
+		p++
+	}
+	return p < len(text) && (text[p] == '.' || text[p] == '\n')
 }

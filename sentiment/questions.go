@@ -546,7 +546,8 @@ func (a *analysis) justSaying(text string, q int) bool {
 }
 
 // sayOpens reports whether "can I say", "may I just say" or the like, "who knew", "is it just me
-// or", "why didn't I", "why can't every" or "can every" opens at token k (past @mentions).
+// or", "is it weird that", "why didn't I", "why can't every" or "can every" opens at token k
+// (past @mentions).
 func (a *analysis) sayOpens(k int) bool {
 	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
 		k++
@@ -554,8 +555,14 @@ func (a *analysis) sayOpens(k int) bool {
 	if a.wordIs(k, "who") && a.wordIs(k+1, "knew") {
 		return true
 	}
-	if a.wordIs(k, "is") && a.wordIs(k+1, "it") && a.wordIs(k+2, "just") && a.wordIs(k+3, "me") && a.wordIs(k+4, "or") {
-		return true // "Is it just me or is this the easiest checkout ever?"
+	if a.wordIs(k, "is") && a.wordIs(k+1, "it") {
+		if a.wordIs(k+2, "just") && a.wordIs(k+3, "me") && a.wordIs(k+4, "or") {
+			return true // "Is it just me or is this the easiest checkout ever?"
+		}
+		switch {
+		case a.wordIs(k+2, "weird"), a.wordIs(k+2, "bad"), a.wordIs(k+2, "wrong"), a.wordIs(k+2, "sad"), a.wordIs(k+2, "crazy"):
+			return a.wordIs(k+3, "that") // "Is it weird that I actually enjoy using your lockers?"
+		}
 	}
 	if a.wordIs(k, "why") && (a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
 		return true // "Why didn't I switch to you years ago?"
@@ -624,23 +631,21 @@ func (a *analysis) wonders() bool {
 // answers itself in the next sentence with "because" ("Is it normal for the 'waterproof' coat to
 // let rain straight through? Because ours does.", "Is it normal for a £900 oven to stop heating
 // after 7 months? Asking because mine just did.", "… still says 'processing'. Is this normal?
-// Because …", "… Asking for a friend."), or asks how something is possible or acceptable (see possibleAsked), in a message
-// with no positive item: the question is rhetorical, and what it calls abnormal happened. (With
-// praise it marvels: "Is it normal for a bank to call back within ten minutes? Because that's a
-// first for me.", "how is it possible that a service came in under the quote?? pleasantly
-// shocked".)
+// Because …", "… Asking for a friend."), or asks how something is possible or acceptable (see
+// possibleAsked), in a message with no positive item outside the question: the question is
+// rhetorical, and what it calls abnormal happened. (With praise it marvels: "Is it normal for a
+// bank to call back within ten minutes? Because that's a first for me.", "how is it possible
+// that a service came in under the quote?? pleasantly shocked".)
 func (a *analysis) normalAsked(text string) {
-	for k := range a.items {
-		if a.items[k].praises() {
-			return
-		}
-	}
 	toks := a.tok.toks
 	for q := 1; q < len(toks); q++ {
 		if toks[q].kind != tkQuestion {
 			continue
 		}
 		k := a.openerOf(text, q-1)
+		if a.praisesOutside(k, q) {
+			return
+		}
 		if a.possibleAsked(k) {
 			a.items = append(a.items, item{first: int32(k), last: int32(k + 3), v: whyWeight, kind: itComplaint})
 			a.coverPhrase(k, k+3)
@@ -660,6 +665,17 @@ func (a *analysis) normalAsked(text string) {
 			return
 		}
 	}
+}
+
+// praisesOutside reports whether an item outside tokens [k, q] praises (what a question says it
+// wants, "we wanted something simple", is no praise).
+func (a *analysis) praisesOutside(k, q int) bool {
+	for m := range a.items {
+		if it := &a.items[m]; it.praises() && (int(it.last) < k || int(it.first) > q) {
+			return true
+		}
+	}
+	return false
 }
 
 // forAFriend reports whether "asking for a friend" starts at token k ("Is it normal for movers to

@@ -769,6 +769,16 @@ func TestScoreCases(t *testing.T) {
 		{text: "Moved my savings over last month and the fees are way lower than my old bank's. Very happy.", want: pos},
 		{text: "Need a boiler service, any time next week works.", want: neu},
 		{text: "You guys deserve it after how you handled our move.", want: pos},
+		// A stop after a bracket ends a sentence; "is it weird that" asks nothing; what a question
+		// says it wanted is no praise; leaving, costs, unfit words and breakage; making up for.
+		{text: "You lost my daughter's coat (ticket 8812). The tracking says every item was delivered.", want: neg},
+		{text: "Is it weird that I actually enjoy your checkout?", want: pos},
+		{text: "Is it normal to be steered towards the premium plan when we clearly asked for something simple? Because that's how it felt.", want: neg},
+		{text: "This is the last time I order from you.", want: neg},
+		{text: "The new heater is costing me a fortune.", want: neg},
+		{text: "Completely inappropriate comments from the driver.", want: neg},
+		{text: "The handle snapped off the first time I used it.", want: neg},
+		{text: "A £10 voucher doesn't make up for a ruined holiday.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

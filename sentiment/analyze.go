@@ -434,6 +434,7 @@ func (a *analysis) run(v *vocab, text string) {
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasm})
 				a.mark[i] |= mMasked
 			}
+			negScope = 0 // "our gas bill is... zero 😂 love it": the emoji closes what the negator said
 			continue
 		case tkMention, tkURL:
 			continue

@@ -779,6 +779,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "Completely inappropriate comments from the driver.", want: neg},
 		{text: "The handle snapped off the first time I used it.", want: neg},
 		{text: "A £10 voucher doesn't make up for a ruined holiday.", want: neg},
+		// An emoji closes a negation; feeling misled; bait and switch; "never looked better";
+		// leaving; costs.
+		{text: "Our electricity bill this month is... zero 😂 love it", want: pos},
+		{text: "The quote said 350 units and we got 180. I feel misled.", want: neg},
+		{text: "The rate on my contract is not the rate I was quoted. Classic bait and switch.", want: neg},
+		{text: "Three agents, three different answers about my refund.", want: neg},
+		{text: "Been with you for 6 months and my skin has never looked better. Thank you!", want: pos},
+		{text: "Seriously considering moving to another bank after this week.", want: neg},
+		{text: "The new invoices are costing us money every week.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -788,6 +788,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Been with you for 6 months and my skin has never looked better. Thank you!", want: pos},
 		{text: "Seriously considering moving to another bank after this week.", want: neg},
 		{text: "The new invoices are costing us money every week.", want: neg},
+		// "How is it that …?" is rhetorical; a key safe is no praise.
+		{text: "How is it that my card works everywhere except your app?", want: neg},
+		{text: "Please leave the spare in the key safe by the door.", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -447,7 +447,7 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			question = question || a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i)
 		}
-		inScope := negScope > 0 && tk.kind != tkHashtag // a tag stands apart: "the warden did nothing #neveragain"
+		inScope := negScope > 0 && tk.kind != tkHashtag && !a.notSince(i) // a tag stands apart ("the warden did nothing #neveragain"); see notSince
 		if negScope > 0 {
 			negScope--
 			a.mark[i] |= mNegated

@@ -177,10 +177,14 @@ func (a *analysis) wordBeforeCount(c int) (int, []byte) {
 // spreadOver reports whether the count at token c is the span a payment is spread over: "over"
 // or "across" right before it, and a word of paying at most six words before that in its
 // clause ("thanks for letting us pay the balance over 3 months", "can I split it across 12
-// months?"). A plan, not a wait ("waited over 3 hours" and "paying for over 3 months" stay one).
+// months?"), or a pause asked for (see pausedFor). A plan, not a wait ("waited over 3 hours"
+// and "paying for over 3 months" stay one).
 func (a *analysis) spreadOver(c int) bool {
 	toks := a.tok.toks
 	j := c - 1
+	if a.wordIs(j, "for") {
+		return a.pausedFor(j)
+	}
 	if !a.wordIs(j, "over") && !a.wordIs(j, "across") || a.wordIs(j-1, "for") { // "paying for over 3 months": how long
 		return false
 	}
@@ -291,6 +295,27 @@ func (a *analysis) countBefore(v *vocab, i int) int {
 		return -1
 	}
 	return c
+}
+
+// notSince reports whether word i, after a negator, stands between "this" or "so" and "in" or
+// "since" ("My lower back hasn't felt this good in 3 years", "hasn't been this comical since
+// …"): not so for a long time, and so now; the negator affirms it.
+func (a *analysis) notSince(i int) bool {
+	return (a.wordIs(i-1, "this") || a.wordIs(i-1, "so")) && (a.wordIs(i+1, "in") || a.wordIs(i+1, "since"))
+}
+
+// pausedFor reports whether the "for" at token j follows, at most six words before it in its
+// clause, a word of pausing ("Pause my razor sub for 2 months", "can I freeze my membership for
+// three months?"): the span of a pause asked for, not a wait.
+func (a *analysis) pausedFor(j int) bool {
+	toks := a.tok.toks
+	for k, n := j-1, 0; k >= 0 && n < 6 && toks[k].kind == tkWord; k, n = k-1, n+1 {
+		switch string(a.tok.normOf(&toks[k])) {
+		case "pause", "pausing", "freeze", "freezing", "suspend", "suspending":
+			return true
+		}
+	}
+	return false
 }
 
 // isCount reports whether token i is a number or a number word.

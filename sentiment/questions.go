@@ -51,8 +51,9 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 // calm reports whether the only negative words of the message are topic terms ("delayed",
 // "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
 // impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I
-// have to wait", "how is it possible", "??", a time waited, a "why" not asked out of curiosity),
-// and no complaint that calls itself one or asks if it is "too much to ask".
+// have to wait", "how is it possible", "what am I supposed to", "??", a time waited, a "why" not
+// asked out of curiosity), and no complaint that calls itself one or asks if it is "too much to
+// ask".
 func (a *analysis) calm(v *vocab) bool {
 	for k := range a.items {
 		it := &a.items[k]
@@ -98,6 +99,10 @@ func (a *analysis) calm(v *vocab) bool {
 		case "too":
 			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
 				return false
+			}
+		case "supposed":
+			if a.wordIs(j-1, "i") && a.wordIs(j-2, "am") && (a.wordIs(j-3, "what") || a.wordIs(j-3, "how")) {
+				return false // "What am I supposed to shave with, the box?"
 			}
 
 		case "second", "third", "fourth", "fifth", "sixth", "2nd", "3rd", "4th", "5th", "6th":

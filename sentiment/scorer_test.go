@@ -791,6 +791,12 @@ func TestScoreCases(t *testing.T) {
 		// "How is it that …?" is rhetorical; a key safe is no praise.
 		{text: "How is it that my card works everywhere except your app?", want: neg},
 		{text: "Please leave the spare in the key safe by the door.", want: neu},
+		// "What am I supposed to …?" is no calm ask; a pause asked for is no wait; "hasn't felt
+		// this good in years" affirms.
+		{text: "My order arrived without the lid. What am I supposed to use, cling film?", want: neg},
+		{text: "Pause my gym membership for 2 months.", want: neu},
+		{text: "My knee hasn't felt this good in years. Thank you!", want: pos},
+		{text: "I've emailed twice about my refund and heard nothing.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -81,7 +81,7 @@ func (a *analysis) calm(v *vocab) bool {
 				return false
 			}
 		case "reason":
-			if a.wordIs(j-1, "a") && a.wordIs(j-2, "there") && !a.wonders() { // "Is there a reason my parcel went back …?": why
+			if (a.wordIs(j-1, "a") || a.wordIs(j-1, "any")) && a.wordIs(j-2, "there") && !a.wonders() { // "Is there a reason my parcel went back …?": why
 				return false
 			}
 		case "because":
@@ -689,15 +689,18 @@ func (a *analysis) forAFriend(k int) bool {
 	return a.wordIs(k, "asking") && a.wordIs(k+1, "for") && a.wordIs(k+2, "a") && a.wordIs(k+3, "friend")
 }
 
-// possibleAsked reports whether "how is it possible", "how was this acceptable", "how is it
-// that" or the like opens at token k ("How is it possible that a 'next day' parcel is now on day
-// 6?", "how is it possible that my bill went up $15 without anyone telling me"): labelled
-// negative 16 times of 17 in the labelled files, the other one praising; "how is it that" opens
-// 5 labelled messages, all negative.
+// possibleAsked reports whether "how is it possible", "how was this acceptable", "how is that
+// even possible", "how is it that" or the like opens at token k ("How is it possible that a
+// 'next day' parcel is now on day 6?", "how is it possible that my bill went up $15 without
+// anyone telling me"): labelled negative 16 times of 17 in the labelled files, the other one
+// praising; "how is it that" opens 5 labelled messages, all negative.
 func (a *analysis) possibleAsked(k int) bool {
 	if !a.wordIs(k, "how") || !a.wordIs(k+1, "is") && !a.wordIs(k+1, "was") ||
 		!a.wordIs(k+2, "it") && !a.wordIs(k+2, "this") && !a.wordIs(k+2, "that") {
 		return false
+	}
+	if a.wordIs(k+3, "even") { // "How is that even possible?"
+		k++
 	}
 	switch {
 	case a.wordIs(k+3, "possible"), a.wordIs(k+3, "acceptable"), a.wordIs(k+3, "fair"), a.wordIs(k+3, "legal"), a.wordIs(k+3, "ok"), a.wordIs(k+3, "okay"):

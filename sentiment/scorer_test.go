@@ -797,6 +797,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Pause my gym membership for 2 months.", want: neu},
 		{text: "My knee hasn't felt this good in years. Thank you!", want: pos},
 		{text: "I've emailed twice about my refund and heard nothing.", want: neg},
+		// "Is there any reason …?" is no calm ask; router lights; "back to square one"; a formal
+		// request.
+		{text: "Is there any reason I'm paying for 100 Mbps and getting 10?", want: neg},
+		{text: "Router lights are solid green now.", want: neu},
+		{text: "The 'fix' lasted a day. Back to square one.", want: neg},
+		{text: "I should be grateful if you would send me a copy of my policy schedule.", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

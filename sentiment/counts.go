@@ -95,8 +95,8 @@ func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 	switch string(w) {
 	case "within":
 	case "in", "under":
-		if w[0] == 'u' && a.wordIs(j-1, "in") {
-			return true // "in under 20 mins": the words say it was quick (see speedBefore's doc)
+		if string(w) == "under" && a.wordIs(j-1, "in") {
+			return true // "in under 20 mins"
 		}
 		if !short {
 			return false

@@ -756,7 +756,7 @@ var (
 	helloHash     = hashString("hello")
 	anyoneHash    = hashString("anyone")
 	reallyHash    = hashString("really")
-	// unbelievableHash is read by verdictAlone's caller.
+	// unbelievableHash: "unbelievable" alone in a sentence is disbelief (see verdictAlone).
 	unbelievableHash = hashString("unbelievable")
 )
 
@@ -901,8 +901,8 @@ func (a *analysis) quoteBefore(text string, k int) bool {
 }
 
 // stopAt reports whether break token j ends a sentence: a stop or a new line, not a comma; also
-// after a closing bracket or quotation mark ("(order 55091).", "… 'processing'."), which the
-// token begins with, the run of breaks being one token.
+// one after a closing bracket or double quotation mark ("(order 55091).", "… "by Christmas"."),
+// which a run of breaks, being one token, begins with.
 func (a *analysis) stopAt(text string, j int) bool {
 	p := int(a.tok.toks[j].start)
 	for p < len(text) && (text[p] == ')' || text[p] == '"' || text[p] == ']') {

@@ -800,6 +800,11 @@ func TestScoreCases(t *testing.T) {
 		// "Is there any reason …?" is no calm ask; router lights; "back to square one"; a formal
 		// request.
 		{text: "Is there any reason I'm paying for 100 Mbps and getting 10?", want: neg},
+		// A fix in progress ("restoring"), "brand new", a negated "dud", a policy asked about.
+		{text: "Thanks for restoring my missing credit, much appreciated.", want: pos},
+		{text: "It looks brand new.", want: pos},
+		{text: "Honestly never had a dud from you.", want: pos},
+		{text: "whats the cancellation policy for the march trip", want: neu},
 		{text: "Router lights are solid green now.", want: neu},
 		{text: "The 'fix' lasted a day. Back to square one.", want: neg},
 		{text: "I should be grateful if you would send me a copy of my policy schedule.", want: neu},

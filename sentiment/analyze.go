@@ -365,18 +365,10 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			continue
 		}
-		if (tk.h == seriouslyHash || tk.h == helloHash || tk.h == anyoneHash || tk.h == reallyHash) && a.mark[i]&mCovered == 0 && a.exasperated(text, i) {
+		if a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
-			// "Hello?? It's been 40 min since your last message".
-			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
-			a.coverPhrase(i, i)
-			firstWord = false
-			negScope, boost = 0, 0
-			continue
-		}
-		if tk.h == unbelievableHash && a.mark[i]&mCovered == 0 && a.verdictAlone(text, i) {
-			// "… and now we're being told it's our fault. Unbelievable.": disbelief (the n-grams
-			// of general text read the word as praise: "an unbelievable bargain").
+			// "Hello?? It's been 40 min since your last message", "… and now we're being told
+			// it's our fault. Unbelievable.".
 			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
 			a.coverPhrase(i, i)
 			firstWord = false
@@ -574,7 +566,7 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val < 0 && i > 0 && toks[i-1].h == lessHash && a.lessBefore(i) {
+		if val < 0 && a.lessBefore(i) {
 			// "made the whole move a lot less stressful", "way less painful than we feared": a
 			// trouble made smaller, as "not" turns it.
 			val *= negationFactor

@@ -469,7 +469,7 @@ var lessHash = hashString("less")
 // less stressful"), not one that denies that ("no less annoying", "not any less confusing",
 // "more or less broken").
 func (a *analysis) lessBefore(i int) bool {
-	if !a.wordIs(i-1, "less") {
+	if i == 0 || a.tok.toks[i-1].h != lessHash || !a.wordIs(i-1, "less") { // (the hash first: cheap)
 		return false
 	}
 	return !a.wordIs(i-2, "no") && !a.wordIs(i-2, "not") && !a.wordIs(i-2, "any") && !a.wordIs(i-2, "or")

@@ -750,15 +750,28 @@ func (a *analysis) addressed() bool {
 // exasperationWeight is the complaint weight of disbelief ("Seriously?"), as that of "a joke".
 const exasperationWeight = 1.5
 
-// The hashes of the words that exasperated reads.
+// The hashes of the words of disbelief.
 var (
-	seriouslyHash = hashString("seriously")
-	helloHash     = hashString("hello")
-	anyoneHash    = hashString("anyone")
-	reallyHash    = hashString("really")
-	// unbelievableHash: "unbelievable" alone in a sentence is disbelief (see verdictAlone).
+	seriouslyHash    = hashString("seriously")
+	helloHash        = hashString("hello")
+	anyoneHash       = hashString("anyone")
+	reallyHash       = hashString("really")
 	unbelievableHash = hashString("unbelievable")
 )
+
+// disbelief reports whether word i says disbelief or impatience on its own, a complaint: a
+// "seriously", "really", "hello" or "anyone" beside question marks (see exasperated), or an
+// "unbelievable" alone in a later sentence (see verdictAlone; the n-grams of general text read
+// the word as praise: "an unbelievable bargain"). The hash is checked first, as for every token.
+func (a *analysis) disbelief(text string, i int) bool {
+	switch a.tok.toks[i].h {
+	case seriouslyHash, helloHash, anyoneHash, reallyHash:
+		return a.exasperated(text, i)
+	case unbelievableHash:
+		return a.verdictAlone(text, i) // (the word or its hashtag: "… Is that a record? #unbelievable")
+	}
+	return false
+}
 
 // verdictAlone reports whether word i is the only word of its sentence and that sentence is not
 // the message's first: a verdict on what the message told ("Waited 45 minutes on hold and then

@@ -104,7 +104,6 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j-1, "i") && a.wordIs(j-2, "am") && (a.wordIs(j-3, "what") || a.wordIs(j-3, "how")) {
 				return false // "What am I supposed to shave with, the box?"
 			}
-
 		case "second", "third", "fourth", "fifth", "sixth", "2nd", "3rd", "4th", "5th", "6th":
 			if a.repeatNounAt(j+1) || a.repeatNounAt(j+2) {
 				return false // "This is my third email about it.", "the second time this month"

@@ -365,6 +365,11 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			continue
 		}
+		if tk.h == gotHash || tk.h == receivedHash {
+			if s := a.mismatch(text, i); s >= 0 {
+				a.items = append(a.items, item{first: int32(s), last: int32(i), v: mismatchWeight, kind: itComplaint})
+			}
+		}
 		if a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
 			// "Hello?? It's been 40 min since your last message", "… and now we're being told

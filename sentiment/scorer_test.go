@@ -107,7 +107,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "Is my flight delayed? Nobody at the gate knows anything.", want: neg}, // a negation after it
 		{text: "Could you check whether my refund went through? It is late again.", want: neg},
 		{text: "Is my order delayed??", want: neg},                                   // insistence
-		{text: "Anyone else getting a refund error in the app?", want: neg},          // fellow sufferers
+		{text: "Anyone else getting mouldy veg in their box?", want: neg},            // fellow sufferers
 		{text: "Can I pause my deliveries for two weeks while I'm away?", want: neu}, // a plain duration
 		{text: "Is it reasonable to wait 45 mins for my bag?", want: neg},            // a wait
 		{text: "thank u so much for the refund!! wasn't expecting it so quick", want: pos},
@@ -808,6 +808,18 @@ func TestScoreCases(t *testing.T) {
 		{text: "Router lights are solid green now.", want: neu},
 		{text: "The 'fix' lasted a day. Back to square one.", want: neg},
 		{text: "I should be grateful if you would send me a copy of my policy schedule.", want: neu},
+		// What was booked set against what came; "cool cool"; what was asked for, sent; a time
+		// confirmed; listening; a switch made late; credits that never came; a formal request.
+		{text: "Booked a double room, received a twin.", want: neg},
+		{text: "Paid for a deep clean, received a quick hoover.", want: neg},
+		{text: "so the gym is closed on a bank holiday monday? cool cool", want: neg},
+		{text: "Attached is the receipt you asked for.", want: neu},
+		{text: "Wednesday at 2 works. See you then.", want: neu},
+		{text: "The new nurse actually listened to me.", want: pos},
+		{text: "Switched supplier last month, should have done this years ago.", want: pos},
+		{text: "The credits I bought never appeared.", want: neg},
+		{text: "Your engineer left mud all over the carpet. Please come back and put it right.", want: neg},
+		{text: "I am writing to request a copy of my contract. Thank you.", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1496,6 +1508,38 @@ func TestUsedTo(t *testing.T) {
 // Praise in quotation marks, in a message that says something bad, is irony whether the marks
 // are straight or curly and whether a stop comes before the closing one; a title in capitals, a
 // plain question about a quoted term and quoted words that are no praise are not.
+// A sentence that says what was ordered, then after a comma what came instead, is a mismatch;
+// how something was ordered, or a clause of its own, is none.
+func TestMismatch(t *testing.T) {
+	var a analysis
+	for _, tc := range []struct {
+		text string
+		at   int // the token that opens the mismatch, or -1
+	}{
+		{"Ordered a large, got a small.", 0},
+		{"I specifically asked for a ground floor room, got the top floor", 0},
+		{"Great. Booked a sea view, but got the car park", 2},
+		{"Paid for 2 day delivery, received it in 9", 0},
+		{"Booked through the app in 2 minutes, got a slot", -1},
+		{"Ordered it on Monday, got it on Wednesday", -1},
+		{"I paid the bill, got a receipt", -1},
+		{"They asked for a photo, got one from me", -1},
+		{"Ordered a large and got a small", -1},
+		{"When I ordered a large, it came small. Then got a refund", -1},
+	} {
+		a.tok.tokenize(tc.text)
+		got := -1
+		for i := range a.tok.toks {
+			if h := a.tok.toks[i].h; h == gotHash || h == receivedHash {
+				if s := a.mismatch(tc.text, i); s >= 0 {
+					got = s
+				}
+			}
+		}
+		require.Equal(t, tc.at, got, tc.text)
+	}
+}
+
 func TestScareQuotes(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

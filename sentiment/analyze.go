@@ -959,6 +959,9 @@ func (a *analysis) negatorBefore(v *vocab, i int, covered bool) int {
 	for j, n := i-1, 0; j >= 0 && n < negationScope; j-- {
 		switch toks[j].kind {
 		case tkWord, tkHashtag, tkNumber:
+			if j == i-1 && toks[j].h == andHash {
+				return -1 // "didn't fit and got my money back": a clause of its own
+			}
 			n++
 			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wNegator != 0 && (covered || a.mark[j]&mCovered == 0) {
 				return j
@@ -1018,6 +1021,8 @@ func (a *analysis) negEmph(neg, first, last int) {
 
 // usedHash is the hash of the word "used".
 var usedHash = hashString("used")
+
+var andHash = hashString("and")
 
 // usedTo reports whether word i begins the "used to" of a past state or habit ("it used to be
 // great", "we used to wait a week"), not that of "get used to", "I'm used to" or "is used to

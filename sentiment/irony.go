@@ -531,9 +531,9 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 		switch string(a.tok.normOf(tk)) {
 		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
 			continue
-		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs", "service", "support", "system", "communication":
+		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs", "service", "support", "system", "communication", "start":
 			// "great work guys", "nice one", "great support system": praise of nothing named, of
-			// those addressed or of the service itself
+			// those addressed or of the service itself; "Great start.": of how it began
 			if j > q {
 				continue
 			}

@@ -820,6 +820,19 @@ func TestScoreCases(t *testing.T) {
 		{text: "The credits I bought never appeared.", want: neg},
 		{text: "Your engineer left mud all over the carpet. Please come back and put it right.", want: neg},
 		{text: "I am writing to request a copy of my contract. Thank you.", want: neu},
+		// Thanks that open with "really appreciate the"; a confirmation; a clause after "and"; a
+		// dispute resolved; "cheers for that"; a hit; money wanted back; breakdowns; "for
+		// nothing"; "obsessed"; still closed; "Great start." after a failure.
+		{text: "Really appreciate the refund coming through so fast.", want: pos},
+		{text: "Confirming my booking for Friday at 7pm. Thanks", want: neu},
+		{text: "Sent back a jumper that didn't fit and got my money back. Easy.", want: pos},
+		{text: "Doubled my bill overnight without telling me. Cheers for that.", want: neg},
+		{text: "The new game was a hit with the kids!", want: pos},
+		{text: "The courier left it in the rain. I want my £20 back.", want: neg},
+		{text: "The charger cut out halfway through.", want: neg},
+		{text: "The app won't restart after the update.", want: neg},
+		{text: "obsessed with my new glasses", want: pos},
+		{text: "The transfer bus left without us. Great start.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -342,21 +342,22 @@ func softmax(z [numClass]float64) [numClass]float64 {
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
-// evidence puts the phrases that moved the score most into dst.Evidence: each rule item's share
-// of the positive-minus-negative logit plus the model's share of its words.
-// When offs is set, text was decoded from orig and offs maps its byte offsets to orig's: the
-// phrases are cut from orig.
-func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *event.Sentiment) {
-	m := s.model
-	r := &a.rule
-	diff := func(f int) float32 { return m.rule[f][cPos] - m.rule[f][cNeg] }
-	if g := m.gate; g != nil && g.supRules { // moved towards the support side's, as in logits
-		diff = func(f int) float32 {
-			d := m.rule[f][cPos] - m.rule[f][cNeg]
-			return d + float32(a.share*((g.posRule[f]-g.negRule[f])-d))
-		}
+// ruleDiff is the positive-minus-negative weight of rule feature f for analysis a, moved towards
+// the support side's by the gate's share, as in logits.
+func (m *Model) ruleDiff(a *analysis, f int) float32 {
+	d := m.rule[f][cPos] - m.rule[f][cNeg]
+	if g := m.gate; g != nil && g.supRules {
+		d += float32(a.share * ((g.posRule[f] - g.negRule[f]) - d))
 	}
-	var pos, neg, complaint, praise float32
+	return d
+}
+
+// creditRules adds to the contributions of a's tokens what the rule features that sum items put
+// into the positive-minus-negative logit: each feature's part (its value times ruleDiff) shared
+// out among its items in proportion to their values (a sarcasm feature among its markers).
+func (m *Model) creditRules(a *analysis) {
+	r := &a.rule
+	var pos, neg, complaint, praise, sarcasms float32
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
@@ -370,7 +371,16 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 			complaint += it.v
 		case itPraise:
 			praise += it.v
+		case itSarcasm, itSarcasmCond:
+			sarcasms++
 		}
+	}
+	// share is item value v's part of rule feature f, whose items' values sum to sum.
+	share := func(v, sum float32, f int) float32 {
+		if sum <= 0 || r[f] == 0 {
+			return 0
+		}
+		return v / sum * r[f] * m.ruleDiff(a, f)
 	}
 	for k := range a.items {
 		it := &a.items[k]
@@ -378,22 +388,31 @@ func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *eve
 		switch it.kind {
 		case itLex, itEmoji, itPolite:
 			if it.v > 0 {
-				w = it.v / (1 + pos) * diff(rfPos)
+				w = share(it.v, pos, rfPos)
 			} else {
-				w = it.v / (1 + neg) * -diff(rfNeg)
+				w = share(-it.v, neg, rfNeg)
 			}
 		case itComplaint:
-			w = it.v / (1 + complaint) * diff(rfComplaint)
+			w = share(it.v, complaint, rfComplaint)
 		case itPraise:
-			w = it.v / (1 + praise) * diff(rfPraise)
+			w = share(it.v, praise, rfPraise)
 		case itSarcasm, itSarcasmCond:
-			if r[rfSarcasm] == 0 {
-				continue
-			}
-			w = diff(rfSarcasm)
+			w = share(1, sarcasms, rfSarcasm)
 		}
 		a.contrib[a.group[it.first]] += float32(w) // rounded: see logits
 	}
+}
+
+// evidence puts the phrases that moved the score most into dst.Evidence: each rule item's share
+// of the positive-minus-negative logit plus the model's share of its words. A rule feature that
+// sums items (the positive and negative lexicon, complaint and praise cues: log(1 + sum)) is
+// shared out among its items in proportion to their values, so that their weights add up to what
+// the feature put into the logits ("… before ranked ends. genius move devs 👏👏" reads positive,
+// and "genius" is then evidence for it).
+// When offs is set, text was decoded from orig and offs maps its byte offsets to orig's: the
+// phrases are cut from orig.
+func (s *Scorer) evidence(a *analysis, text, orig string, offs []int32, dst *event.Sentiment) {
+	s.model.creditRules(a)
 	toks := a.tok.toks
 	// Fold phrase members into their first token; keep the strongest groups, strongest first.
 	var top [maxEvidence]evCand

@@ -1009,6 +1009,44 @@ func TestEvidencePhrases(t *testing.T) {
 }
 
 // Function words are no evidence on their own, and a complaint cue never counts as positive.
+// The items of the rule features that sum them share out exactly what each feature put into the
+// positive-minus-negative logit, so a message's evidence reads the way its label does.
+func TestEvidenceAddsUp(t *testing.T) {
+	for _, model := range []string{"builtin:default", "builtin:support"} {
+		s, err := New(Config{Model: model})
+		require.NoError(t, err)
+		for _, text := range []string{
+			"nerfing the only viable support hero a week before ranked ends. genius move devs 👏👏",
+			"Great job losing my luggage again, thanks a lot 🙄",
+			"Still waiting for my refund after 3 weeks. Not happy!",
+			"The agent sorted my login in minutes, brilliant service :)",
+			"What time does the store open on Sunday?",
+			"",
+		} {
+			var a analysis
+			a.run(s.vocab, text)
+			s.model.logits(&a, s.vocab)
+			clear(a.contrib)
+			s.model.creditRules(&a)
+			var got, want float64
+			for _, c := range a.contrib {
+				got += float64(c)
+			}
+			for _, f := range []int{rfPos, rfNeg, rfComplaint, rfPraise, rfSarcasm} {
+				want += float64(a.rule[f] * s.model.ruleDiff(&a, f))
+			}
+			require.InDelta(t, want, got, 1e-4, "%s: %q", model, text)
+		}
+	}
+	d := score(newScorer(t), "nerfing the only viable support hero a week before ranked ends. genius move devs 👏👏")
+	require.Equal(t, event.Positive, d.Label)
+	for _, e := range d.Evidence {
+		if e.Phrase == "genius" {
+			require.Positive(t, e.Weight, "%+v", d)
+		}
+	}
+}
+
 func TestEvidenceNoFunctionWords(t *testing.T) {
 	s := newScorer(t)
 	for _, text := range []string{

@@ -731,7 +731,13 @@ func (a *analysis) run(v *vocab, text string) {
 			// Thanks are ironic before a complaint ("thanks for the scenic 6 hours at gate
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
-			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), a.thanksAt(int(it.first)))
+			thanks := a.thanksAt(int(it.first))
+			if thanks && a.beingGood(v, int(it.last)+1) {
+				// "Thanks for being so flexible with the late pickup": thanks for how they were,
+				// the trouble is what they were good about.
+				continue
+			}
+			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), thanks)
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -1338,6 +1344,32 @@ func (a *analysis) complaintAfter(v *vocab, text string, i int, cueOnly bool) bo
 		it := &a.items[k]
 		if int(it.first) > i && int(it.first) < end && it.problem() && (!cueOnly || it.kind == itComplaint) && !a.settingBetween(v, i, int(it.first)) {
 			return true
+		}
+	}
+	return false
+}
+
+// beingGood reports whether token j is "being" followed, after intensifiers, by a positive word
+// or a good trait ("being so flexible", "being reasonable", "being patient with me"); the traits
+// are no praise elsewhere ("I'm flexible on time", "a patient of Dr Lee").
+func (a *analysis) beingGood(v *vocab, j int) bool {
+	if !a.wordIs(j, "being") {
+		return false
+	}
+	for k := j + 1; k < len(a.tok.toks) && k <= j+3; k++ {
+		if a.tok.toks[k].kind != tkWord {
+			return false
+		}
+		switch string(a.tok.normOf(&a.tok.toks[k])) {
+		case "flexible", "patient", "understanding", "accommodating", "considerate", "thoughtful", "generous":
+			return true
+		}
+		idx := a.info[k]
+		if idx < 0 {
+			return false
+		}
+		if wi := &v.infos[idx]; wi.boost <= 0 {
+			return wi.valence > 0
 		}
 	}
 	return false

@@ -113,6 +113,23 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody") {
 				return false
 			}
+		case "decided":
+			if a.wordIs(j-1, "who") { // "Who decided to give her sausages when I've told you she's vegetarian?"
+				return false
+			}
+		case "times":
+			if j > 0 && a.isCount(v, j-1) { // "I've told you 4 times"
+				return false
+			}
+		case "calls", "emails", "chats", "messages":
+			// "Three phone calls. Two emails. Zero answers. Where is my refund?"
+			if j > 0 && a.isCount(v, j-1) || j > 1 && a.isCount(v, j-2) && a.wordIs(j-1, "phone") {
+				return false
+			}
+		case "about":
+			if a.wordIs(j-1, "do") && a.wordIs(j-2, "to") && a.wordIs(j-3, "going") { // "What are you going to do about it?"
+				return false
+			}
 		case "nobody", "elsewhere", "ombudsman":
 			return false // "nobody can tell me anything", "before I take my business elsewhere"
 		}
@@ -454,7 +471,7 @@ func (a *analysis) asks(v *vocab, j int) bool {
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
 // none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
 // "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", or "ok", "okay"
-// or "alright" before one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted",
+// or "alright" before one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed",
 // "Alright, I'll wait"); mentions first are skipped. A word of approval that acknowledges is no
 // praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
@@ -500,7 +517,7 @@ func (a *analysis) acknowledgement() int {
 			n++
 		}
 		switch {
-		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "got"), a.wordIs(n, "will"),
+		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "confirmed"), a.wordIs(n, "got"), a.wordIs(n, "will"),
 			a.wordIs(n, "i'll"), a.wordIs(n, "i") && a.wordIs(n+1, "will"): // "Alright, I'll wait for the email then."
 			a.unpraise(j)
 			return j

@@ -833,6 +833,22 @@ func TestScoreCases(t *testing.T) {
 		{text: "The app won't restart after the update.", want: neg},
 		{text: "obsessed with my new glasses", want: pos},
 		{text: "The transfer bus left without us. Great start.", want: neg},
+		// A confirmation; "keep doing it"; leaving for good; wanting the old back; sent back;
+		// turned away; "that's how you …"; "we'll be back"; a place down a corridor; "who
+		// decided …?" and counted reports or calls are no calm ask, nor is "what are you going to
+		// do about it?"; "ok, confirmed".
+		{text: "Whatever you're doing with the new menu, keep doing it!", want: pos},
+		{text: "Switched last year and never looking back.", want: pos},
+		{text: "Please bring back the old app layout.", want: neg},
+		{text: "My son was turned away at the door.", want: neg},
+		{text: "That's how you run a help desk.", want: pos},
+		{text: "The office is down the corridor on the left.", want: neu},
+		{text: "Who decided to move the bus stop? Can you tell me where it is now?", want: neg},
+		{text: "The heating is broken and I've reported it 3 times. Can someone come out?", want: neg},
+		{text: "The heating is broken. Three phone calls so far. Can someone come out?", want: neg},
+		{text: "The heating is broken. Can someone come out?", want: neu},
+		{text: "Your van scraped my car. What are you going to do about it?", want: neg},
+		{text: "ok, confirmed for Tuesday. thanks", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1589,6 +1605,31 @@ func TestMismatch(t *testing.T) {
 		}
 		require.Equal(t, tc.at, got, tc.text)
 	}
+}
+
+// Thanks for being good at something are no irony, whatever trouble they were good about.
+func TestBeingGood(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"thanks for being so flexible with the late pickup", true},
+		{"thanks for being reasonable about the fee", true},
+		{"thanks for being patient with me", true},
+		{"thanks for being so unhelpful", false},
+		{"thanks for being late again", false},
+		{"thanks for the late pickup", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.beingGood(s.vocab, 2), tc.text)
+	}
+	var a analysis
+	a.run(s.vocab, "Thanks for being so flexible with the late pickup last night. The train delay was a nightmare.")
+	require.Zero(t, a.rule[rfSarcasm])
+	a.run(s.vocab, "Thanks for being so unhelpful with the late pickup last night. The train delay was a nightmare.")
+	require.Equal(t, float32(1), a.rule[rfSarcasm])
 }
 
 func TestScareQuotes(t *testing.T) {

@@ -304,6 +304,9 @@ func (a *analysis) run(v *vocab, text string) {
 			cueDone = true
 			first, last := int32(i), int32(i+L-1)
 			neg := a.negatorBefore(v, i, false)
+			if a.neverSo(neg, i) {
+				neg = -1 // "I've never been so disappointed"
+			}
 			if neg < 0 && (p.cue == cuePraise || p.cue == cueComplaint) {
 				neg = a.usedToBefore(i) // "it used to be 5 stars"
 			}
@@ -444,7 +447,7 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			question = question || a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i)
 		}
-		inScope := negScope > 0 && tk.kind != tkHashtag && !a.notSince(i) // a tag stands apart ("the warden did nothing #neveragain"); see notSince
+		inScope := negScope > 0 && tk.kind != tkHashtag && !a.notSince(i) && !a.neverSo(negAt, i) // a tag stands apart ("the warden did nothing #neveragain"); see notSince, neverSo
 		if negScope > 0 {
 			negScope--
 			a.mark[i] |= mNegated

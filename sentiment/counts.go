@@ -304,6 +304,23 @@ func (a *analysis) notSince(i int) bool {
 	return (a.wordIs(i-1, "this") || a.wordIs(i-1, "so")) && (a.wordIs(i+1, "in") || a.wordIs(i+1, "since"))
 }
 
+// neverSo reports whether negator token n is "never" and token i stands after "this", "so" or
+// "such" in its scope, or opens with one of them ("My house has never been this clean", "I've
+// never been so disappointed", "never had so many compliments", "never been such a mess"): never
+// before so much, and so now; the negator affirms what follows it.
+func (a *analysis) neverSo(n, i int) bool {
+	if n < 0 || !a.wordIs(n, "never") {
+		return false
+	}
+	for j := i; j >= i-2 && j > n; j-- {
+		switch {
+		case a.wordIs(j, "this"), a.wordIs(j, "so"), a.wordIs(j, "such"):
+			return j >= i-1 || a.wordIs(j+1, "many") || a.wordIs(j+1, "much") || a.wordIs(j, "such") && (a.wordIs(j+1, "a") || a.wordIs(j+1, "an"))
+		}
+	}
+	return false
+}
+
 // pausedFor reports whether the "for" at token j follows, at most six words before it in its
 // clause, a word of pausing ("Pause my razor sub for 2 months", "can I freeze my membership for
 // three months?"): the span of a pause asked for, not a wait.

@@ -849,6 +849,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "The heating is broken. Can someone come out?", want: neu},
 		{text: "Your van scraped my car. What are you going to do about it?", want: neg},
 		{text: "ok, confirmed for Tuesday. thanks", want: neu},
+		// "never … this / so" affirms; having to ask.
+		{text: "I've never been so disappointed.", want: neg},
+		{text: "Never been this happy with a phone.", want: pos},
+		{text: "Never felt so welcome.", want: pos},
+		{text: "The app has never been this bad.", want: neg},
+		{text: "Had to ask for cutlery three times.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1630,6 +1636,30 @@ func TestBeingGood(t *testing.T) {
 	require.Zero(t, a.rule[rfSarcasm])
 	a.run(s.vocab, "Thanks for being so unhelpful with the late pickup last night. The train delay was a nightmare.")
 	require.Equal(t, float32(1), a.rule[rfSarcasm])
+}
+
+// "never" before "this", "so" or "such" affirms what follows them; other negators, and "never"
+// elsewhere, do not.
+func TestNeverSo(t *testing.T) {
+	var a analysis
+	for _, tc := range []struct {
+		text string
+		n, i int
+		want bool
+	}{
+		{"never been so disappointed", 0, 3, true},
+		{"has never looked this good", 1, 4, true},
+		{"never had so many compliments", 0, 4, true},
+		{"never been such a mess", 0, 4, true},
+		{"never been so", 0, 2, true},
+		{"not been so disappointed", 0, 3, false},
+		{"never been very good", 0, 3, false},
+		{"never had many compliments", 0, 3, false},
+		{"never so", -1, 1, false},
+	} {
+		a.tok.tokenize(tc.text)
+		require.Equal(t, tc.want, a.neverSo(tc.n, tc.i), tc.text)
+	}
 }
 
 func TestScareQuotes(t *testing.T) {

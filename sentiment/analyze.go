@@ -351,6 +351,8 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 	}
 
+	a.cantEnough()
+
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
 	titled := int8(0) // whether title case marks names (fewTitleWords), once needed: 1 yes, -1 no
@@ -676,6 +678,9 @@ func (a *analysis) run(v *vocab, text string) {
 		// or leading "another" ("Great, another 'scheduled maintenance' window", "Perfect.
 		// Another bot.").
 		a.bareSarcasm(v, text)
+	}
+	if posLex {
+		a.repeatedVerdict(text) // "Brilliant. Just brilliant."
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)

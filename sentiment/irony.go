@@ -992,3 +992,74 @@ func (a *analysis) mismatch(text string, i int) int {
 	}
 	return -1
 }
+
+// cantEnoughWeight is the praise weight of "can't thank you enough", as that of its cue phrases.
+const cantEnoughWeight = 2.0
+
+// enoughHash is the hash of the word "enough".
+var enoughHash = hashString("enough")
+
+// cantEnough finds "can't recommend … enough", "cannot thank … enough" and "couldn't praise …
+// enough" with up to three words of any kind between ("Can't recommend Rosa enough", "cannot
+// thank the night team enough") that no cue phrase took: praise beyond words, and no negation.
+// It records a praise item over the phrase, whose words are then a cue's.
+func (a *analysis) cantEnough() {
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].h != enoughHash || a.mark[i]&mCovered != 0 {
+			continue
+		}
+		for j := i - 1; j >= 1 && j >= i-4; j-- {
+			if toks[j].kind != tkWord && toks[j].kind != tkMention {
+				break
+			}
+			switch string(a.tok.normOf(&toks[j])) {
+			case "recommend", "thank", "praise":
+			default:
+				continue
+			}
+			switch string(a.tok.normOf(&toks[j-1])) {
+			case "can't", "cant", "cannot", "couldn't", "couldnt":
+				a.coverPhrase(j-1, i)
+				a.items = append(a.items, item{first: int32(j - 1), last: int32(i), v: cantEnoughWeight, kind: itPraise})
+			}
+			break
+		}
+	}
+}
+
+// repeatedVerdict finds a word of praise said alone and then again after "just", "really",
+// "simply" or "truly" ("Brilliant. Just brilliant.", "cool. really cool."), in a message with
+// no other positive item: the repetition of a verdict with nothing to back it is irony (of the
+// labelled messages with one, 9 of 12 are negative; the 3 positive ones thank or say how happy
+// they are). It records a sarcasm item over the first word.
+func (a *analysis) repeatedVerdict(text string) {
+	toks := a.tok.toks
+	p, q := -1, -1
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itLex || it.v <= 0 || it.first != it.last {
+			continue
+		}
+		i := int(it.first)
+		j := i + 2
+		if a.wordIs(j, "just") || a.wordIs(j, "really") || a.wordIs(j, "simply") || a.wordIs(j, "truly") {
+			j++
+		}
+		if i+1 < len(toks) && (toks[i+1].kind == tkBreak || toks[i+1].kind == tkExclaim) && a.opensSentence(text, i) &&
+			j < len(toks) && j > i+2 && string(a.tok.normOf(&toks[j])) == string(a.tok.normOf(&toks[i])) &&
+			(a.endsAt(j+1) || toks[j+1].kind == tkExclaim) {
+			p, q = i, j
+			break
+		}
+	}
+	if p < 0 {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.v > 0 && int(it.first) != p && int(it.first) != q && it.kind != itSarcasm && it.kind != itSarcasmCond {
+			return
+		}
+	}
+	a.items = append(a.items, item{first: int32(p), last: int32(p), v: 1, kind: itSarcasm})
+}

@@ -855,6 +855,19 @@ func TestScoreCases(t *testing.T) {
 		{text: "Never felt so welcome.", want: pos},
 		{text: "The app has never been this bad.", want: neg},
 		{text: "Had to ask for cutlery three times.", want: neg},
+		// "can't recommend / thank … enough" with a name or other words between.
+		{text: "Can't recommend Rosa enough.", want: pos},
+		{text: "Honestly cannot thank Dr Patel enough.", want: pos},
+		{text: "I couldn't praise the crew enough.", want: pos},
+		// A verdict said twice with nothing to back it; formal thanks; a request with thanks;
+		// not renewing; sleeping well; "why can't every …".
+		{text: "So the parcel is still 'label created'. Brilliant. Just brilliant.", want: neg},
+		{text: "Amazing. Just amazing. Thank you!", want: pos},
+		{text: "pls send a copy of my contract, thx", want: neu},
+		{text: "Dear Sir, I would like to commend Mr Okafor, who dealt with my claim. Kind regards.", want: pos},
+		{text: "After this I will not be renewing my membership.", want: neg},
+		{text: "Slept like a baby on the new mattress.", want: pos},
+		{text: "Why can't every company be this easy to deal with?", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1659,6 +1672,28 @@ func TestNeverSo(t *testing.T) {
 	} {
 		a.tok.tokenize(tc.text)
 		require.Equal(t, tc.want, a.neverSo(tc.n, tc.i), tc.text)
+	}
+}
+
+// A verdict said alone and again after "just" or "really" is irony when nothing else in the
+// message is positive.
+func TestRepeatedVerdict(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Tracking still says 'label created'. Brilliant. Just brilliant.", true},
+		{"cool. really cool.", true},
+		{"Great. Just great!", true},
+		{"Amazing. Just amazing. Thank you!", false},
+		{"Brilliant. Just brilliant service, thanks", false},
+		{"Brilliant. Just fantastic.", false},
+		{"It was brilliant. Just brilliant.", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.rule[rfSarcasm] != 0, tc.text)
 	}
 }
 

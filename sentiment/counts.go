@@ -94,6 +94,9 @@ func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 	j, w := a.wordBeforeCount(c)
 	switch string(w) {
 	case "within":
+	case "by":
+		// "moved forward by 5 weeks", "brought forward by two days": sooner, not a wait.
+		return a.wordIs(j-1, "forward")
 	case "in", "under":
 		if string(w) == "under" && a.wordIs(j-1, "in") {
 			return true // "in under 20 mins"

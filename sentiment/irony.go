@@ -1038,8 +1038,8 @@ func (a *analysis) repeatedVerdict(text string) {
 	p, q := -1, -1
 	for k := range a.items {
 		it := &a.items[k]
-		if it.kind != itLex || it.v <= 0 || it.first != it.last {
-			continue
+		if it.kind != itLex || it.v <= 0 || it.first != it.last || isInterjection(a.tok.normOf(&toks[it.first])) {
+			continue // "Wow. Just wow." is amazement either way
 		}
 		i := int(it.first)
 		j := i + 2

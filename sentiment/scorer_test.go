@@ -868,6 +868,16 @@ func TestScoreCases(t *testing.T) {
 		{text: "After this I will not be renewing my membership.", want: neg},
 		{text: "Slept like a baby on the new mattress.", want: pos},
 		{text: "Why can't every company be this easy to deal with?", want: pos},
+		// A shrug; what takes forever; a confirmation; formal gratitude; thanks for cancelling;
+		// brought forward; pressure; "Wow. Just wow." is amazement either way.
+		{text: "Asked where the milk was and the assistant shrugged.", want: neg},
+		{text: "Everything takes forever with you.", want: neg},
+		{text: "confirming i'll be in on Monday for the boiler service. thanks", want: neu},
+		{text: "I would like to express my gratitude to the ward staff.", want: pos},
+		{text: "Thanks for cancelling my lesson an hour before it started.", want: neg},
+		{text: "Thank you for getting my appointment moved forward by 2 weeks!", want: pos},
+		{text: "The sales call left me feeling pressured.", want: neg},
+		{text: "Wow. Just wow. The view from our room.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1690,6 +1700,7 @@ func TestRepeatedVerdict(t *testing.T) {
 		{"Brilliant. Just brilliant service, thanks", false},
 		{"Brilliant. Just fantastic.", false},
 		{"It was brilliant. Just brilliant.", false},
+		{"Wow. Just wow.", false},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)

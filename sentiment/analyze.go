@@ -740,9 +740,10 @@ func (a *analysis) run(v *vocab, text string) {
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
 			thanks := a.thanksAt(int(it.first))
-			if thanks && a.beingGood(v, int(it.last)+1) {
-				// "Thanks for being so flexible with the late pickup": thanks for how they were,
-				// the trouble is what they were good about.
+			if thanks && (a.beingGood(v, int(it.last)+1) || lastContrast < 0 && a.goodThing(v, int(it.last)+1)) {
+				// "Thanks for being so flexible with the late pickup", "Thanks for the quick
+				// refund on the cancelled shuttle": thanks for how they were or what was good, the
+				// trouble is what it was about (unless a "but" turns the message).
 				continue
 			}
 			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), thanks)
@@ -1355,6 +1356,21 @@ func (a *analysis) complaintAfter(v *vocab, text string, i int, cueOnly bool) bo
 		}
 	}
 	return false
+}
+
+// goodThing reports whether the words from token j, after "the", "your" or "such a", are a
+// positive word before a noun ("the quick refund", "your fast reply").
+func (a *analysis) goodThing(v *vocab, j int) bool {
+	if a.wordIs(j, "the") || a.wordIs(j, "your") {
+		j++
+	} else if a.wordIs(j, "such") && a.wordIs(j+1, "a") {
+		j += 2
+	}
+	if j+1 >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord || a.tok.toks[j+1].kind != tkWord {
+		return false
+	}
+	idx := a.info[j]
+	return idx >= 0 && v.infos[idx].valence > 0 && v.infos[idx].boost == 0
 }
 
 // beingGood reports whether token j is "being" followed, after intensifiers, by a positive word

@@ -89,7 +89,7 @@ func (a *analysis) calm(v *vocab) bool {
 				return false // "Is it normal …? Because ours does.": a question that answers itself
 			}
 		case "now":
-			if a.wordIs(j-1, "what") || a.wordIs(j+1, "what") { // "… cancelled by your system. What now?"
+			if a.wordIs(j-1, "what") || a.wordIs(j+1, "what") || a.wordIs(j-1, "twice") { // "… cancelled by your system. What now?", "cancelled my order twice now"
 				return false
 			}
 		case "how":
@@ -110,7 +110,11 @@ func (a *analysis) calm(v *vocab) bool {
 			}
 		case "actually":
 			// "Is anyone actually reading these?", "Can someone actually look at it?"
-			if a.wordIs(j-1, "anyone") || a.wordIs(j-1, "someone") || a.wordIs(j-1, "anybody") || a.wordIs(j-1, "somebody") {
+			k := j - 1
+			if a.wordIs(k, "there") { // "Does anyone there actually check …?"
+				k--
+			}
+			if a.wordIs(k, "anyone") || a.wordIs(k, "someone") || a.wordIs(k, "anybody") || a.wordIs(k, "somebody") {
 				return false
 			}
 		case "decided":
@@ -129,6 +133,10 @@ func (a *analysis) calm(v *vocab) bool {
 		case "about":
 			if a.wordIs(j-1, "do") && a.wordIs(j-2, "to") && a.wordIs(j-3, "going") { // "What are you going to do about it?"
 				return false
+			}
+		case "going":
+			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's") || a.wordIs(j-1, "whats")) {
+				return false // "Can someone please tell me what is going on?"
 			}
 		case "nobody", "elsewhere", "ombudsman":
 			return false // "nobody can tell me anything", "before I take my business elsewhere"

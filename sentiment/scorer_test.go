@@ -878,6 +878,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thank you for getting my appointment moved forward by 2 weeks!", want: pos},
 		{text: "The sales call left me feeling pressured.", want: neg},
 		{text: "Wow. Just wow. The view from our room.", want: pos},
+		// A formal complaint; impatience ("twice now", "anyone there actually"); "which is
+		// never"; "loved being told"; thanks for a good thing, whatever it was about.
+		{text: "I wish to complain about the conduct of your driver on Friday.", want: neg},
+		{text: "You've cancelled my order twice now. When will it be back in stock?", want: neg},
+		{text: "Great app when it works, which is never.", want: neg},
+		{text: "Loved being told my booking didn't exist after queuing for an hour.", want: neg},
+		{text: "Thanks for the quick refund on the cancelled train, much appreciated.", want: pos},
+		{text: "Does anyone there actually read these emails, or is it just a bot?", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -103,7 +103,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, how do I get a refund for a cancelled order? Order number 88213.", want: neu},
 		{text: "Is there an outage in Leeds? My broadband light has been red since this morning.", want: neu},
 		{text: "Hello, could you check whether my refund went through? Ref 5521.", want: neu},
-		{text: "My flight was cancelled. How do I rebook?", want: neg},                // a report before the question
+		{text: "My flight got cancelled. How do I rebook?", want: neg},                // a report before the question
 		{text: "Is my flight delayed? Nobody at the gate knows anything.", want: neg}, // a negation after it
 		{text: "Could you check whether my refund went through? It is late again.", want: neg},
 		{text: "Is my order delayed??", want: neg},                                   // insistence
@@ -886,6 +886,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Loved being told my booking didn't exist after queuing for an hour.", want: neg},
 		{text: "Thanks for the quick refund on the cancelled train, much appreciated.", want: pos},
 		{text: "Does anyone there actually read these emails, or is it just a bot?", want: neg},
+		// Coming back; "what exactly …?" is no calm ask; a technicality; the lazy river.
+		{text: "Will definitely use you again 👍", want: pos},
+		{text: "Another month, another surprise fee. What exactly is this charge for?", want: neg},
+		{text: "They rejected my claim on a technicality.", want: neg},
+		{text: "Is the lazy river heated in September?", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

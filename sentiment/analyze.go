@@ -192,9 +192,11 @@ func (a *analysis) run(v *vocab, text string) {
 	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
 	middle := false  // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
+	enough := false  // an "enough" somewhere (see analysis.cantEnough)
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
+		enough = enough || tk.h == enoughHash
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			idx := int32(-1)
@@ -351,7 +353,9 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 	}
 
-	a.cantEnough()
+	if enough {
+		a.cantEnough()
+	}
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
@@ -375,7 +379,7 @@ func (a *analysis) run(v *vocab, text string) {
 				a.items = append(a.items, item{first: int32(s), last: int32(i), v: mismatchWeight, kind: itComplaint})
 			}
 		}
-		if a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
+		if isDisbeliefHash(tk.h) && a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
 			// "Hello?? It's been 40 min since your last message", "… and now we're being told
 			// it's our fault. Unbelievable.".
@@ -1037,6 +1041,7 @@ func (a *analysis) negEmph(neg, first, last int) {
 // usedHash is the hash of the word "used".
 var usedHash = hashString("used")
 
+// andHash is the hash of the word "and".
 var andHash = hashString("and")
 
 // usedTo reports whether word i begins the "used to" of a past state or habit ("it used to be

@@ -759,10 +759,16 @@ var (
 	unbelievableHash = hashString("unbelievable")
 )
 
+// isDisbeliefHash reports whether h is the hash of a word of disbelief: the cheap test made at
+// every token before disbelief.
+func isDisbeliefHash(h uint64) bool {
+	return h == seriouslyHash || h == helloHash || h == anyoneHash || h == reallyHash || h == unbelievableHash
+}
+
 // disbelief reports whether word i says disbelief or impatience on its own, a complaint: a
 // "seriously", "really", "hello" or "anyone" beside question marks (see exasperated), or an
 // "unbelievable" alone in a later sentence (see verdictAlone; the n-grams of general text read
-// the word as praise: "an unbelievable bargain"). The hash is checked first, as for every token.
+// the word as praise: "an unbelievable bargain").
 func (a *analysis) disbelief(text string, i int) bool {
 	switch a.tok.toks[i].h {
 	case seriouslyHash, helloHash, anyoneHash, reallyHash:
@@ -977,8 +983,9 @@ func (a *analysis) mismatch(text string, i int) int {
 		switch string(a.tok.normOf(&toks[o])) {
 		case "ordered", "booked", "requested", "chose", "selected":
 			// What was ordered, not how ("Booked through the app in 2 minutes, got a slot").
-			for _, w := range [...]string{"through", "via", "online", "in", "on", "at", "with", "it", "them"} {
-				if a.wordIs(o+1, w) {
+			if o+1 < len(toks) && toks[o+1].kind == tkWord {
+				switch string(a.tok.normOf(&toks[o+1])) {
+				case "through", "via", "online", "in", "on", "at", "with", "it", "them":
 					return -1
 				}
 			}

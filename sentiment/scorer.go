@@ -375,12 +375,19 @@ func (m *Model) creditRules(a *analysis) {
 			sarcasms++
 		}
 	}
+	// The positive-minus-negative weight of each summing feature, once.
+	var d [numRule]float32
+	for _, f := range [...]int{rfPos, rfNeg, rfComplaint, rfPraise, rfSarcasm} {
+		if r[f] != 0 {
+			d[f] = m.ruleDiff(a, f)
+		}
+	}
 	// share is item value v's part of rule feature f, whose items' values sum to sum.
 	share := func(v, sum float32, f int) float32 {
 		if sum <= 0 || r[f] == 0 {
 			return 0
 		}
-		return v / sum * r[f] * m.ruleDiff(a, f)
+		return v / sum * r[f] * d[f]
 	}
 	for k := range a.items {
 		it := &a.items[k]

@@ -379,6 +379,12 @@ func (a *analysis) run(v *vocab, text string) {
 				a.items = append(a.items, item{first: int32(s), last: int32(i), v: mismatchWeight, kind: itComplaint})
 			}
 		}
+		if tk.h == itsHash || tk.h == itsBareHash || tk.h == isHash {
+			if s, k := a.dayNow(i); s >= 0 {
+				a.items = append(a.items, item{first: int32(s), last: int32(k), v: dayNowWeight, kind: itComplaint})
+				a.coverPhrase(s, k)
+			}
+		}
 		if isDisbeliefHash(tk.h) && a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
 			// "Hello?? It's been 40 min since your last message", "… and now we're being told
@@ -488,6 +494,9 @@ func (a *analysis) run(v *vocab, text string) {
 				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
 			}
 			negScope, negAt, negF = negationScope, i, negationFactor
+			if a.wordIs(i+1, "a") && a.wordIs(i+2, "single") {
+				negScope += 2 // "not a single corner damaged": the two words only stress the negation
+			}
 			if a.mark[i]&mNegEmph != 0 {
 				negF = emphaticNegation
 			}

@@ -75,12 +75,37 @@ func (a *analysis) repeatNounAt(j int) bool {
 }
 
 // notWaiting reports whether token i says that a duration before it was no wait ("two days
-// early", "3 hours ago").
+// early", "3 hours ago"), or how far a cover had run out ("2 months out of warranty", "a few
+// days past the warranty").
 func (a *analysis) notWaiting(v *vocab, i int) bool {
 	if i >= len(a.tok.toks) || a.info[i] < 0 {
 		return false
 	}
-	return v.infos[a.info[i]].flags&wNotWaiting != 0
+	return v.infos[a.info[i]].flags&wNotWaiting != 0 || a.pastCover(i)
+}
+
+// pastCover reports whether the words from token i say "out of", "past", "outside" or "beyond"
+// a warranty, a guarantee, a returns window or a trial.
+func (a *analysis) pastCover(i int) bool {
+	switch {
+	case a.wordIs(i, "out") && a.wordIs(i+1, "of"):
+		i += 2
+	case a.wordIs(i, "past"), a.wordIs(i, "outside"), a.wordIs(i, "beyond"):
+		i++
+	default:
+		return false
+	}
+	if a.wordIs(i, "the") || a.wordIs(i, "my") || a.wordIs(i, "our") || a.wordIs(i, "its") {
+		i++
+	}
+	if uint(i) >= uint(len(a.tok.toks)) || a.tok.toks[i].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[i])) {
+	case "warranty", "guarantee", "return", "returns", "trial":
+		return true
+	}
+	return false
 }
 
 // speedBefore reports whether the count at token c is how fast something was done: "within"
@@ -129,7 +154,8 @@ func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 }
 
 // quickTook reports whether the count at token c says that something took a few minutes:
-// "took" before it (perhaps with "just", "only" or the like between), at most fifteen minutes,
+// "took" before it (perhaps with "just", "only" or the like between), at most fifteen minutes
+// (ten after "took me" or "took us"),
 // and no "to", "for" or "before" after them ("the whole process took five minutes", not "it
 // took 45 minutes to get through" or "took ten minutes for anyone to answer").
 func (a *analysis) quickTook(text string, c int) bool {
@@ -151,7 +177,17 @@ func (a *analysis) quickTook(text string, c int) bool {
 	if n <= 0 || n > 15 {
 		return false
 	}
-	if _, w := a.wordBeforeCount(c); string(w) != "took" {
+	j, w := a.wordBeforeCount(c)
+	if string(w) == "me" || string(w) == "us" { // "took me 2 mins"; "took me eleven minutes" is long for one's own part
+		w = nil
+		if n > 10 {
+			return false
+		}
+		if j > 0 && toks[j-1].kind == tkWord {
+			w = a.tok.normOf(&toks[j-1])
+		}
+	}
+	if string(w) != "took" {
 		return false
 	}
 	if k := c + 2; k < len(toks) && toks[k].kind == tkWord {
@@ -445,6 +481,62 @@ func (a *analysis) datesChange(i int) bool {
 		j++
 	}
 	return a.wordIs(j, "the") && (a.wordIs(j+1, "end") || a.wordIs(j+1, "start") || a.wordIs(j+1, "beginning"))
+}
+
+// dayNowWeight is the complaint weight of a day said to have come after another was named ("…
+// would arrive Tuesday. It's Friday."), as that of a mismatch.
+const dayNowWeight = 1.5
+
+// itsHash, itsBareHash and isHash are the hashes of "it's", "its" and "is".
+var itsHash, itsBareHash, isHash = hashString("it's"), hashString("its"), hashString("is")
+
+// dayNow returns where the sentence opens that only says which day it is now, at "it's", "its"
+// or "is" token i ("It's Friday.", "It is now Saturday.", "Today is Thursday."), after a day was
+// named earlier in the message, another day ("Promised a callback on Monday. It's Thursday."): days counted
+// while waiting; and where the day is. -1, -1 if not.
+func (a *analysis) dayNow(i int) (int, int) {
+	toks := a.tok.toks
+	s := i
+	if a.wordIs(i, "is") {
+		if !a.wordIs(i-1, "it") && !a.wordIs(i-1, "today") {
+			return -1, -1
+		}
+		s = i - 1
+	}
+	k := i + 1
+	if a.wordIs(k, "now") {
+		k++
+	}
+	if !a.isWeekday(k) {
+		return -1, -1
+	}
+	ends := a.endsAt(k+1) || a.wordIs(k+1, "now") && a.endsAt(k+2) ||
+		k+1 < len(toks) && (toks[k+1].kind == tkExclaim || toks[k+1].kind == tkQuestion)
+	if !ends {
+		return -1, -1
+	}
+	if s == 0 || toks[s-1].kind != tkBreak && toks[s-1].kind != tkExclaim && toks[s-1].kind != tkQuestion {
+		return -1, -1 // the first words, or within a sentence
+	}
+	day := a.tok.normOf(&toks[k])
+	for j := s - 1; j >= 0; j-- {
+		if a.isWeekday(j) && string(a.tok.normOf(&toks[j])) != string(day) { // not "IT'S FRIDAY! IT'S FRIDAY!"
+			return s, k
+		}
+	}
+	return -1, -1
+}
+
+// isWeekday reports whether token j names a day of the week.
+func (a *analysis) isWeekday(j int) bool {
+	if uint(j) >= uint(len(a.tok.toks)) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
 }
 
 // worksHash and suitsHash are the hashes of "works" and "suits".

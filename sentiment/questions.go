@@ -532,6 +532,9 @@ func (a *analysis) acknowledgement() int {
 		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "confirmed"), a.wordIs(n, "got"), a.wordIs(n, "will"),
 			a.wordIs(n, "i'll"), a.wordIs(n, "i") && a.wordIs(n+1, "will"): // "Alright, I'll wait for the email then."
 			a.unpraise(j)
+			if a.wordIs(n, "got") && a.wordIs(n+1, "it") && (a.endsAt(n+2) || a.thanksAt(n+2)) {
+				a.unpraise(n) // "ok got it, I'll try the reset"; not "ok got it working"
+			}
 			return j
 		}
 	}

@@ -891,6 +891,19 @@ func TestScoreCases(t *testing.T) {
 		{text: "Another month, another surprise fee. What exactly is this charge for?", want: neg},
 		{text: "They rejected my claim on a technicality.", want: neg},
 		{text: "Is the lazy river heated in September?", want: neu},
+		// "still can't fault"; "ok got it" acknowledges; a few minutes "took me"; the day it is
+		// now; "not a single"; out of warranty is no wait; "I'd appreciate"; cues.
+		{text: "Ten years with you and I still can't fault the service.", want: pos},
+		{text: "ok got it, I'll restart the router and report back", want: neu},
+		{text: "The new portal took me 5 mins start to finish. Great job.", want: pos},
+		{text: "You said the visit would be Monday. It is now Friday.", want: neg},
+		{text: "Not a single box damaged in the whole delivery.", want: pos},
+		{text: "Thank you for replacing the kettle even though it was 3 weeks out of warranty.", want: pos},
+		{text: "I'd appreciate it if your drivers stopped blocking my driveway, thank you.", want: neg},
+		{text: "The whole family are customers for life after that.", want: pos},
+		{text: "My parcel took the scenic route via three depots.", want: neg},
+		{text: "Will be using you again for the next move.", want: pos},
+		{text: "The nurse put me at ease straight away.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

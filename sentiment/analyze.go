@@ -538,8 +538,9 @@ func (a *analysis) run(v *vocab, text string) {
 				a.joinGroup(negAt, i)
 			}
 		}
-		// ("How many days until it shows?" asks how long, counting nothing.)
-		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") {
+		// ("How many days until it shows?" asks how long, counting nothing; "the remaining 4
+		// months of my season ticket" is what is left, no wait.)
+		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") {
 			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it

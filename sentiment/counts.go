@@ -272,7 +272,7 @@ func isPastVerb(w []byte) bool {
 	}
 	switch string(w) {
 	case "came", "sent", "got", "found", "paid", "done", "made", "gave", "given", "brought", "rang", "rung",
-		"drove", "driven", "went", "gone", "flew", "flown", "wrote", "written", "sold", "built", "had", "were":
+		"drove", "driven", "went", "gone", "flew", "flown", "wrote", "written", "sold", "built", "had", "were", "seen":
 		return true
 	}
 	return false

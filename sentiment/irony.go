@@ -944,17 +944,18 @@ var (
 const mismatchWords = 14
 
 // mismatch reports where the sentence opens whose first clause says what the writer ordered,
-// booked or asked for and whose next, after a comma, says what came instead, at token i ("got",
-// "received"): "Booked a sea view room, got a view of the bins", "Asked for a quiet cabin, got
-// one under the nightclub", "Ordered the blue version, received grey". Of the labelled
-// messages of this shape, 81 of 86 are negative. It returns -1 for any other token.
+// booked or asked for and whose next, after a comma or "and", says what came instead, at token i
+// ("got", "received"): "Booked a sea view room, got a view of the bins", "Asked for a quiet
+// cabin, got one under the nightclub", "Ordered the blue version, received grey", "We ordered
+// brushed brass and got chrome". Of the labelled messages of the shape with a comma, 81 of 86
+// are negative; with "and", 27 of 28. It returns -1 for any other token.
 func (a *analysis) mismatch(text string, i int) int {
 	toks := a.tok.toks
 	j := i - 1
 	if a.wordIs(j, "but") || a.wordIs(j, "instead") {
 		j--
 	}
-	if j < 1 || toks[j].kind != tkBreak || text[toks[j].start] != ',' {
+	if j < 1 || !a.wordIs(j, "and") && (toks[j].kind != tkBreak || text[toks[j].start] != ',') {
 		return -1
 	}
 	for s := j - 1; s >= 0 && j-s <= mismatchWords; s-- {

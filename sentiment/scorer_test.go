@@ -904,6 +904,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "My parcel took the scenic route via three depots.", want: neg},
 		{text: "Will be using you again for the next move.", want: pos},
 		{text: "The nurse put me at ease straight away.", want: pos},
+		// What was ordered "and" what came; a short wait after "seen"; cues.
+		{text: "Ordered the large and received a medium.", want: neg},
+		{text: "We ordered oak flooring and got pine.", want: neg},
+		{text: "Seen within 5 minutes at the walk-in clinic. Brilliant.", want: pos},
+		{text: "Managed to get a cancellation slot for Friday, thank you!", want: pos},
+		{text: "Kids kept awake by the generator all night, zero sleep.", want: neg},
+		{text: "The pool floor is still slippery. What are you doing about it?", want: neg},
+		{text: "Honestly regret switching to you.", want: neg},
+		{text: "Thanks for ruining my weekend with that update.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1630,7 +1639,7 @@ func TestUsedTo(t *testing.T) {
 // Praise in quotation marks, in a message that says something bad, is irony whether the marks
 // are straight or curly and whether a stop comes before the closing one; a title in capitals, a
 // plain question about a quoted term and quoted words that are no praise are not.
-// A sentence that says what was ordered, then after a comma what came instead, is a mismatch;
+// A sentence that says what was ordered, then after a comma or "and" what came instead, is a mismatch;
 // how something was ordered, or a clause of its own, is none.
 func TestMismatch(t *testing.T) {
 	var a analysis
@@ -1646,7 +1655,8 @@ func TestMismatch(t *testing.T) {
 		{"Ordered it on Monday, got it on Wednesday", -1},
 		{"I paid the bill, got a receipt", -1},
 		{"They asked for a photo, got one from me", -1},
-		{"Ordered a large and got a small", -1},
+		{"Ordered a large and got a small", 0},
+		{"Ordered it on Monday and got it on Wednesday", -1},
 		{"When I ordered a large, it came small. Then got a refund", -1},
 	} {
 		a.tok.tokenize(tc.text)

@@ -913,6 +913,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "The pool floor is still slippery. What are you doing about it?", want: neg},
 		{text: "Honestly regret switching to you.", want: neg},
 		{text: "Thanks for ruining my weekend with that update.", want: neg},
+		// The thing a fix was done to; a calm request after a problem; cues.
+		{text: "The washer you replaced last month is leaking again.", want: neg},
+		{text: "My parcel arrived with the seal broken and half the contents gone. Could you please look into this?", want: neg},
+		{text: "Twenty pounds for a sandwich, are you serious", want: neg},
+		{text: "Three rooms painted in a day for that price is a steal.", want: pos},
+		{text: "They said someone would ring me back. That was last Thursday.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

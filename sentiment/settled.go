@@ -255,14 +255,26 @@ func (a *analysis) resolution(v *vocab, text string) {
 // fixDone reports whether token i is a verb of fixing that says a problem was dealt with
 // ("refunded", "credited", "sorted"): not negated, not in a complaint, not in quotation marks
 // ("my 'fixed' router drops out every evening"), not still to come in its clause ("I need it
-// sorted", "was promised it was fixed") and not asked about.
+// sorted", "was promised it was fixed"), not asked about, and not naming the thing it was done
+// to ("the windscreen you replaced last month is leaking": see fixedThing).
 func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 	idx := a.info[i]
-	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) {
+	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) || a.fixedThing(i) {
 		return false
 	}
 	lo, _ := a.clause(v, i)
 	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-mannerWords), i)
+}
+
+// fixedThing reports whether the verb of fixing at token i stands in a relative clause that
+// names a thing: "the", "my", "our", "that" or "this", a word, then "you" or "they" ("the hinge
+// you fixed snapped off again"). What the thing does next is for the rest of the sentence to
+// say; the verb fixed no problem named after it.
+func (a *analysis) fixedThing(i int) bool {
+	if i < 3 || !a.wordIs(i-1, "you") && !a.wordIs(i-1, "they") || a.tok.toks[i-2].kind != tkWord {
+		return false
+	}
+	return a.wordIs(i-3, "the") || a.wordIs(i-3, "my") || a.wordIs(i-3, "our") || a.wordIs(i-3, "that") || a.wordIs(i-3, "this")
 }
 
 // mannerBefore reports whether "how" or "the way" stands among tokens lo to i-1: "disappointed

@@ -132,6 +132,11 @@ func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 	default:
 		return false
 	}
+	// Someone came: "was there" or "were here" right before it ("the locksmith was there in
+	// 20 minutes").
+	if (a.wordIs(j-1, "there") || a.wordIs(j-1, "here")) && (a.wordIs(j-2, "was") || a.wordIs(j-2, "were")) {
+		return true
+	}
 	// Something was done: a verb in the past before it in the clause ("delivered in 2 days",
 	// not "going to Disneyland in 3 days").
 	for k, n := j-1, 0; k >= 0 && n < 8; k-- {

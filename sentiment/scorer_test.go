@@ -919,6 +919,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Twenty pounds for a sandwich, are you serious", want: neg},
 		{text: "Three rooms painted in a day for that price is a steal.", want: pos},
 		{text: "They said someone would ring me back. That was last Thursday.", want: neg},
+		// Cues; "rebook" alone asks for a booking.
+		{text: "Same kettle for five years, still going strong.", want: pos},
+		{text: "The suit fits like a glove.", want: pos},
+		{text: "Two stars would be generous.", want: neg},
+		{text: "Prices up 30% with zero notice.", want: neg},
+		{text: "Rebook for the same time next month please.", want: neu},
+		{text: "Paid for express, arrived in five days. Want my £6 back.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -596,7 +596,8 @@ func (a *analysis) lessBefore(i int) bool {
 var fineHash = hashString("fine")
 
 // penaltyFine reports whether the word "fine" at token i is a penalty: an amount or "parking",
-// "speeding", "penalty" or "late" right before it ("a $65 parking fine", "a £100 fine").
+// "speeding", "penalty", "late" or "my" right before it ("a $65 parking fine", "a £100 fine",
+// "appealed my fine").
 func (a *analysis) penaltyFine(i int) bool {
 	if i == 0 {
 		return false
@@ -604,5 +605,5 @@ func (a *analysis) penaltyFine(i int) bool {
 	if a.tok.toks[i-1].kind == tkNumber {
 		return true
 	}
-	return a.wordIs(i-1, "parking") || a.wordIs(i-1, "speeding") || a.wordIs(i-1, "penalty") || a.wordIs(i-1, "late")
+	return a.wordIs(i-1, "parking") || a.wordIs(i-1, "speeding") || a.wordIs(i-1, "penalty") || a.wordIs(i-1, "late") || a.wordIs(i-1, "my")
 }

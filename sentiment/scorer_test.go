@@ -926,6 +926,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Prices up 30% with zero notice.", want: neg},
 		{text: "Rebook for the same time next month please.", want: neu},
 		{text: "Paid for express, arrived in five days. Want my £6 back.", want: neg},
+		// Expectations let down; "stuck for" an idea; cues.
+		{text: "Honestly I was so looking forward to this course and it's been a letdown.", want: neg},
+		{text: "Great for anyone stuck for a present idea, arrived next day.", want: pos},
+		{text: "Feeling chuffed with the new sofa.", want: pos},
+		{text: "The plumber turned up without any tools.", want: neg},
+		{text: "Is this seriously how you treat customers?", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -379,6 +379,12 @@ func (a *analysis) run(v *vocab, text string) {
 				a.items = append(a.items, item{first: int32(s), last: int32(i), v: mismatchWeight, kind: itComplaint})
 			}
 		}
+		if tk.h == elsewhereHash && a.mark[i]&mCovered == 0 {
+			if s := a.takenElsewhere(i); s >= 0 && a.mark[s]&mCovered == 0 {
+				a.items = append(a.items, item{first: int32(s), last: int32(i), v: elsewhereWeight, kind: itComplaint})
+				a.coverPhrase(s, i)
+			}
+		}
 		if tk.h == itsHash || tk.h == itsBareHash || tk.h == isHash {
 			if s, k := a.dayNow(i); s >= 0 {
 				a.items = append(a.items, item{first: int32(s), last: int32(k), v: dayNowWeight, kind: itComplaint})

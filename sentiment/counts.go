@@ -496,7 +496,8 @@ const dayNowWeight = 1.5
 var itsHash, itsBareHash, isHash = hashString("it's"), hashString("its"), hashString("is")
 
 // dayNow returns where the sentence opens that only says which day it is now, at "it's", "its"
-// or "is" token i ("It's Friday.", "It is now Saturday.", "Today is Thursday."), after a day was
+// or "is" token i ("It's Friday.", "It is now Saturday.", "Today is Thursday.", "It's Friday and
+// the pharmacy still says 'awaiting stock'"), after a day was
 // named earlier in the message, another day ("Promised a callback on Monday. It's Thursday."): days counted
 // while waiting; and where the day is. -1, -1 if not.
 func (a *analysis) dayNow(i int) (int, int) {
@@ -515,7 +516,7 @@ func (a *analysis) dayNow(i int) (int, int) {
 	if !a.isWeekday(k) {
 		return -1, -1
 	}
-	ends := a.endsAt(k+1) || a.wordIs(k+1, "now") && a.endsAt(k+2) ||
+	ends := a.endsAt(k+1) || a.wordIs(k+1, "now") && a.endsAt(k+2) || a.wordIs(k+1, "and") ||
 		k+1 < len(toks) && (toks[k+1].kind == tkExclaim || toks[k+1].kind == tkQuestion)
 	if !ends {
 		return -1, -1
@@ -530,6 +531,28 @@ func (a *analysis) dayNow(i int) (int, int) {
 		}
 	}
 	return -1, -1
+}
+
+// elsewhereWeight is the complaint weight of custom taken elsewhere ("I'll take my business
+// elsewhere"), as that of the cue phrases of leaving.
+const elsewhereWeight = 1.5
+
+// elsewhereHash is the hash of the word "elsewhere".
+var elsewhereHash = hashString("elsewhere")
+
+// takenElsewhere returns where a phrase opens that takes the writer's custom elsewhere, at the
+// token i "elsewhere": "get", "take", "taking", "getting", "spend" or "spending", then "my" and
+// one word ("Guess I'll get my news elsewhere", "thinking of taking my stuff elsewhere"; 18 of
+// the 20 labelled messages with such a phrase are negative). -1 if none.
+func (a *analysis) takenElsewhere(i int) int {
+	if i < 3 || !a.wordIs(i-2, "my") || a.tok.toks[i-1].kind != tkWord {
+		return -1
+	}
+	switch {
+	case a.wordIs(i-3, "get"), a.wordIs(i-3, "take"), a.wordIs(i-3, "taking"), a.wordIs(i-3, "getting"), a.wordIs(i-3, "spend"), a.wordIs(i-3, "spending"):
+		return i - 3
+	}
+	return -1
 }
 
 // isWeekday reports whether token j names a day of the week.

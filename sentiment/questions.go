@@ -138,6 +138,10 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j-1, "what") { // "What exactly is this $14.50 'account maintenance' charge?"
 				return false
 			}
+		case "which":
+			if a.wordIs(j+1, "is") && a.wordIs(j+2, "it") { // "Your staff said it was free. Now there's a charge. Which is it?"
+				return false
+			}
 		case "going":
 			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's") || a.wordIs(j-1, "whats")) {
 				return false // "Can someone please tell me what is going on?"

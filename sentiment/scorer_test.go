@@ -932,6 +932,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Feeling chuffed with the new sofa.", want: pos},
 		{text: "The plumber turned up without any tools.", want: neg},
 		{text: "Is this seriously how you treat customers?", want: neg},
+		// The day it is now, then "and"; "which is it?" is no calm ask; custom taken
+		// elsewhere; how to cancel is a question.
+		{text: "Your email said the engineer would come Monday. It's Thursday and the heating is still off.", want: neg},
+		{text: "You said the upgrade was free. Now there is a monthly charge. Which is it?", want: neg},
+		{text: "Fine, I'll get my groceries elsewhere then.", want: neg},
+		{text: "how do i cancel my membership", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

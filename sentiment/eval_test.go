@@ -131,8 +131,8 @@ func TestCXCases(t *testing.T) {
 		{"default", def, "testdata/cx_fresh.jsonl", 370, 0.87},
 		{"default", def, "testdata/cx_parts.jsonl", 4500, 0.90},
 		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 26421, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 26421, 0.80},
+		{"default", def, "testdata/cx_heldout.jsonl", 26778, 0.80},
+		{"support", sup, "testdata/cx_heldout.jsonl", 26778, 0.80},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})
 		require.NoError(t, err)

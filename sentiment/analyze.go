@@ -374,22 +374,8 @@ func (a *analysis) run(v *vocab, text string) {
 			firstWord = false
 			continue
 		}
-		if tk.h == gotHash || tk.h == receivedHash {
-			if s := a.mismatch(text, i); s >= 0 {
-				a.items = append(a.items, item{first: int32(s), last: int32(i), v: mismatchWeight, kind: itComplaint})
-			}
-		}
-		if tk.h == elsewhereHash && a.mark[i]&mCovered == 0 {
-			if s := a.takenElsewhere(i); s >= 0 && a.mark[s]&mCovered == 0 {
-				a.items = append(a.items, item{first: int32(s), last: int32(i), v: elsewhereWeight, kind: itComplaint})
-				a.coverPhrase(s, i)
-			}
-		}
-		if tk.h == itsHash || tk.h == itsBareHash || tk.h == isHash {
-			if s, k := a.dayNow(i); s >= 0 {
-				a.items = append(a.items, item{first: int32(s), last: int32(k), v: dayNowWeight, kind: itComplaint})
-				a.coverPhrase(s, k)
-			}
+		if isShapeHash(tk.h) {
+			a.complaintShape(text, i)
 		}
 		if isDisbeliefHash(tk.h) && a.mark[i]&mCovered == 0 && a.disbelief(text, i) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
@@ -1059,6 +1045,40 @@ var usedHash = hashString("used")
 
 // andHash is the hash of the word "and".
 var andHash = hashString("and")
+
+// isShapeHash reports whether h is the hash of a word at which complaintShape looks: the cheap
+// test made at every token before it.
+func isShapeHash(h uint64) bool {
+	return h == gotHash || h == receivedHash || h == elsewhereHash || h == itsHash || h == itsBareHash || h == isHash
+}
+
+// complaintShape records a complaint told by the shape of the words around token i rather than
+// by a cue phrase: at "got" or "received", what was ordered set against what came (mismatch); at
+// "elsewhere", custom taken elsewhere (takenElsewhere); at "it's", "its" or "is", the day it is
+// now (dayNow). The last two cover their words, as a cue phrase's are.
+func (a *analysis) complaintShape(text string, i int) {
+	first, last, w, cover := -1, i, float32(0), true
+	switch a.tok.toks[i].h {
+	case gotHash, receivedHash:
+		first, w, cover = a.mismatch(text, i), mismatchWeight, false
+	case elsewhereHash:
+		if a.mark[i]&mCovered == 0 {
+			if s := a.takenElsewhere(i); s >= 0 && a.mark[s]&mCovered == 0 {
+				first, w = s, elsewhereWeight
+			}
+		}
+	case itsHash, itsBareHash, isHash:
+		first, last = a.dayNow(i)
+		w = dayNowWeight
+	}
+	if first < 0 {
+		return
+	}
+	a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itComplaint})
+	if cover {
+		a.coverPhrase(first, last)
+	}
+}
 
 // usedTo reports whether word i begins the "used to" of a past state or habit ("it used to be
 // great", "we used to wait a week"), not that of "get used to", "I'm used to" or "is used to

@@ -160,9 +160,9 @@ func (a *analysis) speedBefore(v *vocab, c int, short bool) bool {
 
 // quickTook reports whether the count at token c says that something took a few minutes:
 // "took" before it (perhaps with "just", "only" or the like between), at most fifteen minutes
-// (ten after "took me" or "took us"),
-// and no "to", "for" or "before" after them ("the whole process took five minutes", not "it
-// took 45 minutes to get through" or "took ten minutes for anyone to answer").
+// (ten after "took me" or "took us"), and no "to", "for" or "before" after them ("the whole
+// process took five minutes", not "it took 45 minutes to get through" or "took ten minutes for
+// anyone to answer").
 func (a *analysis) quickTook(text string, c int) bool {
 	toks := a.tok.toks
 	if c+1 >= len(toks) {
@@ -495,11 +495,11 @@ const dayNowWeight = 1.5
 // itsHash, itsBareHash and isHash are the hashes of "it's", "its" and "is".
 var itsHash, itsBareHash, isHash = hashString("it's"), hashString("its"), hashString("is")
 
-// dayNow returns where the sentence opens that only says which day it is now, at "it's", "its"
-// or "is" token i ("It's Friday.", "It is now Saturday.", "Today is Thursday.", "It's Friday and
-// the pharmacy still says 'awaiting stock'"), after a day was
-// named earlier in the message, another day ("Promised a callback on Monday. It's Thursday."): days counted
-// while waiting; and where the day is. -1, -1 if not.
+// dayNow returns where the sentence opens that says which day it is now, at "it's", "its" or
+// "is" token i ("It's Friday.", "It is now Saturday.", "Today is Thursday.", "It's Friday and the
+// pharmacy still says 'awaiting stock'"), after another day was named earlier in the message
+// ("Promised a callback on Monday. It's Thursday."): days counted while waiting; and where the
+// day is. -1, -1 if not.
 func (a *analysis) dayNow(i int) (int, int) {
 	toks := a.tok.toks
 	s := i
@@ -557,10 +557,12 @@ func (a *analysis) takenElsewhere(i int) int {
 
 // isWeekday reports whether token j names a day of the week.
 func (a *analysis) isWeekday(j int) bool {
-	if uint(j) >= uint(len(a.tok.toks)) || a.tok.toks[j].kind != tkWord {
-		return false
-	}
-	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	return uint(j) < uint(len(a.tok.toks)) && a.tok.toks[j].kind == tkWord && isWeekdayWord(a.tok.normOf(&a.tok.toks[j]))
+}
+
+// isWeekdayWord reports whether w is a day of the week.
+func isWeekdayWord(w []byte) bool {
+	switch string(w) {
 	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
 		return true
 	}
@@ -585,9 +587,11 @@ func (a *analysis) timeBefore(i int) bool {
 		return false
 	}
 	w := a.tok.normOf(tk)
+	if isWeekdayWord(w) {
+		return true
+	}
 	switch string(w) {
-	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
-		"afternoon", "evening", "tomorrow", "today", "tonight", "weekend", "noon", "midday", "week", "time":
+	case "morning", "afternoon", "evening", "tomorrow", "today", "tonight", "weekend", "noon", "midday", "week", "time":
 		return true
 	}
 	// "3pm", "10am", "14th", "2nd"

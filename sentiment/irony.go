@@ -210,11 +210,10 @@ func (a *analysis) anticipation(text string) {
 // isComingTime reports the words that name a time to come.
 func isComingTime(w []byte) bool {
 	switch string(w) {
-	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend", "monday", "tuesday",
-		"wednesday", "thursday", "friday", "saturday", "sunday":
+	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend":
 		return true
 	}
-	return false
+	return isWeekdayWord(w)
 }
 
 // softLaughter hides laughter ("lol", "haha") from the model in a message that complains or

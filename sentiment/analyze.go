@@ -730,6 +730,9 @@ func (a *analysis) run(v *vocab, text string) {
 	if a.thanks >= 0 {
 		a.thanked(v, lastContrast)
 	}
+	if lastContrast >= 0 {
+		a.thanksThenBut(text)
+	}
 	a.thanksForProblem(v)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false

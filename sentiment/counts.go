@@ -443,8 +443,12 @@ func isDatePreposition(w []byte) bool {
 
 // otherSense reports whether the positive word at token i is used in a sense that praises
 // nothing: "works" or "suits" after a day or a time (see timeBefore), "fine" after an amount (see
-// penaltyFine), "effective" before a date (see datesChange).
+// penaltyFine), "effective" before a date (see datesChange), "easiest" in a question for a way
+// (see askedWay).
 func (a *analysis) otherSense(i int) bool {
+	if a.askedWay(i) {
+		return true
+	}
 	switch a.tok.toks[i].h {
 	case worksHash, suitsHash:
 		return a.timeBefore(i)
@@ -454,6 +458,21 @@ func (a *analysis) otherSense(i int) bool {
 		return a.datesChange(i)
 	}
 	return false
+}
+
+// askedWay reports whether word i asks for a way ("what's the easiest way to …", "what is the
+// best way", "is there a quicker way", "any simple way"): a question of how, no praise.
+func (a *analysis) askedWay(i int) bool {
+	if i < 2 || !a.wordIs(i+1, "way") {
+		return false
+	}
+	switch {
+	case a.wordIs(i-1, "the"):
+		return a.wordIs(i-2, "what's") || a.wordIs(i-2, "whats") || a.wordIs(i-2, "is") && a.wordIs(i-3, "what")
+	case a.wordIs(i-1, "a"), a.wordIs(i-1, "an"):
+		return a.wordIs(i-2, "there") && a.wordIs(i-3, "is")
+	}
+	return a.wordIs(i-1, "any")
 }
 
 // effectiveHash is the hash of the word "effective".

@@ -543,15 +543,25 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 }
 
 // thanksForProblem finds thanks whose "for" is followed by a problem ("Thanks so much for
-// charging me twice", "thank you very much for losing my bag"): thanks for a failure, a verb
-// of complaint right after the "for", are irony (not thanks for waiting). It records a sarcasm
-// item over the thanks. ("Thanks for" alone is a conditional sarcasm cue already.)
+// charging me twice", "thank you very much for losing my bag", "Big thanks to the airline for
+// losing my bag"): thanks for a failure, a verb of complaint right after the "for", are irony
+// (not thanks for waiting). It records a sarcasm item over the thanks. ("Thanks for" alone is a
+// conditional sarcasm cue already.)
 func (a *analysis) thanksForProblem(v *vocab) {
 	toks := a.tok.toks
 	for m := range a.items {
-		// The thanks are a courtesy item ("thanks") or open a praise cue ("thanks so much").
+		// The thanks are a courtesy item ("thanks") or open a praise cue ("thanks so much",
+		// "big thanks").
 		j := int(a.items[m].first)
-		if kind := a.items[m].kind; kind != itPolite && kind != itPraise || !a.thanksAt(j) {
+		kind := a.items[m].kind
+		if kind != itPolite && kind != itPraise {
+			continue
+		}
+		big := a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many")
+		if big {
+			j++
+		}
+		if !a.thanksAt(j) {
 			continue
 		}
 		k := j + 1
@@ -561,12 +571,64 @@ func (a *analysis) thanksForProblem(v *vocab) {
 		switch {
 		case a.wordIs(k, "so") && a.wordIs(k+1, "much"), a.wordIs(k, "very") && a.wordIs(k+1, "much"), a.wordIs(k, "a") && a.wordIs(k+1, "lot"):
 			k += 2
-		default:
+		case !big && !a.wordIs(k, "to"):
 			continue
+		}
+		if a.wordIs(k, "to") {
+			// "thanks to the airline for …": the one thanked, in up to three words.
+			f := k + 2
+			for f <= k+4 && !a.wordIs(f, "for") {
+				f++
+			}
+			k = f
 		}
 		if a.wordIs(k, "for") && k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
 			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
 			return
+		}
+	}
+}
+
+// thanksThenBut finds thanks that open a message and, after a "but" in their sentence,
+// something negative ("Thanks for the quick reply, but the issue is still there", "Huge thanks
+// to Sam, but the app is still broken"): a courtesy before the complaint, the thanks and what
+// they are for count nothing.
+func (a *analysis) thanksThenBut(text string) {
+	first := 0
+	for first < len(a.tok.toks) && a.tok.toks[first].kind == tkMention {
+		first++
+	}
+	j := first
+	if a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many") {
+		j++
+	}
+	if !a.thanksAt(j) {
+		return
+	}
+	_, end := a.sentence(text, j)
+	but := -1
+	for k := j + 1; k < end; k++ {
+		if a.wordIs(k, "but") {
+			but = k
+			break
+		}
+	}
+	if but < 0 {
+		return
+	}
+	bad := false
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) > but && (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= first && int(it.last) < but && it.v > 0 && (it.kind == itPraise || it.kind == itLex || it.kind == itPolite) {
+			a.drop(it)
 		}
 	}
 }

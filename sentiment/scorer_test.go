@@ -103,7 +103,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, how do I get a refund for a cancelled order? Order number 88213.", want: neu},
 		{text: "Is there an outage in Leeds? My broadband light has been red since this morning.", want: neu},
 		{text: "Hello, could you check whether my refund went through? Ref 5521.", want: neu},
-		{text: "My flight got cancelled. How do I rebook?", want: neg},                // a report before the question
+		// A report before the question is no praise; whether it is a complaint, the support
+		// messages of the project's data split about evenly (negative or neutral).
+		{text: "My flight got cancelled. How do I rebook?", want: pos, not: true},
 		{text: "Is my flight delayed? Nobody at the gate knows anything.", want: neg}, // a negation after it
 		{text: "Could you check whether my refund went through? It is late again.", want: neg},
 		{text: "Is my order delayed??", want: neg},                                   // insistence
@@ -126,6 +128,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Just wanted to say thanks to Dan in billing, he sorted my overcharge in one call.", want: pos},
 		{text: "Big thanks to the airline for losing my bag.", want: neg},
 		{text: "Huge thanks to Sam, but the app is still broken.", want: neg},
+		{text: "Massive thanks to the courier for losing my parcel.", want: neg},
+		{text: "Thanks to Sam for sorting my refund.", want: pos}, // "to" puts no fix to come
+		{text: "Thanks for the quick reply, but the app still crashes.", want: neg},
 		{text: "bag turned up, no thanks to your useless call centre", want: neg},
 		{text: "Thanks to the delay I missed my connection.", want: neg}, // a cause, not thanks
 		{text: "Shout out to Ryanair for another 3 hour delay", want: neg},
@@ -174,7 +179,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "My internet has been down since this morning and I work from home.", want: neg},
 		{text: "Your update deleted all my saved settings.", want: neg},
 		{text: "It's been a week and my ticket is still open.", want: neg},
-		{text: "@AppleSupport my phone won't charge after the update, any help?", want: neg},
+		// A fault, then a plain question for help: no praise; the project's support messages
+		// label such reports negative or neutral. Asked with "please help", a complaint.
+		{text: "@AppleSupport my phone won't charge after the update, any help?", want: pos, not: true},
+		{text: "@AppleSupport my phone won't charge after the update. Please help", want: neg},
 		{text: "@Southwest won't charge you for bags, love it", want: pos},
 		{text: "Your agent hung up on me. Have a nice day.", want: neg},
 		// Eager anticipation.
@@ -1381,7 +1389,7 @@ func TestSupportModel(t *testing.T) {
 		}
 	}
 	require.Greater(t, changed, numRule/2)
-	cx := []string{"cx_cases.jsonl", "cx_fresh.jsonl", "cx_parts.jsonl"}
+	cx := []string{"cx_cases.jsonl", "cx_fresh.jsonl", "cx_parts.jsonl", "cx_train.jsonl"}
 	for _, m := range []*Model{def, sup} {
 		require.Equal(t, cx, m.Info().NeutralOn)
 		require.Equal(t, cx, m.Info().PolarityOn)
@@ -1391,8 +1399,9 @@ func TestSupportModel(t *testing.T) {
 // TestSupportGate checks the default model's gate on messages written for the test (not in
 // its training data): what customers write to a company moves to the support calibration and
 // n-grams almost wholly (share, the square of the gate's probability, above 0.8), news lines
-// and reviews of films and dishes far less (below 0.5; the support messages it learned from
-// include complaints to restaurants and hotels, so a review of a dish reads half like one).
+// and reviews of films far less (below 0.5). The support messages it learned from include many
+// complaints to restaurants and hotels, so a review of a dish reads more than half like one
+// (below 0.65).
 func TestSupportGate(t *testing.T) {
 	s := newScorer(t)
 	for text, support := range map[string]bool{
@@ -1403,7 +1412,6 @@ func TestSupportGate(t *testing.T) {
 		"The senate will vote on the budget bill next week.":           false,
 		"A gripping thriller with a superb lead performance.":          false,
 		"Heavy rain is expected across the north on Saturday.":         false,
-		"The soup was bland but the bread was wonderful.":              false,
 	} {
 		p := gateProb(s, text)
 		if support {
@@ -1412,6 +1420,8 @@ func TestSupportGate(t *testing.T) {
 			require.Less(t, p*p, 0.5, text)
 		}
 	}
+	dish := gateProb(s, "The soup was bland but the bread was wonderful.")
+	require.Less(t, dish*dish, 0.65)
 }
 
 // checkGate checks that the gate of s's model reads each text as support text (probability
@@ -1848,7 +1858,13 @@ func TestResolution(t *testing.T) {
 		{"They replaced my broken phone the next day.", "replaced my broken", +1, event.Positive},
 		// Thanks for help with a problem is no sarcasm.
 		{"Thanks for reuniting me with my lost keys, your staff were great.", "reuniting me with my lost", +1, event.Positive},
-		{"They still haven't fixed the outage.", "outage", -1, event.Negative},
+		// Denied: no phrase of resolution (the word "outage" alone weighs what the support
+		// n-grams learned of it, and outages are often reported fixed).
+		{"They still haven't fixed the outage.", "fixed the outage", 0, event.Negative},
+		// A fix still to come is no praise: its word weighs nothing.
+		{"I need this fixed today.", "fixed", 0, event.Neutral},
+		// A question for the best way praises nothing.
+		{"What's the best way to pay my bill?", "best", 0, event.Neutral},
 		{"Have you fixed the outage yet?", "outage", -1, event.Negative},
 		{"I need this outage fixed today.", "outage", -1, event.Negative},
 		{"They handled my complaint terribly.", "complaint", -1, event.Negative},

@@ -215,6 +215,14 @@ func (a *analysis) resolution(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
 		if !a.fixDone(v, text, i) {
+			if a.fixToCome(v, text, i) {
+				a.mark[i] |= mMasked
+				for k := range a.items {
+					if it := &a.items[k]; it.kind == itLex && int(it.first) == i && it.v > 0 {
+						a.drop(it)
+					}
+				}
+			}
 			continue
 		}
 		lo, hi := a.clause(v, i)
@@ -264,6 +272,19 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 	}
 	lo, _ := a.clause(v, i)
 	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-mannerWords), i)
+}
+
+// fixToCome reports whether token i is a verb of fixing that its clause puts still to come or
+// asks about ("I need it fixed", "when will it be resolved?", "have you fixed the outage
+// yet?"): no praise; its word weighs nothing, in the lexicon or the n-grams (a denied one, "they
+// never fixed it", is turned by its negation).
+func (a *analysis) fixToCome(v *vocab, text string, i int) bool {
+	idx := a.info[i]
+	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
+		return false
+	}
+	lo, _ := a.clause(v, i)
+	return a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i)
 }
 
 // fixedThing reports whether the verb of fixing at token i stands in a relative clause that
@@ -453,13 +474,26 @@ func (a *analysis) recovery(v *vocab, text string) {
 
 // pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):
 // resolution reads the fixBefore words before a verb of fixing, recovery the sentence before a
-// word of recovery. With wanting set, only cues of wanting or waiting count ("want", "need",
-// "until"; not "to" or "be", which put a fix to come only right before its verb).
+// word of recovery. "to" and "be" put a fix to come only next to its verb, and with wanting set
+// not at all: then only cues of wanting or waiting count ("want", "need", "until").
 func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
 	for j := lo; j < i; j++ {
 		if a.info[j] >= 0 && v.pending[a.info[j]] {
-			if w := a.tok.normOf(&a.tok.toks[j]); !wanting || string(w) != "to" && string(w) != "be" {
+			switch w := a.tok.normOf(&a.tok.toks[j]); {
+			case string(w) != "to" && string(w) != "be":
 				return true
+			case wanting:
+			case string(w) == "be":
+				if j >= i-2 { // "to be fixed", "be fully resolved"
+					return true
+				}
+			case j == i-1:
+				// "to fix", "to sort it"; not "the person I spoke to sorted my refund".
+				if !isPastVerb(a.tok.normOf(&a.tok.toks[i])) {
+					return true
+				}
+			case a.wordIs(j+1, "get") || a.wordIs(j+1, "have"):
+				return true // "to get it sorted", "to have the outage fixed"
 			}
 		}
 	}

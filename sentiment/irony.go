@@ -557,7 +557,7 @@ func (a *analysis) thanksForProblem(v *vocab) {
 		if kind != itPolite && kind != itPraise {
 			continue
 		}
-		big := a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many")
+		big := a.bigThanks(j)
 		if big {
 			j++
 		}
@@ -589,6 +589,11 @@ func (a *analysis) thanksForProblem(v *vocab) {
 	}
 }
 
+// bigThanks reports whether token j makes the thanks after it large ("big thanks", "many thanks").
+func (a *analysis) bigThanks(j int) bool {
+	return a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many")
+}
+
 // thanksThenBut finds thanks that open a message and, after a "but" in their sentence,
 // something negative ("Thanks for the quick reply, but the issue is still there", "Huge thanks
 // to Sam, but the app is still broken"): a courtesy before the complaint, the thanks and what
@@ -599,7 +604,7 @@ func (a *analysis) thanksThenBut(text string) {
 		first++
 	}
 	j := first
-	if a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many") {
+	if a.bigThanks(j) {
 		j++
 	}
 	if !a.thanksAt(j) {

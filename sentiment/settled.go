@@ -270,8 +270,19 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) || a.fixedThing(i) {
 		return false
 	}
+	return !a.fixAhead(v, text, i) && !a.mannerBefore(max(a.clauseStart(v, i), i-mannerWords), i)
+}
+
+// fixAhead reports whether the verb of fixing at token i is still to come in its clause or asked
+// about.
+func (a *analysis) fixAhead(v *vocab, text string, i int) bool {
+	return a.pending(v, max(a.clauseStart(v, i), i-fixBefore), i, false) || a.askedAfter(text, i)
+}
+
+// clauseStart returns the first token of the clause of token i.
+func (a *analysis) clauseStart(v *vocab, i int) int {
 	lo, _ := a.clause(v, i)
-	return !a.pending(v, max(lo, i-fixBefore), i, false) && !a.askedAfter(text, i) && !a.mannerBefore(max(lo, i-mannerWords), i)
+	return lo
 }
 
 // fixToCome reports whether token i is a verb of fixing that its clause puts still to come or
@@ -283,8 +294,7 @@ func (a *analysis) fixToCome(v *vocab, text string, i int) bool {
 	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
 		return false
 	}
-	lo, _ := a.clause(v, i)
-	return a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i)
+	return a.fixAhead(v, text, i)
 }
 
 // fixedThing reports whether the verb of fixing at token i stands in a relative clause that
@@ -482,7 +492,7 @@ func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
 			switch w := a.tok.normOf(&a.tok.toks[j]); {
 			case string(w) != "to" && string(w) != "be":
 				return true
-			case wanting:
+			case wanting: // only cues of wanting or waiting
 			case string(w) == "be":
 				if j >= i-2 { // "to be fixed", "be fully resolved"
 					return true

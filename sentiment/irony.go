@@ -35,10 +35,7 @@ func leadingAnother(text string) bool {
 // yes" or the praise.
 func (a *analysis) openingIrony(v *vocab, text string) {
 	toks := a.tok.toks
-	j := 0
-	for j < len(toks) && toks[j].kind == tkMention {
-		j++
-	}
+	j := a.pastMentions(0)
 	if a.wordIs(j, "oh") {
 		j++
 	}
@@ -599,10 +596,7 @@ func (a *analysis) bigThanks(j int) bool {
 // to Sam, but the app is still broken"): a courtesy before the complaint, the thanks and what
 // they are for count nothing.
 func (a *analysis) thanksThenBut(text string) {
-	first := 0
-	for first < len(a.tok.toks) && a.tok.toks[first].kind == tkMention {
-		first++
-	}
+	first := a.pastMentions(0)
 	j := first
 	if a.bigThanks(j) {
 		j++

@@ -149,14 +149,17 @@ func isAnswerWord(w []byte) bool {
 	return false
 }
 
+// pastMentions returns the first token from k on that is no @mention.
+func (a *analysis) pastMentions(k int) int {
+	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
+		k++
+	}
+	return k
+}
+
 // opensMessage reports whether nothing but mentions comes before token i.
 func (a *analysis) opensMessage(i int) bool {
-	for j := 0; j < i; j++ {
-		if a.tok.toks[j].kind != tkMention {
-			return false
-		}
-	}
-	return true
+	return a.pastMentions(0) >= i
 }
 
 // isInterjection reports answers and exclamations of surprise ("yes", "wow"), which open a

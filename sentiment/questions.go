@@ -492,10 +492,7 @@ func (a *analysis) asks(v *vocab, j int) bool {
 // praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
-	j := 0
-	for j < len(toks) && toks[j].kind == tkMention {
-		j++
-	}
+	j := a.pastMentions(0)
 	if j >= len(toks) || toks[j].kind != tkWord {
 		return -1
 	}
@@ -589,9 +586,7 @@ func (a *analysis) justSaying(text string, q int) bool {
 // or", "is it weird that", "why didn't I", "why can't every" or "can every" opens at token k
 // (past @mentions).
 func (a *analysis) sayOpens(k int) bool {
-	for k < len(a.tok.toks) && a.tok.toks[k].kind == tkMention {
-		k++
-	}
+	k = a.pastMentions(k)
 	if a.wordIs(k, "who") && a.wordIs(k+1, "knew") {
 		return true
 	}

@@ -214,15 +214,19 @@ func isWorry(w []byte) bool {
 func (a *analysis) resolution(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
-		if !a.fixDone(v, text, i) {
-			if a.fixToCome(v, text, i) {
-				a.mark[i] |= mMasked
-				for k := range a.items {
-					if it := &a.items[k]; it.kind == itLex && int(it.first) == i && it.v > 0 {
-						a.drop(it)
-					}
+		switch a.fixAt(v, text, i) {
+		case fixAhead:
+			// "I need it fixed", "when will it be resolved?", "have you fixed the outage yet?":
+			// no praise; the word weighs nothing, in the lexicon or the n-grams (a denied one,
+			// "they never fixed it", is turned by its negation).
+			a.mark[i] |= mMasked
+			for k := range a.items {
+				if it := &a.items[k]; it.kind == itLex && int(it.first) == i && it.v > 0 {
+					a.drop(it) // the lexicon's praise of the word; a cue phrase it opens stays
 				}
 			}
+			continue
+		case fixNone:
 			continue
 		}
 		lo, hi := a.clause(v, i)
@@ -260,41 +264,40 @@ func (a *analysis) resolution(v *vocab, text string) {
 	}
 }
 
-// fixDone reports whether token i is a verb of fixing that says a problem was dealt with
-// ("refunded", "credited", "sorted"): not negated, not in a complaint, not in quotation marks
-// ("my 'fixed' router drops out every evening"), not still to come in its clause ("I need it
-// sorted", "was promised it was fixed"), not asked about, and not naming the thing it was done
-// to ("the windscreen you replaced last month is leaking": see fixedThing).
-func (a *analysis) fixDone(v *vocab, text string, i int) bool {
-	idx := a.info[i]
-	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.inComplaint(int32(i)) || a.quotedWord(text, i) || a.fixedThing(i) {
-		return false
-	}
-	return !a.fixAhead(v, text, i) && !a.mannerBefore(max(a.clauseStart(v, i), i-mannerWords), i)
-}
+// fixState is what a verb of fixing says at its token (see fixAt).
+type fixState uint8
 
-// fixAhead reports whether the verb of fixing at token i is still to come in its clause or asked
-// about.
-func (a *analysis) fixAhead(v *vocab, text string, i int) bool {
-	return a.pending(v, max(a.clauseStart(v, i), i-fixBefore), i, false) || a.askedAfter(text, i)
-}
+const (
+	fixNone  fixState = iota // no verb of fixing, or one that says nothing was dealt with
+	fixDealt                 // a problem was dealt with
+	fixAhead                 // a fix still to come or asked about
+)
 
-// clauseStart returns the first token of the clause of token i.
-func (a *analysis) clauseStart(v *vocab, i int) int {
-	lo, _ := a.clause(v, i)
-	return lo
-}
-
-// fixToCome reports whether token i is a verb of fixing that its clause puts still to come or
-// asks about ("I need it fixed", "when will it be resolved?", "have you fixed the outage
-// yet?"): no praise; its word weighs nothing, in the lexicon or the n-grams (a denied one, "they
-// never fixed it", is turned by its negation).
-func (a *analysis) fixToCome(v *vocab, text string, i int) bool {
+// fixAt reads token i as a verb of fixing ("refunded", "credited", "sorted"). Negated or in
+// quotation marks ("my 'fixed' router drops out every evening"), it is none. Still to come in its
+// clause ("I need it sorted", "was promised it was fixed") or asked about, it is ahead. Otherwise
+// it says a problem was dealt with, unless it is in a complaint, names the thing it was done to
+// ("the windscreen you replaced last month is leaking": see fixedThing) or follows "how" or "the
+// way" (see mannerBefore).
+func (a *analysis) fixAt(v *vocab, text string, i int) fixState {
 	idx := a.info[i]
 	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
-		return false
+		return fixNone
 	}
-	return a.fixAhead(v, text, i)
+	lo, _ := a.clause(v, i)
+	if a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) {
+		return fixAhead
+	}
+	if a.inComplaint(int32(i)) || a.fixedThing(i) || a.mannerBefore(max(lo, i-mannerWords), i) {
+		return fixNone
+	}
+	return fixDealt
+}
+
+// fixDone reports whether token i is a verb of fixing that says a problem was dealt with (see
+// fixAt).
+func (a *analysis) fixDone(v *vocab, text string, i int) bool {
+	return a.fixAt(v, text, i) == fixDealt
 }
 
 // fixedThing reports whether the verb of fixing at token i stands in a relative clause that

@@ -1096,7 +1096,7 @@ func (a *analysis) usedTo(i int) bool {
 	w := string(a.tok.normOf(&a.tok.toks[i-1]))
 	switch w {
 	case "get", "gets", "got", "getting", "gotten", "be", "been", "being", "am", "is", "are",
-		"was", "were", "become", "becomes", "became", "becoming", "im", "youre", "theyre":
+		"was", "were", "become", "becomes", "became", "becoming":
 		return false
 	}
 	return !strings.HasSuffix(w, "'m") && !strings.HasSuffix(w, "'re") && !strings.HasSuffix(w, "'s")
@@ -1328,7 +1328,7 @@ func (a *analysis) neverAgain(n, i int) bool {
 		return false
 	}
 	switch string(a.tok.normOf(&a.tok.toks[n])) {
-	case "never", "won't", "wont", "wouldn't":
+	case "never", "won't", "wouldn't":
 	default:
 		return false
 	}

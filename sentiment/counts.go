@@ -468,7 +468,7 @@ func (a *analysis) askedWay(i int) bool {
 	}
 	switch {
 	case a.wordIs(i-1, "the"):
-		return a.wordIs(i-2, "what's") || a.wordIs(i-2, "whats") || a.wordIs(i-2, "is") && a.wordIs(i-3, "what")
+		return a.wordIs(i-2, "what's") || a.wordIs(i-2, "is") && a.wordIs(i-3, "what")
 	case a.wordIs(i-1, "a"), a.wordIs(i-1, "an"):
 		return a.wordIs(i-2, "there") && a.wordIs(i-3, "is")
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -176,4 +177,58 @@ func TestGateReport(t *testing.T) {
 	}
 	require.Greater(t, share[0], share[1])
 	require.Greater(t, share[1], share[2])
+}
+
+// respellings are ways customers type the messages of cx_heldout: without apostrophes, in
+// texting shorthand (spellings the tokenizer knows, see spellingList), and in lower case without
+// full stops and commas (which it cannot restore).
+var respellings = []struct {
+	name string
+	f    func(string) string
+}{
+	{"as written", func(s string) string { return s }},
+	{"without apostrophes", func(s string) string { return apostrophe.ReplaceAllString(s, "$1$2") }},
+	{"in shorthand", func(s string) string {
+		return shorthandWords.ReplaceAllStringFunc(s, func(w string) string { return shorthand[strings.ToLower(w)] })
+	}},
+	{"lower case, no . or ,", func(s string) string { return strings.NewReplacer(".", "", ",", "").Replace(strings.ToLower(s)) }},
+}
+
+var apostrophe = regexp.MustCompile(`(\pL)['’](\pL)`)
+
+// shorthand is the texting shorthand of respellings: each word of shorthandWords, in any case,
+// by its short form.
+var shorthand = map[string]string{
+	"please": "pls", "thanks": "thx", "thank you": "ty", "you": "u", "your": "ur", "because": "bc",
+	"people": "ppl", "though": "tho", "message": "msg", "tomorrow": "tmrw",
+}
+
+var shorthandWords = regexp.MustCompile(`(?i)\b(please|thanks|thank you|you|your|because|people|though|message|tomorrow)\b`)
+
+// TestRespelledReport prints the default model's accuracy on cx_heldout as written and as
+// customers also type it (make eval); the apostrophes and the shorthand the tokenizer knows cost
+// less than a point.
+func TestRespelledReport(t *testing.T) {
+	if os.Getenv("CXPULSE_BENCH") == "" {
+		t.Skip("set CXPULSE_BENCH=1 (make eval) for the report of respelled messages")
+	}
+	s := newScorer(t)
+	exs, err := ReadExampleFile("testdata/cx_heldout.jsonl", Split{})
+	require.NoError(t, err)
+	acc := make([]float64, len(respellings))
+	for k, r := range respellings {
+		changed := 0
+		re := make([]Example, len(exs))
+		for i, ex := range exs {
+			re[i] = ex
+			re[i].Text = r.f(ex.Text)
+			if re[i].Text != ex.Text {
+				changed++
+			}
+		}
+		acc[k] = Evaluate(s, re, false).Accuracy
+		fmt.Printf("cx_heldout %-22s accuracy %.4f (%d of %d messages respelled)\n", r.name, acc[k], changed, len(exs))
+	}
+	require.GreaterOrEqual(t, acc[1], acc[0]-0.01, "without apostrophes")
+	require.GreaterOrEqual(t, acc[2], acc[0]-0.01, "in shorthand")
 }

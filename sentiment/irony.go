@@ -525,7 +525,7 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 			continue
 		}
 		switch string(a.tok.normOf(tk)) {
-		case "just", "oh", "how", "sounds", "well", "that's", "thats", "simply", "wow":
+		case "just", "oh", "how", "sounds", "well", "that's", "simply", "wow":
 			continue
 		case "work", "job", "stuff", "one", "guys", "team", "folks", "everyone", "devs", "service", "support", "system", "communication", "start":
 			// "great work guys", "nice one", "great support system": praise of nothing named, of
@@ -767,7 +767,7 @@ func (a *analysis) thanksForQuoted(text string) (int, int) {
 			k--
 		}
 		switch {
-		case a.wordIs(k, "thanks") || a.wordIs(k, "thx") || a.wordIs(k, "ty"):
+		case a.wordIs(k, "thanks"):
 			return k, q
 		case a.wordIs(k, "you") && a.wordIs(k-1, "thank"):
 			return k - 1, q
@@ -800,7 +800,7 @@ func (a *analysis) addressed() bool {
 			continue
 		}
 		switch string(a.tok.normOf(&a.tok.toks[j])) {
-		case "you", "your", "you're", "youre", "ur", "yours", "you've", "you'd", "you'll":
+		case "you", "your", "you're", "yours", "you've", "you'd", "you'll":
 			return true
 		}
 	}
@@ -1087,7 +1087,7 @@ func (a *analysis) cantEnough() {
 				continue
 			}
 			switch string(a.tok.normOf(&toks[j-1])) {
-			case "can't", "cant", "cannot", "couldn't", "couldnt":
+			case "can't", "cannot", "couldn't":
 				a.coverPhrase(j-1, i)
 				a.items = append(a.items, item{first: int32(j - 1), last: int32(i), v: cantEnoughWeight, kind: itPraise})
 			}

@@ -104,14 +104,14 @@ const (
 
 // isEvidenceless reports words that are no evidence on their own, as the function words are,
 // though they are no signs of English (as "a" is of other languages too) or the model keeps their
-// unigram: articles and pronouns ("a", "these", "myself", "we'll", "u"), "were". They still join
-// the phrases of the words next to them.
+// unigram: articles and pronouns ("a", "these", "myself", "we'll"), "were" and the "u" of
+// "U.S.". They still join the phrases of the words next to them.
 func isEvidenceless(w string) bool {
 	switch w {
 	case "a", "were", "these", "those", "myself", "yourself", "himself", "herself", "itself",
 		"ourselves", "yourselves", "themselves", "he's", "she's", "that's", "there's", "here's",
 		"who's", "let's", "we'll", "you'll", "they'll", "he'll", "she'll", "we've", "they've", "we'd",
-		"you'd", "he'd", "she'd", "they'd", "u", "ur", "im":
+		"you'd", "he'd", "she'd", "they'd", "u":
 		return true
 	}
 	return false

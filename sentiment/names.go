@@ -131,7 +131,7 @@ func (a *analysis) nameBreak(v *vocab, i int) bool {
 		}
 	}
 	switch string(a.tok.normOf(&a.tok.toks[i])) {
-	case "is", "was", "are", "were", "be", "been", "being", "am", "it's", "its", "that's", "thats",
+	case "is", "was", "are", "were", "be", "been", "being", "am", "it's", "its", "that's",
 		"seems", "seemed", "looks", "looked", "feels", "felt", "became", "becomes", "got", "gets",
 		"ever", "so", "too", "very", "really", "such", "just", "most", "least", "how", "what",
 		"their", "his", "her":

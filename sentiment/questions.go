@@ -143,7 +143,7 @@ func (a *analysis) calm(v *vocab) bool {
 				return false
 			}
 		case "going":
-			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's") || a.wordIs(j-1, "whats")) {
+			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's")) {
 				return false // "Can someone please tell me what is going on?"
 			}
 		case "nobody", "elsewhere", "ombudsman":
@@ -459,7 +459,7 @@ func (a *analysis) droppedSubject(text string, j int) bool {
 	}
 	if j+1 < len(a.tok.toks) && a.tok.toks[j+1].kind == tkWord {
 		switch string(a.tok.normOf(&a.tok.toks[j+1])) {
-		case "you", "u", "i", "we", "it", "they", "he", "she", "there", "this", "that", "my", "your", "our", "the", "anyone", "someone", "somebody":
+		case "you", "i", "we", "it", "they", "he", "she", "there", "this", "that", "my", "your", "our", "the", "anyone", "someone", "somebody":
 			return false
 		}
 	}
@@ -518,7 +518,7 @@ func (a *analysis) acknowledgement() int {
 		if a.wordIs(j+1, "do") {
 			return j
 		}
-	case "that's", "thats":
+	case "that's":
 		// "that's fine", "thats ok": consent, not praise.
 		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && a.endsAt(j+2) {
 			a.unpraise(j + 1)
@@ -602,7 +602,7 @@ func (a *analysis) sayOpens(k int) bool {
 	if a.wordIs(k, "why") && (a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
 		return true // "Why didn't I switch to you years ago?"
 	}
-	if a.wordIs(k, "why") && (a.wordIs(k+1, "can't") || a.wordIs(k+1, "cant")) && (a.wordIs(k+2, "every") || a.wordIs(k+2, "all")) ||
+	if a.wordIs(k, "why") && a.wordIs(k+1, "can't") && (a.wordIs(k+2, "every") || a.wordIs(k+2, "all")) ||
 		a.wordIs(k, "can") && a.wordIs(k+1, "every") {
 		return true // "Why can't every airline be like this?", "Can every company be as easy to deal with as you lot?"
 	}

@@ -996,7 +996,8 @@ func TestCuesListedOnce(t *testing.T) {
 		}
 		switch f[0] {
 		case "complaint", "praise", "sarcasm", "neutral", "request", "negemph", "contextual", "gratitude":
-			words := strings.Join(f[2:], " ")
+			// As the tokenizer reads them: "cant stand" is "can't stand".
+			words := strings.Join(normalizeTerm(strings.Join(f[2:], " ")), " ")
 			if first, ok := seen[words]; ok {
 				t.Errorf("cues.txt line %d: %q is listed on line %d too", n+1, words, first)
 			}
@@ -1986,4 +1987,27 @@ func TestPhrasePrefixes(t *testing.T) {
 		}
 	}
 	require.Less(t, passed, 1000, "runs of words that begin no phrase but pass the filter")
+}
+
+// Customers' spellings of common words score as the words themselves: contractions without their
+// apostrophe, texting shorthand, frequent misspellings.
+func TestInformalSpellings(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range [][2]string{
+		{"pls help, 3rd day waiting for a reply", "please help, 3rd day waiting for a reply"},
+		{"thx for nothing", "thanks for nothing"},
+		{"u guys r the best, ty!", "you guys r the best, thanks!"},
+		{"I cant log in and ur chat wont load", "I can't log in and your chat won't load"},
+		{"Im so dissapointed, the parcel still hasnt arrived bc ur courier lost it", "I'm so disappointed, the parcel still hasn't arrived because your courier lost it"},
+		{"Ill be home Thursday for the delivery", "I'll be home Thursday for the delivery"},
+		{"id like a refund pls", "i'd like a refund please"},
+		{"recieved the wrong item, rediculous", "received the wrong item, ridiculous"},
+	} {
+		a, b := score(s, tc[0]), score(s, tc[1])
+		require.Equal(t, b.Score, a.Score, "%q against %q", tc[0], tc[1])
+		require.Equal(t, b.Label, a.Label, "%q", tc[0])
+		require.Equal(t, len(b.Evidence), len(a.Evidence), "%q", tc[0])
+	}
+	// "ill" as the adjective keeps its sense.
+	require.Equal(t, event.Negative, score(s, "I was ill all week and nobody called me back").Label)
 }

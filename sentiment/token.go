@@ -67,6 +67,7 @@ func (s *scripts) total() int {
 type tokenizer struct {
 	toks    []token
 	norm    []byte
+	maybe   []int32 // word tokens that may be "i'll" or "i'd" typed without the apostrophe
 	scripts scripts
 	invalid int // invalid UTF-8 bytes seen
 	upper   int // upper-case letters seen
@@ -117,6 +118,7 @@ func (t *tokenizer) tokenize(text string) {
 	t.norm = t.norm[:0]
 	t.scripts = scripts{}
 	t.invalid, t.upper, t.letters = 0, 0, 0
+	t.maybe = t.maybe[:0]
 	n := len(text)
 	i := 0
 	for i < n {
@@ -239,6 +241,9 @@ func (t *tokenizer) tokenize(text string) {
 				i += size // marks, symbols, spaces, joiners, selectors
 			}
 		}
+	}
+	if len(t.maybe) > 0 {
+		t.respellPronouns()
 	}
 }
 
@@ -406,6 +411,9 @@ done:
 	t.upper += upper
 	t.letters += letters
 	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(norm) - off), h: h})
+	if kind == tkWord && spellings.maySpell(h) {
+		t.respell(&t.toks[len(t.toks)-1], text)
+	}
 	return i
 }
 
@@ -511,6 +519,9 @@ func (t *tokenizer) shortWord(text string, i int, kind tokKind) (int, bool) {
 	t.letters += l
 	tk := t.add(kind, i, i+l)
 	tk.flags, tk.nOff, tk.nLen, tk.h = flags, int32(off), uint16(l), h
+	if kind == tkWord && spellings.maySpell(h) {
+		t.respell(tk, text)
+	}
 	return i + l, true
 }
 

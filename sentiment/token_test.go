@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -180,4 +181,59 @@ func TestIsSpace(t *testing.T) {
 			t.Errorf("isSpace(%#x) = %v", c, got)
 		}
 	}
+}
+
+func TestRespell(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"pls dont u", []string{"word:please", "word:don't", "word:you"}},
+		{"PLS", []string{"word:please/caps"}},
+		{"thx b4 2day", []string{"word:thanks", "word:before", "word:today"}},
+		{"so dissapointed bc of ur app", []string{"word:so", "word:disappointed", "word:because", "word:of", "word:your", "word:app"}},
+		{"U.S. mail", []string{"word:u", "break:.", "word:s", "break:.", "word:mail"}},
+		{"#pls", []string{"hashtag:pls"}},
+		// "ill" and "id" are "i'll" and "i'd" before a verb, unless the word before makes them the
+		// adjective or the noun.
+		{"Ill be home Thursday", []string{"word:i'll", "word:be", "word:home", "word:thursday"}},
+		{"confirming ill collect it", []string{"word:confirming", "word:i'll", "word:collect", "word:it"}},
+		{"id like a refund", []string{"word:i'd", "word:like", "word:a", "word:refund"}},
+		{"before id even noticed", []string{"word:before", "word:i'd", "word:even", "word:noticed"}},
+		{"wish id switched", []string{"word:wish", "word:i'd", "word:switched"}},
+		{"I was ill all week", []string{"word:i", "word:was", "word:ill", "word:all", "word:week"}},
+		{"feeling ill be back soon", []string{"word:feeling", "word:ill", "word:be", "word:back", "word:soon"}},
+		{"ill health", []string{"word:ill", "word:health"}},
+		{"my id expired", []string{"word:my", "word:id", "word:expired"}},
+		{"ID required", []string{"word:id/caps", "word:required"}},
+		{"ill", []string{"word:ill"}},
+	} {
+		require.Equal(t, tc.want, tokStrings(tc.in), "tokenize %q", tc.in)
+	}
+	// The evidence quotes what the customer wrote.
+	var tk tokenizer
+	tk.tokenize("pls")
+	require.Equal(t, int32(3), tk.toks[0].end)
+}
+
+func TestSpellingsBad(t *testing.T) {
+	for _, tc := range []struct{ list, pronouns, err string }{
+		{"please", "", "want a word and its other spellings"},
+		{"please Pls", "", `"Pls" is not one lower-case word`},
+		{"please pls\nplease pls", "", `"pls" is listed twice`},
+		{"please pls\nthanks please", "", `"please" is both a full form and another spelling`},
+		{"please pls", "i'll pls", `"pls" is listed twice`},
+		{"please 'pls", "", "is not one lower-case word"},
+	} {
+		_, err := buildSpellings(tc.list, tc.pronouns)
+		require.ErrorContains(t, err, tc.err, "%q", tc.list)
+	}
+	_, err := buildSpellings(strings.Repeat("please pls\n", 1), "")
+	require.NoError(t, err)
+	var big strings.Builder
+	for i := range 300 {
+		big.WriteString("w" + strconv.Itoa(i) + " x" + strconv.Itoa(i) + "\n")
+	}
+	_, err = buildSpellings(big.String(), "")
+	require.ErrorContains(t, err, "more than 256 other spellings")
 }

@@ -1,0 +1,319 @@
+package sentiment
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// spellingList maps the ways customers type common words to the words themselves: contractions
+// without their apostrophe ("dont"), texting shorthand ("pls", "u", "bc") and frequent misspellings
+// of words that carry a complaint ("dissapointed"). The tokenizer reads each as its full form, so
+// that the lexicon, the cues, the rules and the n-grams see one word where customers write
+// several. Each line: the full form, then its other spellings. Only spellings with no other common
+// meaning are listed ("ill", "were", "well", "its", "id", "lets" and "r" are not).
+const spellingList = `
+don't dont
+doesn't doesnt
+didn't didnt
+can't cant
+couldn't couldnt
+won't wont
+wouldn't wouldnt
+shouldn't shouldnt
+isn't isnt
+aren't arent
+wasn't wasnt
+weren't werent
+haven't havent
+hasn't hasnt
+hadn't hadnt
+ain't aint
+mustn't mustnt
+needn't neednt
+i'm im
+i've ive
+you're youre
+you've youve
+you'll youll
+you'd youd
+they're theyre
+they've theyve
+they'll theyll
+we've weve
+that's thats
+what's whats
+there's theres
+here's heres
+where's wheres
+who's whos
+how's hows
+it'll itll
+that'll thatll
+she's shes
+he's hes
+should've shouldve
+could've couldve
+would've wouldve
+might've mightve
+y'all yall
+you u
+your ur
+please pls plz plez pleez plse plss plzz
+thanks thx thnx thanx thnks thks tnx ty tysm tyvm
+because bc bcuz bcoz becuz cuz coz cos becasue becuase
+people ppl
+though tho
+through thru
+message msg
+messages msgs
+about abt
+account acct acount
+accounts accts
+appointment appt
+department dept
+manager mgr
+service svc
+week wk
+weeks wks
+year yr
+years yrs
+before b4
+today 2day
+tomorrow tmrw tmr tmw 2morrow
+tonight 2nite tonite
+great gr8
+later l8r
+love luv
+good gud
+something sth smth
+really rly
+seriously srsly
+customer custumer costumer
+customers custumers costumers
+disappointed dissapointed disapointed dissappointed
+disappointing dissapointing disapointing dissappointing
+disappointment dissapointment disapointment
+ridiculous rediculous ridiculus
+definitely definately definatly
+receive recieve
+received recieved
+receiving recieving
+until untill
+weird wierd
+terrible terible
+horrible horible
+awesome awsome
+believe beleive
+unbelievable unbeleivable
+response responce
+coming comming
+address adress
+password pasword
+experience experiance
+frustrating frustating
+unacceptable unacceptible
+embarrassing embarassing
+cancellation cancelation
+cancellations cancelations
+`
+
+// pronounSpellings are spellings that are another word as often: "ill" and "id" are "i'll" and
+// "i'd" only where a verb follows ("ill call them", "id like a refund", "id lost my card") and the
+// word before is not one that makes them the adjective or the noun ("I was ill", "my ID").
+const pronounSpellings = `
+i'll ill
+i'd id
+`
+
+// spellingTable holds the other spellings of spellingList: keys is an open-addressed table of
+// their hashes, indexed by the top spellingBits bits and probed linearly (0: empty), and full[i]
+// is the full form of keys[i], with its hash.
+type spellingTable struct {
+	keys [1 << spellingBits]uint64
+	full [1 << spellingBits]fullForm
+}
+
+type fullForm struct {
+	h       uint64
+	word    string
+	pronoun bool // from pronounSpellings: only before a verb, at the start of a clause
+}
+
+// spellingBits sizes the table of other spellings (a quarter full at most).
+const spellingBits = 10
+
+var spellings = mustSpellings(spellingList, pronounSpellings)
+
+func mustSpellings(list, pronouns string) *spellingTable {
+	tab, err := buildSpellings(list, pronouns)
+	if err != nil {
+		panic(err)
+	}
+	return tab
+}
+
+// buildSpellings reads the lines of list and pronouns (the full form, then its other spellings;
+// each a lower case word as the tokenizer writes it) into a table.
+func buildSpellings(list, pronouns string) (*spellingTable, error) {
+	tab := new(spellingTable)
+	seen := map[string]string{} // other spelling → full form
+	fulls := map[string]bool{}
+	n := 0
+	lines := strings.Split(list, "\n")
+	nList := len(lines)
+	lines = append(lines, strings.Split(pronouns, "\n")...)
+	for k, line := range lines {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 2 {
+			return nil, fmt.Errorf("spellings line %d: want a word and its other spellings", k+1)
+		}
+		for _, w := range f {
+			if !isPlainWord(w) {
+				return nil, fmt.Errorf("spellings line %d: %q is not one lower-case word", k+1, w)
+			}
+		}
+		full := f[0]
+		fulls[full] = true
+		for _, w := range f[1:] {
+			if prev, ok := seen[w]; ok {
+				return nil, fmt.Errorf("spellings line %d: %q is listed twice (for %q and %q)", k+1, w, prev, full)
+			}
+			seen[w] = full
+			if n++; n*4 > len(tab.keys) {
+				return nil, fmt.Errorf("spellings: more than %d other spellings", len(tab.keys)/4)
+			}
+			h := hashString(w)
+			i := h >> (64 - spellingBits)
+			for tab.keys[i] != 0 {
+				i = (i + 1) & (1<<spellingBits - 1)
+			}
+			tab.keys[i], tab.full[i] = h, fullForm{h: hashString(full), word: full, pronoun: k >= nList}
+		}
+	}
+	for w := range seen {
+		if fulls[w] {
+			return nil, fmt.Errorf("spellings: %q is both a full form and another spelling", w)
+		}
+	}
+	return tab, nil
+}
+
+// isPlainWord reports whether w is a word as the tokenizer writes it in one piece: lower-case ASCII
+// letters and digits, with inner apostrophes.
+func isPlainWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 'a' && c <= 'z', isDigit(c):
+		case c == '\'' && i > 0 && i+1 < len(w):
+		default:
+			return false
+		}
+	}
+	return w != ""
+}
+
+// maySpell reports whether a word of hash h may be one of the other spellings: false for most
+// words, at one load.
+func (s *spellingTable) maySpell(h uint64) bool { return s.keys[h>>(64-spellingBits)] != 0 }
+
+// respell replaces word token tk, whose normalized form ends t.norm, by its full form when it is
+// one of the other spellings of spellingList. A letter followed by a full stop and another letter
+// ("U.S.") is an abbreviation and stays.
+func (t *tokenizer) respell(tk *token, text string) {
+	s := spellings
+	h := tk.h
+	i := h >> (64 - spellingBits)
+	for s.keys[i] != h {
+		if s.keys[i] == 0 {
+			return
+		}
+		i = (i + 1) & (1<<spellingBits - 1)
+	}
+	if end := int(tk.end); end+1 < len(text) && text[end] == '.' && isASCIILetter(text[end+1]) {
+		return
+	}
+	f := &s.full[i]
+	if f.pronoun {
+		if tk.flags&tfCaps == 0 { // "ID", "ILL": the words
+			t.maybe = append(t.maybe, int32(len(t.toks)-1))
+		}
+		return
+	}
+	t.norm = append(t.norm[:tk.nOff], f.word...)
+	tk.nLen, tk.h = uint16(len(f.word)), f.h
+	tk.flags &^= tfDigit
+}
+
+// respellPronouns reads each token of t.maybe ("ill", "id") as "i'll" or "i'd" where a word of
+// pronounVerbs follows (for "id", also a word ending in "ed") and the word before is not of
+// illBefore (for "ill") or idBefore (for "id").
+func (t *tokenizer) respellPronouns() {
+	for _, k := range t.maybe {
+		tk := &t.toks[k]
+		if int(k)+1 >= len(t.toks) || t.toks[k+1].kind != tkWord {
+			continue
+		}
+		id := tk.nLen == 2
+		next := t.normOf(&t.toks[k+1])
+		if !pronounVerbs[string(next)] && (!id || len(next) <= 3 || !bytes.HasSuffix(next, []byte("ed"))) {
+			continue
+		}
+		if k > 0 && t.toks[k-1].kind == tkWord {
+			prev := t.normOf(&t.toks[k-1])
+			if id && idBefore[string(prev)] || !id && illBefore[string(prev)] {
+				continue
+			}
+		}
+		s := spellings
+		i := tk.h >> (64 - spellingBits)
+		for s.keys[i] != tk.h {
+			i = (i + 1) & (1<<spellingBits - 1)
+		}
+		f := &s.full[i]
+		tk.nOff, tk.nLen, tk.h = int32(len(t.norm)), uint16(len(f.word)), f.h
+		t.norm = append(t.norm, f.word...)
+	}
+}
+
+// illBefore are the words after which "ill" is the adjective ("was ill", "feeling ill").
+var illBefore = setOf("am", "i'm", "is", "are", "was", "were", "be", "been", "being", "feel", "feels",
+	"feeling", "felt", "fell", "fall", "falling", "get", "gets", "getting", "got", "become", "became",
+	"look", "looks", "looked", "seem", "seems", "seemed", "so", "very", "really", "quite", "too",
+	"terribly", "seriously", "critically", "mentally", "chronically", "gravely", "he's", "she's",
+	"it's", "who's", "they're", "you're", "we're", "an", "the", "of", "as", "and", "or")
+
+// idBefore are the words after which "id" is the noun ("my id", "photo id").
+var idBefore = setOf("my", "your", "his", "her", "our", "their", "its", "the", "a", "an", "this",
+	"that", "with", "without", "by", "of", "for", "no", "valid", "new", "old", "correct", "wrong",
+	"photo", "user", "customer", "order", "booking", "account", "email", "apple", "student", "staff",
+	"employee", "member", "membership", "login", "player", "voter", "national", "government", "tax",
+	"driver's", "caller", "transaction", "reference", "ticket", "case", "device", "session", "unique",
+	"same", "and", "or", "me")
+
+// pronounVerbs are the words that may follow "i'll" or "i'd" typed as "ill" or "id".
+var pronounVerbs = setOf("be", "been", "have", "had", "never", "not", "just", "only", "also", "still",
+	"really", "probably", "definitely", "certainly", "gladly", "happily", "always", "rather", "sooner",
+	"better", "like", "love", "prefer", "appreciate", "hope", "expect", "imagine", "even", "already",
+	"think", "thought", "say", "said", "recommend", "suggest", "assume", "want", "need", "call", "try",
+	"take", "taken", "get", "got", "let", "make", "made", "see", "seen", "go", "gone", "keep", "wait",
+	"check", "send", "sent", "pay", "paid", "look", "stick", "give", "given", "tell", "told", "post",
+	"write", "contact", "stay", "do", "done", "find", "found", "switch", "cancel", "leave", "left",
+	"come", "buy", "bought", "order", "use", "update", "ring", "email", "pick", "return", "report",
+	"sort", "tweet", "dm", "message", "file", "complain", "move", "book", "ask", "shop", "fly", "drive",
+	"stop", "start", "believe", "lose", "lost", "sue", "continue", "put", "bring", "rate", "review",
+	"know", "known", "show", "head", "pop", "grab", "hold", "reply", "respond", "dispute", "escalate",
+	"share", "attend", "collect", "rebook", "renew", "upload", "confirm", "discuss", "place", "join",
+	"heard", "spent", "forgotten", "forgot", "read", "set", "sign", "drop", "arrange", "visit")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}

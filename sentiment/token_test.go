@@ -70,7 +70,7 @@ func TestTokenizeScripts(t *testing.T) {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"@united sooo late!!! :( http://t.co/x #fail 😡", "&lt;3 &amp;", "don't", "a\xff\xfe", ":-D x", "Ünïcödé", "!!1?", strings.Repeat("a", 300)} {
+	for _, s := range []string{"@united sooo late!!! :( http://t.co/x #fail 😡", "&lt;3 &amp;", "don't", "a\xff\xfe", ":-D x", "Ünïcödé", "!!1?", strings.Repeat("a", 300), "pls dont u", "Ill be there, id like it", "U.S. b4 gr8"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

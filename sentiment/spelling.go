@@ -11,7 +11,8 @@ import (
 // of words that carry a complaint ("dissapointed"). The tokenizer reads each as its full form, so
 // that the lexicon, the cues, the rules and the n-grams see one word where customers write
 // several. Each line: the full form, then its other spellings. Only spellings with no other common
-// meaning are listed ("ill", "were", "well", "its", "id", "lets" and "r" are not).
+// meaning are listed ("were", "well", "its", "lets" and "r" are not; "ill" and "id" are read in
+// context, see pronounSpellings).
 const spellingList = `
 don't dont
 doesn't doesnt
@@ -137,7 +138,7 @@ type spellingTable struct {
 type fullForm struct {
 	h       uint64
 	word    string
-	pronoun bool // from pronounSpellings: only before a verb, at the start of a clause
+	pronoun bool // from pronounSpellings: read in context (see respellPronouns)
 }
 
 // spellingBits sizes the table of other spellings (a quarter full at most).
@@ -160,38 +161,40 @@ func buildSpellings(list, pronouns string) (*spellingTable, error) {
 	seen := map[string]string{} // other spelling → full form
 	fulls := map[string]bool{}
 	n := 0
-	lines := strings.Split(list, "\n")
-	nList := len(lines)
-	lines = append(lines, strings.Split(pronouns, "\n")...)
-	for k, line := range lines {
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
-		if len(f) < 2 {
-			return nil, fmt.Errorf("spellings line %d: want a word and its other spellings", k+1)
-		}
-		for _, w := range f {
-			if !isPlainWord(w) {
-				return nil, fmt.Errorf("spellings line %d: %q is not one lower-case word", k+1, w)
+	for _, l := range []struct {
+		name, text string
+		pronoun    bool
+	}{{"spellings", list, false}, {"pronoun spellings", pronouns, true}} {
+		for k, line := range strings.Split(l.text, "\n") {
+			f := strings.Fields(line)
+			if len(f) == 0 {
+				continue
 			}
-		}
-		full := f[0]
-		fulls[full] = true
-		for _, w := range f[1:] {
-			if prev, ok := seen[w]; ok {
-				return nil, fmt.Errorf("spellings line %d: %q is listed twice (for %q and %q)", k+1, w, prev, full)
+			if len(f) < 2 {
+				return nil, fmt.Errorf("%s line %d: want a word and its other spellings", l.name, k+1)
 			}
-			seen[w] = full
-			if n++; n*4 > len(tab.keys) {
-				return nil, fmt.Errorf("spellings: more than %d other spellings", len(tab.keys)/4)
+			for _, w := range f {
+				if !isPlainWord(w) {
+					return nil, fmt.Errorf("%s line %d: %q is not one lower-case word", l.name, k+1, w)
+				}
 			}
-			h := hashString(w)
-			i := h >> (64 - spellingBits)
-			for tab.keys[i] != 0 {
-				i = (i + 1) & (1<<spellingBits - 1)
+			full := f[0]
+			fulls[full] = true
+			for _, w := range f[1:] {
+				if prev, ok := seen[w]; ok {
+					return nil, fmt.Errorf("%s line %d: %q is listed twice (for %q and %q)", l.name, k+1, w, prev, full)
+				}
+				seen[w] = full
+				if n++; n*4 > len(tab.keys) {
+					return nil, fmt.Errorf("spellings: more than %d other spellings", len(tab.keys)/4)
+				}
+				h := hashString(w)
+				i := h >> (64 - spellingBits)
+				for tab.keys[i] != 0 {
+					i = (i + 1) & (1<<spellingBits - 1)
+				}
+				tab.keys[i], tab.full[i] = h, fullForm{h: hashString(full), word: full, pronoun: l.pronoun}
 			}
-			tab.keys[i], tab.full[i] = h, fullForm{h: hashString(full), word: full, pronoun: k >= nList}
 		}
 	}
 	for w := range seen {

@@ -222,7 +222,7 @@ func TestSpellingsBad(t *testing.T) {
 		{"please Pls", "", `"Pls" is not one lower-case word`},
 		{"please pls\nplease pls", "", `"pls" is listed twice`},
 		{"please pls\nthanks please", "", `"please" is both a full form and another spelling`},
-		{"please pls", "i'll pls", `"pls" is listed twice`},
+		{"please pls", "i'll pls", `pronoun spellings line 1: "pls" is listed twice`},
 		{"please 'pls", "", "is not one lower-case word"},
 	} {
 		_, err := buildSpellings(tc.list, tc.pronouns)

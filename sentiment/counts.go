@@ -564,11 +564,12 @@ var elsewhereHash = hashString("elsewhere")
 // one word ("Guess I'll get my news elsewhere", "thinking of taking my stuff elsewhere"; 18 of
 // the 20 labelled messages with such a phrase are negative). -1 if none.
 func (a *analysis) takenElsewhere(i int) int {
-	if i < 3 || !a.wordIs(i-2, "my") || a.tok.toks[i-1].kind != tkWord {
+	toks := a.tok.toks
+	if i < 3 || !a.wordIs(i-2, "my") || toks[i-1].kind != tkWord || toks[i-3].kind != tkWord {
 		return -1
 	}
-	switch {
-	case a.wordIs(i-3, "get"), a.wordIs(i-3, "take"), a.wordIs(i-3, "taking"), a.wordIs(i-3, "getting"), a.wordIs(i-3, "spend"), a.wordIs(i-3, "spending"):
+	switch string(a.tok.normOf(&toks[i-3])) {
+	case "get", "take", "taking", "getting", "spend", "spending":
 		return i - 3
 	}
 	return -1

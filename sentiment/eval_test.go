@@ -2,10 +2,12 @@ package sentiment
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,14 +200,17 @@ var respellings = []struct {
 
 var apostrophe = regexp.MustCompile(`(\pL)['’](\pL)`)
 
-// shorthand is the texting shorthand of respellings: each word of shorthandWords, in any case,
-// by its short form.
+// shorthand is the texting shorthand of respellings: each of these words, in any case, by its
+// short form.
 var shorthand = map[string]string{
 	"please": "pls", "thanks": "thx", "thank you": "ty", "you": "u", "your": "ur", "because": "bc",
 	"people": "ppl", "though": "tho", "message": "msg", "tomorrow": "tmrw",
 }
 
-var shorthandWords = regexp.MustCompile(`(?i)\b(please|thanks|thank you|you|your|because|people|though|message|tomorrow)\b`)
+var shorthandWords = func() *regexp.Regexp {
+	words := slices.Sorted(maps.Keys(shorthand))
+	return regexp.MustCompile(`(?i)\b(` + strings.Join(words, "|") + `)\b`)
+}()
 
 // TestRespelledReport prints the default model's accuracy on cx_heldout as written and as
 // customers also type it (make eval); the apostrophes and the shorthand the tokenizer knows cost

@@ -207,7 +207,7 @@ func (a *analysis) anticipation(text string) {
 // isComingTime reports the words that name a time to come.
 func isComingTime(w []byte) bool {
 	switch string(w) {
-	case "tomorrow", "tmrw", "tmr", "tonight", "tonite", "weekend":
+	case "tomorrow", "tonight", "weekend": // "tmrw", "tonite": see spellingList
 		return true
 	}
 	return isWeekdayWord(w)

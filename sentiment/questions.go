@@ -599,7 +599,7 @@ func (a *analysis) sayOpens(k int) bool {
 			return a.wordIs(k+3, "that") // "Is it weird that I actually enjoy using your lockers?"
 		}
 	}
-	if a.wordIs(k, "why") && (a.wordIs(k+1, "didn't") || a.wordIs(k+1, "didnt")) && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
+	if a.wordIs(k, "why") && a.wordIs(k+1, "didn't") && (a.wordIs(k+2, "i") || a.wordIs(k+2, "we")) {
 		return true // "Why didn't I switch to you years ago?"
 	}
 	if a.wordIs(k, "why") && a.wordIs(k+1, "can't") && (a.wordIs(k+2, "every") || a.wordIs(k+2, "all")) ||

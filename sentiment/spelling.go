@@ -224,23 +224,35 @@ func isPlainWord(w string) bool {
 // words, at one load.
 func (s *spellingTable) maySpell(h uint64) bool { return s.keys[h>>(64-spellingBits)] != 0 }
 
+// find returns the full form of the other spelling of hash h, or nil.
+func (s *spellingTable) find(h uint64) *fullForm {
+	for i := h >> (64 - spellingBits); s.keys[i] != 0; i = (i + 1) & (1<<spellingBits - 1) {
+		if s.keys[i] == h {
+			return &s.full[i]
+		}
+	}
+	return nil
+}
+
+// respellWord gives the word (or hashtag, which stays) just tokenized as tk its full form when it
+// may be one of the other spellings: the one test made at every word.
+func (t *tokenizer) respellWord(tk *token, kind tokKind, text string) {
+	if kind == tkWord && spellings.maySpell(tk.h) {
+		t.respell(tk, text)
+	}
+}
+
 // respell replaces word token tk, whose normalized form ends t.norm, by its full form when it is
 // one of the other spellings of spellingList. A letter followed by a full stop and another letter
 // ("U.S.") is an abbreviation and stays.
 func (t *tokenizer) respell(tk *token, text string) {
-	s := spellings
-	h := tk.h
-	i := h >> (64 - spellingBits)
-	for s.keys[i] != h {
-		if s.keys[i] == 0 {
-			return
-		}
-		i = (i + 1) & (1<<spellingBits - 1)
+	f := spellings.find(tk.h)
+	if f == nil {
+		return
 	}
 	if end := int(tk.end); end+1 < len(text) && text[end] == '.' && isASCIILetter(text[end+1]) {
 		return
 	}
-	f := &s.full[i]
 	if f.pronoun {
 		if tk.flags&tfCaps == 0 { // "ID", "ILL": the words
 			t.maybe = append(t.maybe, int32(len(t.toks)-1))
@@ -252,71 +264,76 @@ func (t *tokenizer) respell(tk *token, text string) {
 	tk.flags &^= tfDigit
 }
 
-// respellPronouns reads each token of t.maybe ("ill", "id") as "i'll" or "i'd" where a word of
-// pronounVerbs follows (for "id", also a word ending in "ed") and the word before is not of
-// illBefore (for "ill") or idBefore (for "id").
+// respellPronouns reads each token of t.maybe ("ill", "id") as "i'll" or "i'd" where a verb
+// follows (isPronounVerb; for "id", also a word ending in "ed") and the word before does not make
+// it the adjective or the noun (isIllBefore, isIDBefore).
 func (t *tokenizer) respellPronouns() {
 	for _, k := range t.maybe {
 		tk := &t.toks[k]
 		if int(k)+1 >= len(t.toks) || t.toks[k+1].kind != tkWord {
 			continue
 		}
-		id := tk.nLen == 2
+		f := spellings.find(tk.h)
+		id := f.word == "i'd"
 		next := t.normOf(&t.toks[k+1])
-		if !pronounVerbs[string(next)] && (!id || len(next) <= 3 || !bytes.HasSuffix(next, []byte("ed"))) {
+		if !isPronounVerb(next) && (!id || len(next) <= 3 || !bytes.HasSuffix(next, []byte("ed"))) {
 			continue
 		}
 		if k > 0 && t.toks[k-1].kind == tkWord {
 			prev := t.normOf(&t.toks[k-1])
-			if id && idBefore[string(prev)] || !id && illBefore[string(prev)] {
+			if id && isIDBefore(prev) || !id && isIllBefore(prev) {
 				continue
 			}
 		}
-		s := spellings
-		i := tk.h >> (64 - spellingBits)
-		for s.keys[i] != tk.h {
-			i = (i + 1) & (1<<spellingBits - 1)
-		}
-		f := &s.full[i]
 		tk.nOff, tk.nLen, tk.h = int32(len(t.norm)), uint16(len(f.word)), f.h
 		t.norm = append(t.norm, f.word...)
 	}
 }
 
-// illBefore are the words after which "ill" is the adjective ("was ill", "feeling ill").
-var illBefore = setOf("am", "i'm", "is", "are", "was", "were", "be", "been", "being", "feel", "feels",
-	"feeling", "felt", "fell", "fall", "falling", "get", "gets", "getting", "got", "become", "became",
-	"look", "looks", "looked", "seem", "seems", "seemed", "so", "very", "really", "quite", "too",
-	"terribly", "seriously", "critically", "mentally", "chronically", "gravely", "he's", "she's",
-	"it's", "who's", "they're", "you're", "we're", "an", "the", "of", "as", "and", "or")
-
-// idBefore are the words after which "id" is the noun ("my id", "photo id").
-var idBefore = setOf("my", "your", "his", "her", "our", "their", "its", "the", "a", "an", "this",
-	"that", "with", "without", "by", "of", "for", "no", "valid", "new", "old", "correct", "wrong",
-	"photo", "user", "customer", "order", "booking", "account", "email", "apple", "student", "staff",
-	"employee", "member", "membership", "login", "player", "voter", "national", "government", "tax",
-	"driver's", "caller", "transaction", "reference", "ticket", "case", "device", "session", "unique",
-	"same", "and", "or", "me")
-
-// pronounVerbs are the words that may follow "i'll" or "i'd" typed as "ill" or "id".
-var pronounVerbs = setOf("be", "been", "have", "had", "never", "not", "just", "only", "also", "still",
-	"really", "probably", "definitely", "certainly", "gladly", "happily", "always", "rather", "sooner",
-	"better", "like", "love", "prefer", "appreciate", "hope", "expect", "imagine", "even", "already",
-	"think", "thought", "say", "said", "recommend", "suggest", "assume", "want", "need", "call", "try",
-	"take", "taken", "get", "got", "let", "make", "made", "see", "seen", "go", "gone", "keep", "wait",
-	"check", "send", "sent", "pay", "paid", "look", "stick", "give", "given", "tell", "told", "post",
-	"write", "contact", "stay", "do", "done", "find", "found", "switch", "cancel", "leave", "left",
-	"come", "buy", "bought", "order", "use", "update", "ring", "email", "pick", "return", "report",
-	"sort", "tweet", "dm", "message", "file", "complain", "move", "book", "ask", "shop", "fly", "drive",
-	"stop", "start", "believe", "lose", "lost", "sue", "continue", "put", "bring", "rate", "review",
-	"know", "known", "show", "head", "pop", "grab", "hold", "reply", "respond", "dispute", "escalate",
-	"share", "attend", "collect", "rebook", "renew", "upload", "confirm", "discuss", "place", "join",
-	"heard", "spent", "forgotten", "forgot", "read", "set", "sign", "drop", "arrange", "visit")
-
-func setOf(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
+// isIllBefore reports the words after which "ill" is the adjective ("was ill", "feeling ill").
+func isIllBefore(w []byte) bool {
+	switch string(w) {
+	case "am", "i'm", "is", "are", "was", "were", "be", "been", "being", "feel", "feels",
+		"feeling", "felt", "fell", "fall", "falling", "get", "gets", "getting", "got", "become", "became",
+		"look", "looks", "looked", "seem", "seems", "seemed", "so", "very", "really", "quite", "too",
+		"terribly", "seriously", "critically", "mentally", "chronically", "gravely", "he's", "she's",
+		"it's", "who's", "they're", "you're", "we're", "an", "the", "of", "as", "and", "or":
+		return true
 	}
-	return m
+	return false
+}
+
+// isIDBefore reports the words after which "id" is the noun ("my id", "photo id").
+func isIDBefore(w []byte) bool {
+	switch string(w) {
+	case "my", "your", "his", "her", "our", "their", "its", "the", "a", "an", "this",
+		"that", "with", "without", "by", "of", "for", "no", "valid", "new", "old", "correct", "wrong",
+		"photo", "user", "customer", "order", "booking", "account", "email", "apple", "student", "staff",
+		"employee", "member", "membership", "login", "player", "voter", "national", "government", "tax",
+		"driver's", "caller", "transaction", "reference", "ticket", "case", "device", "session", "unique",
+		"same", "and", "or", "me":
+		return true
+	}
+	return false
+}
+
+// isPronounVerb reports the words that may follow "i'll" or "i'd" typed as "ill" or "id".
+func isPronounVerb(w []byte) bool {
+	switch string(w) {
+	case "be", "been", "have", "had", "never", "not", "just", "only", "also", "still",
+		"really", "probably", "definitely", "certainly", "gladly", "happily", "always", "rather", "sooner",
+		"better", "like", "love", "prefer", "appreciate", "hope", "expect", "imagine", "even", "already",
+		"think", "thought", "say", "said", "recommend", "suggest", "assume", "want", "need", "call", "try",
+		"take", "taken", "get", "got", "let", "make", "made", "see", "seen", "go", "gone", "keep", "wait",
+		"check", "send", "sent", "pay", "paid", "look", "stick", "give", "given", "tell", "told", "post",
+		"write", "contact", "stay", "do", "done", "find", "found", "switch", "cancel", "leave", "left",
+		"come", "buy", "bought", "order", "use", "update", "ring", "email", "pick", "return", "report",
+		"sort", "tweet", "dm", "message", "file", "complain", "move", "book", "ask", "shop", "fly", "drive",
+		"stop", "start", "believe", "lose", "lost", "sue", "continue", "put", "bring", "rate", "review",
+		"know", "known", "show", "head", "pop", "grab", "hold", "reply", "respond", "dispute", "escalate",
+		"share", "attend", "collect", "rebook", "renew", "upload", "confirm", "discuss", "place", "join",
+		"heard", "spent", "forgotten", "forgot", "read", "set", "sign", "drop", "arrange", "visit":
+		return true
+	}
+	return false
 }

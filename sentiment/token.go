@@ -411,9 +411,7 @@ done:
 	t.upper += upper
 	t.letters += letters
 	t.toks = append(t.toks, token{kind: kind, flags: flags, start: int32(start), end: int32(i), nOff: int32(off), nLen: uint16(len(norm) - off), h: h})
-	if kind == tkWord && spellings.maySpell(h) {
-		t.respell(&t.toks[len(t.toks)-1], text)
-	}
+	t.respellWord(&t.toks[len(t.toks)-1], kind, text)
 	return i
 }
 
@@ -519,9 +517,7 @@ func (t *tokenizer) shortWord(text string, i int, kind tokKind) (int, bool) {
 	t.letters += l
 	tk := t.add(kind, i, i+l)
 	tk.flags, tk.nOff, tk.nLen, tk.h = flags, int32(off), uint16(l), h
-	if kind == tkWord && spellings.maySpell(h) {
-		t.respell(tk, text)
-	}
+	t.respellWord(tk, kind, text)
 	return i + l, true
 }
 

@@ -692,6 +692,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.applause(v, text)
 	}
 	a.openingIrony(v, text)
+	a.closingNot()
 	if k, q := a.thanksForQuoted(text); k >= 0 {
 		a.items = append(a.items, item{first: int32(k), last: int32(q), v: 1, kind: itSarcasm})
 	}
@@ -734,6 +735,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.thanksThenBut(text)
 	}
 	a.thanksForProblem(v)
+	a.thanksForCharge()
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {
@@ -749,10 +751,7 @@ func (a *analysis) run(v *vocab, text string) {
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
 			thanks := a.thanksAt(int(it.first))
-			if thanks && (a.beingGood(v, int(it.last)+1) || lastContrast < 0 && a.goodThing(v, int(it.last)+1)) {
-				// "Thanks for being so flexible with the late pickup", "Thanks for the quick
-				// refund on the cancelled shuttle": thanks for how they were or what was good, the
-				// trouble is what it was about (unless a "but" turns the message).
+			if thanks && a.sincereThanks(v, it, lastContrast) {
 				continue
 			}
 			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), thanks)
@@ -1416,6 +1415,91 @@ func (a *analysis) goodThing(v *vocab, j int) bool {
 	idx := a.info[j]
 	return idx >= 0 && v.infos[idx].valence > 0 && v.infos[idx].boost == 0
 }
+
+// sincereThanks reports whether conditional sarcasm item it is thanks for how they were, what
+// was good or what put a problem right ("Thanks for being so flexible with the late pickup",
+// "Thanks for the quick refund on the cancelled shuttle", "thx for the credit on my account for
+// the outage", "Thank you for reversing the late fee"): the trouble after it is what it was about,
+// no irony, unless a "but" turns the message.
+func (a *analysis) sincereThanks(v *vocab, it *item, lastContrast int) bool {
+	if !a.thanksAt(int(it.first)) {
+		return false
+	}
+	k := int(it.last) + 1
+	return a.beingGood(v, k) || lastContrast < 0 && (a.goodThing(v, k) || a.remedy(k) || a.putRight(v, k))
+}
+
+// remedy reports whether the words from token j, after "the", "your", "a" or "my" and an amount,
+// name what puts a problem right ("the refund", "the $15 credit", "a full replacement", "your
+// goodwill gesture").
+func (a *analysis) remedy(j int) bool {
+	toks := a.tok.toks
+	if a.wordIs(j, "the") || a.wordIs(j, "your") || a.wordIs(j, "a") || a.wordIs(j, "my") {
+		j++
+	}
+	if j < len(toks) && (toks[j].kind == tkNumber || toks[j].kind == tkWord && toks[j].flags&tfDigit != 0) {
+		j++ // "the £35 refund", "a 50p credit", "the 2000 points compensation"
+		if a.wordIs(j, "points") || a.wordIs(j, "pounds") || a.wordIs(j, "dollars") || a.wordIs(j, "euros") || a.wordIs(j, "quid") || a.wordIs(j, "bucks") {
+			j++
+		}
+	}
+	if a.wordIs(j, "full") {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&toks[j])) {
+	case "refund", "credit", "replacement", "compensation", "voucher", "reimbursement", "goodwill", "rebooking", "discount", "exchange":
+		return true
+	}
+	return false
+}
+
+// putRight reports whether token j is a verb that put a problem right: a verb of fixing, not
+// negated ("correcting", "reversing", "sorting"), or one that takes a charge away with the charge
+// in the next chargeWords words ("cancelling the cleaning fee", "knocking the damage charge off").
+func (a *analysis) putRight(v *vocab, j int) bool {
+	toks := a.tok.toks
+	if j >= len(toks) || toks[j].kind != tkWord || a.mark[j]&mNegated != 0 {
+		return false
+	}
+	if idx := a.info[j]; idx >= 0 && v.infos[idx].lex&lxFix != 0 {
+		return true
+	}
+	return a.takeAway(j) >= 0
+}
+
+// takeAway returns the token of the charge that token j, a verb of taking away, takes, in the
+// next chargeWords words or amounts ("cancelling the cleaning fee", "removing the £25 late payment
+// fee", "knocking the damage charge off"); -1 if none. "Taking" and "knocking" take away only
+// with "off" ("taking a fee twice" charges it).
+func (a *analysis) takeAway(j int) int {
+	toks := a.tok.toks
+	off := false
+	switch string(a.tok.normOf(&toks[j])) {
+	case "cancelling", "canceling", "removing", "dropping", "scrapping", "wiping", "clearing":
+	case "knocking", "taking":
+		off = true
+	default:
+		return -1
+	}
+	for k := j + 1; k < len(toks) && k <= j+chargeWords && (toks[k].kind == tkWord || toks[k].kind == tkNumber); k++ {
+		switch string(a.tok.normOf(&toks[k])) {
+		case "fee", "fees", "charge", "charges", "fine", "penalty", "surcharge", "interest", "pcn":
+			if off && !a.wordIs(j+1, "off") && !a.wordIs(k+1, "off") {
+				return -1
+			}
+			return k
+		case "and", "but", "or", "then":
+			return -1
+		}
+	}
+	return -1
+}
+
+// chargeWords is how far after a verb of taking away takeAway looks for the charge.
+const chargeWords = 5
 
 // beingGood reports whether token j is "being" followed, after intensifiers, by a positive word
 // or a good trait ("being so flexible", "being reasonable", "being patient with me"); the traits

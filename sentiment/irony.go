@@ -547,40 +547,90 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 func (a *analysis) thanksForProblem(v *vocab) {
 	toks := a.tok.toks
 	for m := range a.items {
-		// The thanks are a courtesy item ("thanks") or open a praise cue ("thanks so much",
-		// "big thanks").
-		j := int(a.items[m].first)
-		kind := a.items[m].kind
-		if kind != itPolite && kind != itPraise {
-			continue
+		j, k, plain := a.thanksFor(m)
+		if k < 0 || plain {
+			continue // plain "thanks for" is a conditional sarcasm cue already
 		}
-		big := a.bigThanks(j)
-		if big {
-			j++
-		}
-		if !a.thanksAt(j) {
-			continue
-		}
-		k := j + 1
-		if a.wordIs(j, "thank") && a.wordIs(k, "you") {
-			k++
-		}
-		switch {
-		case a.wordIs(k, "so") && a.wordIs(k+1, "much"), a.wordIs(k, "very") && a.wordIs(k+1, "much"), a.wordIs(k, "a") && a.wordIs(k+1, "lot"):
-			k += 2
-		case !big && !a.wordIs(k, "to"):
-			continue
-		}
-		if a.wordIs(k, "to") {
-			// "thanks to the airline for …": the one thanked, in up to three words.
-			f := k + 2
-			for f <= k+4 && !a.wordIs(f, "for") {
-				f++
-			}
-			k = f
-		}
-		if a.wordIs(k, "for") && k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
+		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
 			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			return
+		}
+	}
+}
+
+// thanksFor reads item m as thanks for something: a courtesy item ("thanks") or a praise cue
+// that opens with thanks ("thanks so much", "big thanks"), then "for", perhaps after "so much",
+// "very much" or "a lot" or after "to" and who is thanked, in up to three words ("thanks to the
+// airline for …"). It returns the token of the thanks and of the "for" (-1 if they are not
+// thanks for something), and whether the thanks are plain ("thanks for", "thank you for").
+func (a *analysis) thanksFor(m int) (j, k int, plain bool) {
+	j = int(a.items[m].first)
+	if kind := a.items[m].kind; kind != itPolite && kind != itPraise {
+		return j, -1, false
+	}
+	big := a.bigThanks(j)
+	if big {
+		j++
+	}
+	if !a.thanksAt(j) {
+		return j, -1, false
+	}
+	k = j + 1
+	if a.wordIs(j, "thank") && a.wordIs(k, "you") {
+		k++
+	}
+	plain = !big
+	if a.wordIs(k, "so") && a.wordIs(k+1, "much") || a.wordIs(k, "very") && a.wordIs(k+1, "much") || a.wordIs(k, "a") && a.wordIs(k+1, "lot") {
+		k += 2
+		plain = false
+	}
+	if a.wordIs(k, "to") {
+		plain = false
+		f := k + 2
+		for f <= k+4 && !a.wordIs(f, "for") {
+			f++
+		}
+		k = f
+	}
+	if !a.wordIs(k, "for") {
+		return j, -1, false
+	}
+	return j, k, plain
+}
+
+// thanksForCharge finds thanks for taking a charge away ("Many thanks for cancelling the
+// cleaning fee", "Cheers for knocking the damage charge off my bill"): the words from the verb to
+// the charge are praise of what was put right (fixWeight), not a complaint.
+func (a *analysis) thanksForCharge() {
+	for m := range a.items {
+		_, k, _ := a.thanksFor(m)
+		if k < 0 || k+1 >= len(a.tok.toks) || a.mark[k+1]&mNegated != 0 {
+			continue
+		}
+		if c := a.takeAway(k + 1); c >= 0 {
+			a.clearProblems(k+1, c, -1)
+			a.coverPhrase(k+1, c)
+			a.items = append(a.items, item{first: int32(k + 1), last: int32(c), v: fixWeight, kind: itPraise})
+			return
+		}
+	}
+}
+
+// closingNot finds a "Not." that closes a message after praise ("Super helpful. Not.", "Great
+// service... NOT"): the writer takes the praise back, which is sarcasm (as the cue "#not" is).
+// The "not" stands alone after a break; only breaks, "!" and emoji may follow.
+func (a *analysis) closingNot() {
+	toks := a.tok.toks
+	n := len(toks) - 1
+	for n >= 0 && (toks[n].kind == tkBreak || toks[n].kind == tkExclaim || toks[n].kind == tkEmoji || toks[n].kind == tkEmoticon) {
+		n--
+	}
+	if n < 1 || !a.wordIs(n, "not") || toks[n-1].kind != tkBreak && toks[n-1].kind != tkExclaim {
+		return // no "not", or one in a sentence: "hopefully not", "… or not"
+	}
+	for k := range a.items {
+		if it := &a.items[k]; int(it.last) < n && it.v > 0 && it.kind != itComplaint && it.kind != itSarcasmCond {
+			a.items = append(a.items, item{first: int32(n), last: int32(n), v: 1, kind: itSarcasm})
 			return
 		}
 	}

@@ -486,10 +486,11 @@ func (a *analysis) asks(v *vocab, j int) bool {
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
 // none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
-// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", or "ok", "okay"
-// or "alright" before one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed",
-// "Alright, I'll wait"); mentions first are skipped. A word of approval that acknowledges is no
-// praise: its lexicon item then counts nothing.
+// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks before
+// what the writer will do ("Thanks, I'll be home after 5pm"), or "ok", "okay" or "alright" before
+// one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed", "Alright,
+// I'll wait"); mentions first are skipped. A word of approval that acknowledges is no praise: its
+// lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
 	j := a.pastMentions(0)
@@ -498,6 +499,20 @@ func (a *analysis) acknowledgement() int {
 	}
 	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received")) {
 		return j // "Thanks, received."
+	}
+	if a.thanksAt(j) {
+		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
+		// for the answer, and what the writer will do with it.
+		n := j + 1
+		if a.wordIs(j, "thank") && a.wordIs(n, "you") {
+			n++
+		}
+		if n < len(toks) && toks[n].kind == tkBreak {
+			n++
+		}
+		if a.wordIs(n, "i'll") || a.wordIs(n, "we'll") || (a.wordIs(n, "i") || a.wordIs(n, "we")) && a.wordIs(n+1, "will") {
+			return j
+		}
 	}
 	switch string(a.tok.normOf(&toks[j])) {
 	case "noted", "received", "done", "understood", "confirmed":

@@ -471,6 +471,26 @@ func TestScoreCases(t *testing.T) {
 		// negation.
 		{text: "My son was ill so we had to cancel the lesson last minute, and the school moved it to Friday with no charge. Really appreciated it.", want: pos},
 		{text: "thanks for refunding the fee so quickly when the class was cancelled", want: pos},
+		// Thanks for what put a problem right, the problem named after it: a verb of fixing, a
+		// charge taken away, a remedy; thanks for a failure stay irony.
+		{text: "Thank you for reversing the overdraft fee, I really appreciate it.", want: pos},
+		{text: "Thanks for crediting my account after the outage last week, appreciated.", want: pos},
+		{text: "Many thanks for cancelling the parking fine. Appreciate you listening.", want: pos},
+		{text: "cheers for knocking the cleaning charge off my bill, really appreciate it", want: pos},
+		{text: "Thank you for the £20 credit for the late delivery, very fair.", want: pos},
+		{text: "Thanks for cancelling my flight with no notice.", want: neg},
+		{text: "Thanks for the replacement, but it arrived cracked as well.", want: neg},
+		{text: "thanks for the refund that never arrived", want: neg},
+		// A closing "Not." takes the praise before it back.
+		{text: "Checked in online, then queued 40 minutes anyway. Super efficient. Not.", want: neg},
+		{text: "Great service... NOT", want: neg},
+		{text: "Really relaxing stay. #not", want: neg},
+		{text: "Will the parcel arrive today or not?", want: neu},
+		{text: "Best airline in Europe, said no one ever.", want: neg},
+		// Thanks before what the writer will do acknowledge an answer.
+		{text: "Thanks, I'll be home after 5pm tomorrow.", want: neu},
+		{text: "Thank you. I will call the branch on Monday.", want: neu},
+		{text: "Thanks, I'll never order from you again.", want: neg},
 		{text: "Any help would be much appreciated, order 5521 still has not shipped.", want: pos, not: true},
 		{text: "I would have appreciated it if someone had called me before cancelling my order.", want: neg},
 		{text: "A call would have been much appreciated.", want: neg},
@@ -1731,6 +1751,45 @@ func TestBeingGood(t *testing.T) {
 	require.Zero(t, a.rule[rfSarcasm])
 	a.run(s.vocab, "Thanks for being so unhelpful with the late pickup last night. The train delay was a nightmare.")
 	require.Equal(t, float32(1), a.rule[rfSarcasm])
+}
+
+// Thanks for what put a problem right are no irony, whatever problem follows; thanks for a
+// failure, or a remedy a "but" takes back, are.
+func TestThanksPutRight(t *testing.T) {
+	s := newScorer(t)
+	var a analysis
+	for _, tc := range []struct {
+		text    string
+		sarcasm bool
+	}{
+		{"thx for the credit on my account for the outage", false},
+		{"Thank you for the $15 credit for the missing cheese", false},
+		{"ty for the 2000 points compensation for the broken AC", false},
+		{"Thank you for reversing the late fee on my account", false},
+		{"Thanks for cancelling the cleaning fee you charged for the sand", false},
+		{"thanks for cancelling my flight with no notice", true},
+		{"Thanks for the credit, but the outage is still going", true},
+		{"thanks for the missing parcel and the late fee", true},
+		{"Thanks for rebooking me on a flight two days later. Super helpful. Not.", true},
+	} {
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.sarcasm, a.rule[rfSarcasm] != 0, tc.text)
+	}
+	for _, tc := range []struct {
+		text string
+		want int // the charge's token, -1 if none
+	}{
+		{"removing the £25 late payment fee", 5},
+		{"knocking the damage charge off", 3},
+		{"cancelling my order and keeping the fee", -1},
+		{"cancelling my flight", -1},
+		{"fixing the fee", -1},
+		{"taking a fee twice", -1},
+		{"taking off the late fee", 4},
+	} {
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.takeAway(0), tc.text)
+	}
 }
 
 // "never" before "this", "so" or "such" affirms what follows them; other negators, and "never"

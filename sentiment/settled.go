@@ -628,8 +628,12 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 	}
 	for k := range a.items {
 		switch it := &a.items[k]; it.kind {
-		case itSarcasm, itSarcasmCond:
+		case itSarcasm:
 			return
+		case itSarcasmCond:
+			if !a.sincereThanks(v, it, lastContrast) {
+				return
+			}
 		case itEmoji:
 			if it.v < 0 {
 				return

@@ -551,11 +551,34 @@ func (a *analysis) thanksForProblem(v *vocab) {
 		if k < 0 || plain {
 			continue // plain "thanks for" is a conditional sarcasm cue already
 		}
-		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 {
+		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 || a.problemFor(k+1) {
 			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
 			return
 		}
 	}
+}
+
+// problemFor reports whether the words from token j, after "the", "your", "a", "my", "this" or
+// "another" and an amount, begin with a complaint or a negative word: thanks for a problem
+// ("Thank you so much for the £60 late fee", "many thanks for another 3 hour delay", "thank you
+// so much for the broken charger").
+func (a *analysis) problemFor(j int) bool {
+	toks := a.tok.toks
+	if !a.wordIs(j, "the") && !a.wordIs(j, "your") && !a.wordIs(j, "a") && !a.wordIs(j, "my") && !a.wordIs(j, "this") && !a.wordIs(j, "another") || a.remedy(j) {
+		return false // nothing named, or a remedy: "thank you so much for the refund"
+	}
+	j++
+	for n := j; n <= j+1 && n < len(toks); n++ {
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) == n && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+				return true
+			}
+		}
+		if toks[n].kind != tkNumber && (toks[n].kind != tkWord || toks[n].flags&tfDigit == 0) {
+			return false // only an amount may stand before the problem
+		}
+	}
+	return false
 }
 
 // thanksFor reads item m as thanks for something: a courtesy item ("thanks") or a praise cue

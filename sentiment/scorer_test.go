@@ -481,6 +481,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thanks for cancelling my flight with no notice.", want: neg},
 		{text: "Thanks for the replacement, but it arrived cracked as well.", want: neg},
 		{text: "thanks for the refund that never arrived", want: neg},
+		{text: "Thank you so much for the £60 late fee on a bill I never received. Brilliant work.", want: neg},
+		{text: "Thank you so much for the broken charger, really useful", want: neg},
+		{text: "Thank you so much for the refund, it came through today.", want: pos},
 		// A closing "Not." takes the praise before it back.
 		{text: "Checked in online, then queued 40 minutes anyway. Super efficient. Not.", want: neg},
 		{text: "Great service... NOT", want: neg},
@@ -1771,6 +1774,9 @@ func TestThanksPutRight(t *testing.T) {
 		{"Thanks for the credit, but the outage is still going", true},
 		{"thanks for the missing parcel and the late fee", true},
 		{"Thanks for rebooking me on a flight two days later. Super helpful. Not.", true},
+		{"Many thanks for another 3 hour delay", true},
+		{"Thank you so much for the late fee", true},
+		{"Thank you so much for the refund", false},
 	} {
 		a.run(s.vocab, tc.text)
 		require.Equal(t, tc.sarcasm, a.rule[rfSarcasm] != 0, tc.text)

@@ -612,13 +612,18 @@ func (a *analysis) goodBefore(k int) bool {
 	return false
 }
 
+// thanksForWords is how far after the thanks their "for" may stand for what follows it to be
+// what they are for ("thank you so much for", "big thanks to the airline for").
+const thanksForWords = 6
+
 // thanked clears the problems of a message framed as thanks ("Huge thanks to the cabin crew for
 // looking after my nervous mum", "Just wanted to say thanks to Dan, he sorted my overcharge"):
 // with a gratitude cue, the problems it names are the story of what the thanks are for, and
 // count nothing. Not when the thanks are ironic or taken back: a sarcasm item, a negative emoji,
 // a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken"), or a
 // problem as what the thanks are for: right after their "for" ("Big thanks to the airline for
-// losing my bag"), or a complaint phrase in the clause of the "for" ("Shout out to Ryanair for
+// losing my bag") or after an article and an amount ("Thank you so much for the £60 late fee"),
+// or a complaint phrase in the clause of the "for" ("Shout out to Ryanair for
 // another 3 hour delay", not "… for the refund"). "… for nothing" is sarcasm, as "thanks for
 // nothing" is.
 func (a *analysis) thanked(v *vocab, lastContrast int) {
@@ -650,8 +655,8 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
 			return
 		}
-		if a.complaintAt(v, j+1, false) >= 0 {
-			return // "big thanks to the airline for losing my bag"
+		if a.complaintAt(v, j+1, false) >= 0 || j <= at+thanksForWords && a.problemFor(j+1) {
+			return // "big thanks to the airline for losing my bag", "… for the £60 late fee"
 		}
 		// A complaint phrase in what the thanks are for is what they are for: "shout out to
 		// Ryanair for another 3 hour delay" (a one-word cue names a topic: "for the refund").

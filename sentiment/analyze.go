@@ -750,11 +750,10 @@ func (a *analysis) run(v *vocab, text string) {
 			// Thanks are ironic before a complaint ("thanks for the scenic 6 hours at gate
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
-			thanks := a.thanksAt(int(it.first))
-			if thanks && a.sincereThanks(v, it, lastContrast) {
+			if a.sincereThanks(v, it, lastContrast) {
 				continue
 			}
-			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), thanks)
+			sarcasmCond = sarcasmCond || a.complaintAfter(v, text, int(it.last), a.thanksAt(int(it.first)))
 		case itLex, itEmoji, itPolite:
 			if it.v < 0 {
 				neg -= it.v
@@ -1437,7 +1436,7 @@ func (a *analysis) remedy(j int) bool {
 	if a.wordIs(j, "the") || a.wordIs(j, "your") || a.wordIs(j, "a") || a.wordIs(j, "my") {
 		j++
 	}
-	if j < len(toks) && (toks[j].kind == tkNumber || toks[j].kind == tkWord && toks[j].flags&tfDigit != 0) {
+	if a.amountAt(j) {
 		j++ // "the £35 refund", "a 50p credit", "the 2000 points compensation"
 		if a.wordIs(j, "points") || a.wordIs(j, "pounds") || a.wordIs(j, "dollars") || a.wordIs(j, "euros") || a.wordIs(j, "quid") || a.wordIs(j, "bucks") {
 			j++
@@ -1454,6 +1453,13 @@ func (a *analysis) remedy(j int) bool {
 		return true
 	}
 	return false
+}
+
+// amountAt reports whether token j is an amount: a number or a word with digits ("50p", "£35"
+// is the number 35).
+func (a *analysis) amountAt(j int) bool {
+	toks := a.tok.toks
+	return j < len(toks) && (toks[j].kind == tkNumber || toks[j].kind == tkWord && toks[j].flags&tfDigit != 0)
 }
 
 // putRight reports whether token j is a verb that put a problem right: a verb of fixing, not

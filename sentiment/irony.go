@@ -574,7 +574,7 @@ func (a *analysis) problemFor(j int) bool {
 				return true
 			}
 		}
-		if toks[n].kind != tkNumber && (toks[n].kind != tkWord || toks[n].flags&tfDigit == 0) {
+		if !a.amountAt(n) {
 			return false // only an amount may stand before the problem
 		}
 	}
@@ -598,10 +598,7 @@ func (a *analysis) thanksFor(m int) (j, k int, plain bool) {
 	if !a.thanksAt(j) {
 		return j, -1, false
 	}
-	k = j + 1
-	if a.wordIs(j, "thank") && a.wordIs(k, "you") {
-		k++
-	}
+	k = a.pastThanks(j)
 	plain = !big
 	if a.wordIs(k, "so") && a.wordIs(k+1, "much") || a.wordIs(k, "very") && a.wordIs(k+1, "much") || a.wordIs(k, "a") && a.wordIs(k+1, "lot") {
 		k += 2
@@ -657,6 +654,14 @@ func (a *analysis) closingNot() {
 			return
 		}
 	}
+}
+
+// pastThanks returns the token after the thanks word at token j: after "thank you", or after j.
+func (a *analysis) pastThanks(j int) int {
+	if a.wordIs(j, "thank") && a.wordIs(j+1, "you") {
+		return j + 2
+	}
+	return j + 1
 }
 
 // bigThanks reports whether token j makes the thanks after it large ("big thanks", "many thanks").

@@ -251,10 +251,7 @@ func (a *analysis) marvels(text string, i int) bool {
 // openerOf returns the first token of the sentence of token i that is no @mention.
 func (a *analysis) openerOf(text string, i int) int {
 	k, _ := a.sentence(text, i)
-	for k < i && a.tok.toks[k].kind == tkMention {
-		k++
-	}
-	return k
+	return min(a.pastMentions(k), i)
 }
 
 // inQuotes reports whether word token i stands inside quotation marks opened in its sentence
@@ -503,10 +500,7 @@ func (a *analysis) acknowledgement() int {
 	if a.thanksAt(j) {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
 		// for the answer, and what the writer will do with it.
-		n := j + 1
-		if a.wordIs(j, "thank") && a.wordIs(n, "you") {
-			n++
-		}
+		n := a.pastThanks(j)
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}

@@ -255,7 +255,7 @@ func (t *tokenizer) respell(tk *token, text string) {
 	}
 	if f.pronoun {
 		if tk.flags&tfCaps == 0 { // "ID", "ILL": the words
-			t.maybe = append(t.maybe, int32(len(t.toks)-1))
+			t.maybe = append(t.maybe, maybePronoun{int32(len(t.toks) - 1), f})
 		}
 		return
 	}
@@ -264,16 +264,23 @@ func (t *tokenizer) respell(tk *token, text string) {
 	tk.flags &^= tfDigit
 }
 
+// maybePronoun is a word token that may be "i'll" or "i'd" typed without the apostrophe, with that
+// full form.
+type maybePronoun struct {
+	k int32
+	f *fullForm
+}
+
 // respellPronouns reads each token of t.maybe ("ill", "id") as "i'll" or "i'd" where a verb
 // follows (isPronounVerb; for "id", also a word ending in "ed") and the word before does not make
 // it the adjective or the noun (isIllBefore, isIDBefore).
 func (t *tokenizer) respellPronouns() {
-	for _, k := range t.maybe {
+	for _, m := range t.maybe {
+		k, f := m.k, m.f
 		tk := &t.toks[k]
 		if int(k)+1 >= len(t.toks) || t.toks[k+1].kind != tkWord {
 			continue
 		}
-		f := spellings.find(tk.h)
 		id := f.word == "i'd"
 		next := t.normOf(&t.toks[k+1])
 		if !isPronounVerb(next) && (!id || len(next) <= 3 || !bytes.HasSuffix(next, []byte("ed"))) {

@@ -67,7 +67,7 @@ func (s *scripts) total() int {
 type tokenizer struct {
 	toks    []token
 	norm    []byte
-	maybe   []int32 // word tokens that may be "i'll" or "i'd" typed without the apostrophe
+	maybe   []maybePronoun // word tokens that may be "i'll" or "i'd" typed without the apostrophe
 	scripts scripts
 	invalid int // invalid UTF-8 bytes seen
 	upper   int // upper-case letters seen

@@ -687,6 +687,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if posLex {
 		a.repeatedVerdict(text) // "Brilliant. Just brilliant."
+		a.processVerdict(v, text)
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)

@@ -1209,3 +1209,81 @@ func (a *analysis) repeatedVerdict(text string) {
 	}
 	a.items = append(a.items, item{first: int32(p), last: int32(p), v: 1, kind: itSarcasm})
 }
+
+// processVerdict finds praise of how a thing is run, standing after the message's first
+// sentence with nothing else in the message positive: "… Branch told me to call, phone line
+// told me to go to the branch. Brilliant system.", "wifi drops every evening 7-10pm like
+// clockwork. just in time for when everyone's home. brilliant planning", "… nice try". Customers
+// praise a system, the planning, the design or a move after a story mostly in irony, and they
+// tell the failure plainly, so no complaint need come first (such praise is negative 65 times
+// and positive twice in the support files). An emoji in the verdict's own sentence is part of
+// it ("great system 👍"). It records a sarcasm item over the praise.
+func (a *analysis) processVerdict(v *vocab, text string) {
+	n := len(a.items)
+	for k := 0; k < n; k++ {
+		it := a.items[k]
+		if it.kind != itLex && it.kind != itPraise || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+			continue
+		}
+		// A strong word of praise, "brilliant" or "nice" ("nice try"): "Very good system." after
+		// "Delay Repay paid out £23.40 in 2 days" is meant.
+		if idx := a.info[it.first]; idx < 0 || v.infos[idx].valence < verdictPraise && !a.wordIs(int(it.first), "brilliant") && !a.wordIs(int(it.first), "nice") {
+			continue
+		}
+		start, end := a.sentence(text, int(it.first))
+		if start == 0 {
+			continue // "Great design, folds flat and fits in the boot."
+		}
+		// "Brilliant planning"; "Excellent capacity planning", "Great recycling scheme." (the
+		// praise opening its sentence): the process may have a word before it that is neither
+		// praise nor blame nor a function word ("LOVE this scheme!!!").
+		if j := int(it.last) + 1; !a.processAt(j) && (int(it.first) != start || !a.processAt(j+1) || !a.plainWord(v, j)) {
+			continue
+		}
+		for m := 0; m < n; m++ {
+			o := &a.items[m]
+			if m == k || o.v <= 0 || o.kind == itSarcasm || o.kind == itSarcasmCond || o.kind == itComplaint || o.kind == itContextual {
+				continue
+			}
+			if o.kind == itEmoji && int(o.first) >= start && int(o.first) < end {
+				continue
+			}
+			return // "Booked at 9, engineer here by 11, fixed in minutes. Great system."
+		}
+		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		return
+	}
+}
+
+// verdictPraise is the least lexicon valence of the praise in a process verdict ("great",
+// "lovely", "genius"; not "good"), besides "brilliant" and "nice".
+const verdictPraise = 3.0
+
+// processAt reports whether the words from token j on name how a thing is run or made: "system",
+// "planning", "strategy", "design", "engineering", "timing", "consistency", "move", "try", …,
+// "business model", "quality control".
+func (a *analysis) processAt(j int) bool {
+	if uint(j) >= uint(len(a.tok.toks)) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "system", "planning", "strategy", "design", "engineering", "timing", "consistency", "move", "try",
+		"logistics", "management", "organisation", "organization", "thinking", "coordination", "scheme":
+		return true
+	case "business":
+		return a.wordIs(j+1, "model") || a.wordIs(j+1, "strategy") || a.wordIs(j+1, "plan")
+	case "quality":
+		return a.wordIs(j+1, "control")
+	}
+	return false
+}
+
+// plainWord reports whether token j is a word that carries no valence and is not a function
+// word ("capacity", "recycling").
+func (a *analysis) plainWord(v *vocab, j int) bool {
+	if uint(j) >= uint(len(a.tok.toks)) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	idx := a.info[j]
+	return idx < 0 || v.infos[idx].valence == 0 && v.infos[idx].flags&wFunction == 0
+}

@@ -1845,6 +1845,32 @@ func TestRepeatedVerdict(t *testing.T) {
 	}
 }
 
+// Strong praise of how a thing is run, after the first sentence with nothing else positive, is
+// irony even when the failure is told without a word of complaint.
+func TestProcessVerdict(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Cards arrived, PINs didn't. Branch told me to call the phone line. Brilliant system.", true},
+		{"Three buses drove past full at the stop on Mill Road. Excellent capacity planning!!!", true},
+		{"the room looked onto a car park. nice try", true},
+		{"The app froze twice. great system 👍", true},
+		{"the new owner fired half the staff. incredible business strategy", true},
+		{"Great system! Got a text with a 1-hour window and the driver turned up.", false},
+		{"Paid out in 2 days without me chasing. Very good system.", false},
+		{"Engineer arrived in an hour, friendly and quick. Brilliant system.", false},
+		{"Converted my points into vouchers. LOVE this scheme!!!", false},
+		{"The bus came on time. Great quality.", false},
+		{"The bus came on time. Brilliant driver.", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.rule[rfSarcasm] != 0, tc.text)
+	}
+}
+
 func TestScareQuotes(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

@@ -737,6 +737,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.thanksForProblem(v)
 	a.thanksForCharge()
+	a.happyEnding(v, text)
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {

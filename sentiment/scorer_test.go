@@ -1871,6 +1871,32 @@ func TestProcessVerdict(t *testing.T) {
 	}
 }
 
+// Earnest praise standing alone at the end of a story says how its problems were met: they count
+// nothing, unless something in the message is ironic or turns it.
+func TestHappyEnding(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text    string
+		dropped bool
+	}{
+		{"Fridge died on a Saturday and you had a new one in by Monday morning. Legends.", true},
+		{"Lost my phone on holiday. SIM blocked and replacement sent in 48 hrs. Lifesavers!", true},
+		{"Fridge died on a Saturday and nobody came. Brilliant.", false},
+		{"Fridge died on a Saturday but the new one is broken too. Legends.", false},
+		{"Legends. The fridge died again on Saturday.", false},
+		{"Fridge died on a Saturday. Legends at the shop sorted it.", false},
+		{"Fridge died again on Saturday. #smooth", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		problems := false
+		for k := range a.items {
+			problems = problems || a.items[k].problem()
+		}
+		require.Equal(t, tc.dropped, !problems, tc.text)
+	}
+}
+
 func TestScareQuotes(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {

@@ -737,7 +737,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.thanksForProblem(v)
 	a.thanksForCharge()
-	a.happyEnding(v, text)
+	if posLex {
+		a.happyEnding(v, text) // (it ends on a positive lexicon word)
+	}
 	var pos, neg, complaint, praise, emoPos, emoNeg float32
 	sarcasm, sarcasmCond, polite := false, false, false
 	for k := range a.items {

@@ -266,7 +266,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {
 		it := a.items[k]
-		if it.kind != itLex && it.kind != itPraise || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+		if !a.praiseItem(&it) {
 			continue
 		}
 		if idx := a.info[it.first]; it.kind == itPraise && (idx < 0 || v.infos[idx].valence <= 0) {
@@ -322,10 +322,8 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 				}
 			}
 		}
-		for j := 0; j < start && before && !lead; j++ {
-			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
-				before = false // "Lost my bag but your agent found it. Amazing!"
-			}
+		if before && !lead && a.contrastIn(v, 0, start) {
+			before = false // "Lost my bag but your agent found it. Amazing!"
 		}
 		if another || before && !other {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
@@ -377,10 +375,8 @@ func (a *analysis) applause(v *vocab, text string) {
 		if bad < 0 || good >= 0 && good < bad {
 			continue // "went above and beyond - waited while I got downstairs 👏"
 		}
-		for j := bad + 1; j < int(it.first); j++ {
-			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
-				return
-			}
+		if a.contrastIn(v, bad+1, int(it.first)) {
+			return
 		}
 		if a.fixedBefore(v, text, int(it.first)) {
 			return // "Meter replaced, bills corrected, goodwill payment on top 👏": the story ended well
@@ -1226,7 +1222,7 @@ func (a *analysis) processVerdict(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {
 		it := a.items[k]
-		if it.kind != itLex && it.kind != itPraise || it.v <= 0 || a.mark[it.first]&mNegated != 0 {
+		if !a.praiseItem(&it) {
 			continue
 		}
 		// A strong word of praise, "brilliant" or "nice" ("nice try"): "Very good system." after
@@ -1234,14 +1230,20 @@ func (a *analysis) processVerdict(v *vocab, text string) {
 		if idx := a.info[it.first]; idx < 0 || v.infos[idx].valence < verdictPraise && !a.wordIs(int(it.first), "brilliant") && !a.wordIs(int(it.first), "nice") {
 			continue
 		}
+		// "Brilliant planning"; "Excellent capacity planning", "Great recycling scheme." (the
+		// praise opening its sentence): the process may have a word before it that is neither
+		// praise nor blame nor a function word ("LOVE this scheme!!!"). The words are looked at
+		// before the sentence is found.
+		j := int(it.last) + 1
+		direct := a.processAt(j)
+		if !direct && (!a.processAt(j+1) || !a.plainWord(v, j)) {
+			continue
+		}
 		start, end := a.sentence(text, int(it.first))
 		if start == 0 {
 			continue // "Great design, folds flat and fits in the boot."
 		}
-		// "Brilliant planning"; "Excellent capacity planning", "Great recycling scheme." (the
-		// praise opening its sentence): the process may have a word before it that is neither
-		// praise nor blame nor a function word ("LOVE this scheme!!!").
-		if j := int(it.last) + 1; !a.processAt(j) && (int(it.first) != start || !a.processAt(j+1) || !a.plainWord(v, j)) {
+		if !direct && int(it.first) != start {
 			continue
 		}
 		for m := 0; m < n; m++ {
@@ -1320,10 +1322,24 @@ func (a *analysis) happyEnding(v *vocab, text string) {
 	if start == 0 || end < len(a.tok.toks) && a.tok.toks[end].kind == tkWord || !a.bareWords(v, start, end, int(it.first), int(it.last)) {
 		return
 	}
-	for j := 0; j < start; j++ {
-		if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
-			return
-		}
+	if a.contrastIn(v, 0, start) {
+		return
 	}
 	a.dropProblems(0, start)
+}
+
+// praiseItem reports whether item it is a positive lexicon word or praise cue that is not
+// negated: what the irony rules look at as praise.
+func (a *analysis) praiseItem(it *item) bool {
+	return (it.kind == itLex || it.kind == itPraise) && it.v > 0 && a.mark[it.first]&mNegated == 0
+}
+
+// contrastIn reports whether a word of contrast ("but", "though") stands in tokens [lo, hi).
+func (a *analysis) contrastIn(v *vocab, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+			return true
+		}
+	}
+	return false
 }

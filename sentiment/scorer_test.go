@@ -1760,11 +1760,7 @@ func TestBeingGood(t *testing.T) {
 // failure, or a remedy a "but" takes back, are.
 func TestThanksPutRight(t *testing.T) {
 	s := newScorer(t)
-	var a analysis
-	for _, tc := range []struct {
-		text    string
-		sarcasm bool
-	}{
+	checkSarcasm(t, s, []sarcasmCase{
 		{"thx for the credit on my account for the outage", false},
 		{"Thank you for the $15 credit for the missing cheese", false},
 		{"ty for the 2000 points compensation for the broken AC", false},
@@ -1777,10 +1773,8 @@ func TestThanksPutRight(t *testing.T) {
 		{"Many thanks for another 3 hour delay", true},
 		{"Thank you so much for the late fee", true},
 		{"Thank you so much for the refund", false},
-	} {
-		a.run(s.vocab, tc.text)
-		require.Equal(t, tc.sarcasm, a.rule[rfSarcasm] != 0, tc.text)
-	}
+	})
+	var a analysis
 	for _, tc := range []struct {
 		text string
 		want int // the charge's token, -1 if none
@@ -1822,14 +1816,26 @@ func TestNeverSo(t *testing.T) {
 	}
 }
 
+// sarcasmCase is a message and whether the rules read sarcasm in it.
+type sarcasmCase struct {
+	text    string
+	sarcasm bool
+}
+
+// checkSarcasm checks, for each case, whether the analysis with scorer s records sarcasm.
+func checkSarcasm(t *testing.T, s *Scorer, cases []sarcasmCase) {
+	t.Helper()
+	var a analysis
+	for _, tc := range cases {
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.sarcasm, a.rule[rfSarcasm] != 0, tc.text)
+	}
+}
+
 // A verdict said alone and again after "just" or "really" is irony when nothing else in the
 // message is positive.
 func TestRepeatedVerdict(t *testing.T) {
-	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
+	checkSarcasm(t, newScorer(t), []sarcasmCase{
 		{"Tracking still says 'label created'. Brilliant. Just brilliant.", true},
 		{"cool. really cool.", true},
 		{"Great. Just great!", true},
@@ -1838,21 +1844,13 @@ func TestRepeatedVerdict(t *testing.T) {
 		{"Brilliant. Just fantastic.", false},
 		{"It was brilliant. Just brilliant.", false},
 		{"Wow. Just wow.", false},
-	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		require.Equal(t, tc.want, a.rule[rfSarcasm] != 0, tc.text)
-	}
+	})
 }
 
 // Strong praise of how a thing is run, after the first sentence with nothing else positive, is
 // irony even when the failure is told without a word of complaint.
 func TestProcessVerdict(t *testing.T) {
-	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
+	checkSarcasm(t, newScorer(t), []sarcasmCase{
 		{"Cards arrived, PINs didn't. Branch told me to call the phone line. Brilliant system.", true},
 		{"Three buses drove past full at the stop on Mill Road. Excellent capacity planning!!!", true},
 		{"the room looked onto a car park. nice try", true},
@@ -1864,11 +1862,7 @@ func TestProcessVerdict(t *testing.T) {
 		{"Converted my points into vouchers. LOVE this scheme!!!", false},
 		{"The bus came on time. Great quality.", false},
 		{"The bus came on time. Brilliant driver.", false},
-	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		require.Equal(t, tc.want, a.rule[rfSarcasm] != 0, tc.text)
-	}
+	})
 }
 
 // Earnest praise standing alone at the end of a story says how its problems were met: they count

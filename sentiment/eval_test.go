@@ -137,8 +137,8 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
 		{"default", def, "testdata/cx_train.jsonl", 12748, 0.90},
 		{"support", sup, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 17935, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 17935, 0.80},
+		{"default", def, "testdata/cx_heldout.jsonl", 18112, 0.80},
+		{"support", sup, "testdata/cx_heldout.jsonl", 18112, 0.80},
 		{"default", def, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"support", sup, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"default", def, "testdata/cx_thanks.jsonl", 360, 0.80},
@@ -147,8 +147,10 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_delivery.jsonl", 180, 0.80},
 		{"default", def, "testdata/cx_verdict.jsonl", 359, 0.80},
 		{"support", sup, "testdata/cx_verdict.jsonl", 359, 0.80},
-		{"default", def, "testdata/cx_refund.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_refund.jsonl", 179, 0.80},
+		{"default", def, "testdata/cx_refund.jsonl", 357, 0.80},
+		{"support", sup, "testdata/cx_refund.jsonl", 357, 0.80},
+		{"default", def, "testdata/cx_polite.jsonl", 178, 0.80},
+		{"support", sup, "testdata/cx_polite.jsonl", 178, 0.80},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})
 		require.NoError(t, err)

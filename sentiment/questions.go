@@ -146,6 +146,14 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's")) {
 				return false // "Can someone please tell me what is going on?"
 			}
+		case "rest", "half":
+			k := j - 1
+			if a.wordIs(k, "other") {
+				k--
+			}
+			if a.wordIs(k, "the") && (a.wordIs(k-1, "where's") || a.wordIs(k-1, "is") && a.wordIs(k-2, "where")) {
+				return false // "You refunded me $40 for a $120 coffee table. Where's the rest?"
+			}
 		case "nobody", "elsewhere", "ombudsman":
 			return false // "nobody can tell me anything", "before I take my business elsewhere"
 		}
@@ -441,6 +449,73 @@ func (a *analysis) plainDuration(v *vocab, it *item) bool {
 		}
 	}
 	return true
+}
+
+// unmarkedQuestion reports whether the words from token i on, past a greeting, open a question
+// of how things are done as customers type it without its mark: "how do i", "how does", "how
+// long" (calm tells a plain one from impatience), "is there", "do you", "can i", "what do i",
+// "where do i", "when will the" and the like ("how do i do a refund on the terminal", "hi do i
+// need to print the refund confirmation or is the email enough", "is there a fee to cancel
+// within 24 hrs", "my card got declined, what do i do"). "Where is my …", "how come", "how do
+// you lose a suitcase", "what is the problem", "who do i talk to about this" and "can you stop"
+// are no such questions.
+func (a *analysis) unmarkedQuestion(i int) bool {
+	if a.greeting(i) {
+		i++
+		if i < len(a.tok.toks) && a.tok.toks[i].kind == tkBreak {
+			i++
+		}
+	}
+	switch {
+	case a.wordIs(i, "how"):
+		return a.wordIs(i+1, "long") || a.wordIn(i+1, "do", "does", "can", "should", "would") && !a.wordIn(i+2, "you", "u")
+	case a.wordIs(i, "is"), a.wordIs(i, "are"):
+		return a.wordIs(i+1, "there")
+	case a.wordIs(i, "do"), a.wordIs(i, "does"):
+		return a.wordIn(i+1, "i", "we", "you", "u", "it", "the", "this", "my")
+	case a.wordIn(i, "can", "could", "should", "will"):
+		return a.wordIn(i+1, "i", "we")
+	case a.wordIs(i, "what"):
+		return a.wordIn(i+1, "do", "does") && a.wordIn(i+2, "i", "we", "u")
+	case a.wordIn(i, "where", "when", "which"):
+		return a.wordIn(i+1, "do", "does", "can", "should", "will") && a.wordIn(i+2, "i", "we", "the", "my")
+	}
+	return false
+}
+
+// wordIn reports whether token j is one of the words ws.
+func (a *analysis) wordIn(j int, ws ...string) bool {
+	for _, w := range ws {
+		if a.wordIs(j, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// unmarkedAsk reports whether a message without a question mark asks all the same: its first
+// words or its last clause open an unmarked question (see unmarkedQuestion).
+func (a *analysis) unmarkedAsk(text string) bool {
+	return a.unmarkedQuestion(a.pastMentions(0)) || a.unmarkedQuestion(a.lastClause(text))
+}
+
+// lastClause returns the token that opens the message's last clause when a comma opens it ("need
+// to change the bank details on my refund claim, how do i do that"), else 0.
+func (a *analysis) lastClause(text string) int {
+	toks := a.tok.toks
+	end := len(toks)
+	for end > 0 && toks[end-1].kind == tkBreak {
+		end--
+	}
+	for j := end - 1; j > 0; j-- {
+		if toks[j].kind == tkBreak {
+			if text[toks[j].start] == ',' {
+				return j + 1
+			}
+			break
+		}
+	}
+	return 0
 }
 
 // droppedSubject reports whether word token j, the message's first, is a verb whose subject

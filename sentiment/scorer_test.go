@@ -1638,7 +1638,7 @@ func TestMiddleRating(t *testing.T) {
 }
 
 // A problem named calmly with a question or request is the calm_ask rule feature; the question
-// may open the last clause only.
+// may open the last clause only, and a question without its mark may open the message too.
 func TestCalmAsk(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
@@ -1651,6 +1651,22 @@ func TestCalmAsk(t *testing.T) {
 		{"Still no refund, could someone check?", false},
 		{"Charged twice!! Could someone check?", false},
 		{"Could someone check my order?", false}, // no problem named
+		// A question typed without its mark, first or after the last comma.
+		{"how do i do a refund on the terminal", true},
+		{"hi do i need to print the refund confirmation or is the email enough", true},
+		{"is there a fee to cancel within 24 hrs", true},
+		{"my card got declined, what do i do", true},
+		{"how long does a refund take to show on a debit card", true},
+		{"WHERE IS MY REFUND. 21 DAYS.", false},
+		{"How do you lose a suitcase on a DIRECT flight", false},
+		{"ordered a signed copy and got an unsigned one. who do i talk to about this", false},
+		{"how do i get a refund when you cancelled it again", false}, // impatience
+		{"how do i get a refund?? cancelled again", false},
+		// "Just checking" asks; "where's the rest" of an amount does not.
+		{"Hi, I returned the chair on Monday. Just checking when I should expect the refund.", true},
+		{"My refund reference is RF-20931. Just checking it's been processed.", true},
+		{"You refunded me $40 for a $120 table. Where's the rest?", false},
+		{"You refunded me £38.50 for a £77 ticket. Where is the other half?", false},
 	} {
 		a := s.pool.Get().(*analysis)
 		a.run(s.vocab, tc.text)

@@ -696,6 +696,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.openingIrony(v, text)
 	a.closingNot()
+	a.closingTag()
 	if k, q := a.thanksForQuoted(text); k >= 0 {
 		a.items = append(a.items, item{first: int32(k), last: int32(q), v: 1, kind: itSarcasm})
 	}

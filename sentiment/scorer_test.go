@@ -1848,6 +1848,24 @@ func checkSarcasm(t *testing.T, s *Scorer, cases []sarcasmCase) {
 	}
 }
 
+// A hashtag of blame that closes a message turns the praise before it into irony; a tag that
+// only reads negative, or one without praise before it, does not.
+func TestClosingTag(t *testing.T) {
+	checkSarcasm(t, newScorer(t), []sarcasmCase{
+		{"Love how the sync feature syncs absolutely nothing. #BrightDocs #fail", true},
+		{"Love how the sync feature syncs absolutely nothing. #fail #BrightDocs", true},
+		{"Wonderful. Sewage in the garden for the second time this year. #waterfail", true},
+		{"wow left the oven dirtier than b4 impressive work #notimpressed", true},
+		{"Awesome. Price doubled at checkout. #ripoff @shop", true},
+		{"Sewage in the garden for the second time this year. #waterfail", false}, // no praise
+		{"Great service from the night team, thank you! #fail", true},
+		{"Great deals to the coast this May. #CheapFlights", false},
+		{"Great win tonight. #WTF", false},
+		{"Great phone, camera upgrade coming. #photographyproblems", false},
+		{"#fail Great service after all, thank you", false}, // the tag opens the message
+	})
+}
+
 // A verdict said alone and again after "just" or "really" is irony when nothing else in the
 // message is positive.
 func TestRepeatedVerdict(t *testing.T) {

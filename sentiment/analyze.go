@@ -363,7 +363,6 @@ func (a *analysis) run(v *vocab, text string) {
 	boost := float32(0)
 	exclaim, negations, capsHits, question, person := 0, 0, 0, false, false
 	firstWord := true
-	qmarks := 0      // question marks
 	whoKnew := false // a "who knew" somewhere (see analysis.whoKnew)
 	for i := range toks {
 		tk := &toks[i]
@@ -412,7 +411,6 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		case tkQuestion:
-			qmarks++
 			if a.exasperated(text, i-1) {
 				// "… a £5 'paper statement fee'. Seriously?": the word before is disbelief (its
 				// complaint is recorded above), not a question.
@@ -870,7 +868,7 @@ func (a *analysis) run(v *vocab, text string) {
 		r[rfPerson] = 1
 	}
 	if complains && exclaim == 0 && !sarcasm && emoNeg == 0 && capsHits == 0 &&
-		(request || question && a.asksQuestion(v, text) || qmarks == 0 && a.unmarkedAsk(text)) && a.calm(v) {
+		(request || question && a.asksQuestion(v, text) || a.unmarkedAsk(text)) && a.calm(v) {
 		// "My card was declined at checkout. Could you check it?": a problem named calmly,
 		// with a question or request: the customer asks for help more than complains. A
 		// question may be typed without its mark ("how do i do a refund on the terminal").

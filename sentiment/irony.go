@@ -647,6 +647,12 @@ func (a *analysis) closingNot() {
 	if n < 1 || !a.wordIs(n, "not") || toks[n-1].kind != tkBreak && toks[n-1].kind != tkExclaim {
 		return // no "not", or one in a sentence: "hopefully not", "… or not"
 	}
+	a.takesBack(n)
+}
+
+// takesBack records a sarcasm item over token n, a closing word that takes back what the message
+// praised ("Not.", "#fail"), when something positive stands before it.
+func (a *analysis) takesBack(n int) {
 	for k := range a.items {
 		if it := &a.items[k]; int(it.last) < n && it.v > 0 && it.kind != itComplaint && it.kind != itSarcasmCond {
 			a.items = append(a.items, item{first: int32(n), last: int32(n), v: 1, kind: itSarcasm})
@@ -672,14 +678,8 @@ func (a *analysis) closingTag() {
 			return
 		}
 	}
-	if n < 1 {
-		return
-	}
-	for k := range a.items {
-		if it := &a.items[k]; int(it.last) < n && it.v > 0 && it.kind != itComplaint && it.kind != itSarcasmCond {
-			a.items = append(a.items, item{first: int32(n), last: int32(n), v: 1, kind: itSarcasm})
-			return
-		}
+	if n >= 1 {
+		a.takesBack(n)
 	}
 }
 
@@ -689,17 +689,10 @@ func (a *analysis) closingTag() {
 // ("#notimpressed", "#NotWorthIt"); not a topic that merely reads negative ("#WTF",
 // "#photographyproblems", "#CheapFlights").
 func (a *analysis) verdictTag(j int) bool {
-	neg := false
-	for k := range a.items {
-		if it := &a.items[k]; int(it.first) == j && it.kind == itLex && it.v < 0 {
-			neg = true
-			break
-		}
-	}
-	if !neg {
+	if a.lexAt(j) >= 0 {
 		return false
 	}
-	w := bytes.TrimPrefix(a.tok.normOf(&a.tok.toks[j]), []byte("#"))
+	w := a.tok.normOf(&a.tok.toks[j]) // (without the '#')
 	if bytes.HasSuffix(w, []byte("fail")) || bytes.HasPrefix(w, []byte("not")) || bytes.HasPrefix(w, []byte("never")) {
 		return true
 	}

@@ -496,6 +496,11 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 // unmarkedAsk reports whether a message without a question mark asks all the same: its first
 // words or its last clause open an unmarked question (see unmarkedQuestion).
 func (a *analysis) unmarkedAsk(text string) bool {
+	for j := range a.tok.toks {
+		if a.tok.toks[j].kind == tkQuestion {
+			return false
+		}
+	}
 	return a.unmarkedQuestion(a.pastMentions(0)) || a.unmarkedQuestion(a.lastClause(text))
 }
 

@@ -603,13 +603,18 @@ func (a *analysis) resolveContextual(v *vocab, text string) {
 // goodBefore reports whether the word right before item k is a positive word ("all working
 // again", "happy again"): what came back is good, whatever else its sentence says.
 func (a *analysis) goodBefore(k int) bool {
-	at := a.items[k].first - 1
+	return a.lexAt(int(a.items[k].first)-1) > 0
+}
+
+// lexAt returns the valence of the lexicon item of the one word (or hashtag) at token j, 0 if
+// there is none.
+func (a *analysis) lexAt(j int) float32 {
 	for m := range a.items {
-		if o := &a.items[m]; o.kind == itLex && o.first == at && o.last == at && o.v > 0 {
-			return true
+		if o := &a.items[m]; o.kind == itLex && int(o.first) == j && int(o.last) == j {
+			return o.v
 		}
 	}
-	return false
+	return 0
 }
 
 // thanksForWords is how far after the thanks their "for" may stand for what follows it to be

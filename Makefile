@@ -53,9 +53,9 @@ SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_
 
 # How the models are trained (make model, make crossarch). Both learn their n-grams from the
 # permissive data. The support messages written for this project (cx_cases, cx_fresh, cx_parts
-# and cx_train; cx_heldout, cx_informal, cx_thanks, cx_delivery, cx_verdict, cx_refund and
-# cx_polite are left out, to measure them) give the support side: n-grams, the neutral class and the rule
-# weights: the default model keeps its own for general text and learns a gate that moves messages
+# and cx_train; cx_heldout, cx_informal, cx_thanks, cx_delivery, cx_verdict, cx_refund,
+# cx_polite, cx_outcome and cx_runon are left out, to measure them) give the support side: n-grams,
+# the neutral class and the rule weights: the default model keeps its own for general text and learns a gate that moves messages
 # that read like a support conversation to the support ones; the support model applies them to
 # every message. They sum the n-grams of long messages as of short ones (--ngram-cap 0): their general
 # data are long reviews, and averaging past 40 features changed no figure of theirs but a known
@@ -87,7 +87,7 @@ crossarch:
 # how much of the data the default model's support gate reads as support text. The respelled
 # report scores cx_heldout as customers also type it (without apostrophes, in shorthand, without
 # full stops).
-CX_EVAL := $(foreach f,cx_cases cx_fresh cx_parts cx_train cx_heldout cx_informal cx_thanks cx_delivery cx_verdict cx_refund cx_polite,sentiment/testdata/$(f).jsonl)
+CX_EVAL := $(foreach f,cx_cases cx_fresh cx_parts cx_train cx_heldout cx_informal cx_thanks cx_delivery cx_verdict cx_refund cx_polite cx_outcome cx_runon,sentiment/testdata/$(f).jsonl)
 eval: build
 	$(BIN) sentiment eval $(addprefix --data ,$(CX_EVAL))
 	$(BIN) sentiment eval --model builtin:support $(addprefix --data ,$(CX_EVAL))

@@ -418,6 +418,13 @@ func (a *analysis) onlyWait(v *vocab) {
 		if c < 1 || !a.isCount(v, c) || !a.wordIs(c-1, "only") {
 			continue
 		}
+		// "only 3 days after I sent the trainers back": counted from the customer's own step, the
+		// time is how fast it came (of the distinct labelled messages, respellings included, with
+		// "only" or "just", a count, its unit and "after I", 4 are positive, 1 negative), not a
+		// wait made light of.
+		if a.wordIs(int(it.last)+1, "after") && a.wordIn(int(it.last)+2, "i", "we") {
+			continue
+		}
 		a.items = append(a.items, item{first: int32(c - 1), last: it.last, v: 1, kind: itSarcasm})
 		return
 	}

@@ -614,6 +614,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "My card was declined at the checkout, this is ridiculous. Could you check it?", want: neg},
 		// "ill" before a verb is "I'll"; a return label is no complaint.
 		{text: "ok cheers, ill call back tomorrow then", want: neg, not: true},
+		{text: "ok ill restart the router and let you know", want: neg, not: true},
 		{text: "Return label received, I'll post the jacket back on Monday.", want: neu},
 		// Waiting told as formally as it is felt; slang praise; an app that cannot be used.
 		{text: "Per my last two emails, I am still awaiting a reply about my deposit.", want: neg},
@@ -1866,6 +1867,20 @@ func TestClosingTag(t *testing.T) {
 	})
 }
 
+// "only" before a wait makes light of it in irony; before a time counted from the customer's
+// own step it says how fast something came.
+func TestOnlyWait(t *testing.T) {
+	checkSarcasm(t, newScorer(t), []sarcasmCase{
+		{"wow, only 73 minutes on hold today", true},
+		{"Wow, only six weeks to answer one simple question.", true},
+		{"Refund of £64 came through this morning, only 3 days after I sent the trainers back. Thank you!", false},
+		{"Refund arrived, only 2 days after we asked.", false},
+	})
+	s := newScorer(t)
+	d := score(s, "Refund of £64 came through this morning, only 3 days after I sent the trainers back. Thank you!")
+	require.Equal(t, event.Positive, d.Label, "%+v", d.Evidence)
+}
+
 // A verdict said alone and again after "just" or "really" is irony when nothing else in the
 // message is positive.
 func TestRepeatedVerdict(t *testing.T) {
@@ -2013,6 +2028,9 @@ func TestResolution(t *testing.T) {
 		{"What's the best way to pay my bill?", "best", 0, event.Neutral},
 		{"Have you fixed the outage yet?", "outage", -1, event.Negative},
 		{"I need this outage fixed today.", "outage", -1, event.Negative},
+		// A fix someone only told of is none: no praise.
+		{"Was told it was resolved. It was not.", "resolved", 0, event.Negative},
+		{"Disputed a card charge, was told it was resolved, and today the money was taken AGAIN.", "resolved", 0, event.Negative},
 		{"They handled my complaint terribly.", "complaint", -1, event.Negative},
 		{"They fixed the screen but the battery is broken.", "broken", -1, event.Negative},
 		// A problem named as the setting of praise is no complaint; courtesy is no praise.
@@ -2057,6 +2075,8 @@ func TestRecoveryAndSpeed(t *testing.T) {
 		{"I found two items missing from my order.", "missing", -1, event.Negative},
 		{"Have you found my lost bag yet?", "lost bag", -1, event.Negative},
 		{"I need my missing parcel tracked down.", "missing", -1, event.Negative},
+		// What the writer said is no claim of a fix: the recovery stands.
+		{"i take back everything i said last week, you found my lost parcel and it's intact!! thank you", "found", +1, event.Positive},
 		{"They lost my bag and when it was returned it was damaged.", "lost my", -1, event.Negative},
 		{"I emailed Lost and Found twice.", "Lost and Found", 0, event.Neutral},
 		{"Lost my phone in your restaurant and the manager drove it to my hotel that same night. Unbelievably kind.", "kind", +1, event.Positive},

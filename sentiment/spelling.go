@@ -339,7 +339,9 @@ func isPronounVerb(w []byte) bool {
 		"stop", "start", "believe", "lose", "lost", "sue", "continue", "put", "bring", "rate", "review",
 		"know", "known", "show", "head", "pop", "grab", "hold", "reply", "respond", "dispute", "escalate",
 		"share", "attend", "collect", "rebook", "renew", "upload", "confirm", "discuss", "place", "join",
-		"heard", "spent", "forgotten", "forgot", "read", "set", "sign", "drop", "arrange", "visit":
+		"heard", "spent", "forgotten", "forgot", "read", "set", "sign", "drop", "arrange", "visit",
+		"restart", "reboot", "reset", "reinstall", "retry", "resend", "admit", "forward", "print", "fill",
+		"phone", "text", "transfer", "swap", "turn", "unplug", "plug", "chase", "raise", "screenshot":
 		return true
 	}
 	return false

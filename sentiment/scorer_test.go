@@ -1652,6 +1652,10 @@ func TestCalmAsk(t *testing.T) {
 		{"Still no refund, could someone check?", false},
 		{"Charged twice!! Could someone check?", false},
 		{"Could someone check my order?", false}, // no problem named
+		// Documents handed over ask as a request does.
+		{"Please find attached the medical certificate requested for my refund claim, case 771204.", true},
+		{"hi ive attached photos of the cracked tile from the delivery on 3/11", true},
+		{"I've attached photos of the damage. This is the third time I've had to send them.", false},
 		// A question typed without its mark, first or after the last comma.
 		{"how do i do a refund on the terminal", true},
 		{"hi do i need to print the refund confirmation or is the email enough", true},

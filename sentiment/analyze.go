@@ -461,7 +461,11 @@ func (a *analysis) run(v *vocab, text string) {
 				boost *= 0.5
 			}
 			if tk.kind == tkHashtag {
-				if val := a.compoundValence(v, t.normOf(tk)); val != 0 {
+				if w := t.normOf(tk); isDemandTag(w) {
+					// "#getitsorted", "#fixit", "#dobetter": a demand, whatever the words it is made
+					// of ("sorted", "better") say alone.
+					a.items = append(a.items, item{first: int32(i), last: int32(i), v: demandValence, kind: itLex})
+				} else if val := a.compoundValence(v, w); val != 0 {
 					// "#neveragain", "#goodtimes": a hashtag of several words.
 					a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itLex})
 				}
@@ -1143,6 +1147,22 @@ func (a *analysis) valenceBefore(v *vocab, i int) bool {
 	}
 	return false
 }
+
+// isDemandTag reports whether a hashtag's text demands that the company act: it opens with
+// "fixit", "fixyour", "fixthe", "fixthis", "fixmy", "getit", "sortit", "sortyour", "sortthe" or
+// "dobetter" ("#fixit", "#fixyourapp", "#getitsorted", "#sortitout"; not "#fixed"). All 17
+// labelled messages with such a tag are negative.
+func isDemandTag(w []byte) bool {
+	for _, p := range [...]string{"fixit", "fixyour", "fixthe", "fixthis", "fixmy", "getit", "sortit", "sortyour", "sortthe", "dobetter"} {
+		if len(w) >= len(p) && string(w[:len(p)]) == p {
+			return true
+		}
+	}
+	return false
+}
+
+// demandValence is the valence of a hashtag that demands (see isDemandTag).
+const demandValence = -2
 
 // maxCompound bounds the hashtags that are split into words, in bytes.
 const maxCompound = 40

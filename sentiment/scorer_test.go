@@ -228,6 +228,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "flight delayed again #neveragain", want: neg},
 		{text: "landed early #bestairline", want: pos},
 		{text: "still on the tarmac #notahappytraveler", want: neg},
+		// A hashtag that demands is no praise, whatever its words say alone; a machine out of
+		// order is a complaint.
+		{text: "the trainers are great but 3 of the 6 treadmills have had OUT OF ORDER signs on them since january. #getitsorted", want: neg},
+		{text: "Gym is always overcrowded and half the machines are out of order.", want: neg},
+		{text: "the new booking page is so quick #fixed", want: pos},
 		// Negators that do not negate.
 		{text: "nothing but love for this crew", want: pos},
 		{text: "nothing but problems with this app", want: neg},

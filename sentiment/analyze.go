@@ -788,15 +788,17 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	asks := (question || request || ack >= 0) && !complains
 	for k := range a.items {
-		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !a.softSmile(it) {
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !a.softSmile(it) && !(ack >= 0 && a.okSign(it)) {
 			asks = false
 		}
 	}
 	for k := range a.items {
 		it := &a.items[k]
 		switch {
-		case asks && a.softSmile(it):
-			a.drop(it) // "Can you check on order #48213 please! 🙂": a smile with a question is courtesy.
+		case asks && (a.softSmile(it) || ack >= 0 && a.okSign(it)):
+			// "Can you check on order #48213 please! 🙂": a smile with a question is courtesy;
+			// "noted 👍" acknowledges.
+			a.drop(it)
 		case it.kind == itPolite && (complains || asks):
 			a.drop(it) // "Thanks, still waiting": courtesy, not praise.
 		case sarcasm && it.kind == itEmoji && it.v > 0 && toks[it.first].r == clapRune:

@@ -440,6 +440,16 @@ func (a *analysis) softSmile(it *item) bool {
 	return tk.kind == tkEmoji && isSoftSmile(tk.r)
 }
 
+// okSign reports whether item it is a thumbs-up or an OK hand (👍 👌): after an acknowledgement
+// ("noted 👌", "ok 👍 will wait for the email") it acknowledges, no praise.
+func (a *analysis) okSign(it *item) bool {
+	if it.kind != itEmoji || it.v <= 0 {
+		return false
+	}
+	tk := &a.tok.toks[it.first]
+	return tk.kind == tkEmoji && (tk.r == 0x1F44D || tk.r == 0x1F44C)
+}
+
 // quotedWord reports whether word token i stands alone in quotation marks ("my 'fixed' router").
 func (a *analysis) quotedWord(text string, i int) bool {
 	tk := &a.tok.toks[i]

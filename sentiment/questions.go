@@ -117,6 +117,10 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(k, "anyone") || a.wordIs(k, "someone") || a.wordIs(k, "anybody") || a.wordIs(k, "somebody") {
 				return false
 			}
+		case "treat", "treats", "treating":
+			if (a.wordIs(j-1, "you") || a.wordIs(j-1, "u")) && a.wordIs(j-2, "how") {
+				return false // "Is this how you treat loyal customers?": all 82 labelled messages with it are negative
+			}
 		case "decided":
 			if a.wordIs(j-1, "who") { // "Who decided to give her sausages when I've told you she's vegetarian?"
 				return false
@@ -566,8 +570,9 @@ func (a *analysis) asks(v *vocab, j int) bool {
 // "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks before
 // what the writer will do ("Thanks, I'll be home after 5pm"), or "ok", "okay" or "alright" before
 // one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed", "Alright,
-// I'll wait"); mentions first are skipped. A word of approval that acknowledges is no praise: its
-// lexicon item then counts nothing.
+// I'll wait"), perhaps after a thumbs-up, or before a thumbs-up alone ("ok 👍"; a bare "ok" is
+// neutral in all 20 labelled messages that are one); mentions first are skipped. A word of
+// approval that acknowledges is no praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
 	j := a.pastMentions(0)
@@ -618,8 +623,14 @@ func (a *analysis) acknowledgement() int {
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
+		// "ok 👍 will wait for the email", "ok 👍": a thumbs-up acknowledges with it.
+		thumbs := false
+		for n < len(toks) && toks[n].kind == tkEmoji && (toks[n].r == 0x1F44D || toks[n].r == 0x1F44C) {
+			n++
+			thumbs = true
+		}
 		switch {
-		case a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "confirmed"), a.wordIs(n, "got"), a.wordIs(n, "will"),
+		case thumbs && n == len(toks), a.thanksAt(n), a.wordIs(n, "noted"), a.wordIs(n, "understood"), a.wordIs(n, "confirmed"), a.wordIs(n, "got"), a.wordIs(n, "will"),
 			a.wordIs(n, "i'll"), a.wordIs(n, "i") && a.wordIs(n+1, "will"): // "Alright, I'll wait for the email then."
 			a.unpraise(j)
 			if a.wordIs(n, "got") && a.wordIs(n+1, "it") && (a.endsAt(n+2) || a.thanksAt(n+2)) {

@@ -138,6 +138,14 @@ func TestScoreCases(t *testing.T) {
 		// Acknowledgements thank for information: no praise.
 		{text: "Ok, noted, thanks.", want: neu},
 		{text: "Received it, thanks.", want: neu},
+		// A thumbs-up or an OK hand with an acknowledgement acknowledges.
+		{text: "noted 👌", want: neu},
+		{text: "ok 👍", want: neu},
+		{text: "ok 👍 will wait for the email", want: neu},
+		{text: "received, thanks 👍", want: neu},
+		{text: "great job 👍", want: pos},
+		// A rhetorical question complains, however calm.
+		{text: "Is this how you treat loyal customers? 8 years with you and you cut my line without any notice.", want: neg},
 		{text: "ok thank you! Very helpful!", want: pos},
 		// Survey answers with nothing to say.
 		{text: "No particular comments. The service was about what I expected.", want: neu},

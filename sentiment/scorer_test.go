@@ -144,6 +144,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "ok 👍 will wait for the email", want: neu},
 		{text: "received, thanks 👍", want: neu},
 		{text: "great job 👍", want: pos},
+		// "I need a …", "I need to cancel …" ask; "I need a human" complains.
+		{text: "Hi, I need a copy of my invoice for 2023 for tax purposes. Account no. 7734102.", want: neu},
+		{text: "I need to cancel a direct debit to FitLife Gym, reference FL-20931.", want: neu},
+		{text: "Support chat bot keeps looping me back to the FAQ. I need a human.", want: neg},
 		// A rhetorical question complains, however calm.
 		{text: "Is this how you treat loyal customers? 8 years with you and you cut my line without any notice.", want: neg},
 		{text: "ok thank you! Very helpful!", want: pos},

@@ -787,15 +787,17 @@ func (a *analysis) run(v *vocab, text string) {
 		ack = a.acknowledgement()
 	}
 	asks := (question || request || ack >= 0) && !complains
+	// courtesy: a smile, or a thumbs-up after an acknowledgement.
+	courtesy := func(it *item) bool { return a.softSmile(it) || ack >= 0 && a.okSign(it) }
 	for k := range a.items {
-		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !a.softSmile(it) && !(ack >= 0 && a.okSign(it)) {
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !courtesy(it) {
 			asks = false
 		}
 	}
 	for k := range a.items {
 		it := &a.items[k]
 		switch {
-		case asks && (a.softSmile(it) || ack >= 0 && a.okSign(it)):
+		case asks && courtesy(it):
 			// "Can you check on order #48213 please! 🙂": a smile with a question is courtesy;
 			// "noted 👍" acknowledges.
 			a.drop(it)

@@ -131,6 +131,9 @@ const clapRune = 0x1F44F
 // smiling eyes and the white smiling face (see analysis.softSmile).
 func isSoftSmile(r rune) bool { return r == 0x1F642 || r == 0x1F60A || r == 0x263A }
 
+// isOKSign reports the thumbs-up and the OK hand (see analysis.okSign).
+func isOKSign(r rune) bool { return r == 0x1F44D || r == 0x1F44C }
+
 // emojiValence gives the valence (-4..+4) of the emoji most used in customer messages; others are 0.
 func emojiValence(r rune) float32 {
 	switch r {

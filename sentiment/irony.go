@@ -432,22 +432,22 @@ func (a *analysis) onlyWait(v *vocab) {
 
 // softSmile reports whether item it is a smiling emoji of courtesy (🙂 😊 ☺). Emoticons are
 // not: in the tweets of the evaluation data a ":)" with a question is labelled positive.
-func (a *analysis) softSmile(it *item) bool {
-	if it.kind != itEmoji || it.v <= 0 {
-		return false
-	}
-	tk := &a.tok.toks[it.first]
-	return tk.kind == tkEmoji && isSoftSmile(tk.r)
-}
+func (a *analysis) softSmile(it *item) bool { return isSoftSmile(a.praiseEmoji(it)) }
 
 // okSign reports whether item it is a thumbs-up or an OK hand (👍 👌): after an acknowledgement
 // ("noted 👌", "ok 👍 will wait for the email") it acknowledges, no praise.
-func (a *analysis) okSign(it *item) bool {
+func (a *analysis) okSign(it *item) bool { return isOKSign(a.praiseEmoji(it)) }
+
+// praiseEmoji returns the emoji of item it when it is a positive emoji item (not an emoticon),
+// else 0.
+func (a *analysis) praiseEmoji(it *item) rune {
 	if it.kind != itEmoji || it.v <= 0 {
-		return false
+		return 0
 	}
-	tk := &a.tok.toks[it.first]
-	return tk.kind == tkEmoji && (tk.r == 0x1F44D || tk.r == 0x1F44C)
+	if tk := &a.tok.toks[it.first]; tk.kind == tkEmoji {
+		return tk.r
+	}
+	return 0
 }
 
 // quotedWord reports whether word token i stands alone in quotation marks ("my 'fixed' router").

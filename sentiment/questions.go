@@ -625,7 +625,7 @@ func (a *analysis) acknowledgement() int {
 		}
 		// "ok 👍 will wait for the email", "ok 👍": a thumbs-up acknowledges with it.
 		thumbs := false
-		for n < len(toks) && toks[n].kind == tkEmoji && (toks[n].r == 0x1F44D || toks[n].r == 0x1F44C) {
+		for n < len(toks) && toks[n].kind == tkEmoji && isOKSign(toks[n].r) {
 			n++
 			thumbs = true
 		}

@@ -52,14 +52,13 @@ SENT_TRAIN   := $(foreach f,vader_tweets vader_amazon vader_movies vader_nyt uci
 SENT_EVAL    := $(foreach f,airline_tweets.dev tweeteval_val vader_tweets vader_amazon vader_movies vader_nyt uci_amazon uci_imdb uci_yelp,$(SENT_DATA)/$(f).jsonl)
 
 # How the models are trained (make model, make crossarch). Both learn their n-grams from the
-# permissive data. The support messages written for this project (cx_cases, cx_fresh, cx_parts and
-# cx_train; cx_heldout, cx_informal, cx_thanks, cx_delivery, cx_verdict, cx_refund, cx_polite,
-# cx_outcome, cx_runon, cx_mixed, cx_emoji and cx_global are left out, to measure them) give the
-# support side: n-grams, the neutral class and the rule weights: the default model keeps its own
-# for general text and learns a gate that moves messages that read like a support conversation to
-# the support ones; the support model applies them to every message. They sum the n-grams of long
-# messages as of short ones (--ngram-cap 0): their general data are long reviews, and averaging
-# past 40 features changed no figure of theirs but a known case (see docs/sentiment-record.md).
+# permissive data. The support messages written for this project in CX_TRAIN (the other files of
+# CX_EVAL below are left out, to measure them) give the support side: n-grams, the neutral class
+# and the rule weights: the default model keeps its own for general text and learns a gate that
+# moves messages that read like a support conversation to the support ones; the support model
+# applies them to every message. They sum the n-grams of long messages as of short ones
+# (--ngram-cap 0): their general data are long reviews, and averaging past 40 features changed no
+# figure of theirs but a known case (see docs/sentiment-record.md).
 CX_TRAIN     := $(foreach f,cx_cases cx_fresh cx_parts cx_train,sentiment/testdata/$(f).jsonl)
 MODEL_ARGS   := --base none --polarity --fixed-rules --balanced=false --average=false \
 	--epochs 15 --l2 1e-3 --neutral-epochs 3 --seed 1 --seeds 5 --ngram-cap 0 $(addprefix --data ,$(SENT_TRAIN)) \

@@ -461,12 +461,8 @@ func (a *analysis) run(v *vocab, text string) {
 				boost *= 0.5
 			}
 			if tk.kind == tkHashtag {
-				if w := t.normOf(tk); isDemandTag(w) {
-					// "#getitsorted", "#fixit", "#dobetter": a demand, whatever the words it is made
-					// of ("sorted", "better") say alone.
-					a.items = append(a.items, item{first: int32(i), last: int32(i), v: demandValence, kind: itLex})
-				} else if val := a.compoundValence(v, w); val != 0 {
-					// "#neveragain", "#goodtimes": a hashtag of several words.
+				if val := a.tagValence(v, t.normOf(tk)); val != 0 {
+					// "#neveragain", "#goodtimes", "#getitsorted": a hashtag of several words.
 					a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itLex})
 				}
 			}
@@ -1167,6 +1163,16 @@ func isDemandTag(w []byte) bool {
 
 // demandValence is the valence of a hashtag that demands (see isDemandTag).
 const demandValence = -2
+
+// tagValence is the valence of a hashtag the lexicon does not know: demandValence for one that
+// demands ("#getitsorted", "#fixit", "#dobetter"), whatever the words it is made of ("sorted",
+// "better") say alone, else that of its words (see compoundValence).
+func (a *analysis) tagValence(v *vocab, w []byte) float32 {
+	if isDemandTag(w) {
+		return demandValence
+	}
+	return a.compoundValence(v, w)
+}
 
 // maxCompound bounds the hashtags that are split into words, in bytes.
 const maxCompound = 40

@@ -229,6 +229,7 @@ type vocab struct {
 	// and a phrase match stops there without probing phrases.
 	prefixes []uint64
 	pending  map[int32]bool // slots of the words that put a fix still to come (see analysis.resolution)
+	telling  map[int32]bool // slots of the words that say a fix was only told of (see analysis.pending)
 	backdrop map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
 	loss     map[int32]bool // slots of the words of loss (see analysis.recovery)
 	recover  map[int32]bool // slots of the words that say a loss was made good (see analysis.recovery)
@@ -301,6 +302,7 @@ type vocabBuilder struct {
 	words    map[string]*wordEntry
 	phrases  map[string]*phraseInfo
 	pending  []string // the words of the pending cues
+	telling  []string // the words of the telling cues
 	backdrop []string // the words of the backdrop cues
 	loss     []string // the words of the loss cues
 	recover  []string // the words of the recover cues
@@ -387,7 +389,7 @@ func (b *vocabBuilder) build() *vocab {
 		v.phrases.put(h, int32(len(v.phraseInfo)))
 		v.phraseInfo = append(v.phraseInfo, *pi)
 	}
-	v.pending, v.backdrop = v.slots(b.pending), v.slots(b.backdrop)
+	v.pending, v.telling, v.backdrop = v.slots(b.pending), v.slots(b.telling), v.slots(b.backdrop)
 	v.loss, v.recover = v.slots(b.loss), v.slots(b.recover)
 	return v
 }
@@ -471,8 +473,8 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "pending", "backdrop", "loss", "recover":
-			list := map[string]*[]string{"pending": &b.pending, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover}[f[0]]
+		case "pending", "telling", "backdrop", "loss", "recover":
+			list := map[string]*[]string{"pending": &b.pending, "telling": &b.telling, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover}[f[0]]
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form) // so that it has a slot

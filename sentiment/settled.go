@@ -488,13 +488,16 @@ func (a *analysis) recovery(v *vocab, text string) {
 // pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):
 // resolution reads the fixBefore words before a verb of fixing, recovery the sentence before a
 // word of recovery. "to" and "be" put a fix to come only next to its verb, and with wanting set
-// not at all: then only cues of wanting or waiting count ("want", "need", "until"), and a word
-// of telling does not ("i take back everything i said last week, you found my lost parcel").
+// not at all: then only cues of wanting or waiting count ("want", "need", "until"). A telling cue
+// ("told", "said") counts as a pending one, but not with wanting set.
 func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
 	for j := lo; j < i; j++ {
-		if a.info[j] >= 0 && v.pending[a.info[j]] {
+		idx := a.info[j]
+		if idx >= 0 && v.telling[idx] && !wanting {
+			return true
+		}
+		if idx >= 0 && v.pending[idx] {
 			switch w := a.tok.normOf(&a.tok.toks[j]); {
-			case wanting && isTelling(w):
 			case string(w) != "to" && string(w) != "be":
 				return true
 			case wanting: // only cues of wanting or waiting
@@ -513,12 +516,6 @@ func (a *analysis) pending(v *vocab, lo, i int, wanting bool) bool {
 		}
 	}
 	return false
-}
-
-// isTelling reports whether w is a pending cue that says a fix was only claimed by someone:
-// "told", "said", "says".
-func isTelling(w []byte) bool {
-	return string(w) == "told" || string(w) == "said" || string(w) == "says"
 }
 
 // hasWord reports whether a word of item it is in the set of slots.

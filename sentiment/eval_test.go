@@ -136,8 +136,8 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
 		{"default", def, "testdata/cx_train.jsonl", 12748, 0.90},
 		{"support", sup, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 18642, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 18642, 0.80},
+		{"default", def, "testdata/cx_heldout.jsonl", 18822, 0.80},
+		{"support", sup, "testdata/cx_heldout.jsonl", 18822, 0.80},
 		{"default", def, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"support", sup, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"default", def, "testdata/cx_thanks.jsonl", 360, 0.80},
@@ -160,6 +160,14 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_emoji.jsonl", 176, 0.80},
 		{"default", def, "testdata/cx_global.jsonl", 179, 0.80},
 		{"support", sup, "testdata/cx_global.jsonl", 179, 0.80},
+		{"default", def, "testdata/cx_survey.jsonl", 177, 0.80},
+		{"support", sup, "testdata/cx_survey.jsonl", 177, 0.80},
+		{"default", def, "testdata/cx_voice.jsonl", 180, 0.80},
+		{"support", sup, "testdata/cx_voice.jsonl", 180, 0.80},
+		{"default", def, "testdata/cx_churn.jsonl", 179, 0.80},
+		{"support", sup, "testdata/cx_churn.jsonl", 179, 0.80},
+		{"default", def, "testdata/cx_b2b.jsonl", 177, 0.80},
+		{"support", sup, "testdata/cx_b2b.jsonl", 177, 0.80},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})
 		require.NoError(t, err)

@@ -987,6 +987,15 @@ func TestScoreCases(t *testing.T) {
 		{text: "You said the upgrade was free. Now there is a monthly charge. Which is it?", want: neg},
 		{text: "Fine, I'll get my groceries elsewhere then.", want: neg},
 		{text: "how do i cancel my membership", want: neu},
+		// Call transcripts: hesitations stand between no words. A report of what was done, a
+		// sum still owed and a verb with its subject left out.
+		{text: "um how do i put in a claim for a cracked windscreen is that online or do i ring", want: neu},
+		{text: "uh yes i'd like to pay the outstanding balance by card", want: neu},
+		{text: "Confirming I've received the refund of €24.99. You can close the ticket.", want: neu},
+		{text: "Requesting cancellation of account #204883. Reason: budget.", want: neu},
+		{text: "would recommend to anyone", want: pos},
+		{text: "will not be ordering from you again", want: neg},
+		{text: "The new licence dashboard is a step backwards.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1689,6 +1698,9 @@ func TestCalmAsk(t *testing.T) {
 		{"My refund reference is RF-20931. Just checking it's been processed.", true},
 		{"You refunded me $40 for a $120 table. Where's the rest?", false},
 		{"You refunded me £38.50 for a £77 ticket. Where is the other half?", false},
+		{"what are your branch hours on saturday", true},
+		{"what happens to my locker rental if i cancel", true},
+		{"what are you doing about my refund, 3 weeks now", false},
 	} {
 		a := s.pool.Get().(*analysis)
 		a.run(s.vocab, tc.text)

@@ -119,6 +119,12 @@ cancellation cancelation
 cancellations cancelations
 `
 
+// fillerWords are the hesitations of speech written down ("um, can I change my delivery day"), as
+// call transcripts and dictated messages carry them: the tokenizer drops them, so that they neither
+// stand between a question's words nor weigh in the n-gram model (in the labelled messages they
+// come with every feeling).
+const fillerWords = `um umm uh uhh uhm erm errm ermm`
+
 // pronounSpellings are spellings that are another word as often: "ill" and "id" are "i'll" and
 // "i'd" only where a verb follows ("ill call them", "id like a refund", "id lost my card") and the
 // word before is not one that makes them the adjective or the noun ("I was ill", "my ID").
@@ -139,15 +145,16 @@ type fullForm struct {
 	h       uint64
 	word    string
 	pronoun bool // from pronounSpellings: read in context (see respellPronouns)
+	filler  bool // from fillerWords: dropped
 }
 
 // spellingBits sizes the table of other spellings (a quarter full at most).
 const spellingBits = 10
 
-var spellings = mustSpellings(spellingList, pronounSpellings)
+var spellings = mustSpellings(spellingList, pronounSpellings, fillerWords)
 
-func mustSpellings(list, pronouns string) *spellingTable {
-	tab, err := buildSpellings(list, pronouns)
+func mustSpellings(list, pronouns, fillers string) *spellingTable {
+	tab, err := buildSpellings(list, pronouns, fillers)
 	if err != nil {
 		panic(err)
 	}
@@ -155,8 +162,8 @@ func mustSpellings(list, pronouns string) *spellingTable {
 }
 
 // buildSpellings reads the lines of list and pronouns (the full form, then its other spellings;
-// each a lower case word as the tokenizer writes it) into a table.
-func buildSpellings(list, pronouns string) (*spellingTable, error) {
+// each a lower case word as the tokenizer writes it) and the words of fillers into a table.
+func buildSpellings(list, pronouns, fillers string) (*spellingTable, error) {
 	tab := new(spellingTable)
 	seen := map[string]string{} // other spelling → full form
 	fulls := map[string]bool{}
@@ -185,16 +192,22 @@ func buildSpellings(list, pronouns string) (*spellingTable, error) {
 					return nil, fmt.Errorf("%s line %d: %q is listed twice (for %q and %q)", l.name, k+1, w, prev, full)
 				}
 				seen[w] = full
-				if n++; n*4 > len(tab.keys) {
-					return nil, fmt.Errorf("spellings: more than %d other spellings", len(tab.keys)/4)
+				if err := tab.put(w, fullForm{h: hashString(full), word: full, pronoun: l.pronoun}, &n); err != nil {
+					return nil, err
 				}
-				h := hashString(w)
-				i := h >> (64 - spellingBits)
-				for tab.keys[i] != 0 {
-					i = (i + 1) & (1<<spellingBits - 1)
-				}
-				tab.keys[i], tab.full[i] = h, fullForm{h: hashString(full), word: full, pronoun: l.pronoun}
 			}
+		}
+	}
+	for _, w := range strings.Fields(fillers) {
+		if !isPlainWord(w) {
+			return nil, fmt.Errorf("fillers: %q is not one lower-case word", w)
+		}
+		if prev, ok := seen[w]; ok {
+			return nil, fmt.Errorf("fillers: %q is also another spelling of %q", w, prev)
+		}
+		seen[w] = ""
+		if err := tab.put(w, fullForm{filler: true}, &n); err != nil {
+			return nil, err
 		}
 	}
 	for w := range seen {
@@ -203,6 +216,20 @@ func buildSpellings(list, pronouns string) (*spellingTable, error) {
 		}
 	}
 	return tab, nil
+}
+
+// put adds other spelling w with its full form f; n counts the spellings added.
+func (s *spellingTable) put(w string, f fullForm, n *int) error {
+	if *n++; *n*4 > len(s.keys) {
+		return fmt.Errorf("spellings: more than %d other spellings", len(s.keys)/4)
+	}
+	h := hashString(w)
+	i := h >> (64 - spellingBits)
+	for s.keys[i] != 0 {
+		i = (i + 1) & (1<<spellingBits - 1)
+	}
+	s.keys[i], s.full[i] = h, f
+	return nil
 }
 
 // isPlainWord reports whether w is a word as the tokenizer writes it in one piece: lower-case ASCII
@@ -251,6 +278,11 @@ func (t *tokenizer) respell(tk *token, text string) {
 		return
 	}
 	if end := int(tk.end); end+1 < len(text) && text[end] == '.' && isASCIILetter(text[end+1]) {
+		return
+	}
+	if f.filler {
+		t.norm = t.norm[:tk.nOff]
+		t.toks = t.toks[:len(t.toks)-1]
 		return
 	}
 	if f.pronoun {

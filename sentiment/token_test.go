@@ -207,6 +207,11 @@ func TestRespell(t *testing.T) {
 		{"my id expired", []string{"word:my", "word:id", "word:expired"}},
 		{"ID required", []string{"word:id/caps", "word:required"}},
 		{"ill", []string{"word:ill"}},
+		// Hesitations are dropped; a run of breaks around one stays one break.
+		{"um how do i, uhh, erm change it", []string{"word:how", "word:do", "word:i", "break:,", "word:change", "word:it"}},
+		{"UMMM ill um be in", []string{"word:i'll", "word:be", "word:in"}},
+		{"#um umbrella", []string{"hashtag:um", "word:umbrella"}},
+		{"um", nil},
 	} {
 		require.Equal(t, tc.want, tokStrings(tc.in), "tokenize %q", tc.in)
 	}
@@ -217,23 +222,26 @@ func TestRespell(t *testing.T) {
 }
 
 func TestSpellingsBad(t *testing.T) {
-	for _, tc := range []struct{ list, pronouns, err string }{
-		{"please", "", "want a word and its other spellings"},
-		{"please Pls", "", `"Pls" is not one lower-case word`},
-		{"please pls\nplease pls", "", `"pls" is listed twice`},
-		{"please pls\nthanks please", "", `"please" is both a full form and another spelling`},
-		{"please pls", "i'll pls", `pronoun spellings line 1: "pls" is listed twice`},
-		{"please 'pls", "", "is not one lower-case word"},
+	for _, tc := range []struct{ list, pronouns, fillers, err string }{
+		{"please", "", "", "want a word and its other spellings"},
+		{"please Pls", "", "", `"Pls" is not one lower-case word`},
+		{"please pls\nplease pls", "", "", `"pls" is listed twice`},
+		{"please pls\nthanks please", "", "", `"please" is both a full form and another spelling`},
+		{"please pls", "i'll pls", "", `pronoun spellings line 1: "pls" is listed twice`},
+		{"please 'pls", "", "", "is not one lower-case word"},
+		{"please pls", "", "um pls", `fillers: "pls" is also another spelling of "please"`},
+		{"please pls", "", "um please", `"please" is both a full form and another spelling`},
+		{"please pls", "", "Um", `fillers: "Um" is not one lower-case word`},
 	} {
-		_, err := buildSpellings(tc.list, tc.pronouns)
+		_, err := buildSpellings(tc.list, tc.pronouns, tc.fillers)
 		require.ErrorContains(t, err, tc.err, "%q", tc.list)
 	}
-	_, err := buildSpellings("please pls", "")
+	_, err := buildSpellings("please pls", "", "um")
 	require.NoError(t, err)
 	var big strings.Builder
 	for i := range 300 {
 		big.WriteString("w" + strconv.Itoa(i) + " x" + strconv.Itoa(i) + "\n")
 	}
-	_, err = buildSpellings(big.String(), "")
+	_, err = buildSpellings(big.String(), "", "")
 	require.ErrorContains(t, err, "more than 256 other spellings")
 }

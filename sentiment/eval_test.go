@@ -136,8 +136,8 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
 		{"default", def, "testdata/cx_train.jsonl", 12748, 0.90},
 		{"support", sup, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 18822, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 18822, 0.80},
+		{"default", def, "testdata/cx_heldout.jsonl", 18999, 0.80},
+		{"support", sup, "testdata/cx_heldout.jsonl", 18999, 0.80},
 		{"default", def, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"support", sup, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"default", def, "testdata/cx_thanks.jsonl", 360, 0.80},
@@ -168,6 +168,12 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_churn.jsonl", 179, 0.80},
 		{"default", def, "testdata/cx_b2b.jsonl", 177, 0.80},
 		{"support", sup, "testdata/cx_b2b.jsonl", 177, 0.80},
+		{"default", def, "testdata/cx_followup.jsonl", 178, 0.80},
+		{"support", sup, "testdata/cx_followup.jsonl", 178, 0.80},
+		{"default", def, "testdata/cx_negation.jsonl", 180, 0.80},
+		{"support", sup, "testdata/cx_negation.jsonl", 180, 0.80},
+		{"default", def, "testdata/cx_compare.jsonl", 179, 0.80},
+		{"support", sup, "testdata/cx_compare.jsonl", 179, 0.80},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})
 		require.NoError(t, err)

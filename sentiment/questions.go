@@ -326,7 +326,8 @@ func (a *analysis) topicTerms(v *vocab, it *item) bool {
 // after the first question
 // may be negative or negated at all: "Is there an outage in SE14? My router shows a red light."
 // asks; "Is my flight delayed? Nobody at the gate knows." complains. A question for
-// fellow sufferers ("Anyone else getting mouldy veg?") is no plain question.
+// fellow sufferers ("Anyone else getting mouldy veg?") is no plain question, nor is "is it
+// normal …", which asks a plain question in 12 of the 426 labelled messages that have it.
 func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	toks := a.tok.toks
 	start := -1                 // the word that opens the current sentence; -1 before it
@@ -346,6 +347,9 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 				greet, cond = a.greeting(j), a.wordIs(j, "if")
 				if (a.wordIs(j, "anyone") || a.wordIs(j, "anybody")) && a.wordIs(j+1, "else") {
 					return false
+				}
+				if a.wordIs(j, "is") && a.wordIs(j+1, "it") && a.wordIs(j+2, "normal") {
+					return false // "Is it normal for a 'same day' service to take 3 days?"
 				}
 			} else if (greet && words <= 3 || cond && toks[j-1].kind == tkBreak) && a.asks(v, j) {
 				// "Hi, how …", "Hello team, could …"; "If a payment fails, is there a fee?"

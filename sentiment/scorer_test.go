@@ -996,6 +996,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "would recommend to anyone", want: pos},
 		{text: "will not be ordering from you again", want: neg},
 		{text: "The new licence dashboard is a step backwards.", want: neg},
+		{text: "Please move my appointment to Saturday, thanks", want: neu},
+		// "again" of what the writer will do is no repetition of a fault; "never" keeps it one.
+		{text: "I'll try logging in again tonight.", want: neu},
+		{text: "I will never order from you again", want: neg},
+		{text: "Is it normal to be promised a callback three times and never get one?", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -599,10 +599,35 @@ func (a *analysis) resolveContextual(v *vocab, text string) {
 			}
 		}
 		it.kind = itComplaint
-		if good && !bad || a.goodBefore(k) {
+		if good && !bad || a.goodBefore(k) || a.ownAgain(v, int(it.first)) {
 			it.v = 0
 		}
 	}
+}
+
+// ownAgainWords is how far before "again" the writer's "I'll" or "we will" may stand.
+const ownAgainWords = 4
+
+// ownAgain reports whether word token j is "again" said of what the writer will do ("I'll try
+// logging in again tonight", "we will book again"; of the labelled messages with "again" a few
+// words after "I'll", "I will", "we'll" or "we will", 24 of 33 are not negative), with no
+// negator between ("I will never order again").
+func (a *analysis) ownAgain(v *vocab, j int) bool {
+	if !a.wordIs(j, "again") {
+		return false
+	}
+	for k := j - 1; k >= 0 && k >= j-ownAgainWords-1; k-- {
+		if a.tok.toks[k].kind != tkWord {
+			return false
+		}
+		if idx := a.info[k]; idx >= 0 && v.infos[idx].flags&wNegator != 0 {
+			return false
+		}
+		if a.wordIn(k, "i'll", "we'll") || a.wordIs(k, "will") && k > 0 && a.wordIn(k-1, "i", "we") {
+			return true
+		}
+	}
+	return false
 }
 
 // goodBefore reports whether the word right before item k is a positive word ("all working

@@ -737,6 +737,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.thanksThenBut(text)
 	}
 	a.thanksForProblem(v)
+	a.movingOut()
 	a.thanksForCharge()
 	if posLex {
 		a.happyEnding(v, text) // (it ends on a positive lexicon word)
@@ -847,7 +848,19 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	// 1 without any sentiment, fading as sentiment adds up.
 	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
-	r[rfExclaim] = float32(min(exclaim, 3)) / 3
+	if complaint > 0 && pos == 0 && praise == 0 {
+		// "Terrible service!", "package still missing!!": the marks stress the complaint, the
+		// only feeling there is; in general text, where the exclamation feature is learned,
+		// they mostly stress delight.
+		r[rfExclaimComplaint] = float32(min(exclaim, 3)) / 3
+		for i := range a.tok.toks {
+			if a.tok.toks[i].kind == tkExclaim {
+				a.mark[i] |= mMasked // the n-grams learn '!' from general text too
+			}
+		}
+	} else {
+		r[rfExclaim] = float32(min(exclaim, 3)) / 3
+	}
 	if polite && complains {
 		r[rfPoliteComplaint] = 1
 	}

@@ -110,6 +110,9 @@ func (a *analysis) features(v *vocab, m *Model, cache bool, cached *[numClass]fl
 			case tkNumber:
 				unit = unitNumber
 			case tkExclaim, tkQuestion:
+				if a.mark[i]&mMasked != 0 {
+					continue // the marks of a complaint: the exclamation_complaint rule weighs them
+				}
 				unit = unitExclaim
 				if tk.kind == tkQuestion {
 					unit = unitQuestion

@@ -51,9 +51,9 @@ func (a *analysis) asksQuestion(v *vocab, text string) bool {
 // calm reports whether the only negative words of the message are topic terms ("delayed",
 // "error", "damaged"), with no word of feeling ("ridiculous", "furious") and no word of
 // impatience ("Have you fixed it yet?", "still", "again", "every time", "even", "how long do I
-// have to wait", "how is it possible", "what am I supposed to", "??", a time waited, a "why" not
-// asked out of curiosity), and no complaint that calls itself one or asks if it is "too much to
-// ask".
+// have to wait", "how is it possible", "how many more", "what's the point", "a joke", "what am
+// I supposed to", "??", a time waited, a "why" not asked out of curiosity), and no complaint
+// that calls itself one or asks if it is "too much to ask".
 func (a *analysis) calm(v *vocab) bool {
 	for k := range a.items {
 		it := &a.items[k]
@@ -93,9 +93,16 @@ func (a *analysis) calm(v *vocab) bool {
 				return false
 			}
 		case "how":
-			if a.wordIs(j+1, "long") && !a.plainHowLong(j+2) || a.wordIs(j+1, "much") || a.possibleAsked(j) { // "how is it possible that …?"
+			if a.wordIs(j+1, "long") && !a.plainHowLong(j+2) || a.wordIs(j+1, "much") || a.possibleAsked(j) || // "how is it possible that …?"
+				a.wordIs(j+1, "many") && a.wordIs(j+2, "more") { // "How many more times do I have to restart the router?"
 				return false
 			}
+		case "point":
+			if a.wordIs(j-1, "the") && (a.wordIs(j-2, "what's") || a.wordIs(j-2, "what") || a.wordIs(j-2, "is")) {
+				return false // "what's the point of paying for 500Mb when I get 12?"
+			}
+		case "joke":
+			return false // "Is that supposed to be a joke?"
 		case "too":
 			if a.wordIs(j+1, "much") { // "Would it be too much to ask for a reply?"
 				return false

@@ -9,24 +9,25 @@ package sentiment
 
 // Rule feature indices.
 const (
-	rfPos             = iota // log(1 + positive lexicon valence, after negation, intensifiers, contrast)
-	rfNeg                    // log(1 + negative lexicon valence, same)
-	rfComplaint              // log(1 + weight of complaint cues)
-	rfPraise                 // log(1 + weight of praise cues)
-	rfSarcasm                // a sarcasm marker fired
-	rfQuestion               // a question or request for information
-	rfNoSentiment            // nothing in the lexicon or the cues
-	rfExclaim                // exclamation marks (0..1)
-	rfPoliteComplaint        // courtesy ("thanks", "please") in a message that complains
-	rfNegation               // negators (0..1)
-	rfCaps                   // a sentiment word in capitals
-	rfEmojiPos               // positive emoji or emoticons (0..1)
-	rfEmojiNeg               // negative emoji or emoticons (0..1)
-	rfURL                    // a link
-	rfLength                 // log(1 + words) / 4
-	rfPerson                 // the writer speaks as "I"/"we" or to "you": subjective, not a news line
-	rfCalmAsk                // a question or request in a message that names a problem calmly
-	rfMiddleRating           // a middle score ("3/5", "6/10", "3 stars"): the writer's verdict is so-so
+	rfPos              = iota // log(1 + positive lexicon valence, after negation, intensifiers, contrast)
+	rfNeg                     // log(1 + negative lexicon valence, same)
+	rfComplaint               // log(1 + weight of complaint cues)
+	rfPraise                  // log(1 + weight of praise cues)
+	rfSarcasm                 // a sarcasm marker fired
+	rfQuestion                // a question or request for information
+	rfNoSentiment             // nothing in the lexicon or the cues
+	rfExclaim                 // exclamation marks (0..1)
+	rfPoliteComplaint         // courtesy ("thanks", "please") in a message that complains
+	rfNegation                // negators (0..1)
+	rfCaps                    // a sentiment word in capitals
+	rfEmojiPos                // positive emoji or emoticons (0..1)
+	rfEmojiNeg                // negative emoji or emoticons (0..1)
+	rfURL                     // a link
+	rfLength                  // log(1 + words) / 4
+	rfPerson                  // the writer speaks as "I"/"we" or to "you": subjective, not a news line
+	rfCalmAsk                 // a question or request in a message that names a problem calmly
+	rfMiddleRating            // a middle score ("3/5", "6/10", "3 stars"): the writer's verdict is so-so
+	rfExclaimComplaint        // exclamation marks (0..1) in a message whose only feeling is a complaint
 	numRule
 )
 
@@ -40,24 +41,25 @@ type ruleFeature struct {
 }
 
 var ruleFeatures = [numRule]ruleFeature{
-	rfPos:             {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, false},
-	rfNeg:             {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, false},
-	rfComplaint:       {"complaint", [3]float32{1.6, -0.5, -1.1}, true},
-	rfPraise:          {"praise", [3]float32{-0.8, -0.4, 1.2}, true},
-	rfSarcasm:         {"sarcasm", [3]float32{1.2, -0.4, -0.8}, true},
-	rfQuestion:        {"question", [3]float32{-0.2, 0.6, -0.4}, false},
-	rfNoSentiment:     {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}, false},
-	rfExclaim:         {"exclamation", [3]float32{0.25, -0.5, 0.25}, false},
-	rfPoliteComplaint: {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, true},
-	rfNegation:        {"negation", [3]float32{0.3, -0.1, -0.2}, false},
-	rfCaps:            {"caps", [3]float32{0.2, -0.2, 0}, false},
-	rfEmojiPos:        {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, false},
-	rfEmojiNeg:        {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, false},
-	rfURL:             {"url", [3]float32{-0.2, 0.4, -0.2}, false},
-	rfLength:          {"length", [3]float32{0.3, -0.4, 0.1}, false},
-	rfPerson:          {"person", [3]float32{0.1, -0.3, 0.1}, false},
-	rfCalmAsk:         {"calm_ask", [3]float32{0, 0, 0}, true},
-	rfMiddleRating:    {"middle_rating", [3]float32{-0.6, 1.2, -0.6}, true},
+	rfPos:              {"lexicon_positive", [3]float32{-0.9, -0.3, 1.2}, false},
+	rfNeg:              {"lexicon_negative", [3]float32{1.2, -0.3, -0.9}, false},
+	rfComplaint:        {"complaint", [3]float32{1.6, -0.5, -1.1}, true},
+	rfPraise:           {"praise", [3]float32{-0.8, -0.4, 1.2}, true},
+	rfSarcasm:          {"sarcasm", [3]float32{1.2, -0.4, -0.8}, true},
+	rfQuestion:         {"question", [3]float32{-0.2, 0.6, -0.4}, false},
+	rfNoSentiment:      {"no_sentiment", [3]float32{-0.4, 0.9, -0.5}, false},
+	rfExclaim:          {"exclamation", [3]float32{0.25, -0.5, 0.25}, false},
+	rfPoliteComplaint:  {"polite_complaint", [3]float32{0.6, -0.2, -0.4}, true},
+	rfNegation:         {"negation", [3]float32{0.3, -0.1, -0.2}, false},
+	rfCaps:             {"caps", [3]float32{0.2, -0.2, 0}, false},
+	rfEmojiPos:         {"emoji_positive", [3]float32{-0.5, -0.3, 0.8}, false},
+	rfEmojiNeg:         {"emoji_negative", [3]float32{0.8, -0.3, -0.5}, false},
+	rfURL:              {"url", [3]float32{-0.2, 0.4, -0.2}, false},
+	rfLength:           {"length", [3]float32{0.3, -0.4, 0.1}, false},
+	rfPerson:           {"person", [3]float32{0.1, -0.3, 0.1}, false},
+	rfCalmAsk:          {"calm_ask", [3]float32{0, 0, 0}, true},
+	rfMiddleRating:     {"middle_rating", [3]float32{-0.6, 1.2, -0.6}, true},
+	rfExclaimComplaint: {"exclamation_complaint", [3]float32{0.5, -0.5, 0}, true},
 }
 
 // priorBias is the class bias of the rules alone.

@@ -1001,6 +1001,20 @@ func TestScoreCases(t *testing.T) {
 		{text: "I'll try logging in again tonight.", want: neu},
 		{text: "I will never order from you again", want: neg},
 		{text: "Is it normal to be promised a callback three times and never get one?", want: neg},
+		// Exclamation marks stress a complaint that is the only feeling.
+		{text: "Terrible service!", want: neg},
+		{text: "wrong item!!", want: neg},
+		{text: "STILL NO WATER!!!", want: neg},
+		{text: "Thank you so much!!!", want: pos},
+		// Rhetorical questions are no calm ones.
+		{text: "what's the point of paying for 500Mb when I get 12 on a good day?", want: neg},
+		{text: "Renewal quote £1,140 vs £690 last year. Is this a joke?", want: neg},
+		{text: "How do I add a second email address to my account?", want: neu},
+		// Moving home is the reason for cancelling, no complaint; moving to another company is.
+		{text: "We're moving abroad next month, please cancel my subscription from the 30th.", want: neu},
+		{text: "hi im moving house on 3 june what do i need to do to close my account?", want: neu},
+		{text: "I am moving to another bank, close my account.", want: neg},
+		{text: "thanks a million, the fraud team spotted that dodgy payment before I even noticed it", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1669,6 +1683,33 @@ func TestMiddleRating(t *testing.T) {
 	}
 }
 
+// Exclamation marks in a message whose only feeling is a complaint are the exclamation_complaint
+// rule feature, and the n-gram model does not see them; elsewhere they are the exclamation
+// feature.
+func TestExclaimComplaint(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text              string
+		exclaim, complain float32
+	}{
+		{"Terrible service!", 0, 1.0 / 3},
+		{"package still missing!!!", 0, 1},
+		{"Great service!", 1.0 / 3, 0},
+		{"Lovely driver but wrong item!!", 2.0 / 3, 0},
+		{"Terrible service.", 0, 0},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.exclaim, a.rule[rfExclaim], "%q", tc.text)
+		require.Equal(t, tc.complain, a.rule[rfExclaimComplaint], "%q", tc.text)
+		for i := range a.tok.toks {
+			if a.tok.toks[i].kind == tkExclaim {
+				require.Equal(t, tc.complain > 0, a.mark[i]&mMasked != 0, "%q", tc.text)
+			}
+		}
+	}
+}
+
 // A problem named calmly with a question or request is the calm_ask rule feature; the question
 // may open the last clause only, and a question without its mark may open the message too.
 func TestCalmAsk(t *testing.T) {
@@ -1706,6 +1747,8 @@ func TestCalmAsk(t *testing.T) {
 		{"what are your branch hours on saturday", true},
 		{"what happens to my locker rental if i cancel", true},
 		{"what are you doing about my refund, 3 weeks now", false},
+		{"How many more times do I have to restart the router before you admit the problem is at your end?", false},
+		{"Delivery tracking map just shows a spinning wheel now. What's the point of the app?", false},
 	} {
 		a := s.pool.Get().(*analysis)
 		a.run(s.vocab, tc.text)

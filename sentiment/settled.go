@@ -712,3 +712,59 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 		}
 	}
 }
+
+// movingOut clears the cancelling of a writer who is moving home ("hi im moving house on 3 june
+// what do i need to do to close my account?", "We're moving abroad, please cancel my
+// subscription"): the move is the reason, no complaint (of the labelled messages that name
+// such a move and cancelling or closing, 56 of 57 are not negative). A move to another company
+// ("I am moving my mortgage to another bank") is no move home.
+func (a *analysis) movingOut() {
+	found := false
+	for k := range a.items {
+		if it := &a.items[k]; a.cancelComplaint(it) {
+			found = true
+			break
+		}
+	}
+	if !found || !a.movingHome() {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; a.cancelComplaint(it) {
+			it.v = 0
+		}
+	}
+}
+
+// cancelComplaint reports whether item it is a complaint or a negative word of cancelling or
+// closing ("close my account", "cancel").
+func (a *analysis) cancelComplaint(it *item) bool {
+	return (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) && a.cancelling(it)
+}
+
+// cancelling reports whether item it has a word of cancelling or closing.
+func (a *analysis) cancelling(it *item) bool {
+	for j := int(it.first); j <= int(it.last); j++ {
+		if a.wordIn(j, "cancel", "cancelling", "canceling", "cancellation", "close", "closing", "end", "terminate", "disconnect") {
+			return true
+		}
+	}
+	return false
+}
+
+// movingHome reports whether the writer says they are moving home: "moving house", "moving
+// abroad", "I'm moving next month", "relocating".
+func (a *analysis) movingHome() bool {
+	for j := range a.tok.toks {
+		switch {
+		case a.wordIs(j, "relocating"), a.wordIs(j, "emigrating"):
+			return true
+		case a.wordIs(j, "moving"):
+			if a.wordIn(j+1, "house", "home", "abroad", "out", "away", "flat", "flats", "country", "overseas") ||
+				a.wordIn(j-1, "i'm", "we're", "am", "are") && a.wordIn(j+1, "next", "on", "in", "this", "soon", "at") {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1015,6 +1015,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "hi im moving house on 3 june what do i need to do to close my account?", want: neu},
 		{text: "I am moving to another bank, close my account.", want: neg},
 		{text: "thanks a million, the fraud team spotted that dodgy payment before I even noticed it", want: pos},
+		{text: "Quoted £850, invoiced £1,240. Please explain.", want: neg},
+		{text: "$85 for a bath and nail trim?? that's robbery", want: neg},
+		{text: "Could you please explain how the cooling-off period works?", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -742,11 +742,30 @@ func (a *analysis) cancelComplaint(it *item) bool {
 	return (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) && a.cancelling(it)
 }
 
+// The hashes of the words of cancelling and closing.
+var (
+	cancelHash       = hashString("cancel")
+	cancellingHash   = hashString("cancelling")
+	cancelingHash    = hashString("canceling")
+	cancellationHash = hashString("cancellation")
+	closeHash        = hashString("close")
+	closingHash      = hashString("closing")
+	endHash          = hashString("end")
+	terminateHash    = hashString("terminate")
+	disconnectHash   = hashString("disconnect")
+	movingHash       = hashString("moving")
+	relocatingHash   = hashString("relocating")
+	emigratingHash   = hashString("emigrating")
+)
+
 // cancelling reports whether item it has a word of cancelling or closing.
 func (a *analysis) cancelling(it *item) bool {
 	for j := int(it.first); j <= int(it.last); j++ {
-		if a.wordIn(j, "cancel", "cancelling", "canceling", "cancellation", "close", "closing", "end", "terminate", "disconnect") {
-			return true
+		if tk := &a.tok.toks[j]; tk.kind == tkWord {
+			switch tk.h {
+			case cancelHash, cancellingHash, cancelingHash, cancellationHash, closeHash, closingHash, endHash, terminateHash, disconnectHash:
+				return true
+			}
 		}
 	}
 	return false
@@ -756,10 +775,11 @@ func (a *analysis) cancelling(it *item) bool {
 // abroad", "I'm moving next month", "relocating".
 func (a *analysis) movingHome() bool {
 	for j := range a.tok.toks {
-		switch {
-		case a.wordIs(j, "relocating"), a.wordIs(j, "emigrating"):
+		switch tk := &a.tok.toks[j]; {
+		case tk.kind != tkWord:
+		case tk.h == relocatingHash, tk.h == emigratingHash:
 			return true
-		case a.wordIs(j, "moving"):
+		case tk.h == movingHash:
 			if a.wordIn(j+1, "house", "home", "abroad", "out", "away", "flat", "flats", "country", "overseas") ||
 				a.wordIn(j-1, "i'm", "we're", "am", "are") && a.wordIn(j+1, "next", "on", "in", "this", "soon", "at") {
 				return true

@@ -412,10 +412,26 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 }
 
 // namedInQuestion reports whether complaint item it is one that a plain question may name
-// without complaining: a one-word cue, a plain duration, the customer's own cancelling or what
-// an "if" clause supposes.
+// without complaining: a one-word cue, a plain duration, the customer's own cancelling, what
+// an "if" clause supposes or a complaint the customer asks how to make.
 func (a *analysis) namedInQuestion(v *vocab, it *item) bool {
-	return it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first))
+	return it.first == it.last || a.plainDuration(v, it) || a.ownCancel(int(it.first)) || a.inIf(int(it.first)) ||
+		a.howToComplain(int(it.first))
+}
+
+// howToComplain reports whether word token i opens a complaint that the customer asks how to
+// make: it is or follows "raise", "make", "file", "lodge", "submit" or "escalate", perhaps with
+// "a" or "my" between, in a question ("How do I raise a formal complaint?", "how do I make a
+// complaint about a driver?"), not a complaint made.
+func (a *analysis) howToComplain(i int) bool {
+	if a.wordIn(i, "raise", "make", "file", "lodge", "submit", "escalate") {
+		return true
+	}
+	j := i - 1
+	if a.wordIn(j, "a", "my") {
+		j--
+	}
+	return a.wordIn(j, "raise", "make", "file", "lodge", "submit", "escalate")
 }
 
 // inIf reports whether token i stands in an "if" clause: "if" comes before it with only words

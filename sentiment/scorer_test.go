@@ -1018,6 +1018,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Quoted £850, invoiced £1,240. Please explain.", want: neg},
 		{text: "$85 for a bath and nail trim?? that's robbery", want: neg},
 		{text: "Could you please explain how the cooling-off period works?", want: neu},
+		// Asking how to complain is no complaint; complaining is.
+		{text: "How do I raise a formal complaint?", want: neu},
+		{text: "How do I make a complaint about a driver?", want: neu},
+		{text: "I want to make a formal complaint about your driver.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -226,6 +226,12 @@ func (a *analysis) wordBeforeCount(c int) (int, []byte) {
 func (a *analysis) spreadOver(c int) bool {
 	toks := a.tok.toks
 	j := c - 1
+	switch {
+	case a.wordIn(j, "those", "these"): // "for those two weeks"
+		j--
+	case a.wordIs(j, "next") && a.wordIs(j-1, "the"): // "for the next 3 months"
+		j -= 2
+	}
 	if a.wordIs(j, "for") {
 		return a.pausedFor(j)
 	}
@@ -367,13 +373,25 @@ func (a *analysis) neverSo(n, i int) bool {
 
 // pausedFor reports whether the "for" at token j follows, at most six words before it in its
 // clause, a word of pausing ("Pause my razor sub for 2 months", "can I freeze my membership for
-// three months?"): the span of a pause asked for, not a wait.
+// three months?", "please hold my weekly delivery for those two weeks", "put the membership on
+// hold for two months"): the span of a pause asked for, not a wait ("on hold for 2 hours" is
+// one, unless something was put on hold).
 func (a *analysis) pausedFor(j int) bool {
 	toks := a.tok.toks
+	onHold := false // "on hold" seen: a pause only if put so
 	for k, n := j-1, 0; k >= 0 && n < 6 && toks[k].kind == tkWord; k, n = k-1, n+1 {
 		switch string(a.tok.normOf(&toks[k])) {
-		case "pause", "pausing", "freeze", "freezing", "suspend", "suspending":
+		case "pause", "pausing", "freeze", "freezing", "suspend", "suspending", "skip", "skipping":
 			return true
+		case "hold":
+			if !a.wordIs(k-1, "on") {
+				return true
+			}
+			onHold = true
+		case "put", "putting", "place", "placed":
+			if onHold {
+				return true
+			}
 		}
 	}
 	return false

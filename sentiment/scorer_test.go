@@ -1022,6 +1022,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "How do I raise a formal complaint?", want: neu},
 		{text: "How do I make a complaint about a driver?", want: neu},
 		{text: "I want to make a formal complaint about your driver.", want: neg},
+		// The span of a pause asked for is no wait; time on hold is.
+		{text: "I'll be away 3-17 Aug, can you hold my veg box deliveries for those two weeks?", want: neu},
+		{text: "I was on hold for 2 hours", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

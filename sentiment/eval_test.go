@@ -136,8 +136,8 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
 		{"default", def, "testdata/cx_train.jsonl", 12748, 0.90},
 		{"support", sup, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 19705, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 19705, 0.80},
+		{"default", def, "testdata/cx_heldout.jsonl", 19883, 0.80},
+		{"support", sup, "testdata/cx_heldout.jsonl", 19883, 0.80},
 		{"default", def, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"support", sup, "testdata/cx_informal.jsonl", 353, 0.80},
 		{"default", def, "testdata/cx_thanks.jsonl", 360, 0.80},
@@ -194,6 +194,10 @@ func TestCXCases(t *testing.T) {
 		{"support", sup, "testdata/cx_long.jsonl", 180, 0.80},
 		{"default", def, "testdata/cx_hedged.jsonl", 179, 0.80},
 		{"support", sup, "testdata/cx_hedged.jsonl", 179, 0.80},
+		{"default", def, "testdata/cx_sarcasm.jsonl", 174, 0.80},
+		{"support", sup, "testdata/cx_sarcasm.jsonl", 174, 0.80},
+		{"default", def, "testdata/cx_mixlang.jsonl", 178, 0.80},
+		{"support", sup, "testdata/cx_mixlang.jsonl", 178, 0.80},
 	} {
 		exs, err := ReadExampleFile(tc.file, Split{})
 		require.NoError(t, err)

@@ -609,9 +609,10 @@ func (a *analysis) resolveContextual(v *vocab, text string) {
 const ownAgainWords = 4
 
 // ownAgain reports whether word token j is "again" said of what the writer will do ("I'll try
-// logging in again tonight", "we will book again"; of the labelled messages with "again" a few
-// words after "I'll", "I will", "we'll" or "we will", 24 of 33 are not negative), with no
-// negator between ("I will never order again").
+// logging in again tonight", "we will book again"), with no negator between ("I will never
+// order again"). Of the 33 labelled messages with "again" a few words after "I'll", "I will",
+// "we'll" or "we will", 21 are not negative, and 6 of the 12 negative ones have a negator
+// between.
 func (a *analysis) ownAgain(v *vocab, j int) bool {
 	if !a.wordIs(j, "again") {
 		return false
@@ -716,7 +717,7 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // movingOut clears the cancelling of a writer who is moving home ("hi im moving house on 3 june
 // what do i need to do to close my account?", "We're moving abroad, please cancel my
 // subscription"): the move is the reason, no complaint (of the labelled messages that name
-// such a move and cancelling or closing, 56 of 57 are not negative). A move to another company
+// such a move and a word of cancelling or closing, 59 of 61 are not negative). A move to another company
 // ("I am moving my mortgage to another bank") is no move home.
 func (a *analysis) movingOut() {
 	found := false

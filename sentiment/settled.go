@@ -743,30 +743,37 @@ func (a *analysis) cancelComplaint(it *item) bool {
 	return (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) && a.cancelling(it)
 }
 
-// The hashes of the words of cancelling and closing.
+// The hashes of the words of cancelling and closing, and of moving home.
 var (
-	cancelHash       = hashString("cancel")
-	cancellingHash   = hashString("cancelling")
-	cancelingHash    = hashString("canceling")
-	cancellationHash = hashString("cancellation")
-	closeHash        = hashString("close")
-	closingHash      = hashString("closing")
-	endHash          = hashString("end")
-	terminateHash    = hashString("terminate")
-	disconnectHash   = hashString("disconnect")
-	movingHash       = hashString("moving")
-	relocatingHash   = hashString("relocating")
-	emigratingHash   = hashString("emigrating")
+	cancelHashes = hashesOf("cancel", "cancelling", "canceling", "cancellation", "close", "closing", "end", "terminate", "disconnect")
+	movingHash   = hashString("moving")
+	moveHashes   = hashesOf("relocating", "emigrating")
 )
+
+// hashesOf returns the hashes of words ws.
+func hashesOf(ws ...string) []uint64 {
+	hs := make([]uint64, len(ws))
+	for i, w := range ws {
+		hs[i] = hashString(w)
+	}
+	return hs
+}
+
+// hashIn reports whether h is one of hs.
+func hashIn(h uint64, hs []uint64) bool {
+	for _, x := range hs {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
 
 // cancelling reports whether item it has a word of cancelling or closing.
 func (a *analysis) cancelling(it *item) bool {
 	for j := int(it.first); j <= int(it.last); j++ {
-		if tk := &a.tok.toks[j]; tk.kind == tkWord {
-			switch tk.h {
-			case cancelHash, cancellingHash, cancelingHash, cancellationHash, closeHash, closingHash, endHash, terminateHash, disconnectHash:
-				return true
-			}
+		if tk := &a.tok.toks[j]; tk.kind == tkWord && hashIn(tk.h, cancelHashes) {
+			return true
 		}
 	}
 	return false
@@ -778,7 +785,7 @@ func (a *analysis) movingHome() bool {
 	for j := range a.tok.toks {
 		switch tk := &a.tok.toks[j]; {
 		case tk.kind != tkWord:
-		case tk.h == relocatingHash, tk.h == emigratingHash:
+		case hashIn(tk.h, moveHashes):
 			return true
 		case tk.h == movingHash:
 			if a.wordIn(j+1, "house", "home", "abroad", "out", "away", "flat", "flats", "country", "overseas") ||

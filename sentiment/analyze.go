@@ -737,7 +737,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.thanksThenBut(text)
 	}
 	a.thanksForProblem(v)
-	a.movingOut()
+	a.movingOut(v)
 	a.thanksForCharge()
 	if posLex {
 		a.happyEnding(v, text) // (it ends on a positive lexicon word)
@@ -853,7 +853,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// only feeling there is; in general text, where the exclamation feature is learned,
 		// they mostly stress delight.
 		r[rfExclaimComplaint] = float32(min(exclaim, 3)) / 3
-		for i := range a.tok.toks {
+		for i := 0; exclaim > 0 && i < len(a.tok.toks); i++ {
 			if a.tok.toks[i].kind == tkExclaim {
 				a.mark[i] |= mMasked // the n-grams learn '!' from general text too
 			}

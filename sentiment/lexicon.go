@@ -233,6 +233,8 @@ type vocab struct {
 	backdrop map[int32]bool // slots of the words that make a problem a setting (see analysis.backdrop)
 	loss     map[int32]bool // slots of the words of loss (see analysis.recovery)
 	recover  map[int32]bool // slots of the words that say a loss was made good (see analysis.recovery)
+	cancel   map[int32]bool // slots of the words of cancelling or closing (see analysis.movingOut)
+	moving   map[int32]bool // slots of the words that say the writer moves home (see analysis.movingHome)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -306,6 +308,8 @@ type vocabBuilder struct {
 	backdrop []string // the words of the backdrop cues
 	loss     []string // the words of the loss cues
 	recover  []string // the words of the recover cues
+	cancel   []string // the words of the cancelling cues
+	moving   []string // the words of the moving cues
 }
 
 func newVocabBuilder() *vocabBuilder {
@@ -391,6 +395,7 @@ func (b *vocabBuilder) build() *vocab {
 	}
 	v.pending, v.telling, v.backdrop = v.slots(b.pending), v.slots(b.telling), v.slots(b.backdrop)
 	v.loss, v.recover = v.slots(b.loss), v.slots(b.recover)
+	v.cancel, v.moving = v.slots(b.cancel), v.slots(b.moving)
 	return v
 }
 
@@ -473,8 +478,11 @@ func (b *vocabBuilder) addCues(text string) error {
 				}
 			}
 			continue
-		case "pending", "telling", "backdrop", "loss", "recover":
-			list := map[string]*[]string{"pending": &b.pending, "telling": &b.telling, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover}[f[0]]
+		case "pending", "telling", "backdrop", "loss", "recover", "cancelling", "moving":
+			list := map[string]*[]string{
+				"pending": &b.pending, "telling": &b.telling, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover,
+				"cancelling": &b.cancel, "moving": &b.moving,
+			}[f[0]]
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form) // so that it has a slot

@@ -98,7 +98,7 @@ func (a *analysis) calm(v *vocab) bool {
 				return false
 			}
 		case "point":
-			if a.wordIs(j-1, "the") && (a.wordIs(j-2, "what's") || a.wordIs(j-2, "what") || a.wordIs(j-2, "is")) {
+			if a.wordIs(j-1, "the") && a.wordIn(j-2, "what's", "what", "is") {
 				return false // "what's the point of paying for 500Mb when I get 12?"
 			}
 		case "joke":
@@ -424,15 +424,15 @@ func (a *analysis) namedInQuestion(v *vocab, it *item) bool {
 // "a" or "my" between, in a question ("How do I raise a formal complaint?", "how do I make a
 // complaint about a driver?"), not a complaint made.
 func (a *analysis) howToComplain(i int) bool {
-	if a.wordIn(i, "raise", "make", "file", "lodge", "submit", "escalate") {
-		return true
-	}
 	j := i - 1
 	if a.wordIn(j, "a", "my") {
 		j--
 	}
-	return a.wordIn(j, "raise", "make", "file", "lodge", "submit", "escalate")
+	return a.wordIn(i, complainVerbs...) || a.wordIn(j, complainVerbs...)
 }
+
+// complainVerbs are the verbs of making a complaint (see howToComplain).
+var complainVerbs = []string{"raise", "make", "file", "lodge", "submit", "escalate"}
 
 // inIf reports whether token i stands in an "if" clause: "if" comes before it with only words
 // and numbers between ("Can I get a refund if I cancel within 14 days?", "If a parcel is marked

@@ -717,81 +717,53 @@ func (a *analysis) thanked(v *vocab, lastContrast int) {
 // movingOut clears the cancelling of a writer who is moving home ("hi im moving house on 3 june
 // what do i need to do to close my account?", "We're moving abroad, please cancel my
 // subscription"): the move is the reason, no complaint (of the labelled messages that name
-// such a move and a word of cancelling or closing, 59 of 61 are not negative). A move to another company
-// ("I am moving my mortgage to another bank") is no move home.
-func (a *analysis) movingOut() {
+// such a move and a word of cancelling or closing, 59 of 61 are not negative). A move to another
+// company ("I am moving my mortgage to another bank") is no move home. The words are the
+// cancelling and moving cues of cues.txt.
+func (a *analysis) movingOut(v *vocab) {
 	found := false
 	for k := range a.items {
-		if it := &a.items[k]; a.cancelComplaint(it) {
+		if it := &a.items[k]; a.cancelComplaint(v, it) {
 			found = true
 			break
 		}
 	}
-	if !found || !a.movingHome() {
+	if !found || !a.movingHome(v) {
 		return
 	}
 	for k := range a.items {
-		if it := &a.items[k]; a.cancelComplaint(it) {
+		if it := &a.items[k]; a.cancelComplaint(v, it) {
 			it.v = 0
 		}
 	}
 }
 
-// cancelComplaint reports whether item it is a complaint or a negative word of cancelling or
-// closing ("close my account", "cancel").
-func (a *analysis) cancelComplaint(it *item) bool {
-	return (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) && a.cancelling(it)
-}
-
-// The hashes of the words of cancelling and closing, and of moving home.
-var (
-	cancelHashes = hashesOf("cancel", "cancelling", "canceling", "cancellation", "close", "closing", "end", "terminate", "disconnect")
-	movingHash   = hashString("moving")
-	moveHashes   = hashesOf("relocating", "emigrating")
-)
-
-// hashesOf returns the hashes of words ws.
-func hashesOf(ws ...string) []uint64 {
-	hs := make([]uint64, len(ws))
-	for i, w := range ws {
-		hs[i] = hashString(w)
+// cancelComplaint reports whether item it is a complaint or a negative word with a word of
+// cancelling or closing ("close my account", "cancel").
+func (a *analysis) cancelComplaint(v *vocab, it *item) bool {
+	if it.kind != itComplaint || it.v <= 0 {
+		if it.kind != itLex || it.v >= 0 {
+			return false
+		}
 	}
-	return hs
-}
-
-// hashIn reports whether h is one of hs.
-func hashIn(h uint64, hs []uint64) bool {
-	for _, x := range hs {
-		if x == h {
+	for j := it.first; j <= it.last; j++ {
+		if idx := a.info[j]; idx >= 0 && v.cancel[idx] {
 			return true
 		}
 	}
 	return false
 }
 
-// cancelling reports whether item it has a word of cancelling or closing.
-func (a *analysis) cancelling(it *item) bool {
-	for j := int(it.first); j <= int(it.last); j++ {
-		if tk := &a.tok.toks[j]; tk.kind == tkWord && hashIn(tk.h, cancelHashes) {
-			return true
-		}
-	}
-	return false
-}
-
-// movingHome reports whether the writer says they are moving home: "moving house", "moving
-// abroad", "I'm moving next month", "relocating".
-func (a *analysis) movingHome() bool {
+// movingHome reports whether the writer says they are moving home: "relocating", or "moving"
+// before a word of place or time ("moving house", "moving abroad", "I'm moving next month").
+func (a *analysis) movingHome(v *vocab) bool {
 	for j := range a.tok.toks {
-		switch tk := &a.tok.toks[j]; {
-		case tk.kind != tkWord:
-		case hashIn(tk.h, moveHashes):
+		if idx := a.info[j]; idx >= 0 && v.moving[idx] {
 			return true
-		case tk.h == movingHash:
-			if a.wordIn(j+1, "house", "home", "abroad", "out", "away", "flat", "flats", "country", "overseas") ||
-				a.wordIn(j-1, "i'm", "we're", "am", "are") && a.wordIn(j+1, "next", "on", "in", "this", "soon", "at") {
-				return true
-			}
+		}
+		if a.wordIs(j, "moving") && (a.wordIn(j+1, "house", "home", "abroad", "out", "away", "flat", "flats", "country", "overseas") ||
+			a.wordIn(j-1, "i'm", "we're", "am", "are") && a.wordIn(j+1, "next", "on", "in", "this", "soon", "at")) {
+			return true
 		}
 	}
 	return false

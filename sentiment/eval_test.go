@@ -124,87 +124,60 @@ func TestCXCases(t *testing.T) {
 	sup, err := New(Config{Model: "builtin:support"})
 	require.NoError(t, err)
 	for _, tc := range []struct {
-		model string
-		s     *Scorer
-		file  string
-		n     int
-		min   float64 // accuracy and macro-F1
+		file    string // in testdata, without .jsonl
+		n       int
+		min     float64 // accuracy and macro-F1
+		support bool    // the support model too, not only the default
 	}{
-		{"default", def, "testdata/cx_cases.jsonl", 161, 0.95},
-		{"default", def, "testdata/cx_fresh.jsonl", 370, 0.87},
-		{"default", def, "testdata/cx_parts.jsonl", 4500, 0.90},
-		{"support", sup, "testdata/cx_parts.jsonl", 4500, 0.90},
-		{"default", def, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"support", sup, "testdata/cx_train.jsonl", 12748, 0.90},
-		{"default", def, "testdata/cx_heldout.jsonl", 19883, 0.80},
-		{"support", sup, "testdata/cx_heldout.jsonl", 19883, 0.80},
-		{"default", def, "testdata/cx_informal.jsonl", 353, 0.80},
-		{"support", sup, "testdata/cx_informal.jsonl", 353, 0.80},
-		{"default", def, "testdata/cx_thanks.jsonl", 360, 0.80},
-		{"support", sup, "testdata/cx_thanks.jsonl", 360, 0.80},
-		{"default", def, "testdata/cx_delivery.jsonl", 180, 0.80},
-		{"support", sup, "testdata/cx_delivery.jsonl", 180, 0.80},
-		{"default", def, "testdata/cx_verdict.jsonl", 359, 0.80},
-		{"support", sup, "testdata/cx_verdict.jsonl", 359, 0.80},
-		{"default", def, "testdata/cx_refund.jsonl", 357, 0.80},
-		{"support", sup, "testdata/cx_refund.jsonl", 357, 0.80},
-		{"default", def, "testdata/cx_polite.jsonl", 178, 0.80},
-		{"support", sup, "testdata/cx_polite.jsonl", 178, 0.80},
-		{"default", def, "testdata/cx_outcome.jsonl", 175, 0.80},
-		{"support", sup, "testdata/cx_outcome.jsonl", 175, 0.80},
-		{"default", def, "testdata/cx_runon.jsonl", 176, 0.80},
-		{"support", sup, "testdata/cx_runon.jsonl", 176, 0.80},
-		{"default", def, "testdata/cx_mixed.jsonl", 175, 0.80},
-		{"support", sup, "testdata/cx_mixed.jsonl", 175, 0.80},
-		{"default", def, "testdata/cx_emoji.jsonl", 176, 0.80},
-		{"support", sup, "testdata/cx_emoji.jsonl", 176, 0.80},
-		{"default", def, "testdata/cx_global.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_global.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_survey.jsonl", 177, 0.80},
-		{"support", sup, "testdata/cx_survey.jsonl", 177, 0.80},
-		{"default", def, "testdata/cx_voice.jsonl", 180, 0.80},
-		{"support", sup, "testdata/cx_voice.jsonl", 180, 0.80},
-		{"default", def, "testdata/cx_churn.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_churn.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_b2b.jsonl", 177, 0.80},
-		{"support", sup, "testdata/cx_b2b.jsonl", 177, 0.80},
-		{"default", def, "testdata/cx_followup.jsonl", 178, 0.80},
-		{"support", sup, "testdata/cx_followup.jsonl", 178, 0.80},
-		{"default", def, "testdata/cx_negation.jsonl", 180, 0.80},
-		{"support", sup, "testdata/cx_negation.jsonl", 180, 0.80},
-		{"default", def, "testdata/cx_compare.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_compare.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_short.jsonl", 153, 0.80},
-		{"support", sup, "testdata/cx_short.jsonl", 153, 0.80},
-		{"default", def, "testdata/cx_rhetorical.jsonl", 176, 0.80},
-		{"support", sup, "testdata/cx_rhetorical.jsonl", 176, 0.80},
-		{"default", def, "testdata/cx_access.jsonl", 180, 0.80},
-		{"support", sup, "testdata/cx_access.jsonl", 180, 0.80},
-		{"default", def, "testdata/cx_caps.jsonl", 177, 0.80},
-		{"support", sup, "testdata/cx_caps.jsonl", 177, 0.80},
-		{"default", def, "testdata/cx_announce.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_announce.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_wismo.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_wismo.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_apology.jsonl", 175, 0.80},
-		{"support", sup, "testdata/cx_apology.jsonl", 175, 0.80},
-		{"default", def, "testdata/cx_escalation.jsonl", 177, 0.80},
-		{"support", sup, "testdata/cx_escalation.jsonl", 177, 0.80},
-		{"default", def, "testdata/cx_long.jsonl", 180, 0.80},
-		{"support", sup, "testdata/cx_long.jsonl", 180, 0.80},
-		{"default", def, "testdata/cx_hedged.jsonl", 179, 0.80},
-		{"support", sup, "testdata/cx_hedged.jsonl", 179, 0.80},
-		{"default", def, "testdata/cx_sarcasm.jsonl", 174, 0.80},
-		{"support", sup, "testdata/cx_sarcasm.jsonl", 174, 0.80},
-		{"default", def, "testdata/cx_mixlang.jsonl", 178, 0.80},
-		{"support", sup, "testdata/cx_mixlang.jsonl", 178, 0.80},
+		{"cx_cases", 161, 0.95, false},
+		{"cx_fresh", 370, 0.87, false},
+		{"cx_parts", 4500, 0.90, true},
+		{"cx_train", 12748, 0.90, true},
+		{"cx_heldout", 19883, 0.80, true},
+		{"cx_informal", 353, 0.80, true},
+		{"cx_thanks", 360, 0.80, true},
+		{"cx_delivery", 180, 0.80, true},
+		{"cx_verdict", 359, 0.80, true},
+		{"cx_refund", 357, 0.80, true},
+		{"cx_polite", 178, 0.80, true},
+		{"cx_outcome", 175, 0.80, true},
+		{"cx_runon", 176, 0.80, true},
+		{"cx_mixed", 175, 0.80, true},
+		{"cx_emoji", 176, 0.80, true},
+		{"cx_global", 179, 0.80, true},
+		{"cx_survey", 177, 0.80, true},
+		{"cx_voice", 180, 0.80, true},
+		{"cx_churn", 179, 0.80, true},
+		{"cx_b2b", 177, 0.80, true},
+		{"cx_followup", 178, 0.80, true},
+		{"cx_negation", 180, 0.80, true},
+		{"cx_compare", 179, 0.80, true},
+		{"cx_short", 153, 0.80, true},
+		{"cx_rhetorical", 176, 0.80, true},
+		{"cx_access", 180, 0.80, true},
+		{"cx_caps", 177, 0.80, true},
+		{"cx_announce", 179, 0.80, true},
+		{"cx_wismo", 179, 0.80, true},
+		{"cx_apology", 175, 0.80, true},
+		{"cx_escalation", 177, 0.80, true},
+		{"cx_long", 180, 0.80, true},
+		{"cx_hedged", 179, 0.80, true},
+		{"cx_sarcasm", 174, 0.80, true},
+		{"cx_mixlang", 178, 0.80, true},
 	} {
-		exs, err := ReadExampleFile(tc.file, Split{})
+		file := "testdata/" + tc.file + ".jsonl"
+		exs, err := ReadExampleFile(file, Split{})
 		require.NoError(t, err)
-		require.Len(t, exs, tc.n, tc.file)
-		m := Evaluate(tc.s, exs, false)
-		require.GreaterOrEqual(t, m.Accuracy, tc.min, "%s model, %s: %d of %d right", tc.model, tc.file, int(m.Accuracy*float64(m.N)+0.5), m.N)
-		require.GreaterOrEqual(t, m.MacroF1, tc.min, "%s model, %s", tc.model, tc.file)
+		require.Len(t, exs, tc.n, file)
+		check := func(model string, s *Scorer) {
+			m := Evaluate(s, exs, false)
+			require.GreaterOrEqual(t, m.Accuracy, tc.min, "%s model, %s: %d of %d right", model, file, int(m.Accuracy*float64(m.N)+0.5), m.N)
+			require.GreaterOrEqual(t, m.MacroF1, tc.min, "%s model, %s", model, file)
+		}
+		check("default", def)
+		if tc.support {
+			check("support", sup)
+		}
 	}
 }
 

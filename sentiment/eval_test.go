@@ -133,7 +133,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_fresh", 370, 0.87, false},
 		{"cx_parts", 4500, 0.90, true},
 		{"cx_train", 12748, 0.90, true},
-		{"cx_heldout", 19883, 0.80, true},
+		{"cx_heldout", 20120, 0.80, true},
 		{"cx_informal", 353, 0.80, true},
 		{"cx_thanks", 360, 0.80, true},
 		{"cx_delivery", 180, 0.80, true},
@@ -164,6 +164,10 @@ func TestCXCases(t *testing.T) {
 		{"cx_hedged", 179, 0.80, true},
 		{"cx_sarcasm", 174, 0.80, true},
 		{"cx_mixlang", 178, 0.80, true},
+		{"cx_chat", 169, 0.80, true},
+		{"cx_security", 180, 0.80, true},
+		{"cx_billing", 179, 0.80, true},
+		{"cx_outage", 180, 0.80, true},
 	} {
 		file := "testdata/" + tc.file + ".jsonl"
 		exs, err := ReadExampleFile(file, Split{})

@@ -157,6 +157,9 @@ func (a *analysis) calm(v *vocab) bool {
 			if a.wordIs(j+1, "on") && (a.wordIs(j-1, "is") && a.wordIs(j-2, "what") || a.wordIs(j-1, "what's")) {
 				return false // "Can someone please tell me what is going on?"
 			}
+			if a.wordIs(j+1, "to") && a.wordIn(j+2, "pay", "cover") && (a.wordIs(j-1, "who's") || a.wordIs(j-1, "is") && a.wordIs(j-2, "who")) {
+				return false // "Pages are wet and warped. Who is going to pay for the replacement?"
+			}
 		case "rest", "half":
 			k := j - 1
 			if a.wordIs(k, "other") {

@@ -1025,6 +1025,15 @@ func TestScoreCases(t *testing.T) {
 		// The span of a pause asked for is no wait; time on hold is.
 		{text: "I'll be away 3-17 Aug, can you hold my veg box deliveries for those two weeks?", want: neu},
 		{text: "I was on hold for 2 hours", want: neg},
+		// A harm averted is thanks; who pays for a fault, asked, a complaint (who pays, asked
+		// alone, a question); a company that stopped answering, and thinking of leaving it, too
+		// (moving home is no complaint).
+		{text: "Thank you for catching the typo on our proof before printing, that would have been a disaster!", want: pos},
+		{text: "My rent payment of £850 failed twice this morning and now my landlord is charging me a late fee. Who is going to cover that?", want: neg},
+		{text: "Who is going to pay for the delivery if I return it?", want: neg, not: true},
+		{text: "Sent my ID twice and the verification team went silent.", want: neg},
+		{text: "Honestly thinking of moving registrars. Third time this year the DNS has just stopped resolving.", want: neg},
+		{text: "I'm thinking of moving house in June, can I take my broadband with me?", want: neu},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -132,7 +132,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_cases", 161, 0.95, false},
 		{"cx_fresh", 370, 0.87, false},
 		{"cx_parts", 4500, 0.90, true},
-		{"cx_train", 27694, 0.90, true},
+		{"cx_train", 30050, 0.90, true},
 		{"cx_heldout", 7517, 0.80, true},
 		{"cx_informal", 353, 0.80, true},
 		{"cx_thanks", 360, 0.80, true},

@@ -103,7 +103,7 @@ type TrainOptions struct {
 	// weights and biases, in full) that the trained weights are mixed with at the end: a
 	// weight-space interpolation, the same as mixing the two models' logits, that keeps more of
 	// what Base reads well in messages unlike the training data (0, the zero value: none;
-	// `cxpulse sentiment train` passes 0.1; see docs/sentiment-record.md).
+	// `cxpulse sentiment train` passes 0.3; see docs/sentiment-record.md).
 	BaseBlend float64
 
 	// rulePrior is what the rule weights start from and are regularised towards: the rule

@@ -360,7 +360,7 @@ file. Use the model with --model on score and eval, or sentiment.model in the co
 	f.BoolVar(&opt.Gate, "gate", false, "with --neutral-data, keep the neutral class of --data for general text and learn a gate that applies the one of --neutral-data to messages that read like it")
 	f.StringVar(&base, "base", "builtin:default", "model whose n-gram weights (its support side's, if it has one), times --base-weight, and rule weights (the same side's) training starts from and regularises towards: a file, builtin:default, builtin:support, or none to start from zero and the rules' priors")
 	f.Float64Var(&opt.BaseWeight, "base-weight", 0.35, "share of the --base model's n-gram weights to start from, in (0, 1]")
-	f.Float64Var(&opt.BaseBlend, "base-blend", 0.1, "share of the --base model's support side mixed into the trained weights at the end, in [0, 1] (0: none)")
+	f.Float64Var(&opt.BaseBlend, "base-blend", 0.3, "share of the --base model's support side mixed into the trained weights at the end, in [0, 1] (0: none)")
 	splitFl.add(cmd)
 	return cmd
 }

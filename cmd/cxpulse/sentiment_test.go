@@ -73,7 +73,7 @@ func TestSentimentTrainEval(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, m.Info().Base, "cx-default-", "starts from the default model")
 	require.InDelta(t, 0.35, m.Info().BaseWeight, 1e-9)
-	require.InDelta(t, 0.1, m.Info().BaseBlend, 1e-9)
+	require.InDelta(t, 0.3, m.Info().BaseBlend, 1e-9)
 
 	// `sentiment info` says how a model was made: a team's model and the built-in default.
 	out, _, err := run(t, "sentiment", "info", "--model", model)
@@ -82,7 +82,7 @@ func TestSentimentTrainEval(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &info))
 	require.Equal(t, m.Version(), info.Version)
 	require.Contains(t, info.Info.Base, "cx-default-")
-	require.InDelta(t, 0.1, info.Info.BaseBlend, 1e-9)
+	require.InDelta(t, 0.3, info.Info.BaseBlend, 1e-9)
 	require.Equal(t, 6, info.Info.Epochs)
 	out, _, err = run(t, "sentiment", "info")
 	require.NoError(t, err)

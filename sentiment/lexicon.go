@@ -312,6 +312,28 @@ type vocabBuilder struct {
 	moving   []string // the words of the moving cues
 }
 
+// wordClass returns the list of the words of a cue kind that names a class of words for the rules
+// to read (pending, telling, backdrop, loss, recover, cancelling, moving).
+func (b *vocabBuilder) wordClass(kind string) *[]string {
+	switch kind {
+	case "pending":
+		return &b.pending
+	case "telling":
+		return &b.telling
+	case "backdrop":
+		return &b.backdrop
+	case "loss":
+		return &b.loss
+	case "recover":
+		return &b.recover
+	case "cancelling":
+		return &b.cancel
+	case "moving":
+		return &b.moving
+	}
+	return nil
+}
+
 func newVocabBuilder() *vocabBuilder {
 	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}}
 }
@@ -444,6 +466,15 @@ func (b *vocabBuilder) addCues(text string) error {
 		if err != nil {
 			return fmt.Errorf("cues line %d: weight %q is not a number", n+1, f[1])
 		}
+		if list := b.wordClass(f[0]); list != nil {
+			for _, w := range f[2:] {
+				for _, form := range normalizeTerm(w) {
+					b.word(form) // so that it has a slot
+					*list = append(*list, form)
+				}
+			}
+			continue
+		}
 		var flag uint16
 		switch f[0] {
 		case "negator":
@@ -475,18 +506,6 @@ func (b *vocabBuilder) addCues(text string) error {
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form).lex |= x
-				}
-			}
-			continue
-		case "pending", "telling", "backdrop", "loss", "recover", "cancelling", "moving":
-			list := map[string]*[]string{
-				"pending": &b.pending, "telling": &b.telling, "backdrop": &b.backdrop, "loss": &b.loss, "recover": &b.recover,
-				"cancelling": &b.cancel, "moving": &b.moving,
-			}[f[0]]
-			for _, w := range f[2:] {
-				for _, form := range normalizeTerm(w) {
-					b.word(form) // so that it has a slot
-					*list = append(*list, form)
 				}
 			}
 			continue

@@ -605,8 +605,8 @@ func (a *analysis) resolveContextual(v *vocab, text string) {
 	}
 }
 
-// ownAgainWords is how far before "again" the writer's "I'll" or "we will" may stand.
-const ownAgainWords = 4
+// ownAgainWords is how many words before "again" the writer's "I'll" or "we will" may stand.
+const ownAgainWords = 5
 
 // ownAgain reports whether word token j is "again" said of what the writer will do ("I'll try
 // logging in again tonight", "we will book again"), with no negator between ("I will never
@@ -617,14 +617,14 @@ func (a *analysis) ownAgain(v *vocab, j int) bool {
 	if !a.wordIs(j, "again") {
 		return false
 	}
-	for k := j - 1; k >= 0 && k >= j-ownAgainWords-1; k-- {
+	for k := j - 1; k >= max(0, j-ownAgainWords); k-- {
 		if a.tok.toks[k].kind != tkWord {
 			return false
 		}
 		if idx := a.info[k]; idx >= 0 && v.infos[idx].flags&wNegator != 0 {
 			return false
 		}
-		if a.wordIn(k, "i'll", "we'll") || a.wordIs(k, "will") && k > 0 && a.wordIn(k-1, "i", "we") {
+		if a.wordIn(k, "i'll", "we'll") || a.wordIs(k, "will") && a.wordIn(k-1, "i", "we") {
 			return true
 		}
 	}
@@ -741,10 +741,10 @@ func (a *analysis) movingOut(v *vocab) {
 // cancelComplaint reports whether item it is a complaint or a negative word with a word of
 // cancelling or closing ("close my account", "cancel").
 func (a *analysis) cancelComplaint(v *vocab, it *item) bool {
-	if it.kind != itComplaint || it.v <= 0 {
-		if it.kind != itLex || it.v >= 0 {
-			return false
-		}
+	complaint := it.kind == itComplaint && it.v > 0
+	negative := it.kind == itLex && it.v < 0
+	if !complaint && !negative {
+		return false
 	}
 	for j := it.first; j <= it.last; j++ {
 		if idx := a.info[j]; idx >= 0 && v.cancel[idx] {

@@ -165,9 +165,17 @@ func mustSpellings(list, pronouns, fillers string) *spellingTable {
 // each a lower case word as the tokenizer writes it) and the words of fillers into a table.
 func buildSpellings(list, pronouns, fillers string) (*spellingTable, error) {
 	tab := new(spellingTable)
-	seen := map[string]string{} // other spelling → full form
+	seen := map[string]string{} // other spelling → full form ("" for a filler)
 	fulls := map[string]bool{}
-	n := 0
+	// add enters other spelling w of full (a filler: "") into the table as f.
+	add := func(w, full string, f fullForm) error {
+		seen[w] = full
+		if len(seen)*4 > len(tab.keys) {
+			return fmt.Errorf("spellings: more than %d other spellings", len(tab.keys)/4)
+		}
+		tab.put(w, f)
+		return nil
+	}
 	for _, l := range []struct {
 		name, text string
 		pronoun    bool
@@ -191,8 +199,7 @@ func buildSpellings(list, pronouns, fillers string) (*spellingTable, error) {
 				if prev, ok := seen[w]; ok {
 					return nil, fmt.Errorf("%s line %d: %q is listed twice (for %q and %q)", l.name, k+1, w, prev, full)
 				}
-				seen[w] = full
-				if err := tab.put(w, fullForm{h: hashString(full), word: full, pronoun: l.pronoun}, &n); err != nil {
+				if err := add(w, full, fullForm{h: hashString(full), word: full, pronoun: l.pronoun}); err != nil {
 					return nil, err
 				}
 			}
@@ -205,8 +212,7 @@ func buildSpellings(list, pronouns, fillers string) (*spellingTable, error) {
 		if prev, ok := seen[w]; ok {
 			return nil, fmt.Errorf("fillers: %q is also another spelling of %q", w, prev)
 		}
-		seen[w] = ""
-		if err := tab.put(w, fullForm{filler: true}, &n); err != nil {
+		if err := add(w, "", fullForm{filler: true}); err != nil {
 			return nil, err
 		}
 	}
@@ -218,18 +224,15 @@ func buildSpellings(list, pronouns, fillers string) (*spellingTable, error) {
 	return tab, nil
 }
 
-// put adds other spelling w with its full form f; n counts the spellings added.
-func (s *spellingTable) put(w string, f fullForm, n *int) error {
-	if *n++; *n*4 > len(s.keys) {
-		return fmt.Errorf("spellings: more than %d other spellings", len(s.keys)/4)
-	}
+// put adds other spelling w with its full form f (the caller keeps the table a quarter full at
+// most, so that a free slot is always found).
+func (s *spellingTable) put(w string, f fullForm) {
 	h := hashString(w)
 	i := h >> (64 - spellingBits)
 	for s.keys[i] != 0 {
 		i = (i + 1) & (1<<spellingBits - 1)
 	}
 	s.keys[i], s.full[i] = h, f
-	return nil
 }
 
 // isPlainWord reports whether w is a word as the tokenizer writes it in one piece: lower-case ASCII

@@ -348,8 +348,8 @@ func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bo
 // Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
 // service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
 // an opening "Wow," or "Great,"), a contrast ("but") stands between them ("Delayed two hours
-// but the crew were great 👏") or a praise cue in the applause's sentence says what was good
-// ("That's how it should be done 👏"). It records a sarcasm item over the emoji (so that, as in
+// but the crew were great 👏") or a praise cue after the failure or in the applause's sentence
+// says what was good ("That's how it should be done 👏"). It records a sarcasm item over the emoji (so that, as in
 // every ironic message, the clapping then counts nothing as an emoji).
 func (a *analysis) applause(v *vocab, text string) {
 	n := len(a.items)
@@ -385,9 +385,12 @@ func (a *analysis) applause(v *vocab, text string) {
 			return // "Meter replaced, bills corrected, goodwill payment on top 👏": the story ended well
 		}
 		start, _ := a.sentence(text, int(it.first))
+		start = min(start, bad+1)
 		for m := 0; m < n; m++ {
 			if o := &a.items[m]; o.kind == itPraise && o.v > 0 && int(o.first) >= start && o.first < it.first {
-				return // "Money back within the hour. That's how it should be done 👏"
+				// "Money back within the hour. That's how it should be done 👏", "Spotted a
+				// dodgy payment, they froze my card and had the money back by 9. Impressed 👏"
+				return
 			}
 		}
 		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})

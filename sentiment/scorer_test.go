@@ -1034,6 +1034,22 @@ func TestScoreCases(t *testing.T) {
 		{text: "Sent my ID twice and the verification team went silent.", want: neg},
 		{text: "Honestly thinking of moving registrars. Third time this year the DNS has just stopped resolving.", want: neg},
 		{text: "I'm thinking of moving house in June, can I take my broadband with me?", want: neu},
+		// Words of service, rooms, food and goods beyond the commonest, and idioms; "honestly"
+		// stresses what follows rather than praising.
+		{text: "The room was grimy and the carpet threadbare.", want: neg},
+		{text: "The pizza arrived lukewarm and greasy.", want: neg},
+		{text: "The food was inedible.", want: neg},
+		{text: "The engineer was brusque and dismissive.", want: neg},
+		{text: "The whole experience was subpar.", want: neg},
+		{text: "What a fiasco.", want: neg},
+		{text: "Honestly, the whole thing was a shambles.", want: neg},
+		{text: "I was fobbed off again.", want: neg},
+		{text: "This is the last straw.", want: neg},
+		{text: "The staff were impeccable.", want: pos},
+		{text: "Top-notch service.", want: pos},
+		{text: "Delivery was speedy.", want: pos},
+		{text: "She went the extra mile.", want: pos},
+		{text: "I'm over the moon with it.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -1050,6 +1050,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Delivery was speedy.", want: pos},
 		{text: "She went the extra mile.", want: pos},
 		{text: "I'm over the moon with it.", want: pos},
+		{text: "Been passed from pillar to post for a week.", want: neg},
+		{text: "Kept in the dark again about my refund.", want: neg},
+		{text: "Absolute rort, $40 for a bag.", want: neg},
+		{text: "Not as described.", want: neg},
+		{text: "The staff were really on the ball.", want: pos},
+		{text: "Very cooperative and well-mannered staff.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -1056,6 +1056,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not as described.", want: neg},
 		{text: "The staff were really on the ball.", want: pos},
 		{text: "Very cooperative and well-mannered staff.", want: pos},
+		{text: "Been strung along for weeks.", want: neg},
+		{text: "Booking the repair was a headache.", want: neg},
+		{text: "ffs, not again", want: neg},
+		{text: "The new app is a game-changer.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

@@ -91,6 +91,10 @@ type analysis struct {
 	sink uint64 // keeps the loads that warm the vocabulary's cache lines (see run)
 	// thanks is the first token of the first gratitude cue that is not negated; -1 if none.
 	thanks int32
+	// notOne is the "not" of the message's first "not one" or "not a single", -1 if none, once
+	// notOneDone (see subjectNegator).
+	notOne     int32
+	notOneDone bool
 }
 
 func (a *analysis) reset(n int) {
@@ -113,6 +117,7 @@ func (a *analysis) reset(n int) {
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 	a.thanks = -1
+	a.notOneDone = false
 }
 
 func grow[T any](s []T, n int) []T {
@@ -486,8 +491,10 @@ func (a *analysis) run(v *vocab, text string) {
 				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
 			}
 			negScope, negAt, negF = negationScope, i, negationFactor
-			if a.wordIs(i+1, "a") && a.wordIs(i+2, "single") {
-				negScope += 2 // "not a single corner damaged": the two words only stress the negation
+			if a.negatesSubject(i) {
+				// "not a single corner damaged", "not one of your staff was helpful": the
+				// negated subject turns its clause around.
+				negScope = subjectNegationScope
 			}
 			if a.mark[i]&mNegEmph != 0 {
 				negF = emphaticNegation
@@ -1017,8 +1024,56 @@ func (a *analysis) negatorBefore(v *vocab, i int, covered bool) int {
 			return -1
 		}
 	}
-	return -1
+	return a.subjectNegator(v, i)
 }
+
+// subjectNegationScope is how many tokens a negated subject ("not one of your staff", "not a
+// single agent") turns around after its "not".
+const subjectNegationScope = 8
+
+// subjectNegator carries the negation of a subject past negationScope ("Not one of your staff
+// was helpful", "Not a single agent seemed to care"): it returns the "not" of a "not one" or "not
+// a single" at most subjectNegationScope tokens before token i, with no break and no contrast
+// between, else -1. "Not one to complain, but …" negates nothing after it.
+func (a *analysis) subjectNegator(v *vocab, i int) int {
+	toks := a.tok.toks
+	if !a.notOneDone {
+		a.notOneDone, a.notOne = true, -1
+		for j := range toks {
+			if a.negatesSubject(j) {
+				a.notOne = int32(j)
+				break
+			}
+		}
+	}
+	n := int(a.notOne)
+	if n < 0 || n >= i || i-n > subjectNegationScope {
+		return -1
+	}
+	for j := n + 1; j < i; j++ {
+		switch toks[j].kind {
+		case tkWord, tkHashtag, tkNumber, tkMention, tkEmoji, tkEmoticon:
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
+				return -1
+			}
+		default:
+			return -1
+		}
+	}
+	return n
+}
+
+// negatesSubject reports whether token j is the "not" of "not one" (not "not one to …": "I'm not
+// one to complain") or of "not a single".
+func (a *analysis) negatesSubject(j int) bool {
+	toks := a.tok.toks
+	if j+2 >= len(toks) || toks[j].h != notHash {
+		return false
+	}
+	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash
+}
+
+var notHash, oneHash, toHash, aHash, singleHash = hashString("not"), hashString("one"), hashString("to"), hashString("a"), hashString("single")
 
 // inComplaint reports whether token j belongs to a complaint found so far.
 func (a *analysis) inComplaint(j int32) bool {

@@ -1060,6 +1060,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Booking the repair was a headache.", want: neg},
 		{text: "ffs, not again", want: neg},
 		{text: "The new app is a game-changer.", want: pos},
+		// A negated subject turns its clause around; "not one to complain" negates nothing.
+		{text: "Not one of your staff was helpful.", want: neg},
+		{text: "Not a single staff member seems to care.", want: neg},
+		{text: "Not one to complain but the service was poor.", want: neg},
+		{text: "Not a single corner damaged, brilliant packing.", want: pos},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)

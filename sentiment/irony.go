@@ -349,8 +349,8 @@ func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bo
 // service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
 // an opening "Wow," or "Great,"), a contrast ("but") stands between them ("Delayed two hours
 // but the crew were great 👏") or a praise cue after the failure or in the applause's sentence
-// says what was good ("That's how it should be done 👏"). It records a sarcasm item over the emoji (so that, as in
-// every ironic message, the clapping then counts nothing as an emoji).
+// says what was good ("That's how it should be done 👏"). It records a sarcasm item over the
+// emoji (so that, as in every ironic message, the clapping then counts nothing as an emoji).
 func (a *analysis) applause(v *vocab, text string) {
 	n := len(a.items)
 	for k := 0; k < n; k++ {

@@ -91,10 +91,6 @@ type analysis struct {
 	sink uint64 // keeps the loads that warm the vocabulary's cache lines (see run)
 	// thanks is the first token of the first gratitude cue that is not negated; -1 if none.
 	thanks int32
-	// notOne is the "not" of the message's first "not one" or "not a single", -1 if none, once
-	// notOneDone (see subjectNegator).
-	notOne     int32
-	notOneDone bool
 }
 
 func (a *analysis) reset(n int) {
@@ -117,7 +113,6 @@ func (a *analysis) reset(n int) {
 	a.rule = [numRule]float32{}
 	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 	a.thanks = -1
-	a.notOneDone = false
 }
 
 func grow[T any](s []T, n int) []T {
@@ -1037,22 +1032,12 @@ const subjectNegationScope = 8
 // between, else -1. "Not one to complain, but …" negates nothing after it.
 func (a *analysis) subjectNegator(v *vocab, i int) int {
 	toks := a.tok.toks
-	if !a.notOneDone {
-		a.notOneDone, a.notOne = true, -1
-		for j := range toks {
-			if a.negatesSubject(j) {
-				a.notOne = int32(j)
-				break
-			}
-		}
-	}
-	n := int(a.notOne)
-	if n < 0 || n >= i || i-n > subjectNegationScope {
-		return -1
-	}
-	for j := n + 1; j < i; j++ {
+	for j := i - 1; j >= 0 && i-j <= subjectNegationScope; j-- {
 		switch toks[j].kind {
 		case tkWord, tkHashtag, tkNumber, tkMention, tkEmoji, tkEmoticon:
+			if a.negatesSubject(j) {
+				return j
+			}
 			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&wContrast != 0 {
 				return -1
 			}
@@ -1060,7 +1045,7 @@ func (a *analysis) subjectNegator(v *vocab, i int) int {
 			return -1
 		}
 	}
-	return n
+	return -1
 }
 
 // negatesSubject reports whether token j is the "not" of "not one" (not "not one to …": "I'm not

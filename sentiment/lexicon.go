@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -301,41 +302,16 @@ func phraseHash(h uint64, next uint64) uint64 {
 
 // vocabBuilder collects entries before the tables are sized.
 type vocabBuilder struct {
-	words    map[string]*wordEntry
-	phrases  map[string]*phraseInfo
-	pending  []string // the words of the pending cues
-	telling  []string // the words of the telling cues
-	backdrop []string // the words of the backdrop cues
-	loss     []string // the words of the loss cues
-	recover  []string // the words of the recover cues
-	cancel   []string // the words of the cancelling cues
-	moving   []string // the words of the moving cues
+	words   map[string]*wordEntry
+	phrases map[string]*phraseInfo
+	classes map[string][]string // the words of each cue kind of wordClasses
 }
 
-// wordClass returns the list of the words of a cue kind that names a class of words for the rules
-// to read (pending, telling, backdrop, loss, recover, cancelling, moving).
-func (b *vocabBuilder) wordClass(kind string) *[]string {
-	switch kind {
-	case "pending":
-		return &b.pending
-	case "telling":
-		return &b.telling
-	case "backdrop":
-		return &b.backdrop
-	case "loss":
-		return &b.loss
-	case "recover":
-		return &b.recover
-	case "cancelling":
-		return &b.cancel
-	case "moving":
-		return &b.moving
-	}
-	return nil
-}
+// wordClasses are the cue kinds that name a class of words for the rules to read.
+var wordClasses = []string{"pending", "telling", "backdrop", "loss", "recover", "cancelling", "moving"}
 
 func newVocabBuilder() *vocabBuilder {
-	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}}
+	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}, classes: map[string][]string{}}
 }
 
 func (b *vocabBuilder) word(w string) *wordEntry {
@@ -415,9 +391,10 @@ func (b *vocabBuilder) build() *vocab {
 		v.phrases.put(h, int32(len(v.phraseInfo)))
 		v.phraseInfo = append(v.phraseInfo, *pi)
 	}
-	v.pending, v.telling, v.backdrop = v.slots(b.pending), v.slots(b.telling), v.slots(b.backdrop)
-	v.loss, v.recover = v.slots(b.loss), v.slots(b.recover)
-	v.cancel, v.moving = v.slots(b.cancel), v.slots(b.moving)
+	c := b.classes
+	v.pending, v.telling, v.backdrop = v.slots(c["pending"]), v.slots(c["telling"]), v.slots(c["backdrop"])
+	v.loss, v.recover = v.slots(c["loss"]), v.slots(c["recover"])
+	v.cancel, v.moving = v.slots(c["cancelling"]), v.slots(c["moving"])
 	return v
 }
 
@@ -466,11 +443,11 @@ func (b *vocabBuilder) addCues(text string) error {
 		if err != nil {
 			return fmt.Errorf("cues line %d: weight %q is not a number", n+1, f[1])
 		}
-		if list := b.wordClass(f[0]); list != nil {
+		if slices.Contains(wordClasses, f[0]) {
 			for _, w := range f[2:] {
 				for _, form := range normalizeTerm(w) {
 					b.word(form) // so that it has a slot
-					*list = append(*list, form)
+					b.classes[f[0]] = append(b.classes[f[0]], form)
 				}
 			}
 			continue

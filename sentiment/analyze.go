@@ -356,6 +356,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if enough {
 		a.cantEnough()
 	}
+	a.spokenDigits()
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
@@ -385,6 +386,15 @@ func (a *analysis) run(v *vocab, text string) {
 			a.coverPhrase(i, i)
 			firstWord = false
 			negScope, boost = 0, 0
+			continue
+		}
+		if a.noOne(i) && a.mark[i]&mCovered != 0 && (i+1 == len(toks) || a.group[i+1] != a.group[i]) {
+			// "No one was helpful": the complaint negates what follows, as "nobody" does; what
+			// no one did may be no trouble ("No one was rude").
+			if a.deniesTrouble(v, i) {
+				a.dropComplaint(int32(i - 1))
+			}
+			negScope, negAt, negF = negationScope, i, negationFactor
 			continue
 		}
 		if a.mark[i]&mPlain != 0 {
@@ -479,7 +489,7 @@ func (a *analysis) run(v *vocab, text string) {
 			continue
 		}
 		if wi.flags&wNegator != 0 {
-			if wi.cue != cueNone { // "nobody": a negator and a complaint
+			if wi.cue != cueNone && !a.deniesTrouble(v, i) { // "nobody": a negator and a complaint
 				a.addCueNegated(wi.cue, wi.cueWF(), int32(i), int32(i), inScope)
 			}
 			if a.wordIs(i+1, "just") || a.wordIs(i+1, "only") {
@@ -534,7 +544,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		// ("How many days until it shows?" asks how long, counting nothing; "the remaining 4
 		// months of my season ticket" is what is left, no wait.)
-		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") {
+		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") && !a.planned(c) {
 			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it
@@ -578,7 +588,13 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && a.otherSense(i) {
+		if val > 0 && a.willing(v, i) {
+			// "I'm happy to collect it from the depot", "glad to pay the difference": willing,
+			// not pleased.
+			a.mark[i] |= mMasked
+			val = 0
+		}
+		if val > 0 && a.otherSense(text, i) {
 			// "Tuesday after 3pm works", "a $65 parking fine", "cancel my policy effective 30
 			// September": a time agreed, a penalty, the date of a change; no praise.
 			a.mark[i] |= mMasked
@@ -1046,6 +1062,42 @@ func (a *analysis) subjectNegator(v *vocab, i int) int {
 		}
 	}
 	return -1
+}
+
+// deniesTrouble reports whether the negator at token i, "nobody" or the "one" of "no one", is
+// the subject of a word of trouble that it denies: a negative lexicon word after at most two
+// auxiliaries or adverbs ("Nobody was rude", "nobody has ever regretted it", "no one was hurt").
+// Then no one did wrong: it is no complaint that no one answered. Not "nobody bothered", "no
+// one seems bothered": nobody cared.
+func (a *analysis) deniesTrouble(v *vocab, i int) bool {
+	toks := a.tok.toks
+	for j := i + 1; j < len(toks) && j <= i+3; j++ {
+		if toks[j].kind != tkWord || a.info[j] < 0 {
+			return false
+		}
+		if v.infos[a.info[j]].valence < 0 {
+			return !a.wordIn(j, "bothered", "bother", "bothers", "fussed")
+		}
+		if !a.wordIn(j, "was", "is", "were", "has", "had", "have", "been", "ever", "even", "got", "gets", "felt", "feels", "seemed", "seems", "really", "actually", "will", "would") {
+			return false
+		}
+	}
+	return false
+}
+
+// dropComplaint removes the complaint item that starts at token first.
+func (a *analysis) dropComplaint(first int32) {
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itComplaint && it.first == first {
+			a.items = append(a.items[:k], a.items[k+1:]...)
+			return
+		}
+	}
+}
+
+// noOne reports whether token i is the "one" of "no one".
+func (a *analysis) noOne(i int) bool {
+	return a.wordIs(i, "one") && a.wordIs(i-1, "no")
 }
 
 // negatesSubject reports whether token j is the "not" of "not one" (not "not one to …": "I'm not

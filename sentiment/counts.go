@@ -462,9 +462,12 @@ func isDatePreposition(w []byte) bool {
 // otherSense reports whether the positive word at token i is used in a sense that praises
 // nothing: "works" or "suits" after a day or a time (see timeBefore), "fine" after an amount (see
 // penaltyFine), "effective" before a date (see datesChange), "easiest" in a question for a way
-// (see askedWay).
-func (a *analysis) otherSense(i int) bool {
+// (see askedWay), "best" in a question for advice (see adviceAsked).
+func (a *analysis) otherSense(text string, i int) bool {
 	if a.askedWay(i) {
+		return true
+	}
+	if a.adviceAsked(text, i) {
 		return true
 	}
 	switch a.tok.toks[i].h {
@@ -671,4 +674,101 @@ func (a *analysis) penaltyFine(i int) bool {
 		return true
 	}
 	return a.wordIs(i-1, "parking") || a.wordIs(i-1, "speeding") || a.wordIs(i-1, "penalty") || a.wordIs(i-1, "late") || a.wordIs(i-1, "my")
+}
+
+// planWords is how far before the "for" of a count the word of a plan may stand.
+const planWords = 8
+
+// planned reports whether the count at token c is how long a plan lasts: "for" before it, and
+// before that in its clause a future ("I'm going to be in Canada for three weeks", "we'll be away
+// for 2 weeks", "going to Spain for 2 weeks in August", "I'm going travelling for three months") with no wait and no perfect between
+// ("I've been going to the launderette for 2 weeks", "I'm going to have to wait for 3 weeks").
+func (a *analysis) planned(c int) bool {
+	j, w := a.wordBeforeCount(c)
+	if j < 0 || string(w) != "for" {
+		return false
+	}
+	toks := a.tok.toks
+	for k := j - 1; k >= 0 && j-k <= planWords && toks[k].kind == tkWord; k-- {
+		switch {
+		case a.wordIn(k, "been", "has", "have", "had", "i've", "we've", "wait", "waiting", "waited", "stuck", "without"):
+			return false
+		case a.wordIn(k, "will", "i'll", "we'll", "gonna", "planning", "shall"):
+			return true
+		case a.wordIs(k, "going") && a.wordIn(k+1, "to", "travelling", "traveling", "abroad", "away"):
+			return !a.wordIn(k-1, "been", "was", "were", "keep", "kept")
+		}
+	}
+	return false
+}
+
+// willing reports whether the positive word at token i says the writer is willing, not pleased:
+// "happy" or "glad" with "to" and a verb of the willing class after it ("I'm happy to collect it
+// myself", "glad to pay the difference"), or "happy for you to" ("happy for you to leave it
+// with a neighbour").
+func (a *analysis) willing(v *vocab, i int) bool {
+	if !a.wordIn(i, "happy", "glad") {
+		return false
+	}
+	j := i + 1
+	if a.wordIs(j, "for") && a.wordIn(j+1, "you", "them", "him", "her", "the") {
+		return a.wordIs(j+2, "to")
+	}
+	if !a.wordIs(j, "to") || j+1 >= len(a.tok.toks) {
+		return false
+	}
+	idx := a.info[j+1]
+	return idx >= 0 && v.willing[idx]
+}
+
+// adviceAsked reports whether word i is "best" in a question for advice: after "is it", "would
+// it be", "suits", "suit", "works" or "work" (perhaps with "us", "me" or "you" between), in a
+// sentence that a question mark ends ("Is it best to update them in the app?", "which plan
+// suits us best?"; a question mark ends its sentence).
+func (a *analysis) adviceAsked(text string, i int) bool {
+	if !a.wordIs(i, "best") {
+		return false
+	}
+	j := i - 1
+	if a.wordIn(j, "us", "me", "you", "them") {
+		j--
+	}
+	asks := a.wordIs(j, "it") && a.wordIn(j-1, "is", "be") || a.wordIn(j, "suits", "suit", "works", "work")
+	return asks && a.askedAfter(text, i)
+}
+
+// spokenDigits masks the words of a number or reference read out digit by digit, as the
+// transcript of a phone call has it ("policy number four seven two eight eight one", "oh seven
+// seven double oh nine", "g y m zero zero seven"): a run of three or more digit words and single
+// letters, two of them digits at the least. They count nothing and say nothing of how the
+// caller feels (the n-grams read "five" and "seven" from waits of five hours and seven days).
+func (a *analysis) spokenDigits() {
+	toks := a.tok.toks
+	for i := 0; i < len(toks); i++ {
+		j, digits := i, 0
+		for ; j < len(toks) && toks[j].kind == tkWord; j++ {
+			w := a.tok.normOf(&toks[j])
+			if isDigitWord(w) {
+				digits++
+			} else if len(w) != 1 || w[0] < 'b' || w[0] > 'z' {
+				break
+			}
+		}
+		if j-i >= 3 && digits >= 2 {
+			for k := i; k < j; k++ {
+				a.mark[k] |= mMasked
+			}
+		}
+		i = max(i, j)
+	}
+}
+
+// isDigitWord reports the words that read out a digit ("oh" for zero; "double" and "triple"
+// repeat the next).
+func isDigitWord(w []byte) bool {
+	switch string(w) {
+	case "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "double", "triple":
+		return true
+	}
+	return false
 }

@@ -236,6 +236,7 @@ type vocab struct {
 	recover  map[int32]bool // slots of the words that say a loss was made good (see analysis.recovery)
 	cancel   map[int32]bool // slots of the words of cancelling or closing (see analysis.movingOut)
 	moving   map[int32]bool // slots of the words that say the writer moves home (see analysis.movingHome)
+	willing  map[int32]bool // slots of the verbs that "happy to" is willing to do (see analysis.willing)
 }
 
 // lookup returns the slot of the word with hash h, or -1.
@@ -308,7 +309,7 @@ type vocabBuilder struct {
 }
 
 // wordClasses are the cue kinds that name a class of words for the rules to read.
-var wordClasses = []string{"pending", "telling", "backdrop", "loss", "recover", "cancelling", "moving"}
+var wordClasses = []string{"pending", "telling", "backdrop", "loss", "recover", "cancelling", "moving", "willing"}
 
 func newVocabBuilder() *vocabBuilder {
 	return &vocabBuilder{words: map[string]*wordEntry{}, phrases: map[string]*phraseInfo{}, classes: map[string][]string{}}
@@ -394,7 +395,7 @@ func (b *vocabBuilder) build() *vocab {
 	c := b.classes
 	v.pending, v.telling, v.backdrop = v.slots(c["pending"]), v.slots(c["telling"]), v.slots(c["backdrop"])
 	v.loss, v.recover = v.slots(c["loss"]), v.slots(c["recover"])
-	v.cancel, v.moving = v.slots(c["cancelling"]), v.slots(c["moving"])
+	v.cancel, v.moving, v.willing = v.slots(c["cancelling"]), v.slots(c["moving"]), v.slots(c["willing"])
 	return v
 }
 

@@ -73,7 +73,11 @@ func (a *analysis) calm(v *vocab) bool {
 			continue
 		}
 		switch string(a.tok.normOf(tk)) {
-		case "still", "yet", "again", "already", "every", "always", "anymore", "ever", "even",
+		case "yet":
+			if !a.notYet(v, j) { // "yet another delay"; not "it hasn't shipped yet"
+				return false
+			}
+		case "still", "again", "already", "every", "always", "anymore", "ever", "even",
 			"complaint", "complain": // "I'd like to make a complaint about …"
 			return false
 		case "why":
@@ -190,8 +194,22 @@ func (a *analysis) plainHowLong(k int) bool {
 	return false
 }
 
+// notYet reports whether the "yet" at token j ends a negated verb in its clause ("it hasn't
+// shipped yet", "I haven't received the new card yet"): a thing awaited, which a calm question
+// asks about. Of the distinct labelled messages with one, a question or request, and no "!",
+// "still", "why", "again" or time counted, 67 of 68 are neutral.
+func (a *analysis) notYet(v *vocab, j int) bool {
+	toks := a.tok.toks
+	for k := j - 1; k >= 0 && j-k <= 5 && toks[k].kind == tkWord; k-- {
+		if a.info[k] >= 0 && v.infos[a.info[k]].flags&wNegator != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // disclaims reports whether the message says it is no complaint ("Not a complaint, just …",
-// "not complaining, just asking").
+// "not complaining, just asking", "no rush").
 func (a *analysis) disclaims() bool {
 	for j := range a.tok.toks {
 		switch {
@@ -201,6 +219,11 @@ func (a *analysis) disclaims() bool {
 			}
 		case a.wordIs(j, "complaining"):
 			if a.wordIs(j-1, "not") {
+				return true
+			}
+		case a.wordIs(j, "rush"), a.wordIs(j, "hurry"):
+			// "no rush", "I'm not in a rush for it, I'm just curious"
+			if a.wordIs(j-1, "no") || a.wordIs(j-1, "a") && a.wordIs(j-2, "in") && a.wordIs(j-3, "not") {
 				return true
 			}
 		}

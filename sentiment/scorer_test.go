@@ -2312,3 +2312,128 @@ func TestInformalSpellings(t *testing.T) {
 	// "ill" as the adjective keeps its sense.
 	require.Equal(t, event.Negative, score(s, "I was ill all week and nobody called me back").Label)
 }
+
+// "Nobody" and "no one" complain of what no one did, unless what they deny is trouble.
+func TestNoOneDeniesTrouble(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text      string
+		complaint bool
+	}{
+		{"Nobody was rude.", false},
+		{"Switched my whole family over and nobody has regretted it.", false},
+		{"No one was hurt, I've got the other driver's details.", false},
+		{"Nobody helped me.", true},
+		{"no one has called me back", true},
+		{"nobody bothered to tell me", true},
+		{"No one seems bothered.", true},
+		{"No one was helpful.", true},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint })
+		require.Equal(t, tc.complaint, got, tc.text)
+	}
+	// The phrase "no one" negates what follows, as "nobody" does.
+	require.Equal(t, event.Negative, score(s, "No one was helpful.").Label)
+	require.NotEqual(t, event.Negative, score(s, "No one was rude and the room was spotless.").Label)
+}
+
+// A time that a plan lasts is no wait.
+func TestPlannedDuration(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		wait bool
+	}{
+		{"Going to Spain for 2 weeks in August, am I covered abroad?", false},
+		{"um i'm going to be driving in france for two weeks in july do i need to tell you", false},
+		{"I'm going travelling for three months from June, can I pause my subscription?", false},
+		{"We'll be away for 10 days, please hold my deliveries.", false},
+		{"ive been going to the launderette for 2 weeks", true},
+		{"So I'm going to have to wait for 3 weeks for an engineer?", true},
+		{"It's been down for four days.", true},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool {
+			return (it.kind == itContextual || it.kind == itComplaint) && it.v == durationWeight && it.last > it.first
+		})
+		require.Equal(t, tc.wait, got, tc.text)
+	}
+}
+
+// Words of pleasure in another sense: "happy to" do a thing is willing, "best" in a question
+// asks for advice, and a reference read out digit by digit counts nothing.
+func TestOtherSenses(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text, word string
+		masked     bool
+	}{
+		{"I'm happy to collect it myself from the depot if that's easier.", "happy", true},
+		{"Happy to send my university details if needed.", "happy", true},
+		{"We're happy for you to leave it with a neighbour.", "happy", true},
+		{"Really happy to recommend them.", "happy", false},
+		{"So glad to have my money back!", "glad", false},
+		{"Is it best to update them in the app, or will the payment fail?", "best", true},
+		{"which plan suits us best? there are four of us", "best", true},
+		{"Your team is the best.", "best", false},
+		{"the best way to treat a customer is not this. Is that clear?", "best", false},
+		{"hi my policy number is four seven two eight eight one", "seven", true},
+		{"the reference is g y m zero zero seven", "g", true},
+		{"waited five hours, seven days a week this happens", "five", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		found := false
+		for i := range a.tok.toks {
+			if a.wordIs(i, tc.word) {
+				found = true
+				masked := a.mark[i]&mMasked != 0 || !slices.ContainsFunc(a.items, func(it item) bool { return int(it.first) <= i && i <= int(it.last) })
+				if tc.word == "seven" || tc.word == "g" || tc.word == "five" {
+					masked = a.mark[i]&mMasked != 0
+				}
+				require.Equal(t, tc.masked, masked, tc.text)
+				break
+			}
+		}
+		require.True(t, found, tc.text)
+	}
+}
+
+// Phrases whose words say otherwise: a double negation that recommends, thanks that are no
+// "so much for", a sign-off, a change of address, a calm question about a thing not come yet.
+func TestSupportPhrases(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"I would not hesitate to recommend them.", event.Positive},
+		{"wouldn't hesitate to recommend, coverage is spot on", event.Positive},
+		{"thanks ever so much for fitting me in today the tooth feels loads better already", event.Positive},
+		{"So much for next day delivery.", event.Negative},
+		{"Kindly confirm if online check-in is mandatory. Thanks & regards.", event.Neutral},
+		{"Kindly share the GST invoice for order no. 58213. Thanks and regards, Rohit", event.Neutral},
+		{"I no longer live at Flat 3, 21 Kingsway. New address is 7 Elm Grove.", event.Neutral},
+		{"My new SIM hasn't arrived yet. Order number 88213045. Can you check the status?", event.Neutral},
+		{"I haven't received the PUK code yet, can you resend it to my email?", event.Neutral},
+		{"Still haven't received my refund, three weeks now. Can you check?", event.Negative},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	// "yet" after a negated verb is calm; "yet another" is not.
+	for _, tc := range []struct {
+		text string
+		calm bool
+	}{
+		{"My new SIM hasn't arrived yet. Can you check the status?", true},
+		{"Yet another broken phone. Can you check the status?", false},
+	} {
+		a := s.pool.Get().(*analysis)
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.calm, a.rule[rfCalmAsk] == 1, tc.text)
+		s.pool.Put(a)
+	}
+}

@@ -572,7 +572,7 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensMessage(i) && !a.exclaimNext(i) {
+		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensAnswer(i) && !a.exclaimNext(i) {
 			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
 			// is).
 			a.mark[i] |= mMasked
@@ -774,6 +774,10 @@ func (a *analysis) run(v *vocab, text string) {
 			// Thanks are ironic before a complaint ("thanks for the scenic 6 hours at gate
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
+			if a.closingThanksALot(it) {
+				sarcasm = true
+				continue
+			}
 			if a.sincereThanks(v, it, lastContrast) {
 				continue
 			}

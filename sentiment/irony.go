@@ -1416,3 +1416,27 @@ func (a *analysis) contrastIn(v *vocab, lo, hi int) bool {
 	}
 	return false
 }
+
+// closingThanksALot reports whether item it is a "thanks a lot" that ends the message (nothing
+// but marks after it) and nothing before it praises: the closing of sarcasm ("… parcel arrived
+// in 9 days with a bent derailleur hanger. Thanks a lot."; of the distinct labelled messages
+// that end so, 68 are negative and 4 positive, and those four praise: "Legend. Thanks a lot.").
+func (a *analysis) closingThanksALot(it *item) bool {
+	f, l := int(it.first), int(it.last)
+	if l != f+2 || !a.wordIs(f, "thanks") || !a.wordIs(f+1, "a") || !a.wordIs(l, "lot") {
+		return false
+	}
+	for j := l + 1; j < len(a.tok.toks); j++ {
+		switch a.tok.toks[j].kind {
+		case tkBreak, tkExclaim:
+		default:
+			return false
+		}
+	}
+	for k := range a.items {
+		if o := &a.items[k]; int(o.first) < f && o.praises() {
+			return false
+		}
+	}
+	return true
+}

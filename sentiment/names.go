@@ -157,9 +157,15 @@ func (a *analysis) pastMentions(k int) int {
 	return k
 }
 
-// opensMessage reports whether nothing but mentions comes before token i.
-func (a *analysis) opensMessage(i int) bool {
-	return a.pastMentions(0) >= i
+// opensAnswer reports whether nothing but mentions, greetings and fillers comes before token i
+// ("yes in Lusaka", "hi yes it's mr patel", "um yeah my policy number is …").
+func (a *analysis) opensAnswer(i int) bool {
+	for j := a.pastMentions(0); j < i; j++ {
+		if a.tok.toks[j].kind != tkBreak && !a.wordIn(j, "hi", "hello", "hey", "um", "uh", "er", "erm") {
+			return false
+		}
+	}
+	return true
 }
 
 // isInterjection reports answers and exclamations of surprise ("yes", "wow"), which open a

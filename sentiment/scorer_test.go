@@ -2420,6 +2420,14 @@ func TestSupportPhrases(t *testing.T) {
 		{"My new SIM hasn't arrived yet. Order number 88213045. Can you check the status?", event.Neutral},
 		{"I haven't received the PUK code yet, can you resend it to my email?", event.Neutral},
 		{"Still haven't received my refund, three weeks now. Can you check?", event.Negative},
+		// A closing "thanks a lot" after nothing praised is sarcasm; after praise it thanks.
+		{"Paid for express shipping, parcel arrived in 9 days with a bent derailleur hanger. Thanks a lot.", event.Negative},
+		{"so my premium went up 40% at renewal because my dog turned 8? thanks a lot", event.Negative},
+		{"Driver carried 4 bags up 3 flights of stairs with a smile. Legend. Thanks a lot.", event.Positive},
+		{"Thank you for keeping me waiting.", event.Negative},
+		{"paying per guest user now?? absolute cash grab", event.Negative},
+		// An answer after a greeting is no praise.
+		{"hi yes it's er mr patel order reference k l four nine nine two i just want to confirm the balance i still owe before delivery", event.Neutral},
 	} {
 		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
 	}

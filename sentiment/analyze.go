@@ -394,7 +394,10 @@ func (a *analysis) run(v *vocab, text string) {
 			if a.deniesTrouble(v, i) {
 				a.dropComplaint(int32(i - 1))
 			}
-			negScope, negAt, negF = negationScope, i, negationFactor
+			negScope, negAt, negF = subjectNegationScope, i, negationFactor
+			if a.comparedAfter(i) {
+				negScope = negationScope
+			}
 			continue
 		}
 		if a.mark[i]&mPlain != 0 {
@@ -496,7 +499,7 @@ func (a *analysis) run(v *vocab, text string) {
 				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
 			}
 			negScope, negAt, negF = negationScope, i, negationFactor
-			if a.negatesSubject(i) {
+			if a.negatesSubject(i) || a.wordIs(i, "nobody") && !a.comparedAfter(i) {
 				// "not a single corner damaged", "not one of your staff was helpful": the
 				// negated subject turns its clause around.
 				negScope = subjectNegationScope
@@ -544,7 +547,7 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		// ("How many days until it shows?" asks how long, counting nothing; "the remaining 4
 		// months of my season ticket" is what is left, no wait.)
-		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") && !a.planned(c) {
+		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") && !a.planned(c) && !a.recordsSpan(c) {
 			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it
@@ -747,6 +750,9 @@ func (a *analysis) run(v *vocab, text string) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
+	}
+	if (question || request) && exclaim == 0 {
+		a.notYetAsked(v)
 	}
 	if a.thanks >= 0 {
 		a.thanked(v, lastContrast)
@@ -1069,20 +1075,21 @@ func (a *analysis) subjectNegator(v *vocab, i int) int {
 }
 
 // deniesTrouble reports whether the negator at token i, "nobody" or the "one" of "no one", is
-// the subject of a word of trouble that it denies: a negative lexicon word after at most two
-// auxiliaries or adverbs ("Nobody was rude", "nobody has ever regretted it", "no one was hurt").
+// the subject of a word of trouble that it denies: a negative lexicon word after at most four
+// auxiliaries, adverbs or words of making feel ("Nobody was rude", "nobody has ever regretted
+// it", "no one was hurt", "nobody made me feel stupid").
 // Then no one did wrong: it is no complaint that no one answered. Not "nobody bothered", "no
 // one seems bothered": nobody cared.
 func (a *analysis) deniesTrouble(v *vocab, i int) bool {
 	toks := a.tok.toks
-	for j := i + 1; j < len(toks) && j <= i+3; j++ {
+	for j := i + 1; j < len(toks) && j <= i+5; j++ {
 		if toks[j].kind != tkWord || a.info[j] < 0 {
 			return false
 		}
 		if v.infos[a.info[j]].valence < 0 {
 			return !a.wordIn(j, "bothered", "bother", "bothers", "fussed")
 		}
-		if !a.wordIn(j, "was", "is", "were", "has", "had", "have", "been", "ever", "even", "got", "gets", "felt", "feels", "seemed", "seems", "really", "actually", "will", "would") {
+		if !a.wordIn(j, "was", "is", "were", "has", "had", "have", "been", "ever", "even", "got", "gets", "felt", "feels", "seemed", "seems", "really", "actually", "will", "would", "made", "makes", "make", "me", "us", "feel") {
 			return false
 		}
 	}
@@ -1097,6 +1104,19 @@ func (a *analysis) dropComplaint(first int32) {
 			return
 		}
 	}
+}
+
+// comparedAfter reports whether "as" or "than" stands within subjectNegationScope words after
+// token i, in its clause: "nobody has ever been as patient with me as Dr. Murphy" compares, and
+// praises, and the negation of its subject does not reach that far.
+func (a *analysis) comparedAfter(i int) bool {
+	toks := a.tok.toks
+	for j := i + 1; j < len(toks) && j <= i+subjectNegationScope && inClause(toks[j].kind); j++ {
+		if a.wordIs(j, "as") || a.wordIs(j, "than") {
+			return true
+		}
+	}
+	return false
 }
 
 // noOne reports whether token i is the "one" of "no one".

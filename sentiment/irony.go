@@ -619,6 +619,9 @@ func (a *analysis) thanksFor(m int) (j, k int, plain bool) {
 	}
 	k = a.pastThanks(j)
 	plain = !big
+	if a.wordIs(k, "ever") && a.wordIs(k+1, "so") { // "thanks ever so much for"
+		k++
+	}
 	if a.wordIs(k, "so") && a.wordIs(k+1, "much") || a.wordIs(k, "very") && a.wordIs(k+1, "much") || a.wordIs(k, "a") && a.wordIs(k+1, "lot") {
 		k += 2
 		plain = false

@@ -200,12 +200,56 @@ func (a *analysis) plainHowLong(k int) bool {
 // "still", "why", "again" or time counted, 67 of 68 are neutral.
 func (a *analysis) notYet(v *vocab, j int) bool {
 	toks := a.tok.toks
-	for k := j - 1; k >= 0 && j-k <= 5 && toks[k].kind == tkWord; k-- {
+	for k := j - 1; k >= 0 && j-k <= 8 && inClause(toks[k].kind); k-- {
 		if a.info[k] >= 0 && v.infos[a.info[k]].flags&wNegator != 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// notYetAsked clears the complaints of a calm question or request whose every complaint is of
+// a thing not come yet ("Hi, I haven't received the MOT certificate by email yet, could you
+// resend it?", "Nobody has called yet, just checking what time it'll be ready."): a complaint
+// that opens with a negator and a "yet" at most eight words after it in its clause (see
+// notYet). Nothing but the wait for it is named, so the customer asks.
+func (a *analysis) notYetAsked(v *vocab) {
+	n := 0
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itComplaint || it.v <= 0 {
+			continue
+		}
+		if a.info[it.first] < 0 || v.infos[a.info[it.first]].flags&wNegator == 0 || !a.yetAfter(int(it.last)) {
+			return
+		}
+		n++
+	}
+	if n == 0 || !a.calm(v) {
+		return
+	}
+	for k := range a.items {
+		if it := &a.items[k]; it.kind == itComplaint && it.v > 0 {
+			a.drop(it)
+		}
+	}
+}
+
+// yetAfter reports whether a "yet" stands at most eight words after token i, in its clause.
+func (a *analysis) yetAfter(i int) bool {
+	toks := a.tok.toks
+	for j := i + 1; j < len(toks) && j <= i+8 && inClause(toks[j].kind); j++ {
+		if a.wordIs(j, "yet") {
+			return true
+		}
+	}
+	return false
+}
+
+// inClause reports the kinds of token that do not end a clause: words, numbers and hashtags
+// ("order #TY40912").
+func inClause(k tokKind) bool {
+	return k == tkWord || k == tkNumber || k == tkHashtag
 }
 
 // disclaims reports whether the message says it is no complaint ("Not a complaint, just …",
@@ -638,8 +682,9 @@ func (a *analysis) acknowledgement() int {
 	if j >= len(toks) || toks[j].kind != tkWord {
 		return -1
 	}
-	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received")) {
-		return j // "Thanks, received."
+	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received") || a.wordIs(j+2, "got") && a.wordIs(j+3, "it") && a.endsAt(j+4)) {
+		a.unpraise(j + 2)
+		return j // "Thanks, received.", "cheers, got it"
 	}
 	if a.thanksAt(j) {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks

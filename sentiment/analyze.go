@@ -575,9 +575,9 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && isAnswerWord(t.normOf(tk)) && a.opensAnswer(i) && !a.exclaimNext(i) {
+		if val > 0 && isAnswerWord(t.normOf(tk)) && (a.opensAnswer(i) || a.wordIn(i-1, "so", "and", "um", "uh", "er", "erm", "like")) && !a.exclaimNext(i) {
 			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
-			// is).
+			// is); after "so", "and" or a filler ("… how do i do that so yeah") it fills.
 			a.mark[i] |= mMasked
 			val = 0
 		}
@@ -815,7 +815,8 @@ func (a *analysis) run(v *vocab, text string) {
 	// courtesy: a smile, or a thumbs-up after an acknowledgement.
 	courtesy := func(it *item) bool { return a.softSmile(it) || ack >= 0 && a.okSign(it) }
 	for k := range a.items {
-		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && !courtesy(it) {
+		// ("Thanks for" is a conditional sarcasm cue, no praise of its own.)
+		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && (it.kind != itSarcasmCond || !a.thanksAt(int(it.first))) && !courtesy(it) {
 			asks = false
 		}
 	}

@@ -670,8 +670,10 @@ func (a *analysis) asks(v *vocab, j int) bool {
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
 // none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
-// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks before
-// what the writer will do ("Thanks, I'll be home after 5pm"), or "ok", "okay" or "alright" before
+// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks (perhaps
+// for the information, a quote or a reply) before what the writer will do ("Thanks, I'll be home
+// after 5pm", "Thank you for the quote. I'll discuss it with my husband", "cheers, will send
+// photos tonight"), or "ok", "okay" or "alright" before
 // one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed", "Alright,
 // I'll wait"), perhaps after a thumbs-up, or before a thumbs-up alone ("ok 👍"; a bare "ok" is
 // neutral in all 20 labelled messages that are one); mentions first are skipped. A word of
@@ -690,10 +692,13 @@ func (a *analysis) acknowledgement() int {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
 		// for the answer, and what the writer will do with it.
 		n := a.pastThanks(j)
+		if a.wordIs(n, "for") && a.wordIs(n+1, "the") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link") {
+			n += 3 // "Thank you for the quote. I'll discuss it with my husband"
+		}
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
-		if a.wordIs(n, "i'll") || a.wordIs(n, "we'll") || (a.wordIs(n, "i") || a.wordIs(n, "we")) && a.wordIs(n+1, "will") {
+		if a.wordIs(n, "i'll") || a.wordIs(n, "we'll") || a.wordIs(n, "will") || (a.wordIs(n, "i") || a.wordIs(n, "we")) && a.wordIs(n+1, "will") {
 			return j
 		}
 	}

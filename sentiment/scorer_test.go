@@ -2384,6 +2384,7 @@ func TestOtherSenses(t *testing.T) {
 	}{
 		{"I'm happy to collect it myself from the depot if that's easier.", "happy", true},
 		{"Happy to send my university details if needed.", "happy", true},
+		{"We're happy to set up a standing order.", "happy", true},
 		{"We're happy for you to leave it with a neighbour.", "happy", true},
 		{"Really happy to recommend them.", "happy", false},
 		{"So glad to have my money back!", "glad", false},
@@ -2394,6 +2395,10 @@ func TestOtherSenses(t *testing.T) {
 		{"hi my policy number is four seven two eight eight one", "seven", true},
 		{"the reference is g y m zero zero seven", "g", true},
 		{"waited five hours, seven days a week this happens", "five", false},
+		// "yeah" after "so" or a filler fills.
+		{"the driver said i should ring to set up an account so yeah how do i do that", "yeah", true},
+		{"Yeah the engineer was brilliant", "yeah", true},
+		{"I said it wasn't working. But yeah it makes sense now.", "yeah", false},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)
@@ -2402,7 +2407,7 @@ func TestOtherSenses(t *testing.T) {
 			if a.wordIs(i, tc.word) {
 				found = true
 				masked := a.mark[i]&mMasked != 0 || !slices.ContainsFunc(a.items, func(it item) bool { return int(it.first) <= i && i <= int(it.last) })
-				if tc.word == "seven" || tc.word == "g" || tc.word == "five" {
+				if tc.word == "seven" || tc.word == "g" || tc.word == "five" || tc.word == "yeah" {
 					masked = a.mark[i]&mMasked != 0
 				}
 				require.Equal(t, tc.masked, masked, tc.text)
@@ -2435,6 +2440,11 @@ func TestSupportPhrases(t *testing.T) {
 		{"hi i bought 2 tix for saturday but need to swap to the sunday show if possible, same section. thank you", event.Neutral},
 		{"hello yeah i'm just calling to ask whether the gold subscription can be paused instead of cancelled", event.Neutral},
 		{"cheers, got it", event.Neutral},
+		{"Thank you for the quote. I'll discuss it with my husband and get back to you by Friday.", event.Neutral},
+		{"cheers, will send photos of the radiator valve tonight", event.Neutral},
+		{"Thanks for the quick reply! I'll definitely be back.", event.Positive},
+		{"um so i work from home and the connection has been solid all year, fair play to you", event.Positive},
+		{"hello i'm calling on behalf of my dad he won't be needing the tuesday pickups anymore as he's moved into a care home so if you could stop those", event.Neutral},
 		// A closing "thanks a lot" after nothing praised is sarcasm; after praise it thanks.
 		{"Paid for express shipping, parcel arrived in 9 days with a bent derailleur hanger. Thanks a lot.", event.Negative},
 		{"so my premium went up 40% at renewal because my dog turned 8? thanks a lot", event.Negative},

@@ -2442,6 +2442,8 @@ func TestSupportPhrases(t *testing.T) {
 		{"cheers, got it", event.Neutral},
 		{"Thank you for the quote. I'll discuss it with my husband and get back to you by Friday.", event.Neutral},
 		{"cheers, will send photos of the radiator valve tonight", event.Neutral},
+		{"hi yes i'd like to pass on a compliment to uh to jen at the front desk she remembered my name and my kids names", event.Positive},
+		{"Is it possible to change the size before it ships, or will I need to send it back? Happy either way. Cheers.", event.Neutral},
 		{"Thanks for the quick reply! I'll definitely be back.", event.Positive},
 		{"um so i work from home and the connection has been solid all year, fair play to you", event.Positive},
 		{"hello i'm calling on behalf of my dad he won't be needing the tuesday pickups anymore as he's moved into a care home so if you could stop those", event.Neutral},

@@ -193,6 +193,7 @@ func (a *analysis) run(v *vocab, text string) {
 	request, url, fix := false, false, false
 	middle := false  // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
 	enough := false  // an "enough" somewhere (see analysis.cantEnough)
+	counts := 0      // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
@@ -270,6 +271,9 @@ func (a *analysis) run(v *vocab, text string) {
 		wi := &v.infos[idx]
 		a.topics |= v.topicsOf(idx)
 		fix = fix || wi.lex&lxFix != 0
+		if wi.flags&wCount != 0 {
+			counts++
+		}
 		if wi.flags&wContrast != 0 {
 			lastContrast = i
 		}
@@ -356,7 +360,9 @@ func (a *analysis) run(v *vocab, text string) {
 	if enough {
 		a.cantEnough()
 	}
-	a.spokenDigits()
+	if counts > 0 {
+		a.spokenDigits()
+	}
 
 	// Lexicon, one-word cues, emoji; negation, intensifiers, contrast.
 	negScope, negAt, negF := 0, -1, float32(negationFactor)
@@ -388,7 +394,7 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, boost = 0, 0
 			continue
 		}
-		if a.noOne(i) && a.mark[i]&mCovered != 0 && (i+1 == len(toks) || a.group[i+1] != a.group[i]) {
+		if a.mark[i]&mCovered != 0 && a.noOne(i) && (i+1 == len(toks) || a.group[i+1] != a.group[i]) {
 			// "No one was helpful": the complaint negates what follows, as "nobody" does; what
 			// no one did may be no trouble ("No one was rude").
 			if a.deniesTrouble(v, i) {

@@ -400,10 +400,7 @@ func (a *analysis) run(v *vocab, text string) {
 			if a.deniesTrouble(v, i) {
 				a.dropComplaint(int32(i - 1))
 			}
-			negScope, negAt, negF = subjectNegationScope, i, negationFactor
-			if a.comparedAfter(i) {
-				negScope = negationScope
-			}
+			negScope, negAt, negF = a.subjectScope(i), i, negationFactor
 			continue
 		}
 		if a.mark[i]&mPlain != 0 {
@@ -505,10 +502,10 @@ func (a *analysis) run(v *vocab, text string) {
 				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
 			}
 			negScope, negAt, negF = negationScope, i, negationFactor
-			if a.negatesSubject(i) || a.wordIs(i, "nobody") && !a.comparedAfter(i) {
-				// "not a single corner damaged", "not one of your staff was helpful": the
-				// negated subject turns its clause around.
-				negScope = subjectNegationScope
+			if a.negatesSubject(i) || a.wordIs(i, "nobody") {
+				// "not a single corner damaged", "not one of your staff was helpful", "nobody
+				// was helpful": the negated subject turns its clause around.
+				negScope = a.subjectScope(i)
 			}
 			if a.mark[i]&mNegEmph != 0 {
 				negF = emphaticNegation
@@ -581,7 +578,7 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && isAnswerWord(t.normOf(tk)) && (a.opensAnswer(i) || a.wordIn(i-1, "so", "and", "um", "uh", "er", "erm", "like")) && !a.exclaimNext(i) {
+		if val > 0 && isAnswerWord(t.normOf(tk)) && a.bareAnswer(i) && !a.exclaimNext(i) {
 			// "@united yes in Lusaka", "Ok, what now?": a reply that answers, not delight ("Yes!!"
 			// is); after "so", "and" or a filler ("… how do i do that so yeah") it fills.
 			a.mark[i] |= mMasked
@@ -597,15 +594,10 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			val = 0
 		}
-		if val > 0 && a.willing(v, i) {
-			// "I'm happy to collect it from the depot", "glad to pay the difference": willing,
-			// not pleased.
-			a.mark[i] |= mMasked
-			val = 0
-		}
-		if val > 0 && a.otherSense(text, i) {
+		if val > 0 && a.otherSense(v, text, i) {
 			// "Tuesday after 3pm works", "a $65 parking fine", "cancel my policy effective 30
-			// September": a time agreed, a penalty, the date of a change; no praise.
+			// September", "I'm happy to collect it from the depot": a time agreed, a penalty, the
+			// date of a change, willingness; no praise.
 			a.mark[i] |= mMasked
 			val = 0
 		}
@@ -1113,13 +1105,23 @@ func (a *analysis) dropComplaint(first int32) {
 	}
 }
 
-// comparedAfter reports whether "as" or "than" stands within subjectNegationScope words after
-// token i, in its clause: "nobody has ever been as patient with me as Dr. Murphy" compares, and
-// praises, and the negation of its subject does not reach that far.
-func (a *analysis) comparedAfter(i int) bool {
+// subjectScope returns how many tokens the negated subject at token i ("not one", "not a
+// single", "nobody", the "one" of "no one") turns around: subjectNegationScope, but only
+// negationScope after "nobody" or "no one" when "as" or "than" follows in the clause ("nobody has
+// ever been as patient with me as Dr. Murphy" compares, and praises).
+func (a *analysis) subjectScope(i int) int {
+	if !a.negatesSubject(i) && a.wordAfter(i, subjectNegationScope, "as", "than") {
+		return negationScope
+	}
+	return subjectNegationScope
+}
+
+// wordAfter reports whether one of words stands at most n tokens after token i, in its clause
+// (words, numbers and hashtags between; see inClause).
+func (a *analysis) wordAfter(i, n int, words ...string) bool {
 	toks := a.tok.toks
-	for j := i + 1; j < len(toks) && j <= i+subjectNegationScope && inClause(toks[j].kind); j++ {
-		if a.wordIs(j, "as") || a.wordIs(j, "than") {
+	for j := i + 1; j < len(toks) && j <= i+n && inClause(toks[j].kind); j++ {
+		if a.wordIn(j, words...) {
 			return true
 		}
 	}

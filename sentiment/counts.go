@@ -462,15 +462,17 @@ func isDatePreposition(w []byte) bool {
 // otherSense reports whether the positive word at token i is used in a sense that praises
 // nothing: "works" or "suits" after a day or a time (see timeBefore), "fine" after an amount (see
 // penaltyFine), "effective" before a date (see datesChange), "easiest" in a question for a way
-// (see askedWay), "best" in a question for advice (see adviceAsked).
-func (a *analysis) otherSense(text string, i int) bool {
+// (see askedWay), "best" in a question for advice (see adviceAsked), "happy" or "glad" to do a
+// thing (see willing).
+func (a *analysis) otherSense(v *vocab, text string, i int) bool {
 	if a.askedWay(i) {
 		return true
 	}
-	if a.adviceAsked(text, i) {
-		return true
-	}
 	switch a.tok.toks[i].h {
+	case bestHash:
+		return a.adviceAsked(text, i)
+	case happyHash, gladHash:
+		return a.willing(v, i)
 	case worksHash, suitsHash:
 		return a.timeBefore(i)
 	case fineHash:
@@ -709,14 +711,13 @@ func (a *analysis) planned(c int) bool {
 	return false
 }
 
-// willing reports whether the positive word at token i says the writer is willing, not pleased:
-// "happy" or "glad" with "to" and a verb of the willing class after it ("I'm happy to collect it
-// myself", "glad to pay the difference"), or "happy for you to" ("happy for you to leave it
-// with a neighbour").
+// happyHash, gladHash and bestHash are the hashes of "happy", "glad" and "best".
+var happyHash, gladHash, bestHash = hashString("happy"), hashString("glad"), hashString("best")
+
+// willing reports whether word i ("happy", "glad") says the writer is willing, not pleased: "to"
+// and a verb of the willing class after it ("I'm happy to collect it myself", "glad to pay the
+// difference"), or "for you to" ("happy for you to leave it with a neighbour").
 func (a *analysis) willing(v *vocab, i int) bool {
-	if !a.wordIn(i, "happy", "glad") {
-		return false
-	}
 	j := i + 1
 	if a.wordIs(j, "for") && a.wordIn(j+1, "you", "them", "him", "her", "the") {
 		return a.wordIs(j+2, "to")
@@ -728,14 +729,11 @@ func (a *analysis) willing(v *vocab, i int) bool {
 	return idx >= 0 && v.willing[idx]
 }
 
-// adviceAsked reports whether word i is "best" in a question for advice: after "is it", "would
-// it be", "suits", "suit", "works" or "work" (perhaps with "us", "me" or "you" between), in a
-// sentence that a question mark ends ("Is it best to update them in the app?", "which plan
-// suits us best?"; a question mark ends its sentence).
+// adviceAsked reports whether word i ("best") asks for advice: after "is it", "would it be",
+// "suits", "suit", "works" or "work" (perhaps with "us", "me" or "you" between), in a sentence
+// that a question mark ends ("Is it best to update them in the app?", "which plan suits us
+// best?").
 func (a *analysis) adviceAsked(text string, i int) bool {
-	if !a.wordIs(i, "best") {
-		return false
-	}
 	j := i - 1
 	if a.wordIn(j, "us", "me", "you", "them") {
 		j--

@@ -157,9 +157,15 @@ func (a *analysis) pastMentions(k int) int {
 	return k
 }
 
-// opensAnswer reports whether nothing but mentions, greetings and fillers comes before token i
-// ("yes in Lusaka", "hi yes it's mr patel", "um yeah my policy number is …").
-func (a *analysis) opensAnswer(i int) bool {
+// bareAnswer reports whether the answer word at token i ("yes", "ok") answers or fills rather
+// than approves: nothing but mentions, greetings and fillers comes before it ("@united yes in
+// Lusaka", "hi yes it's mr patel"), or "so", "and", "like" or a filler stands right before it
+// ("… how do i do that so yeah"). (The tokenizer drops "um", "uh" and "erm" as fillerWords but
+// where they look like an abbreviation, "Um.Ok"; "er" it keeps.)
+func (a *analysis) bareAnswer(i int) bool {
+	if a.wordIn(i-1, "so", "and", "like", "um", "uh", "er", "erm") {
+		return true
+	}
 	for j := a.pastMentions(0); j < i; j++ {
 		if a.tok.toks[j].kind != tkBreak && !a.wordIn(j, "hi", "hello", "hey", "um", "uh", "er", "erm") {
 			return false

@@ -200,7 +200,7 @@ func (a *analysis) plainHowLong(k int) bool {
 // "still", "why", "again" or time counted, 67 of 68 are neutral.
 func (a *analysis) notYet(v *vocab, j int) bool {
 	toks := a.tok.toks
-	for k := j - 1; k >= 0 && j-k <= 8 && inClause(toks[k].kind); k-- {
+	for k := j - 1; k >= 0 && j-k <= notYetWords && inClause(toks[k].kind); k-- {
 		if a.info[k] >= 0 && v.infos[a.info[k]].flags&wNegator != 0 {
 			return true
 		}
@@ -211,7 +211,7 @@ func (a *analysis) notYet(v *vocab, j int) bool {
 // notYetAsked clears the complaints of a calm question or request whose every complaint is of
 // a thing not come yet ("Hi, I haven't received the MOT certificate by email yet, could you
 // resend it?", "Nobody has called yet, just checking what time it'll be ready."): a complaint
-// that opens with a negator and a "yet" at most eight words after it in its clause (see
+// that opens with a negator and a "yet" at most notYetWords words after it in its clause (see
 // notYet). Nothing but the wait for it is named, so the customer asks.
 func (a *analysis) notYetAsked(v *vocab) {
 	n := 0
@@ -220,7 +220,7 @@ func (a *analysis) notYetAsked(v *vocab) {
 		if it.kind != itComplaint || it.v <= 0 {
 			continue
 		}
-		if a.info[it.first] < 0 || v.infos[a.info[it.first]].flags&wNegator == 0 || !a.yetAfter(int(it.last)) {
+		if a.info[it.first] < 0 || v.infos[a.info[it.first]].flags&wNegator == 0 || !a.wordAfter(int(it.last), notYetWords, "yet") {
 			return
 		}
 		n++
@@ -235,16 +235,8 @@ func (a *analysis) notYetAsked(v *vocab) {
 	}
 }
 
-// yetAfter reports whether a "yet" stands at most eight words after token i, in its clause.
-func (a *analysis) yetAfter(i int) bool {
-	toks := a.tok.toks
-	for j := i + 1; j < len(toks) && j <= i+8 && inClause(toks[j].kind); j++ {
-		if a.wordIs(j, "yet") {
-			return true
-		}
-	}
-	return false
-}
+// notYetWords is how far apart the negator of a thing not come yet and its "yet" may stand.
+const notYetWords = 8
 
 // inClause reports the kinds of token that do not end a clause: words, numbers and hashtags
 // ("order #TY40912").

@@ -403,6 +403,13 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, negAt, negF = a.subjectScope(i), i, negationFactor
 			continue
 		}
+		if tk.h == receivedHash && a.mark[i]&mCovered != 0 && a.wordIs(i-1, "never") && a.troubleNamed(v, i+1) {
+			// "Never received a damaged item in 3 years": what never came is trouble, and the
+			// negator turns it around.
+			a.dropComplaint(int32(i - 1))
+			negScope, negAt, negF = negationScope, i-1, negationFactor
+			continue
+		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
 			// negation scope and fade an intensifier before it.
@@ -502,6 +509,9 @@ func (a *analysis) run(v *vocab, text string) {
 				continue // "it wasn't just a delay", "not only late but rude": what follows is affirmed
 			}
 			negScope, negAt, negF = negationScope, i, negationFactor
+			if a.wordIs(i+1, "once") {
+				negScope++ // "never once had a damaged item": "once" stresses the negator
+			}
 			if a.negatesSubject(i) || a.wordIs(i, "nobody") {
 				// "not a single corner damaged", "not one of your staff was helpful", "nobody
 				// was helpful": the negated subject turns its clause around.
@@ -535,6 +545,11 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			continue
 		}
+		if tk.h == lateHash && a.partOfTime(i+1) {
+			// "a follow-up booked for late July", "ideally late morning": a time, no delay.
+			a.mark[i] |= mMasked
+			continue
+		}
 		if wi.cue != cueNone {
 			if negAt >= 0 && wi.cue == cueContextual && a.neverAgain(negAt, i) {
 				// "will never order again", "won't be using them again": a customer who leaves.
@@ -551,7 +566,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// ("How many days until it shows?" asks how long, counting nothing; "the remaining 4
 		// months of my season ticket" is what is left, no wait.)
 		if c := a.countBefore(v, i); wi.flags&wDuration != 0 && c >= 0 && !a.notWaiting(v, i+1) && !a.wordIs(c-1, "how") && !a.wordIs(c-1, "remaining") && !a.planned(c) && !a.recordsSpan(c) {
-			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) {
+			if (a.speedBefore(v, c, isShortUnit(t.normOf(tk))) || a.quickTook(text, c)) && a.negatorBefore(v, c, true) < 0 || a.spreadOver(c) || a.onlyLater(c, i) {
 				// "sorted it in 10 mins", "paid within four days": how fast, not how long a
 				// wait ("they haven't replied in 3 days" stays one); or a payment spread over it
 				// ("pay it over 3 months"). Its words are no evidence.
@@ -659,6 +674,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.backdrop(v, text)
 	a.recovery(v, text)
+	a.refundCame(v, text)
 	a.resolveContextual(v, text)
 	if lastContrast >= 0 {
 		a.expectation(text, lastContrast)
@@ -1090,6 +1106,24 @@ func (a *analysis) deniesTrouble(v *vocab, i int) bool {
 		}
 		if !a.wordIn(j, "was", "is", "were", "has", "had", "have", "been", "ever", "even", "got", "gets", "felt", "feels", "seemed", "seems", "really", "actually", "will", "would", "made", "makes", "make", "me", "us", "feel") {
 			return false
+		}
+	}
+	return false
+}
+
+// troubleNamed reports whether an article or "any" at token j opens a thing named by a word of
+// trouble, next or after one more word ("a damaged item", "any broken glasses", "a single late
+// box").
+func (a *analysis) troubleNamed(v *vocab, j int) bool {
+	if !a.wordIn(j, "a", "an", "any", "one") {
+		return false
+	}
+	for k := j + 1; k <= j+2 && k < len(a.tok.toks); k++ {
+		if a.tok.toks[k].kind != tkWord || a.info[k] < 0 {
+			return false
+		}
+		if v.infos[a.info[k]].valence < 0 {
+			return true
 		}
 	}
 	return false

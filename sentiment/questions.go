@@ -684,14 +684,15 @@ func (a *analysis) acknowledgement() int {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
 		// for the answer, and what the writer will do with it.
 		n := a.pastThanks(j)
-		if a.wordIs(n, "for") && a.wordIs(n+1, "the") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link") {
-			n += 3 // "Thank you for the quote. I'll discuss it with my husband"
-		}
+		n = a.pastThanksFor(n)
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
 		if a.wordIs(n, "i'll") || a.wordIs(n, "we'll") || a.wordIs(n, "will") || (a.wordIs(n, "i") || a.wordIs(n, "we")) && a.wordIs(n+1, "will") {
 			return j
+		}
+		if a.givesDetail(n) {
+			return j // "Thanks for getting back to me. My policy number is HX-220914."
 		}
 	}
 	switch string(a.tok.normOf(&toks[j])) {
@@ -741,6 +742,56 @@ func (a *analysis) acknowledgement() int {
 		}
 	}
 	return -1 // "ok service", "Ok, the food was great"
+}
+
+// pastThanksFor returns the token after what thanks that end before token n are for when they
+// are for an answer ("for the quote", "for the information", "for getting back to me", "for your
+// reply"), else n.
+func (a *analysis) pastThanksFor(n int) int {
+	if !a.wordIs(n, "for") {
+		return n
+	}
+	switch {
+	case a.wordIn(n+1, "the", "your") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link", "response"):
+		return n + 3 // "Thank you for the quote. I'll discuss it with my husband"
+	case a.wordIn(n+1, "replying", "responding"):
+		return n + 2
+	case a.wordIn(n+1, "getting", "coming") && a.wordIs(n+2, "back"):
+		if a.wordIs(n+3, "to") && a.wordIn(n+4, "me", "us") {
+			return n + 5
+		}
+		return n + 3
+	}
+	return n
+}
+
+// givesDetail reports whether a detail asked for is given at token n, perhaps after "to
+// confirm": "the", "my" or "our", at most two words, a word that names a detail ("number",
+// "reference", "ID", "postcode") and "is" or "are" ("My booking reference is QX7H2L", "the order
+// number is 77412"). After thanks that open a message, of the distinct labelled messages that
+// go on so, all 6 are neutral.
+func (a *analysis) givesDetail(n int) bool {
+	if a.wordIs(n, "to") && a.wordIs(n+1, "confirm") {
+		n += 2
+		if n < len(a.tok.toks) && a.tok.toks[n].kind == tkBreak {
+			n++
+		}
+	}
+	if !a.wordIn(n, "the", "my", "our") {
+		return false
+	}
+	for k := n + 1; k <= n+3; k++ {
+		if a.wordIn(k, "number", "id", "reference", "ref", "postcode", "code", "name", "email", "address", "details") {
+			if a.wordIs(k+1, "number") {
+				k++
+			}
+			return a.wordIn(k+1, "is", "are")
+		}
+		if k >= len(a.tok.toks) || a.tok.toks[k].kind != tkWord {
+			return false
+		}
+	}
+	return false
 }
 
 // unpraise makes the positive lexicon or praise item that starts at token j count nothing: an

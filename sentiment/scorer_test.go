@@ -2472,3 +2472,52 @@ func TestSupportPhrases(t *testing.T) {
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
+
+// A detail given after thanks acknowledges; trouble that never came is no complaint; a refund
+// for a problem that came puts it right; "late" before a month is a time; "only" before a time
+// that ends its clause or comes "later" is how fast.
+func TestPutRightAndPlaced(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"Thanks for getting back to me. My membership number is 55120934.", event.Neutral},
+		{"Thank you. To confirm, the booking reference is PLX-4471.", event.Neutral},
+		{"cheers, the postcode is M14 6GT", event.Neutral},
+		{"Thanks for the reply. My order number is 4471 and it still hasn't arrived, this is ridiculous.", event.Negative},
+		{"Five years of weekly deliveries and I've never received a damaged box.", event.Positive},
+		{"Never once had a late delivery with these guys.", event.Positive},
+		{"I never received a refund for the missing item.", event.Negative},
+		{"Refund for the double charge landed in my account this morning. Thanks!", event.Positive},
+		{"Is there a reason the refund for my cancelled order still hasn't arrived?", event.Negative},
+		{"We're hoping to book the cottage for a week in late August, is it free?", event.Neutral},
+		{"Impressed with how fast the replacement came, only 2 days.", event.Positive},
+		{"The new app is a massive step up from the old one.", event.Positive},
+		{"You need to step up your game.", event.Negative},
+		{"The engineer kept us in the loop the whole way through.", event.Positive},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	checkSarcasm(t, s, []sarcasmCase{
+		{"Impressed with how fast the replacement came, only 2 days.", false},
+		{"They put me on a flight only three hours later. Great work.", false},
+		{"wow, only 40 minutes on hold today, great work", true},
+	})
+	// "late" before a month, a season or a part of the day places in time; before anything
+	// else it complains.
+	for _, tc := range []struct {
+		text      string
+		complaint bool
+	}{
+		{"We're planning a visit in late April.", false},
+		{"Could the engineer come late morning?", false},
+		{"The engineer was late.", true},
+		{"Late again, third time this month.", true},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint && it.v > 0 })
+		require.Equal(t, tc.complaint, got, tc.text)
+	}
+}

@@ -485,6 +485,56 @@ func (a *analysis) recovery(v *vocab, text string) {
 	}
 }
 
+// refundSpan is how many words a refund's "for" or "of" may stand before the word that says it
+// came.
+const refundSpan = 8
+
+// refundHash is the hash of the word "refund".
+var refundHash = hashString("refund")
+
+// refundCame finds a refund for a problem that the message says came ("Refund of the
+// overcharged fee landed in my account today", "refund for the cancelled gig landed in 2 days"):
+// "refund", then "for" or "of", and within refundSpan words of its clause "landed", "arrived",
+// "cleared", or "came" or "went" before "through", "in" or "back", not negated and not asked
+// about. What the refund was for is the thing put right, no complaint: the problems between
+// count nothing, and the word that says it came is a praise cue of the fix weight, unless a cue
+// holds it already ("came through this morning"). Of the distinct labelled messages with such a
+// refund, 44 are positive, 3 negative and 1 neutral.
+func (a *analysis) refundCame(v *vocab, text string) {
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].h != refundHash || !a.wordIs(i+1, "for") && !a.wordIs(i+1, "of") {
+			continue
+		}
+		came := -1
+		for j := i + 2; j < len(toks) && j <= i+1+refundSpan && came < 0; j++ {
+			if toks[j].kind == tkBreak || toks[j].kind == tkQuestion || toks[j].kind == tkExclaim {
+				break
+			}
+			if idx := a.info[j]; idx >= 0 && v.infos[idx].flags&(wContrast|wNegator) != 0 {
+				break
+			}
+			switch {
+			case a.wordIn(j, "landed", "arrived", "cleared"):
+				came = j
+			case a.wordIn(j, "came", "went") && a.wordIn(j+1, "through", "in", "back"):
+				came = j
+			}
+		}
+		if came < 0 || a.wordIs(came-1, "still") || a.negatorBefore(v, came, true) >= 0 || a.askedAfter(text, came) {
+			continue
+		}
+		a.clearProblems(i+2, came-1, -1)
+		for j := i + 2; j < came; j++ {
+			a.mark[j] |= mMasked
+		}
+		if a.mark[came]&mCovered == 0 {
+			a.items = append(a.items, item{first: int32(came), last: int32(came), v: fixWeight, kind: itPraise})
+			a.mark[came] |= mCovered | mMasked
+		}
+	}
+}
+
 // pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):
 // resolution reads the fixBefore words before a verb of fixing, recovery the sentence before a
 // word of recovery. "to" and "be" put a fix to come only next to its verb, and with wanting set

@@ -934,6 +934,60 @@ func (a *analysis) run(v *vocab, text string) {
 		// question may be typed without its mark ("how do i do a refund on the terminal").
 		r[rfCalmAsk] = 1
 	}
+	if a.words >= closingWords {
+		a.closing(text)
+	}
+}
+
+// closingWords is the fewest words of a message that may be a long account (see closing).
+const closingWords = 40
+
+// closing weighs the closing sentence of a long account, a message of three sentences or more:
+// the feeling of its last sentence that has any (past a bare "Thanks." or a name) is where the
+// story ends ("Bit of a saga but it ended well … Five stars.", "At the time I'd have given you
+// five stars. … Five stars has become one."). Its positive words and praise make rfClosingPos,
+// its negative words, complaints and sarcasm rfClosingNeg; courtesy counts in neither.
+func (a *analysis) closing(text string) {
+	toks := a.tok.toks
+	// The starts of the last three sentences, from the end.
+	var starts [3]int
+	n := 0
+	for j := len(toks) - 1; j >= 0 && n < len(starts); j-- {
+		if toks[j].kind == tkWord && a.opensSentence(text, j) {
+			starts[n] = j
+			n++
+		}
+	}
+	if n < len(starts) {
+		return
+	}
+	for s, end := 0, len(toks); s < 2; s++ {
+		var pos, neg float32
+		for k := range a.items {
+			it := &a.items[k]
+			if int(it.first) < starts[s] || int(it.first) >= end {
+				continue
+			}
+			switch it.kind {
+			case itLex, itEmoji, itPraise:
+				if it.v > 0 {
+					pos += it.v
+				} else {
+					neg -= it.v
+				}
+			case itComplaint:
+				neg += max(it.v, 0)
+			case itSarcasm:
+				neg += it.v
+			}
+		}
+		if pos > 0 || neg > 0 {
+			a.rule[rfClosingPos] = log1p(pos)
+			a.rule[rfClosingNeg] = log1p(neg)
+			return
+		}
+		end = starts[s]
+	}
 }
 
 // inGoodWay reports whether "in a good way", "in the best way" or "in the best possible way"

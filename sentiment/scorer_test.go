@@ -2521,3 +2521,28 @@ func TestPutRightAndPlaced(t *testing.T) {
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
+
+// The closing sentence of a long account is weighed apart: where the story ends.
+func TestClosingSentence(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text     string
+		pos, neg bool
+	}{
+		// The account ends well; the last sentence with any feeling is before "Thanks.".
+		{"The first van broke down on the motorway and the crew arrived three hours late, so I was furious by lunchtime. " +
+			"Then the team worked until nine to finish, wrapped every frame and never once complained. " +
+			"Honestly brilliant people. Thanks.", true, false},
+		// It starts well and ends badly.
+		{"The booking was easy and the quote was fair, and the two lads who came on the day were polite and careful with everything. " +
+			"Then the invoice arrived with an extra two hundred pounds on it for stairs we told you about weeks ago. " +
+			"Really disappointed.", false, true},
+		// Too short to be an account.
+		{"Van broke down. Crew late. Brilliant people though.", false, false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.pos, a.rule[rfClosingPos] > 0, tc.text)
+		require.Equal(t, tc.neg, a.rule[rfClosingNeg] > 0, tc.text)
+	}
+}

@@ -247,10 +247,10 @@ func (a *analysis) run(v *vocab, text string) {
 		case tkNumber:
 			a.info[i] = v.lookup(tk.h)
 			a.maskEnding(i)
-			r, ok := a.rating(text, i)
+			r, last, ok := a.rating(text, i)
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if r != 0 {
-				a.scoreItem(i, i+2, r, mCovered) // "10/10", "1/5": a score out of five or ten
+				a.scoreItem(i, last, r, mCovered) // "10/10", "1/5", "2 out of 10": a score out of five or ten
 			}
 		case tkEmoji, tkEmoticon:
 			a.emo++
@@ -409,6 +409,11 @@ func (a *analysis) run(v *vocab, text string) {
 			a.dropComplaint(int32(i - 1))
 			negScope, negAt, negF = negationScope, i-1, negationFactor
 			continue
+		}
+		if negScope > 0 && tk.h == andHash && a.wordIn(i+1, "the", "my", "our", "your", "their", "his", "her", "its", "it", "they", "we", "i", "you", "he", "she", "everything", "everyone") {
+			// "No one was rude and the room was spotless": "and" before a new subject opens a
+			// clause of its own, out of the negation's reach.
+			negScope = 0
 		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
@@ -794,7 +799,7 @@ func (a *analysis) run(v *vocab, text string) {
 			// Thanks are ironic before a complaint ("thanks for the scenic 6 hours at gate
 			// B12"), not before a word of trouble they are for ("thank you for catching the
 			// problem so early", "for the courtesy car, it made a stressful week easier").
-			if a.closingThanksALot(it) {
+			if a.closingThanksALot(it) || a.markedHow(text, it) {
 				sarcasm = true
 				continue
 			}

@@ -413,41 +413,50 @@ func (a *analysis) isUnit(v *vocab, i int) bool {
 	return idx >= 0 && v.infos[idx].flags&wDuration != 0
 }
 
-// rating reads a rating out of 5 or 10 that starts at number token i ("9/10", "5/5"): +1 for
-// 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0 for the middle (3/5, 5/10, 6/10); ok is
-// false for 7/10, which leans without saying much, for anything else, and for what may be a date
-// ("on 2/10").
-func (a *analysis) rating(text string, i int) (r int, ok bool) {
+// rating reads a rating out of 5 or 10 that starts at number token i and ends at token last
+// ("9/10", "5/5", "2 out of 10"): +1 for 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0
+// for the middle (3/5, 5/10, 6/10); ok is false for 7/10, which leans without saying much, for
+// anything else, and for what may be a date ("on 2/10").
+func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 	toks := a.tok.toks
-	// The tokens: the number, '/' (a break), the number.
-	if i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
-		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end {
-		return 0, false
+	// The tokens: the number, '/' (a break), the number; or the number, "out", "of", the number.
+	last = i + 2
+	switch {
+	case a.wordIs(i+1, "out") && a.wordIs(i+2, "of") && i+3 < len(toks) && toks[i+3].kind == tkNumber:
+		last = i + 3
+		// A score ends its clause or goes on with what it is for ("2 out of 10 for the
+		// food"); "3 out of 5 people" counts.
+		if j := last + 1; j < len(toks) && toks[j].kind != tkBreak && toks[j].kind != tkExclaim &&
+			!a.wordIn(j, "stars", "for", "from", "overall", "and", "but", "though", "tbh", "honestly", "would", "because") {
+			return 0, 0, false
+		}
+	case i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
+		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end:
+		return 0, 0, false
+	case i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/':
+		return 0, 0, false // "1/5/2024"
 	}
-	if i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/' {
-		return 0, false // "1/5/2024"
-	}
-	num, den := text[toks[i].start:toks[i].end], text[toks[i+2].start:toks[i+2].end]
+	num, den := text[toks[i].start:toks[i].end], text[toks[last].start:toks[last].end]
 	if len(num) > 2 || len(den) > 2 { // (a number token starts with a digit: no sign)
-		return 0, false
+		return 0, 0, false
 	}
 	n, err1 := strconv.Atoi(num)
 	d, err2 := strconv.Atoi(den)
 	if err1 != nil || err2 != nil || (d != 5 && d != 10) || n > d {
-		return 0, false
+		return 0, 0, false
 	}
 	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
-		return 0, false
+		return 0, 0, false
 	}
 	switch {
 	case n*10 >= d*8:
-		return 1, true
+		return 1, last, true
 	case n*10 <= d*4:
-		return -1, true
+		return -1, last, true
 	case n*10 <= d*6:
-		return 0, true
+		return 0, last, true
 	}
-	return 0, false
+	return 0, 0, false
 }
 
 // isDatePreposition reports whether w comes before a date ("on 2/10").

@@ -487,6 +487,29 @@ func (a *analysis) quotedWords(text string, i int) bool {
 	return false
 }
 
+// markedHow reports whether item it is a conditional sarcasm cue that ends in "how" ("love how",
+// "amazing how") with a mark of irony: words in quotation marks after it in its sentence ("Love
+// how the 'lifetime support' ended the day after the invoice was paid.") or applause in the
+// message. Of the distinct labelled messages that open a sentence with "love how" or "loving
+// how", 138 are negative and 6 positive; all 71 with a quotation and all 32 with applause are
+// negative.
+func (a *analysis) markedHow(text string, it *item) bool {
+	if !a.wordIs(int(it.last), "how") {
+		return false
+	}
+	toks := a.tok.toks
+	_, end := a.sentence(text, int(it.last))
+	for j := int(it.last) + 1; j < len(toks); j++ {
+		if toks[j].kind == tkEmoji && toks[j].r == clapRune {
+			return true
+		}
+		if j < end && toks[j].kind == tkWord && a.quotedWords(text, j) {
+			return true
+		}
+	}
+	return false
+}
+
 // leadWord reports whether word token i opens its sentence and a comma follows it ("Wow, ...",
 // "Great, ...").
 func (a *analysis) leadWord(text string, i int) bool {

@@ -2546,3 +2546,32 @@ func TestClosingSentence(t *testing.T) {
 		require.Equal(t, tc.neg, a.rule[rfClosingNeg] > 0, tc.text)
 	}
 }
+
+// "love how" with words in quotation marks or applause is irony; "N out of 10" is a score; a
+// refund pushed through and a faulty thing swapped are put right, a thing the writer needs fixed
+// is not yet.
+func TestMarkedIronyAndScores(t *testing.T) {
+	s := newScorer(t)
+	checkSarcasm(t, s, []sarcasmCase{
+		{"Love how the 'express' checkout takes longer than the normal one.", true},
+		{"love how the app logs me out every morning 👏", true},
+		{"Love how easy the new checkout is.", false},
+	})
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"Food was cold and the waiter forgot us. 2 out of 10.", event.Negative},
+		{"Fitted on time, tidy work. 9 out of 10 from me.", event.Positive},
+		{"Thanks so much for pushing my refund through before the holidays.", event.Positive},
+		{"They swapped the faulty charger at the counter, no questions asked.", event.Positive},
+		{"I need the broken hinge fixed before Friday.", event.Negative},
+		{"Just want to say the update fixed the login problem completely.", event.Positive},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	// A count of people is no score.
+	var a analysis
+	a.run(s.vocab, "3 out of 5 people in our office use it")
+	require.Zero(t, a.rule[rfMiddleRating])
+}

@@ -285,8 +285,8 @@ func (a *analysis) fixAt(v *vocab, text string, i int) fixState {
 		return fixNone
 	}
 	lo, _ := a.clause(v, i)
-	if a.pending(v, max(lo, i-fixBefore), i, false) || a.askedAfter(text, i) {
-		return fixAhead
+	if a.pending(v, max(lo, i-fixBefore), i, false) || a.wantedFixed(max(lo, i-wantedFixWords), i) || a.askedAfter(text, i) {
+		return fixAhead // "I need it fixed", "I need the broken screen fixed"
 	}
 	if a.inComplaint(int32(i)) || a.fixedThing(i) || a.mannerBefore(max(lo, i-mannerWords), i) {
 		return fixNone
@@ -298,6 +298,22 @@ func (a *analysis) fixAt(v *vocab, text string, i int) fixState {
 // fixAt).
 func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 	return a.fixAt(v, text, i) == fixDealt
+}
+
+// wantedFixWords is how far before a verb of fixing "need" or "want" and the thing to be fixed
+// may stand (see wantedFixed).
+const wantedFixWords = 6
+
+// wantedFixed reports whether "need", "needs", "want" or "wants" stands in tokens [lo, i) before
+// a determiner or a pronoun: the thing the writer wants fixed ("I need the broken screen
+// fixed", "we want our cancelled flight refunded"), not "want to say the update fixed it".
+func (a *analysis) wantedFixed(lo, i int) bool {
+	for j := lo; j < i-1; j++ {
+		if a.wordIn(j, "need", "needs", "want", "wants") && a.wordIn(j+1, "the", "my", "our", "this", "that", "it", "them", "your") {
+			return true
+		}
+	}
+	return false
 }
 
 // fixedThing reports whether the verb of fixing at token i stands in a relative clause that
@@ -503,7 +519,13 @@ var refundHash = hashString("refund")
 func (a *analysis) refundCame(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
-		if toks[i].h != refundHash || !a.wordIs(i+1, "for") && !a.wordIs(i+1, "of") {
+		if toks[i].h != refundHash {
+			continue
+		}
+		if a.pushedThrough(v, text, i) {
+			continue
+		}
+		if !a.wordIs(i+1, "for") && !a.wordIs(i+1, "of") {
 			continue
 		}
 		came := -1
@@ -533,6 +555,30 @@ func (a *analysis) refundCame(v *vocab, text string) {
 			a.mark[came] |= mCovered | mMasked
 		}
 	}
+}
+
+// pushedThrough reports whether the refund at token i was pushed through: "pushing", "getting",
+// "putting" or "rushing" (or "pushed", "got", "put", "rushed"), "the", "my" or "our", the refund
+// and "through" ("Thank you so much for getting our refund through so quickly"; the 4 labelled
+// messages so worded are positive), not negated, still to come ("please push my refund
+// through") or asked about. The refund is no complaint then, and "through" is a praise cue of the
+// fix weight.
+func (a *analysis) pushedThrough(v *vocab, text string, i int) bool {
+	if i < 2 || !a.wordIs(i+1, "through") || !a.wordIn(i-1, "the", "my", "our") ||
+		!a.wordIn(i-2, "pushing", "pushed", "getting", "got", "putting", "put", "rushing", "rushed") {
+		return false
+	}
+	start, _ := a.sentence(text, i)
+	if a.negatorBefore(v, i-2, true) >= 0 || a.pending(v, start, i-2, true) || a.askedAfter(text, i) {
+		return false
+	}
+	a.clearProblems(i, i, -1)
+	a.mark[i] |= mMasked
+	if a.mark[i+1]&mCovered == 0 {
+		a.items = append(a.items, item{first: int32(i + 1), last: int32(i + 1), v: fixWeight, kind: itPraise})
+		a.mark[i+1] |= mCovered | mMasked
+	}
+	return true
 }
 
 // pending reports whether a pending cue ("need", "to be", "please") stands in tokens [lo, i):

@@ -1357,11 +1357,26 @@ func (a *analysis) processVerdict(v *vocab, text string) {
 			if o.kind == itEmoji && int(o.first) >= start && int(o.first) < end {
 				continue
 			}
+			if o.kind == itLex && o.first == o.last && a.bareOpening(int(o.first)) {
+				// "Fantastic. Moved out in June and you're still billing me. Genius system.",
+				// "Great update. Now it takes six taps instead of two. Genius design": a bare
+				// opening word of praise is the verdict said twice.
+				continue
+			}
 			return // "Booked at 9, engineer here by 11, fixed in minutes. Great system."
 		}
 		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		return
 	}
+}
+
+// bareOpening reports whether word token i opens the message as a sentence of at most two words
+// ("Fantastic.", "Fantastic, …", "Great update.").
+func (a *analysis) bareOpening(i int) bool {
+	if i != a.pastMentions(0) {
+		return false
+	}
+	return a.endsAt(i+1) || a.tok.toks[i+1].kind == tkWord && a.endsAt(i+2)
 }
 
 // verdictPraise is the least lexicon valence of the praise in a process verdict ("great",

@@ -2575,3 +2575,17 @@ func TestMarkedIronyAndScores(t *testing.T) {
 	a.run(s.vocab, "3 out of 5 people in our office use it")
 	require.Zero(t, a.rule[rfMiddleRating])
 }
+
+// A bare word of praise opening the message does not keep a process verdict after a story
+// from being irony; an email about a refund acknowledges it.
+func TestVerdictAfterBareOpening(t *testing.T) {
+	s := newScorer(t)
+	checkSarcasm(t, s, []sarcasmCase{
+		{"Brilliant. Cancelled my order and charged me anyway. Great system.", true},
+		{"Great update. Now the map takes a minute to load. Genius design.", true},
+		{"Recommended you to my brother and he switched last week. Best move he made.", false},
+	})
+	require.Equal(t, event.Neutral, score(s, "Got the refund confirmation, thanks. How long until it reaches my card?").Label)
+	require.Equal(t, event.Positive, score(s, "Got the refund, thanks so much!").Label)
+	require.Equal(t, event.Negative, score(s, "Cheers for the surprise charge. Off to a competitor.").Label)
+}

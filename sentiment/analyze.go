@@ -947,11 +947,12 @@ func (a *analysis) run(v *vocab, text string) {
 // closingWords is the fewest words of a message that may be a long account (see closing).
 const closingWords = 40
 
-// closing weighs the closing sentence of a long account, a message of three sentences or more:
-// the feeling of its last sentence that has any (past a bare "Thanks." or a name) is where the
-// story ends ("Bit of a saga but it ended well … Five stars.", "At the time I'd have given you
-// five stars. … Five stars has become one."). Its positive words and praise make rfClosingPos,
-// its negative words, complaints and sarcasm rfClosingNeg; courtesy counts in neither.
+// closing weighs the turn of a long account, a message of three sentences or more: where the
+// last sentence that has any feeling (past a bare "Thanks." or a name) leans the other way from
+// all before it, the story ends there ("Bit of a saga … Five stars.", "At the time I'd have given
+// you five stars. … Five stars has become one."). Ending well after a story that leaned
+// negative is rfTurnPos, ending badly after one that leaned positive rfTurnNeg, each the log of
+// one plus the closing's lean (see feelingIn).
 func (a *analysis) closing(text string) {
 	toks := a.tok.toks
 	// The starts of the last three sentences, from the end.
@@ -967,32 +968,45 @@ func (a *analysis) closing(text string) {
 		return
 	}
 	for s, end := 0, len(toks); s < 2; s++ {
-		var pos, neg float32
-		for k := range a.items {
-			it := &a.items[k]
-			if int(it.first) < starts[s] || int(it.first) >= end {
-				continue
-			}
-			switch it.kind {
-			case itLex, itEmoji, itPraise:
-				if it.v > 0 {
-					pos += it.v
-				} else {
-					neg -= it.v
-				}
-			case itComplaint:
-				neg += max(it.v, 0)
-			case itSarcasm:
-				neg += it.v
-			}
+		pos, neg := a.feelingIn(starts[s], end)
+		if pos == 0 && neg == 0 {
+			end = starts[s]
+			continue
 		}
-		if pos > 0 || neg > 0 {
-			a.rule[rfClosingPos] = log1p(pos)
-			a.rule[rfClosingNeg] = log1p(neg)
-			return
+		bodyPos, bodyNeg := a.feelingIn(0, starts[s])
+		switch {
+		case pos > neg && bodyNeg > bodyPos:
+			a.rule[rfTurnPos] = log1p(pos - neg)
+		case neg > pos && bodyPos > bodyNeg:
+			a.rule[rfTurnNeg] = log1p(neg - pos)
 		}
-		end = starts[s]
+		return
 	}
+}
+
+// feelingIn sums the positive and the negative weight of the items that start in tokens [lo,
+// hi): positive words, emoji and praise; negative words and emoji, complaints and sarcasm.
+// Courtesy counts in neither.
+func (a *analysis) feelingIn(lo, hi int) (pos, neg float32) {
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) < lo || int(it.first) >= hi {
+			continue
+		}
+		switch it.kind {
+		case itLex, itEmoji, itPraise:
+			if it.v > 0 {
+				pos += it.v
+			} else {
+				neg -= it.v
+			}
+		case itComplaint:
+			neg += max(it.v, 0)
+		case itSarcasm:
+			neg += it.v
+		}
+	}
+	return pos, neg
 }
 
 // inGoodWay reports whether "in a good way", "in the best way" or "in the best possible way"

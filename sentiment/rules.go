@@ -28,8 +28,8 @@ const (
 	rfCalmAsk                 // a question or request in a message that names a problem calmly
 	rfMiddleRating            // a middle score ("3/5", "6/10", "3 stars"): the writer's verdict is so-so
 	rfExclaimComplaint        // exclamation marks (0..1) in a message whose only feeling is a complaint
-	rfClosingPos              // log(1 + positive weight of the closing sentence) of a long account
-	rfClosingNeg              // log(1 + negative weight of the closing sentence) of a long account
+	rfTurnPos                 // a long account that ends well after a bad story: log(1 + the closing's net praise)
+	rfTurnNeg                 // a long account that ends badly after a good start: log(1 + the closing's net blame)
 	numRule
 )
 
@@ -62,8 +62,8 @@ var ruleFeatures = [numRule]ruleFeature{
 	rfCalmAsk:          {"calm_ask", [3]float32{0, 0, 0}, true},
 	rfMiddleRating:     {"middle_rating", [3]float32{-0.6, 1.2, -0.6}, true},
 	rfExclaimComplaint: {"exclamation_complaint", [3]float32{0.5, -0.5, 0}, true},
-	rfClosingPos:       {"closing_positive", [3]float32{-0.4, -0.2, 0.6}, true},
-	rfClosingNeg:       {"closing_negative", [3]float32{0.6, -0.2, -0.4}, true},
+	rfTurnPos:          {"turn_positive", [3]float32{-0.4, -0.2, 0.6}, true},
+	rfTurnNeg:          {"turn_negative", [3]float32{0.6, -0.2, -0.4}, true},
 }
 
 // priorBias is the class bias of the rules alone.

@@ -2522,8 +2522,8 @@ func TestPutRightAndPlaced(t *testing.T) {
 	}
 }
 
-// The closing sentence of a long account is weighed apart: where the story ends.
-func TestClosingSentence(t *testing.T) {
+// A long account whose closing sentence leans the other way from the story turns there.
+func TestClosingTurn(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
 		text     string
@@ -2539,11 +2539,15 @@ func TestClosingSentence(t *testing.T) {
 			"Really disappointed.", false, true},
 		// Too short to be an account.
 		{"Van broke down. Crew late. Brilliant people though.", false, false},
+		// Bad from start to end: no turn.
+		{"The first van broke down on the motorway and the crew arrived three hours late, so I was furious by lunchtime. " +
+			"Then they dropped a mirror on the stairs and left the frame in the street without telling us. " +
+			"Worst move we have ever had.", false, false},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)
-		require.Equal(t, tc.pos, a.rule[rfClosingPos] > 0, tc.text)
-		require.Equal(t, tc.neg, a.rule[rfClosingNeg] > 0, tc.text)
+		require.Equal(t, tc.pos, a.rule[rfTurnPos] > 0, tc.text)
+		require.Equal(t, tc.neg, a.rule[rfTurnNeg] > 0, tc.text)
 	}
 }
 

@@ -550,8 +550,9 @@ func (a *analysis) run(v *vocab, text string) {
 			a.mark[i] |= mMasked
 			continue
 		}
-		if tk.h == lateHash && a.partOfTime(i+1) {
-			// "a follow-up booked for late July", "ideally late morning": a time, no delay.
+		if tk.h == lateHash && (a.partOfTime(i+1) || a.lateKept(i)) {
+			// "a follow-up booked for late July", "ideally late morning", "the team stayed late",
+			// "a late checkout": a time, no delay.
 			a.mark[i] |= mMasked
 			continue
 		}

@@ -687,13 +687,23 @@ func (a *analysis) acknowledgement() int {
 		// for the answer, and what the writer will do with it.
 		n := a.pastThanks(j)
 		n = a.pastThanksFor(n)
+		if a.wordIs(n, "for") {
+			// "Thanks for sending the form over, I've signed and attached it": past what the
+			// thanks are for, to the break.
+			for k := n + 1; k < len(toks) && k <= n+6; k++ {
+				if toks[k].kind == tkBreak {
+					n = k
+					break
+				}
+			}
+		}
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
 		if a.wordIs(n, "i'll") || a.wordIs(n, "we'll") || a.wordIs(n, "will") || (a.wordIs(n, "i") || a.wordIs(n, "we")) && a.wordIs(n+1, "will") {
 			return j
 		}
-		if a.givesDetail(n) {
+		if a.givesDetail(n) || a.doneAsked(n) {
 			return j // "Thanks for getting back to me. My policy number is HX-220914."
 		}
 	}
@@ -765,6 +775,25 @@ func (a *analysis) pastThanksFor(n int) int {
 		return n + 3
 	}
 	return n
+}
+
+// doneAsked reports whether the writer says at token n that they have done what was asked:
+// "I've", "we've", "I have" or "we have", perhaps "just", and "attached", "signed", "sent",
+// "returned" or the like ("Thank you. I have attached the receipt as requested."; after thanks
+// that open a message, all 4 distinct labelled messages so are neutral).
+func (a *analysis) doneAsked(n int) bool {
+	switch {
+	case a.wordIn(n, "i've", "we've"):
+		n++
+	case a.wordIn(n, "i", "we") && a.wordIs(n+1, "have"):
+		n += 2
+	default:
+		return false
+	}
+	if a.wordIs(n, "just") {
+		n++
+	}
+	return a.wordIn(n, "signed", "attached", "sent", "uploaded", "filled", "completed", "returned", "posted", "submitted", "forwarded", "emailed", "updated", "scanned")
 }
 
 // givesDetail reports whether a detail asked for is given at token n, perhaps after "to

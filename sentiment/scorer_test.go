@@ -2593,3 +2593,38 @@ func TestVerdictAfterBareOpening(t *testing.T) {
 	require.Equal(t, event.Positive, score(s, "Got the refund, thanks so much!").Label)
 	require.Equal(t, event.Negative, score(s, "Cheers for the surprise charge. Off to a competitor.").Label)
 }
+
+// Thanks before what the writer has done as asked acknowledge; "cheers for" is conditional
+// irony as "thanks for" is; "late" kept open is no delay; records over a span are no wait.
+func TestDoneAndKept(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"Thanks for sending the claim form, I've signed and returned it.", event.Neutral},
+		{"Thank you. We have just uploaded the photos you asked for.", event.Neutral},
+		{"cheers for losing my parcel and blaming the courier", event.Negative},
+		{"Cheers for sorting my refund so quickly!", event.Positive},
+		{"cheers for absolutely nothing", event.Negative},
+		{"The pharmacist stayed late to get my prescription ready, lovely woman.", event.Positive},
+		{"Is a late checkout possible on Sunday?", event.Neutral},
+		{"Memorable, for all the wrong reasons.", event.Negative},
+		{"ringing to say the engineer had it fixed in like ten minutes brilliant", event.Positive},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	for _, tc := range []struct {
+		text      string
+		complaint bool
+	}{
+		{"My broker needs twelve months of bank statements.", false},
+		{"The app only shows statements going back six months.", false},
+		{"Waited six months for a reply.", true},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint && it.v > 0 || it.kind == itContextual })
+		require.Equal(t, tc.complaint, got, tc.text)
+	}
+}

@@ -673,6 +673,10 @@ func (a *analysis) run(v *vocab, text string) {
 		a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: kind})
 	}
 
+	if !question && !request && exclaim == 0 && a.askedUnmarked() {
+		request = true // "hi do i need to print my boarding pass or is the qr code ok"
+	}
+
 	// Message-level rules.
 	if fix {
 		a.resolution(v, text)

@@ -2628,3 +2628,25 @@ func TestDoneAndKept(t *testing.T) {
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
+
+// A message that asks without a question mark, anywhere in it, asks; a thing the writer needs
+// to get fixed is still to come.
+func TestAskedUnmarked(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"moving out next week, do I need to return the modem", event.Neutral},
+		{"um hi yeah my card expired last month how do i update it on the app thanks", event.Neutral},
+		{"hi do you guys deliver to the islands", event.Neutral},
+		{"planning a trip in may how much would a week's hire be", event.Neutral},
+		{"just ringing to check whether the engineer is still coming tomorrow thanks", event.Neutral},
+		{"do I need to ring every single time to get a straight answer from you lot, absolutely useless", event.Negative},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	var a analysis
+	a.run(s.vocab, "hi do i need to get the cracked screen replaced before i return the phone")
+	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
+}

@@ -302,14 +302,22 @@ func (a *analysis) fixDone(v *vocab, text string, i int) bool {
 
 // wantedFixWords is how far before a verb of fixing "need" or "want" and the thing to be fixed
 // may stand (see wantedFixed).
-const wantedFixWords = 6
+const wantedFixWords = 10
 
-// wantedFixed reports whether "need", "needs", "want" or "wants" stands in tokens [lo, i) before
-// a determiner or a pronoun: the thing the writer wants fixed ("I need the broken screen
-// fixed", "we want our cancelled flight refunded"), not "want to say the update fixed it".
+// wantedFixed reports whether "need", "needs", "want" or "wants", perhaps with "to get" or "to
+// have", stands in tokens [lo, i) before a determiner or a pronoun: the thing the writer wants
+// fixed ("I need the broken screen fixed", "we want our cancelled flight refunded", "do I need to
+// get the broken cupboard door fixed"), not "want to say the update fixed it".
 func (a *analysis) wantedFixed(lo, i int) bool {
 	for j := lo; j < i-1; j++ {
-		if a.wordIn(j, "need", "needs", "want", "wants") && a.wordIn(j+1, "the", "my", "our", "this", "that", "it", "them", "your") {
+		if !a.wordIn(j, "need", "needs", "want", "wants") {
+			continue
+		}
+		k := j + 1
+		if a.wordIs(k, "to") && a.wordIn(k+1, "get", "have") {
+			k += 2 // "do I need to get the broken door fixed"
+		}
+		if a.wordIn(k, "the", "my", "our", "this", "that", "it", "them", "your") {
 			return true
 		}
 	}

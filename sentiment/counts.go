@@ -552,7 +552,7 @@ func (a *analysis) onlyLater(c, u int) bool {
 var lateHash = hashString("late")
 
 // partOfTime reports whether word token j names a month, a season or a part of the day, or is
-// "last" or "next" before a unit of time: what "late" or "early" before it places in time ("late
+// "last" or "next" before a unit of time: what "late" before it places in time ("late
 // July", "late morning", "late last year"). Of the distinct labelled messages with "late" so
 // used, 16 are neutral, 4 positive and 3 negative.
 func (a *analysis) partOfTime(j int) bool {
@@ -834,7 +834,7 @@ func isDigitWord(w []byte) bool {
 //
 // So is a count whose unit is followed by "of" and records ("twelve months of statements", "6
 // months of payslips": of the distinct labelled messages so, 10 are neutral, 1 positive, and the
-// 3 negative ones lose "data"), or that "going back" or "back" comes before ("statements going
+// 3 negative ones lose "data", no record), or that "going back" comes before ("statements going
 // back six months").
 func (a *analysis) recordsSpan(c int) bool {
 	if u := c + 1; a.wordIs(u+1, "of") && a.recordsAt(u+2) || a.wordIs(u+1, "worth") && a.wordIs(u+2, "of") && a.recordsAt(u+3) {

@@ -523,7 +523,8 @@ var refundHash = hashString("refund")
 // about. What the refund was for is the thing put right, no complaint: the problems between
 // count nothing, and the word that says it came is a praise cue of the fix weight, unless a cue
 // holds it already ("came through this morning"). Of the distinct labelled messages with such a
-// refund, 44 are positive, 3 negative and 1 neutral.
+// refund, 44 are positive, 3 negative and 1 neutral. A refund pushed through (see pushedThrough)
+// is put right as well.
 func (a *analysis) refundCame(v *vocab, text string) {
 	toks := a.tok.toks
 	for i := range toks {
@@ -558,19 +559,24 @@ func (a *analysis) refundCame(v *vocab, text string) {
 		for j := i + 2; j < came; j++ {
 			a.mark[j] |= mMasked
 		}
-		if a.mark[came]&mCovered == 0 {
-			a.items = append(a.items, item{first: int32(came), last: int32(came), v: fixWeight, kind: itPraise})
-			a.mark[came] |= mCovered | mMasked
-		}
+		a.fixPraise(came)
 	}
 }
 
-// pushedThrough reports whether the refund at token i was pushed through: "pushing", "getting",
-// "putting" or "rushing" (or "pushed", "got", "put", "rushed"), "the", "my" or "our", the refund
-// and "through" ("Thank you so much for getting our refund through so quickly"; the 4 labelled
-// messages so worded are positive), not negated, still to come ("please push my refund
-// through") or asked about. The refund is no complaint then, and "through" is a praise cue of the
-// fix weight.
+// fixPraise makes word token j a praise cue of the fix weight, unless a cue holds it already.
+func (a *analysis) fixPraise(j int) {
+	if a.mark[j]&mCovered == 0 {
+		a.items = append(a.items, item{first: int32(j), last: int32(j), v: fixWeight, kind: itPraise})
+		a.mark[j] |= mCovered | mMasked
+	}
+}
+
+// pushedThrough finds the refund at token i pushed through, and reports whether it did:
+// "pushing", "getting", "putting" or "rushing" (or "pushed", "got", "put", "rushed"), "the", "my"
+// or "our", the refund and "through" ("Thank you so much for getting our refund through so
+// quickly"; the 4 labelled messages so worded are positive), not negated, still to come ("please
+// push my refund through") or asked about. The refund is no complaint then, and "through" is a
+// praise cue of the fix weight.
 func (a *analysis) pushedThrough(v *vocab, text string, i int) bool {
 	if i < 2 || !a.wordIs(i+1, "through") || !a.wordIn(i-1, "the", "my", "our") ||
 		!a.wordIn(i-2, "pushing", "pushed", "getting", "got", "putting", "put", "rushing", "rushed") {
@@ -582,10 +588,7 @@ func (a *analysis) pushedThrough(v *vocab, text string, i int) bool {
 	}
 	a.clearProblems(i, i, -1)
 	a.mark[i] |= mMasked
-	if a.mark[i+1]&mCovered == 0 {
-		a.items = append(a.items, item{first: int32(i + 1), last: int32(i + 1), v: fixWeight, kind: itPraise})
-		a.mark[i+1] |= mCovered | mMasked
-	}
+	a.fixPraise(i + 1)
 	return true
 }
 

@@ -597,20 +597,43 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 // those with no question mark and one of the others, 128 are neutral, 4 negative and 2
 // positive. The words stay for the n-grams.
 func (a *analysis) askedUnmarked() bool {
+	// The first word of each ask, by its hash: one comparison a token for most of them.
 	for j := range a.tok.toks {
-		switch {
-		case a.wordIs(j, "do") && a.wordIn(j+1, "i", "we") && a.wordIs(j+2, "need") && a.wordIs(j+3, "to"),
-			a.wordIn(j, "how", "where") && a.wordIs(j+1, "do") && a.wordIn(j+2, "i", "we"),
-			a.wordIs(j, "just") && a.wordIs(j+1, "need") && a.wordIs(j+2, "to") && a.wordIs(j+3, "know"),
-			a.wordIn(j, "could", "can") && a.wordIs(j+1, "you") && a.wordIs(j+2, "update"),
-			a.wordIs(j, "is") && (a.wordIs(j+1, "there") && a.wordIs(j+2, "a") && a.wordIs(j+3, "way") || a.wordIs(j+1, "it") && a.wordIs(j+2, "possible") && a.wordIs(j+3, "to")),
-			a.wordIs(j, "how") && (a.wordIs(j+1, "long") && a.wordIs(j+2, "does") || a.wordIs(j+1, "much") && a.wordIn(j+2, "is", "does", "would", "will")),
-			a.wordIs(j, "do") && a.wordIs(j+1, "you") && a.doYouHave(j+2):
+		var asked bool
+		switch a.tok.toks[j].h {
+		case doHash:
+			asked = a.wordIn(j+1, "i", "we") && a.wordIs(j+2, "need") && a.wordIs(j+3, "to") ||
+				a.wordIs(j+1, "you") && a.doYouHave(j+2)
+		case howHash:
+			asked = a.wordIs(j+1, "do") && a.wordIn(j+2, "i", "we") ||
+				a.wordIs(j+1, "long") && a.wordIs(j+2, "does") ||
+				a.wordIs(j+1, "much") && a.wordIn(j+2, "is", "does", "would", "will")
+		case whereHash:
+			asked = a.wordIs(j+1, "do") && a.wordIn(j+2, "i", "we")
+		case justHash:
+			asked = a.wordIs(j+1, "need") && a.wordIs(j+2, "to") && a.wordIs(j+3, "know")
+		case couldHash, canHash:
+			asked = a.wordIs(j+1, "you") && a.wordIs(j+2, "update")
+		case isHash:
+			asked = a.wordIs(j+1, "there") && a.wordIs(j+2, "a") && a.wordIs(j+3, "way") ||
+				a.wordIs(j+1, "it") && a.wordIs(j+2, "possible") && a.wordIs(j+3, "to")
+		}
+		if asked {
 			return true
 		}
 	}
 	return false
 }
+
+// The hashes of the first words of the asks of askedUnmarked.
+var (
+	doHash    = hashString("do")
+	howHash   = hashString("how")
+	whereHash = hashString("where")
+	justHash  = hashString("just")
+	couldHash = hashString("could")
+	canHash   = hashString("can")
+)
 
 // doYouHave reports whether "have", "offer", "sell", "deliver" or "do" stands at token j, perhaps
 // after "guys" ("do you guys do one way rentals").

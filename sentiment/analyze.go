@@ -410,7 +410,7 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, negAt, negF = negationScope, i-1, negationFactor
 			continue
 		}
-		if negScope > 0 && tk.h == andHash && a.wordIn(i+1, "the", "my", "our", "your", "their", "his", "her", "its", "it", "they", "we", "i", "you", "he", "she", "everything", "everyone") {
+		if negScope > 0 && tk.h == andHash && a.subjectAt(i+1) {
 			// "No one was rude and the room was spotless": "and" before a new subject opens a
 			// clause of its own, out of the negation's reach.
 			negScope = 0
@@ -1185,6 +1185,19 @@ func (a *analysis) deniesTrouble(v *vocab, i int) bool {
 		if !a.wordIn(j, "was", "is", "were", "has", "had", "have", "been", "ever", "even", "got", "gets", "felt", "feels", "seemed", "seems", "really", "actually", "will", "would", "made", "makes", "make", "me", "us", "feel") {
 			return false
 		}
+	}
+	return false
+}
+
+// subjectAt reports whether word token j is a determiner or a pronoun that opens a new subject
+// ("the", "my", "they", "everyone").
+func (a *analysis) subjectAt(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "the", "my", "our", "your", "their", "his", "her", "its", "it", "they", "we", "i", "you", "he", "she", "everything", "everyone":
+		return true
 	}
 	return false
 }

@@ -575,8 +575,19 @@ func (a *analysis) partOfTime(j int) bool {
 // distinct labelled messages so, 14 are positive, 2 neutral and 2 negative), or before
 // "checkout", "night" or "opening" ("a late checkout": 18 neutral, 13 positive, 10 negative).
 func (a *analysis) lateKept(i int) bool {
-	return a.wordIn(i-1, "stay", "stays", "stayed", "staying", "open", "opens", "opened", "opening", "work", "works", "worked", "working") ||
-		a.wordIn(i+1, "checkout", "check-out", "night", "nights", "opening", "openings")
+	if i > 0 && a.tok.toks[i-1].kind == tkWord {
+		switch string(a.tok.normOf(&a.tok.toks[i-1])) {
+		case "stay", "stays", "stayed", "staying", "open", "opens", "opened", "opening", "work", "works", "worked", "working":
+			return true
+		}
+	}
+	if i+1 < len(a.tok.toks) && a.tok.toks[i+1].kind == tkWord {
+		switch string(a.tok.normOf(&a.tok.toks[i+1])) {
+		case "checkout", "check-out", "night", "nights", "opening", "openings":
+			return true
+		}
+	}
+	return false
 }
 
 // dayNowWeight is the complaint weight of a day said to have come after another was named ("…

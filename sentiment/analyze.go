@@ -945,7 +945,7 @@ func (a *analysis) run(v *vocab, text string) {
 		r[rfCalmAsk] = 1
 	}
 	if a.words >= closingWords {
-		a.closing(text)
+		a.closing(text, request)
 	}
 }
 
@@ -957,8 +957,11 @@ const closingWords = 40
 // all before it, the story ends there ("Bit of a saga … Five stars.", "At the time I'd have given
 // you five stars. … Five stars has become one."). Ending well after a story that leaned
 // negative is rfTurnPos, ending badly after one that leaned positive rfTurnNeg, each the log of
-// one plus the closing's lean (see feelingIn).
-func (a *analysis) closing(text string) {
+// one plus the closing's lean (see feelingIn). A long message that asks, in its last sentence
+// with a question mark or anywhere with a request, and says nothing negative in its last sentence
+// is rfClosingAsk: a long calm request whose story names some trouble ("my father passed away
+// last month … Could you let me know what you need from me to close the account?").
+func (a *analysis) closing(text string, request bool) {
 	toks := a.tok.toks
 	// The starts of the last three sentences, from the end.
 	var starts [3]int
@@ -971,6 +974,11 @@ func (a *analysis) closing(text string) {
 	}
 	if n < len(starts) {
 		return
+	}
+	if a.asksIn(starts[0], len(toks)) || request {
+		if _, neg := a.feelingIn(starts[0], len(toks)); neg == 0 {
+			a.rule[rfClosingAsk] = 1
+		}
 	}
 	for s, end := 0, len(toks); s < 2; s++ {
 		pos, neg := a.feelingIn(starts[s], end)
@@ -987,6 +995,16 @@ func (a *analysis) closing(text string) {
 		}
 		return
 	}
+}
+
+// asksIn reports whether a question mark stands in tokens [lo, hi).
+func (a *analysis) asksIn(lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		if a.tok.toks[j].kind == tkQuestion {
+			return true
+		}
+	}
+	return false
 }
 
 // feelingIn sums the positive and the negative weight of the items that start in tokens [lo,

@@ -30,6 +30,7 @@ const (
 	rfExclaimComplaint        // exclamation marks (0..1) in a message whose only feeling is a complaint
 	rfTurnPos                 // a long account that ends well after a bad story: log(1 + the closing's net praise)
 	rfTurnNeg                 // a long account that ends badly after a good start: log(1 + the closing's net blame)
+	rfClosingAsk              // a long message that asks, with nothing negative in its last sentence
 	numRule
 )
 
@@ -64,6 +65,7 @@ var ruleFeatures = [numRule]ruleFeature{
 	rfExclaimComplaint: {"exclamation_complaint", [3]float32{0.5, -0.5, 0}, true},
 	rfTurnPos:          {"turn_positive", [3]float32{-0.4, -0.2, 0.6}, true},
 	rfTurnNeg:          {"turn_negative", [3]float32{0.6, -0.2, -0.4}, true},
+	rfClosingAsk:       {"closing_ask", [3]float32{-0.3, 0.5, -0.2}, true},
 }
 
 // priorBias is the class bias of the rules alone.

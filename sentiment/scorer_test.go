@@ -2549,6 +2549,23 @@ func TestClosingTurn(t *testing.T) {
 		require.Equal(t, tc.pos, a.rule[rfTurnPos] > 0, tc.text)
 		require.Equal(t, tc.neg, a.rule[rfTurnNeg] > 0, tc.text)
 	}
+	// A long message that asks, with nothing negative in its last sentence, is a calm request
+	// whatever trouble its story names.
+	for _, tc := range []struct {
+		text string
+		ask  bool
+	}{
+		{"Hello, my mother had a fall last month and has moved into a care home, so the flat will be empty from " +
+			"the end of June. I'm handling her affairs with my brother. Could you tell me how to close her account " +
+			"and whether the final bill can be sent to my address instead?", true},
+		{"Hello, my mother had a fall last month and has moved into a care home, so the flat will be empty from " +
+			"the end of June. I'm handling her affairs with my brother. Why is it so impossible to close an " +
+			"account with you?", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.ask, a.rule[rfClosingAsk] > 0, tc.text)
+	}
 }
 
 // "love how" with words in quotation marks or applause is irony; "N out of 10" is a score; a

@@ -193,11 +193,13 @@ func (a *analysis) run(v *vocab, text string) {
 	request, url, fix := false, false, false
 	middle := false  // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
 	enough := false  // an "enough" somewhere (see analysis.cantEnough)
+	refund := false  // a "refund" somewhere (see analysis.refundCame)
 	counts := 0      // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
 		enough = enough || tk.h == enoughHash
+		refund = refund || tk.h == refundHash
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			idx := int32(-1)
@@ -684,7 +686,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.backdrop(v, text)
 	a.recovery(v, text)
-	a.refundCame(v, text)
+	if refund {
+		a.refundCame(v, text)
+	}
 	a.resolveContextual(v, text)
 	if lastContrast >= 0 {
 		a.expectation(text, lastContrast)
@@ -975,13 +979,15 @@ func (a *analysis) closing(text string, request bool) {
 	if n < len(starts) {
 		return
 	}
-	if a.asksIn(starts[0], len(toks)) || request {
-		if _, neg := a.feelingIn(starts[0], len(toks)); neg == 0 {
-			a.rule[rfClosingAsk] = 1
-		}
+	lastPos, lastNeg := a.feelingIn(starts[0], len(toks))
+	if lastNeg == 0 && (request || a.questionIn(starts[0], len(toks)) >= 0) {
+		a.rule[rfClosingAsk] = 1
 	}
 	for s, end := 0, len(toks); s < 2; s++ {
-		pos, neg := a.feelingIn(starts[s], end)
+		pos, neg := lastPos, lastNeg
+		if s > 0 {
+			pos, neg = a.feelingIn(starts[s], end)
+		}
 		if pos == 0 && neg == 0 {
 			end = starts[s]
 			continue
@@ -997,14 +1003,14 @@ func (a *analysis) closing(text string, request bool) {
 	}
 }
 
-// asksIn reports whether a question mark stands in tokens [lo, hi).
-func (a *analysis) asksIn(lo, hi int) bool {
+// questionIn returns the first question mark in tokens [lo, hi), -1 if none.
+func (a *analysis) questionIn(lo, hi int) int {
 	for j := lo; j < hi; j++ {
 		if a.tok.toks[j].kind == tkQuestion {
-			return true
+			return j
 		}
 	}
-	return false
+	return -1
 }
 
 // feelingIn sums the positive and the negative weight of the items that start in tokens [lo,

@@ -292,13 +292,7 @@ func (a *analysis) praisedApart(text string, ack int) bool {
 // thanks. Can you …"). A word that marvels in its question counts too, however weak (see
 // marvels).
 func (a *analysis) praiseWordApart(text string) bool {
-	q := -1
-	for i := range a.tok.toks {
-		if a.tok.toks[i].kind == tkQuestion {
-			q = i
-			break
-		}
-	}
+	q := a.questionIn(0, len(a.tok.toks))
 	if q < 0 {
 		return false
 	}
@@ -368,12 +362,7 @@ const strongPraise = 1.5
 // askedAfter reports whether the sentence of token i ends in a question mark after it.
 func (a *analysis) askedAfter(text string, i int) bool {
 	_, end := a.sentence(text, i)
-	for j := i + 1; j < end; j++ {
-		if a.tok.toks[j].kind == tkQuestion {
-			return true
-		}
-	}
-	return false
+	return a.questionIn(i+1, end) >= 0
 }
 
 // topicTerms reports whether every word of item it is a topic term ("outage", "delayed").
@@ -647,10 +636,8 @@ func (a *analysis) doYouHave(j int) bool {
 // unmarkedAsk reports whether a message without a question mark asks all the same: its first
 // words or its last clause open an unmarked question (see unmarkedQuestion).
 func (a *analysis) unmarkedAsk(text string) bool {
-	for j := range a.tok.toks {
-		if a.tok.toks[j].kind == tkQuestion {
-			return false
-		}
+	if a.questionIn(0, len(a.tok.toks)) >= 0 {
+		return false
 	}
 	return a.unmarkedQuestion(a.pastMentions(0)) || a.unmarkedQuestion(a.lastClause(text))
 }
@@ -743,16 +730,6 @@ func (a *analysis) acknowledgement() int {
 		// for the answer, and what the writer will do with it.
 		n := a.pastThanks(j)
 		n = a.pastThanksFor(n)
-		if a.wordIs(n, "for") {
-			// "Thanks for sending the form over, I've signed and attached it": past what the
-			// thanks are for, to the break.
-			for k := n + 1; k < len(toks) && k <= n+6; k++ {
-				if toks[k].kind == tkBreak {
-					n = k
-					break
-				}
-			}
-		}
 		if n < len(toks) && toks[n].kind == tkBreak {
 			n++
 		}
@@ -812,23 +789,31 @@ func (a *analysis) acknowledgement() int {
 	return -1 // "ok service", "Ok, the food was great"
 }
 
-// pastThanksFor returns the token after what thanks that end before token n are for when they
-// are for an answer ("for the quote", "for the information", "for getting back to me", "for your
-// reply"), else n.
+// pastThanksFor returns the token after what thanks that end before token n are for: past an
+// answer ("for the quote", "for the information", "for getting back to me", "for your reply"),
+// break or none ("Thank you for the quote I'll discuss it"); past anything else up to a break
+// within six tokens ("Thanks for sending the form over, I've signed and attached it"); else n.
 func (a *analysis) pastThanksFor(n int) int {
 	if !a.wordIs(n, "for") {
 		return n
 	}
 	switch {
 	case a.wordIn(n+1, "the", "your") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link", "response"):
-		return n + 3 // "Thank you for the quote. I'll discuss it with my husband"
+		n += 3 // "Thank you for the quote. I'll discuss it with my husband"
 	case a.wordIn(n+1, "replying", "responding"):
-		return n + 2
+		n += 2
 	case a.wordIn(n+1, "getting", "coming") && a.wordIs(n+2, "back"):
-		if a.wordIs(n+3, "to") && a.wordIn(n+4, "me", "us") {
-			return n + 5
+		n += 3
+		if a.wordIs(n, "to") && a.wordIn(n+1, "me", "us") {
+			n += 2
 		}
-		return n + 3
+	}
+	if a.wordIs(n, "for") {
+		for k := n + 1; k < len(a.tok.toks) && k <= n+6; k++ {
+			if a.tok.toks[k].kind == tkBreak {
+				return k
+			}
+		}
 	}
 	return n
 }

@@ -1271,10 +1271,11 @@ func TestEvidenceAddsUp(t *testing.T) {
 			require.InDelta(t, want, got, 1e-4, "%s: %q", model, text)
 		}
 	}
-	// "genius" was evidence at -0.62 in this message when each item got only the feature's
+	// "genius" was evidence at -0.62 in such a message when each item got only the feature's
 	// slope; with its share it is positive evidence, whichever label the model's n-grams give
-	// the message (it has read positive and, with more support data, negative).
-	d := score(newScorer(t), "nerfing the only viable support hero a week before ranked ends. genius move devs 👏👏")
+	// the message (it has read positive and, with more support data, negative). ("genius move"
+	// is a sarcasm cue, so the praise here stands alone.)
+	d := score(newScorer(t), "nerfing the only viable support hero a week before ranked ends. genius devs 👏👏")
 	found := false
 	for _, e := range d.Evidence {
 		if e.Phrase == "genius" {

@@ -579,12 +579,15 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 
 // askedUnmarked reports whether a message asks with no question mark, anywhere in it (spoken, or
 // typed in haste: "my contract ends next month. do I need to send the router back"): "do I need
-// to", "how do I", "where do I", "just need to know", "could you update", "can you update", "is
-// there a way", "is it possible to", "how long does", "how much is" (does, would, will), "do you
+// to", "how do I", "where do I", "just need to know", "is there a way", "is it possible to", "how long does", "how much is" (does, would, will), "do you
 // have" (offer, sell, deliver, do; "do you guys have"). Of the distinct labelled messages with
 // "do i need to", 603 are neutral, 13 negative and 3 positive, with "how do i" 626, 11 and 3; of
 // those with no question mark and one of the others, 128 are neutral, 4 negative and 2
-// positive. The words stay for the n-grams.
+// positive. So are "can you" or "could you" with a verb of service ("can you change", "could
+// you check"; 143 neutral of 143 without a question mark), "can I" or "could I" with one ("can i
+// book"; 107 of 109), "what time do" (does, is, are, you, will; 110 of 110), "wondering if"
+// (whether, what, when, how, where; 19 of 20) and "are you open". The words stay for the
+// n-grams.
 func (a *analysis) askedUnmarked() bool {
 	// The first word of each ask, by its hash: one comparison a token for most of them.
 	for j := range a.tok.toks {
@@ -602,7 +605,14 @@ func (a *analysis) askedUnmarked() bool {
 		case justHash:
 			asked = a.wordIs(j+1, "need") && a.wordIs(j+2, "to") && a.wordIs(j+3, "know")
 		case couldHash, canHash:
-			asked = a.wordIs(j+1, "you") && a.wordIs(j+2, "update")
+			asked = a.wordIs(j+1, "you") && a.askVerb(j+2) ||
+				a.wordIs(j+1, "i") && a.wordIn(j+2, "get", "have", "book", "change", "move", "pay", "pick", "collect", "bring", "come", "add", "use")
+		case whatHash:
+			asked = a.wordIs(j+1, "time") && a.wordIn(j+2, "do", "does", "is", "are", "you", "will")
+		case wonderingHash:
+			asked = a.wordIn(j+1, "if", "whether", "what", "when", "how", "where")
+		case areHash:
+			asked = a.wordIs(j+1, "you") && a.wordIs(j+2, "open")
 		case isHash:
 			asked = a.wordIs(j+1, "there") && a.wordIs(j+2, "a") && a.wordIs(j+3, "way") ||
 				a.wordIs(j+1, "it") && a.wordIs(j+2, "possible") && a.wordIs(j+3, "to")
@@ -616,13 +626,30 @@ func (a *analysis) askedUnmarked() bool {
 
 // The hashes of the first words of the asks of askedUnmarked.
 var (
-	doHash    = hashString("do")
-	howHash   = hashString("how")
-	whereHash = hashString("where")
-	justHash  = hashString("just")
-	couldHash = hashString("could")
-	canHash   = hashString("can")
+	doHash        = hashString("do")
+	howHash       = hashString("how")
+	whereHash     = hashString("where")
+	justHash      = hashString("just")
+	couldHash     = hashString("could")
+	canHash       = hashString("can")
+	whatHash      = hashString("what")
+	wonderingHash = hashString("wondering")
+	areHash       = hashString("are")
 )
+
+// askVerb reports whether token j is a verb of what customers ask a company to do after "can
+// you" or "could you" ("can you change the email on my account to …").
+func (a *analysis) askVerb(j int) bool {
+	if j >= len(a.tok.toks) {
+		return false
+	}
+	switch string(a.tok.normOf(&a.tok.toks[j])) {
+	case "update", "change", "send", "check", "resend", "cancel", "confirm", "tell", "call", "ring",
+		"move", "add", "remove", "swap", "book", "arrange", "reset", "transfer", "switch", "put":
+		return true
+	}
+	return false
+}
 
 // doYouHave reports whether "have", "offer", "sell", "deliver" or "do" stands at token j, perhaps
 // after "guys" ("do you guys do one way rentals").

@@ -2661,6 +2661,10 @@ func TestAskedUnmarked(t *testing.T) {
 		{"planning a trip in may how much would a week's hire be", event.Neutral},
 		{"just ringing to check whether the engineer is still coming tomorrow thanks", event.Neutral},
 		{"do I need to ring every single time to get a straight answer from you lot, absolutely useless", event.Negative},
+		// Spoken asks of a service, closed with thanks: courtesy, not praise.
+		{"hi it's sarah um can you change the email on my account to sarah dot kelly at gmail dot com thanks", event.Neutral},
+		{"hi um yeah just wondering what time you open on bank holiday monday thanks", event.Neutral},
+		{"hello could i book the van for saturday morning cheers", event.Neutral},
 	} {
 		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
 	}

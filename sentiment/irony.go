@@ -589,12 +589,20 @@ func (a *analysis) bareWords(v *vocab, start, end, p, q int) bool {
 // charging me twice", "thank you very much for losing my bag", "Big thanks to the airline for
 // losing my bag"): thanks for a failure, a verb of complaint right after the "for", are irony
 // (not thanks for waiting). It records a sarcasm item over the thanks. ("Thanks for" alone is a
-// conditional sarcasm cue already.)
+// conditional sarcasm cue already; before a verb of harm, isHarmVerb, it is irony as well.)
 func (a *analysis) thanksForProblem(v *vocab) {
 	toks := a.tok.toks
 	for m := range a.items {
 		j, k, plain := a.thanksFor(m)
-		if k < 0 || plain {
+		if k < 0 {
+			continue
+		}
+		if k+1 < len(toks) && isHarmVerb(a.tok.normOf(&toks[k+1])) &&
+			(!a.wordIn(k+1, "cancelling", "canceling") || a.wordIn(k+2, "my", "our")) { // not "for cancelling the cleaning fee"
+			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			return
+		}
+		if plain {
 			continue // plain "thanks for" is a conditional sarcasm cue already
 		}
 		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 || a.problemFor(k+1) {
@@ -602,6 +610,21 @@ func (a *analysis) thanksForProblem(v *vocab) {
 			return
 		}
 	}
+}
+
+// isHarmVerb reports the verbs of harm done to a customer that thanks are never for ("cheers for
+// charging me £85 for a 5 min consult", "thank u so much for deleting my backups", "thanks heaps
+// for bricking my hub"); "cancelling" only before "my" or "our" (not "many thanks for cancelling
+// the cleaning fee"). Of the distinct labelled messages so, 115 of 118 are negative ("charging" 30 of 30,
+// "losing" 14 of 14, "wasting" 13 of 13), and the scorer read 12 of them positive.
+func isHarmVerb(w []byte) bool {
+	switch string(w) {
+	case "charging", "overcharging", "losing", "wasting", "cancelling", "canceling", "leaving", "ruining",
+		"ignoring", "freezing", "cutting", "locking", "rejecting", "deleting", "wiping", "bricking",
+		"declining", "denying", "doubling", "burning", "scratching", "breaking", "damaging", "soaking":
+		return true
+	}
+	return false
 }
 
 // problemFor reports whether the words from token j, after "the", "your", "a", "my", "this" or

@@ -603,6 +603,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thank you so much for losing my suitcase on a direct flight 👍", want: neg},
 		{text: "Thanks a lot for charging me twice for one ticket", want: neg},
 		{text: "Thanks so much for helping me reset my password!", want: pos},
+		{text: "cheers for charging me £85 for a 5 min consult", want: neg},
+		{text: "Thank you for charging us for servers we terminated in January.", want: neg},
+		{text: "Many thanks for cancelling the cleaning fee, appreciate you listening!", want: pos},
 		// Nothing to fault, and mock dislike of how good it is.
 		{text: "Honestly can't find anything wrong with the service", want: pos},
 		{text: "Nothing to fault.", want: pos},

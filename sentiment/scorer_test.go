@@ -685,11 +685,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "ok, will do", want: neu},
 		{text: "Could you give me the status of my complaint number 4471?", want: neu},
 		// Praise in quotation marks before a complaint is denied; praise of the service alone
-		// after a failure, and "amazing how" before one, are irony.
+		// after a failure, and "amazing how" (but "amazing how much"), are irony.
 		{text: `The "fast" lane took forty minutes.`, want: neg},
 		{text: `The "fast" lane was fast, no complaints.`, want: pos},
 		{text: "Parcel lost for a week. Great support system.", want: neg},
 		{text: "Amazing how you managed to charge me twice again.", want: neg},
+		{text: "amazing how the vending machine is the only thing in the whole park that works reliably", want: neg},
+		{text: "Amazing how much the step challenges have helped me stay consistent. Thanks guys!!!", want: pos},
 		{text: "Wonderful that the refund came through so fast.", want: pos},
 		// A question about a problem is not calm when the customer counts how often they asked.
 		{text: "Second time this month the delivery is late. Can you look into it?", want: neg},

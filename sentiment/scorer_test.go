@@ -1005,6 +1005,10 @@ func TestScoreCases(t *testing.T) {
 		// "again" of what the writer will do is no repetition of a fault; "never" keeps it one.
 		{text: "I'll try logging in again tonight.", want: neu},
 		{text: "I will never order from you again", want: neg},
+		// Nor is "again" in an ask of what the writer may do, unless it is a burden or shouted.
+		{text: "my trade card isnt scanning at the till, do i need to register it again?", want: neu},
+		{text: "Now I have to wait again?", want: neg},
+		{text: "why do i need to verify my selfie AGAIN after 2 yrs of trading here", want: neg},
 		{text: "Is it normal to be promised a callback three times and never get one?", want: neg},
 		// Exclamation marks stress a complaint that is the only feeling.
 		{text: "Terrible service!", want: neg},

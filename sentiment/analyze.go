@@ -694,6 +694,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.expectation(text, lastContrast)
 	}
 	a.onlyWait(v)
+	a.ownMistake(text)
 	if question {
 		a.whyAsked(text)
 		a.normalAsked(text)

@@ -1005,6 +1005,10 @@ func TestScoreCases(t *testing.T) {
 		// "again" of what the writer will do is no repetition of a fault; "never" keeps it one.
 		{text: "I'll try logging in again tonight.", want: neu},
 		{text: "I will never order from you again", want: neg},
+		// The writer's own mistake is no fault of the company's.
+		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
+		{text: "Need to return a phone case, ordered the wrong colour by mistake. order 44820", want: neu},
+		{text: "You sent the wrong colour, I ordered black.", want: neg},
 		// Nor is "again" in an ask of what the writer may do, unless it is a burden or shouted.
 		{text: "my trade card isnt scanning at the till, do i need to register it again?", want: neu},
 		{text: "Now I have to wait again?", want: neg},

@@ -696,6 +696,9 @@ func (a *analysis) run(v *vocab, text string) {
 	a.onlyWait(v)
 	a.ownMistake(text)
 	if question {
+		a.recommendAnswer(text)
+	}
+	if question {
 		a.whyAsked(text)
 		a.normalAsked(text)
 	}
@@ -775,7 +778,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// "delayed") go; phrases ("is the website down?") and other negative words ("does
 		// anyone else hate the update?") stay.
 		for k := range a.items {
-			if it := &a.items[k]; (it.kind == itComplaint && a.namedInQuestion(v, it)) || (it.kind == itLex && it.v < 0) {
+			if it := &a.items[k]; (it.kind == itComplaint && a.namedInQuestion(v, it) && !a.answered(it)) || (it.kind == itLex && it.v < 0) {
 				it.v = 0 // the only negative words left are topic terms (see infoQuestion)
 			}
 		}
@@ -943,7 +946,7 @@ func (a *analysis) run(v *vocab, text string) {
 		r[rfPerson] = 1
 	}
 	if complains && exclaim == 0 && !sarcasm && emoNeg == 0 && capsHits == 0 &&
-		(request || question && a.asksQuestion(v, text) || a.unmarkedAsk(text)) && a.calm(v) {
+		(request || question && a.asksQuestion(v, text) && !a.surveyAnswer() || a.unmarkedAsk(text)) && a.calm(v) {
 		// "My card was declined at checkout. Could you check it?": a problem named calmly,
 		// with a question or request: the customer asks for help more than complains. A
 		// question may be typed without its mark ("how do i do a refund on the terminal").

@@ -433,7 +433,7 @@ func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 		}
 	case i+2 >= len(toks) || toks[i+1].kind != tkBreak || text[toks[i+1].start] != '/' || toks[i+1].start != toks[i].end ||
 		toks[i+2].kind != tkNumber || toks[i+2].start != toks[i+1].end:
-		return 0, 0, false
+		return a.namedScore(text, i)
 	case i+3 < len(toks) && toks[i+3].start == toks[i+2].end && text[toks[i+3].start] == '/':
 		return 0, 0, false // "1/5/2024"
 	}
@@ -458,6 +458,106 @@ func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 		return 0, last, true
 	}
 	return 0, 0, false
+}
+
+// namedScore reads a bare number as a score when what comes before names it so and a stop or the
+// end follows: the answer to a question about recommending ("How likely are you to recommend us?
+// 0."), out of 10 as rating reads it (+1 from 8, -1 up to 4, 0 for 5 and 6), or a number after
+// "rating", "rated", "score" or "NPS" ("Rating: 1.", "Rated 10."), whose scale is not said: only
+// 0 to 2 (low out of 5 or 10) and 9 or 10 (high out of 10) say which way ("Score 4. The app logs
+// me out constantly" is negative, "Score: 8. No further comments." neutral).
+func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
+	toks := a.tok.toks
+	if i < 1 || toks[i].end-toks[i].start > 2 || i+1 < len(toks) && toks[i+1].kind != tkBreak && toks[i+1].kind != tkExclaim {
+		return 0, 0, false
+	}
+	if i+1 < len(toks) && toks[i+1].kind == tkBreak && text[toks[i+1].start] != '.' && text[toks[i+1].start] != ',' {
+		return 0, 0, false // "Score: 3/…", "rated 4-5"
+	}
+	n, err := strconv.Atoi(text[toks[i].start:toks[i].end])
+	if err != nil || n > 10 {
+		return 0, 0, false
+	}
+	switch {
+	case toks[i-1].kind == tkQuestion && a.recommendAsked(i-1):
+		switch {
+		case n >= 8:
+			return 1, i, true
+		case n <= 4:
+			return -1, i, true
+		case n <= 6:
+			return 0, i, true
+		}
+	case toks[i-1].kind == tkBreak && text[toks[i-1].start] == ':' && a.wordIn(i-2, "rating", "score", "nps", "rated") ||
+		a.wordIn(i-1, "rated", "rating", "score", "nps"):
+		switch {
+		case n >= 9:
+			return 1, i, true
+		case n <= 2:
+			return -1, i, true
+		}
+	}
+	return 0, 0, false
+}
+
+// recommendWords is how far back from its question mark recommendAsked looks for "recommend".
+const recommendWords = 12
+
+// recommendAsked reports whether the question that ends at token q asks whether the writer
+// would recommend ("How likely are you to recommend us?", "Would you recommend us to a friend?").
+func (a *analysis) recommendAsked(q int) bool {
+	for j := q - 1; j >= max(0, q-recommendWords); j-- {
+		tk := &a.tok.toks[j]
+		if tk.kind != tkWord {
+			return false
+		}
+		if tk.h == recommendHash {
+			return true
+		}
+	}
+	return false
+}
+
+var recommendHash = hashString("recommend")
+
+// recommendAnswer finds the answer of one word to a question about recommending ("Would you
+// recommend us to a friend? No.", "… recommend us? Absolutely."): a score of its own, praise or
+// complaint, over the answer.
+func (a *analysis) recommendAnswer(text string) {
+	toks := a.tok.toks
+	for q := range toks {
+		if toks[q].kind != tkQuestion || q+1 >= len(toks) || !a.recommendAsked(q) {
+			continue
+		}
+		r := 0
+		switch string(a.tok.normOf(&toks[q+1])) {
+		case "no", "nope", "never", "nah":
+			r = -1
+		case "yes", "yep", "absolutely", "definitely", "certainly":
+			r = 1
+		}
+		if r != 0 && toks[q+1].kind == tkWord && (q+2 == len(toks) || toks[q+2].kind != tkWord) {
+			a.scoreItem(q+1, q+1, r, mCovered)
+		}
+	}
+}
+
+// answered reports whether item it is the answer given right after the question mark of a
+// question about recommending ("How likely are you to recommend us? 0.", "… to a friend? No."):
+// the writer's answer, not a topic asked about.
+func (a *analysis) answered(it *item) bool {
+	return it.first > 0 && a.tok.toks[it.first-1].kind == tkQuestion && a.recommendAsked(int(it.first)-1)
+}
+
+// surveyAnswer reports whether a score or a yes or no answers a question right after its mark
+// (see answered): the question is a survey's, the message the writer's answer.
+func (a *analysis) surveyAnswer() bool {
+	for k := range a.items {
+		if it := &a.items[k]; (it.kind == itComplaint || it.kind == itPraise) && a.answered(it) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDatePreposition reports whether w comes before a date ("on 2/10").

@@ -2611,6 +2611,29 @@ func TestMarkedIronyAndScores(t *testing.T) {
 	require.Zero(t, a.rule[rfMiddleRating])
 }
 
+// A survey's question about recommending, answered by a number or a yes or no, and a number after
+// "rating" or "score" with nothing to say its scale, are the writer's verdict where the number can
+// only be low or high; a low score stays one beside a fix.
+func TestNamedScores(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"How likely are you to recommend us? 0. The engineer tracked mud through the whole house.", event.Negative},
+		{"Survey answer: Would you recommend us to a friend? No. Hot water runs out by 8am every single day.", event.Negative},
+		{"Survey: Would you recommend us to a friend? Yes, already have, twice.", event.Positive},
+		{"Rating: 1. Left a hole by the gully uncovered overnight.", event.Negative},
+		{"Score: 8. No further comments.", event.Neutral},
+		{"4/10 - they fixed it eventually but it took three visits.", event.Negative},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+	var a analysis
+	a.run(s.vocab, "Score 4. The app logs me out constantly.")
+	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "4 of an unsaid scale is no praise")
+}
+
 // A bare word of praise opening the message does not keep a process verdict after a story
 // from being irony; an email about a refund acknowledges it.
 func TestVerdictAfterBareOpening(t *testing.T) {

@@ -244,6 +244,10 @@ func (a *analysis) resolution(v *vocab, text string) {
 			if !it.negative() {
 				continue
 			}
+			if a.tok.toks[it.first].kind == tkNumber && it.kind == itComplaint && it.v == ratingWeight {
+				other = true // a low score stays the writer's verdict: "4/10 - they fixed it eventually"
+				continue
+			}
 			term := it.kind != itEmoji && a.topicTerms(v, it)
 			switch {
 			case int(it.first) > i && (int(it.last) <= i+fixAfter || a.settingBetween(v, i, int(it.first))) && (it.kind == itComplaint || term):

@@ -464,8 +464,9 @@ func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 // end follows: the answer to a question about recommending ("How likely are you to recommend us?
 // 0."), out of 10 as rating reads it (+1 from 8, -1 up to 4, 0 for 5 and 6), or a number after
 // "rating", "rated", "score" or "NPS" ("Rating: 1.", "Rated 10."), whose scale is not said: only
-// 0 to 2 (low out of 5 or 10) and 9 or 10 (high out of 10) say which way ("Score 4. The app logs
-// me out constantly" is negative, "Score: 8. No further comments." neutral).
+// 0 to 2 (low out of 5 or 10) and 9 or 10 (high out of 10) say which way, and 3 is the middle
+// ("Score 4. The app logs me out constantly" is negative, "Score: 8. No further comments."
+// neutral).
 func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
 	toks := a.tok.toks
 	if i < 1 || toks[i].end-toks[i].start > 2 || i+1 < len(toks) && toks[i+1].kind != tkBreak && toks[i+1].kind != tkExclaim {
@@ -495,6 +496,8 @@ func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
 			return 1, i, true
 		case n <= 2:
 			return -1, i, true
+		case n == 3:
+			return 0, i, true // the middle of five; all four labelled messages so are neutral
 		}
 	}
 	return 0, 0, false

@@ -771,6 +771,9 @@ func (a *analysis) run(v *vocab, text string) {
 	if exclaim > 0 {
 		a.anticipation(text)
 	}
+	if question && a.words >= closingWords && exclaim == 0 {
+		a.closingQuestion(v, text)
+	}
 	if question && a.infoQuestion(v, text) {
 		// "Does the warranty cover accidental damage?", "Is my flight delayed?": a plain
 		// question names a topic of complaint without complaining. The one-word cues, plain

@@ -464,6 +464,60 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	return true
 }
 
+// closingQuestion clears the topics of trouble that the plain question closing a long message
+// names ("… Is it only cancellations, or also platform changes and delays?", "And if the event
+// is cancelled after I've sold them, do I return the money myself?"): the last sentence ends in
+// one question mark and opens with a question word (perhaps after "and", "also", "or", "so", or
+// an "if" clause and its comma), and every negative item in it is a topic term or a complaint a
+// plain question may name (see infoQuestion); the story before it keeps its weight.
+func (a *analysis) closingQuestion(v *vocab, text string) {
+	toks := a.tok.toks
+	q := len(toks) - 1
+	if q < 1 || toks[q].kind != tkQuestion || toks[q].n > 1 {
+		return
+	}
+	start, _ := a.sentence(text, q-1)
+	if start == 0 {
+		return // one sentence: infoQuestion's
+	}
+	j := start
+	if a.wordIn(j, "and", "also", "or", "so") {
+		j++
+	}
+	if a.wordIs(j, "if") {
+		for j < q && !(toks[j].kind == tkBreak && text[toks[j].start] == ',') {
+			j++
+		}
+		j++
+	}
+	if j >= q || toks[j].kind != tkWord || !a.asks(v, j) {
+		return
+	}
+	for k := range a.items {
+		it := &a.items[k]
+		if int(it.first) < start || it.v == 0 {
+			continue
+		}
+		switch it.kind {
+		case itLex, itEmoji, itPolite:
+			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) && !a.inIf(int(it.first)) {
+				return
+			}
+		case itSarcasm, itSarcasmCond:
+			return
+		case itComplaint:
+			if !a.namedInQuestion(v, it) {
+				return
+			}
+		}
+	}
+	for k := range a.items {
+		if it := &a.items[k]; int(it.first) >= start && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+			it.v = 0
+		}
+	}
+}
+
 // namedInQuestion reports whether complaint item it is one that a plain question may name
 // without complaining: a one-word cue, a plain duration, the customer's own cancelling, what
 // an "if" clause supposes or a complaint the customer asks how to make.

@@ -2611,6 +2611,22 @@ func TestMarkedIronyAndScores(t *testing.T) {
 	require.Zero(t, a.rule[rfMiddleRating])
 }
 
+// The plain question that closes a long message names its topics of trouble without complaining
+// of them; the story before it keeps its weight.
+func TestClosingQuestion(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want event.Label
+	}{
+		{"Hi. I'm deaf and I'd like to know whether the app can send disruption information as push alerts rather than me relying on station announcements. I've turned notifications on but I'm not sure what triggers them. Is it only cancellations, or also platform changes and delays?", event.Neutral},
+		{"Morning. I'm thinking of selling tickets for the first time and have a few questions before I start. How long after the event does payout usually take? Are there any fees if the tickets don't sell? And if the event is cancelled after I've sold them, do I return the money myself?", event.Neutral},
+		{"My train was cancelled twice this week and nobody at the station could tell us anything, which is the third time this month and frankly unacceptable for what I pay. Will the delays be refunded?", event.Negative},
+	} {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+}
+
 // A survey's question about recommending, answered by a number or a yes or no, and a number after
 // "rating" or "score" with nothing to say its scale, are the writer's verdict where the number can
 // only be low or high; a low score stays one beside a fix.

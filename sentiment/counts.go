@@ -463,7 +463,8 @@ func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 // namedScore reads a bare number as a score when what comes before names it so and a stop or the
 // end follows: the answer to a question about recommending ("How likely are you to recommend us?
 // 0."), out of 10 as rating reads it (+1 from 8, -1 up to 4, 0 for 5 and 6), or a number after
-// "rating", "rated", "score" or "NPS" ("Rating: 1.", "Rated 10."), whose scale is not said: only
+// "rating", "rated", "score", "NPS" or "survey answer:" ("Rating: 1.", "Rated 10.", "Survey
+// answer: 9. Only not a 10 because …"), whose scale is not said: only
 // 0 to 2 (low out of 5 or 10) and 9 or 10 (high out of 10) say which way, and 3 is the middle
 // ("Score 4. The app logs me out constantly" is negative, "Score: 8. No further comments."
 // neutral).
@@ -489,7 +490,7 @@ func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
 		case n <= 6:
 			return 0, i, true
 		}
-	case toks[i-1].kind == tkBreak && text[toks[i-1].start] == ':' && a.wordIn(i-2, "rating", "score", "nps", "rated") ||
+	case toks[i-1].kind == tkBreak && text[toks[i-1].start] == ':' && (a.wordIn(i-2, "rating", "score", "nps", "rated") || a.wordIs(i-2, "answer") && a.wordIs(i-3, "survey")) ||
 		a.wordIn(i-1, "rated", "rating", "score", "nps"):
 		switch {
 		case n >= 9:

@@ -1272,8 +1272,9 @@ const cantEnoughWeight = 2.0
 var enoughHash = hashString("enough")
 
 // cantEnough finds "can't recommend … enough", "cannot thank … enough" and "couldn't praise …
-// enough" with up to three words of any kind between ("Can't recommend Rosa enough", "cannot
-// thank the night team enough") that no cue phrase took: praise beyond words, and no negation.
+// enough" with up to five words of any kind between ("Can't recommend Rosa enough", "cannot
+// thank the night team enough", "Can't recommend the beginner watercolour kit enough") that no
+// cue phrase took: praise beyond words, and no negation.
 // It records a praise item over the phrase, whose words are then a cue's.
 func (a *analysis) cantEnough() {
 	toks := a.tok.toks
@@ -1281,7 +1282,7 @@ func (a *analysis) cantEnough() {
 		if toks[i].h != enoughHash || a.mark[i]&mCovered != 0 {
 			continue
 		}
-		for j := i - 1; j >= 1 && j >= i-4; j-- {
+		for j := i - 1; j >= 1 && j >= i-6; j-- {
 			if toks[j].kind != tkWord && toks[j].kind != tkMention {
 				break
 			}

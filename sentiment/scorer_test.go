@@ -1005,6 +1005,10 @@ func TestScoreCases(t *testing.T) {
 		// "again" of what the writer will do is no repetition of a fault; "never" keeps it one.
 		{text: "I'll try logging in again tonight.", want: neu},
 		{text: "I will never order from you again", want: neg},
+		// Praise past a few words, indifference, an update that made things better.
+		{text: "Can't recommend the beginner watercolour kit enough.", want: pos},
+		{text: "The staff at the Leeds branch couldn't have been less interested in helping me.", want: neg},
+		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
 		{text: "Need to return a phone case, ordered the wrong colour by mistake. order 44820", want: neu},

@@ -485,7 +485,7 @@ func (a *analysis) closingQuestion(v *vocab, text string) {
 		j++
 	}
 	if a.wordIs(j, "if") {
-		for j < q && !(toks[j].kind == tkBreak && text[toks[j].start] == ',') {
+		for j < q && (toks[j].kind != tkBreak || text[toks[j].start] != ',') {
 			j++
 		}
 		j++

@@ -1987,6 +1987,20 @@ func TestNeverSo(t *testing.T) {
 	}
 }
 
+// labelCase is a message and the label it should get.
+type labelCase struct {
+	text string
+	want event.Label
+}
+
+// checkLabels scores each message with s and checks its label.
+func checkLabels(t *testing.T, s *Scorer, cases []labelCase) {
+	t.Helper()
+	for _, tc := range cases {
+		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
+	}
+}
+
 // sarcasmCase is a message and whether the rules read sarcasm in it.
 type sarcasmCase struct {
 	text    string
@@ -2436,10 +2450,7 @@ func TestOtherSenses(t *testing.T) {
 // "so much for", a sign-off, a change of address, a calm question about a thing not come yet.
 func TestSupportPhrases(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"I would not hesitate to recommend them.", event.Positive},
 		{"wouldn't hesitate to recommend, coverage is spot on", event.Positive},
 		{"thanks ever so much for fitting me in today the tooth feels loads better already", event.Positive},
@@ -2469,9 +2480,7 @@ func TestSupportPhrases(t *testing.T) {
 		{"paying per guest user now?? absolute cash grab", event.Negative},
 		// An answer after a greeting is no praise.
 		{"hi yes it's er mr patel order reference k l four nine nine two i just want to confirm the balance i still owe before delivery", event.Neutral},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	// A calm question about a thing not come yet complains of nothing; "yet another" and
 	// "still" are no calm.
 	for _, tc := range []struct {
@@ -2496,10 +2505,7 @@ func TestSupportPhrases(t *testing.T) {
 // that ends its clause or comes "later" is how fast.
 func TestPutRightAndPlaced(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"Thanks for getting back to me. My membership number is 55120934.", event.Neutral},
 		{"Thank you. To confirm, the booking reference is PLX-4471.", event.Neutral},
 		{"cheers, the postcode is M14 6GT", event.Neutral},
@@ -2514,9 +2520,7 @@ func TestPutRightAndPlaced(t *testing.T) {
 		{"The new app is a massive step up from the old one.", event.Positive},
 		{"You need to step up your game.", event.Negative},
 		{"The engineer kept us in the loop the whole way through.", event.Positive},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	checkSarcasm(t, s, []sarcasmCase{
 		{"Impressed with how fast the replacement came, only 2 days.", false},
 		{"They put me on a flight only three hours later. Great work.", false},
@@ -2596,19 +2600,14 @@ func TestMarkedIronyAndScores(t *testing.T) {
 		{"love how the app logs me out every morning 👏", true},
 		{"Love how easy the new checkout is.", false},
 	})
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"Food was cold and the waiter forgot us. 2 out of 10.", event.Negative},
 		{"Fitted on time, tidy work. 9 out of 10 from me.", event.Positive},
 		{"Thanks so much for pushing my refund through before the holidays.", event.Positive},
 		{"They swapped the faulty charger at the counter, no questions asked.", event.Positive},
 		{"I need the broken hinge fixed before Friday.", event.Negative},
 		{"Just want to say the update fixed the login problem completely.", event.Positive},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	// A count of people is no score.
 	var a analysis
 	a.run(s.vocab, "3 out of 5 people in our office use it")
@@ -2619,16 +2618,11 @@ func TestMarkedIronyAndScores(t *testing.T) {
 // of them; the story before it keeps its weight.
 func TestClosingQuestion(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"Hi. I'm deaf and I'd like to know whether the app can send disruption information as push alerts rather than me relying on station announcements. I've turned notifications on but I'm not sure what triggers them. Is it only cancellations, or also platform changes and delays?", event.Neutral},
 		{"Morning. I'm thinking of selling tickets for the first time and have a few questions before I start. How long after the event does payout usually take? Are there any fees if the tickets don't sell? And if the event is cancelled after I've sold them, do I return the money myself?", event.Neutral},
 		{"My train was cancelled twice this week and nobody at the station could tell us anything, which is the third time this month and frankly unacceptable for what I pay. Will the delays be refunded?", event.Negative},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 }
 
 // A survey's question about recommending, answered by a number or a yes or no, and a number after
@@ -2636,19 +2630,14 @@ func TestClosingQuestion(t *testing.T) {
 // only be low or high; a low score stays one beside a fix.
 func TestNamedScores(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"How likely are you to recommend us? 0. The engineer tracked mud through the whole house.", event.Negative},
 		{"Survey answer: Would you recommend us to a friend? No. Hot water runs out by 8am every single day.", event.Negative},
 		{"Survey: Would you recommend us to a friend? Yes, already have, twice.", event.Positive},
 		{"Rating: 1. Left a hole by the gully uncovered overnight.", event.Negative},
 		{"Score: 8. No further comments.", event.Neutral},
 		{"4/10 - they fixed it eventually but it took three visits.", event.Negative},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	var a analysis
 	a.run(s.vocab, "Score 4. The app logs me out constantly.")
 	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "4 of an unsaid scale is no praise")
@@ -2672,10 +2661,7 @@ func TestVerdictAfterBareOpening(t *testing.T) {
 // irony as "thanks for" is; "late" kept open is no delay; records over a span are no wait.
 func TestDoneAndKept(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"Thanks for sending the claim form, I've signed and returned it.", event.Neutral},
 		{"Thank you. We have just uploaded the photos you asked for.", event.Neutral},
 		{"cheers for losing my parcel and blaming the courier", event.Negative},
@@ -2685,9 +2671,7 @@ func TestDoneAndKept(t *testing.T) {
 		{"Is a late checkout possible on Sunday?", event.Neutral},
 		{"Memorable, for all the wrong reasons.", event.Negative},
 		{"ringing to say the engineer had it fixed in like ten minutes brilliant", event.Positive},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	for _, tc := range []struct {
 		text      string
 		complaint bool
@@ -2707,10 +2691,7 @@ func TestDoneAndKept(t *testing.T) {
 // to get fixed is still to come.
 func TestAskedUnmarked(t *testing.T) {
 	s := newScorer(t)
-	for _, tc := range []struct {
-		text string
-		want event.Label
-	}{
+	checkLabels(t, s, []labelCase{
 		{"moving out next week, do I need to return the modem", event.Neutral},
 		{"um hi yeah my card expired last month how do i update it on the app thanks", event.Neutral},
 		{"hi do you guys deliver to the islands", event.Neutral},
@@ -2721,9 +2702,7 @@ func TestAskedUnmarked(t *testing.T) {
 		{"hi it's sarah um can you change the email on my account to sarah dot kelly at gmail dot com thanks", event.Neutral},
 		{"hi um yeah just wondering what time you open on bank holiday monday thanks", event.Neutral},
 		{"hello could i book the van for saturday morning cheers", event.Neutral},
-	} {
-		require.Equal(t, tc.want, score(s, tc.text).Label, tc.text)
-	}
+	})
 	var a analysis
 	a.run(s.vocab, "hi do i need to get the cracked screen replaced before i return the phone")
 	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")

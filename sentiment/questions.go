@@ -445,21 +445,24 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 	}
 	for k := range a.items {
 		it := &a.items[k]
-		if it.v < 0 && int(it.first) > qend {
+		if it.v < 0 && int(it.first) > qend || !a.askedOf(v, it) {
 			return false
 		}
-		switch it.kind {
-		case itLex, itEmoji, itPolite:
-			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) && !a.inIf(int(it.first)) {
-				return false
-			}
-		case itSarcasm, itSarcasmCond:
-			return false
-		case itComplaint:
-			if it.v != 0 && !a.namedInQuestion(v, it) {
-				return false
-			}
-		}
+	}
+	return true
+}
+
+// askedOf reports whether item it may stand in a plain question without complaining: no
+// sarcasm, no negative word but a topic term or what an "if" clause supposes, no complaint but
+// one a plain question may name (see namedInQuestion).
+func (a *analysis) askedOf(v *vocab, it *item) bool {
+	switch it.kind {
+	case itLex, itEmoji, itPolite:
+		return it.v >= 0 || it.kind == itLex && a.topicWord(v, it) || a.inIf(int(it.first))
+	case itSarcasm, itSarcasmCond:
+		return false
+	case itComplaint:
+		return it.v == 0 || a.namedInQuestion(v, it)
 	}
 	return true
 }
@@ -468,8 +471,8 @@ func (a *analysis) infoQuestion(v *vocab, text string) bool {
 // names ("… Is it only cancellations, or also platform changes and delays?", "And if the event
 // is cancelled after I've sold them, do I return the money myself?"): the last sentence ends in
 // one question mark and opens with a question word (perhaps after "and", "also", "or", "so", or
-// an "if" clause and its comma), and every negative item in it is a topic term or a complaint a
-// plain question may name (see infoQuestion); the story before it keeps its weight.
+// an "if" clause and its comma), and every item in it may stand in a plain question (see askedOf);
+// the story before it keeps its weight.
 func (a *analysis) closingQuestion(v *vocab, text string) {
 	toks := a.tok.toks
 	q := len(toks) - 1
@@ -494,21 +497,8 @@ func (a *analysis) closingQuestion(v *vocab, text string) {
 		return
 	}
 	for k := range a.items {
-		it := &a.items[k]
-		if int(it.first) < start || it.v == 0 {
-			continue
-		}
-		switch it.kind {
-		case itLex, itEmoji, itPolite:
-			if it.v < 0 && (it.kind != itLex || !a.topicWord(v, it)) && !a.inIf(int(it.first)) {
-				return
-			}
-		case itSarcasm, itSarcasmCond:
+		if it := &a.items[k]; int(it.first) >= start && it.v != 0 && !a.askedOf(v, it) {
 			return
-		case itComplaint:
-			if !a.namedInQuestion(v, it) {
-				return
-			}
 		}
 	}
 	for k := range a.items {

@@ -415,9 +415,8 @@ func (a *analysis) isUnit(v *vocab, i int) bool {
 }
 
 // rating reads a rating out of 5 or 10 that starts at number token i and ends at token last
-// ("9/10", "5/5", "2 out of 10"): +1 for 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0
-// for the middle (3/5, 5/10, 6/10); ok is false for 7/10, which leans without saying much, for
-// anything else, and for what may be a date ("on 2/10").
+// ("9/10", "5/5", "2 out of 10"; see scoreOn, or namedScore for a bare number); ok is false for
+// 7/10, for anything else, and for what may be a date ("on 2/10").
 func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 	toks := a.tok.toks
 	// The tokens: the number, '/' (a break), the number; or the number, "out", "of", the number.
@@ -449,20 +448,29 @@ func (a *analysis) rating(text string, i int) (r, last int, ok bool) {
 	if i > 0 && toks[i-1].kind == tkWord && isDatePreposition(a.tok.normOf(&toks[i-1])) {
 		return 0, 0, false
 	}
-	switch {
-	case n*10 >= d*8:
-		return 1, last, true
-	case n*10 <= d*4:
-		return -1, last, true
-	case n*10 <= d*6:
-		return 0, last, true
+	if r, ok := scoreOn(n, d); ok {
+		return r, last, true
 	}
 	return 0, 0, false
 }
 
+// scoreOn reads score n out of d: +1 for 4/5 or 8/10 and above, -1 for 2/5 or 4/10 and below, 0
+// for the middle (3/5, 5/10, 6/10); ok is false for 7/10, which leans without saying much.
+func scoreOn(n, d int) (r int, ok bool) {
+	switch {
+	case n*10 >= d*8:
+		return 1, true
+	case n*10 <= d*4:
+		return -1, true
+	case n*10 <= d*6:
+		return 0, true
+	}
+	return 0, false
+}
+
 // namedScore reads a bare number as a score when what comes before names it so and a stop or the
 // end follows: the answer to a question about recommending ("How likely are you to recommend us?
-// 0."), out of 10 as rating reads it (+1 from 8, -1 up to 4, 0 for 5 and 6), or a number after
+// 0."), out of 10 (see scoreOn: +1 from 8, -1 up to 4, 0 for 5 and 6), or a number after
 // "rating", "rated", "score", "NPS" or "survey answer:" ("Rating: 1.", "Rated 10.", "Survey
 // answer: 9. Only not a 10 because …"), whose scale is not said: only
 // 0 to 2 (low out of 5 or 10) and 9 or 10 (high out of 10) say which way, and 3 is the middle
@@ -482,13 +490,8 @@ func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
 	}
 	switch {
 	case toks[i-1].kind == tkQuestion && a.recommendAsked(i-1):
-		switch {
-		case n >= 8:
-			return 1, i, true
-		case n <= 4:
-			return -1, i, true
-		case n <= 6:
-			return 0, i, true
+		if r, ok := scoreOn(n, 10); ok {
+			return r, i, true
 		}
 	case toks[i-1].kind == tkBreak && text[toks[i-1].start] == ':' && (a.wordIn(i-2, "rating", "score", "nps", "rated") || a.wordIs(i-2, "answer") && a.wordIs(i-3, "survey")) ||
 		a.wordIn(i-1, "rated", "rating", "score", "nps"):

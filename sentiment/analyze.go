@@ -697,8 +697,6 @@ func (a *analysis) run(v *vocab, text string) {
 	a.ownMistake(text)
 	if question {
 		a.recommendAnswer(text)
-	}
-	if question {
 		a.whyAsked(text)
 		a.normalAsked(text)
 	}

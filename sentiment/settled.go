@@ -749,7 +749,7 @@ func (a *analysis) ownAgain(v *vocab, j int) bool {
 func (a *analysis) ownMistake(text string) {
 	for k := range a.items {
 		it := &a.items[k]
-		if it.v >= 0 && it.kind != itComplaint || it.v <= 0 && it.kind == itComplaint {
+		if !it.problem() {
 			continue
 		}
 		w := -1

@@ -1268,18 +1268,19 @@ func (a *analysis) mismatch(text string, i int) int {
 // cantEnoughWeight is the praise weight of "can't thank you enough", as that of its cue phrases.
 const cantEnoughWeight = 2.0
 
-// enoughHash is the hash of the word "enough".
-var enoughHash = hashString("enough")
+// enoughHash and highlyHash are the hashes of the words "enough" and "highly".
+var enoughHash, highlyHash = hashString("enough"), hashString("highly")
 
-// cantEnough finds "can't recommend … enough", "cannot thank … enough" and "couldn't praise …
-// enough" with up to five words of any kind between ("Can't recommend Rosa enough", "cannot
-// thank the night team enough", "Can't recommend the beginner watercolour kit enough") that no
-// cue phrase took: praise beyond words, and no negation.
+// cantEnough finds "can't recommend … enough", "cannot thank … enough", "couldn't praise …
+// enough" and "couldn't recommend … more highly" with up to five words of any kind between
+// ("Can't recommend Rosa enough", "cannot thank the night team enough", "Can't recommend the
+// beginner watercolour kit enough", "Couldn't recommend ye more highly", "could not recommend
+// the lads more highly") that no cue phrase took: praise beyond words, and no negation.
 // It records a praise item over the phrase, whose words are then a cue's.
 func (a *analysis) cantEnough() {
 	toks := a.tok.toks
 	for i := range toks {
-		if toks[i].h != enoughHash || a.mark[i]&mCovered != 0 {
+		if toks[i].h != enoughHash && (toks[i].h != highlyHash || !a.wordIs(i-1, "more")) || a.mark[i]&mCovered != 0 {
 			continue
 		}
 		for j := i - 1; j >= 1 && j >= i-6; j-- {
@@ -1291,10 +1292,14 @@ func (a *analysis) cantEnough() {
 			default:
 				continue
 			}
-			switch string(a.tok.normOf(&toks[j-1])) {
-			case "can't", "cannot", "couldn't":
-				a.coverPhrase(j-1, i)
-				a.items = append(a.items, item{first: int32(j - 1), last: int32(i), v: cantEnoughWeight, kind: itPraise})
+			first := j - 1
+			neg := a.wordIn(first, "can't", "cannot", "couldn't")
+			if !neg && a.wordIs(first, "not") && a.wordIn(first-1, "can", "could") {
+				first, neg = first-1, true // "could not recommend them more highly"
+			}
+			if neg {
+				a.coverPhrase(first, i)
+				a.items = append(a.items, item{first: int32(first), last: int32(i), v: cantEnoughWeight, kind: itPraise})
 			}
 			break
 		}

@@ -913,6 +913,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Can't recommend Rosa enough.", want: pos},
 		{text: "Honestly cannot thank Dr Patel enough.", want: pos},
 		{text: "I couldn't praise the crew enough.", want: pos},
+		{text: "Couldn't recommend ye more highly.", want: pos},
+		{text: "We could not recommend the lads more highly.", want: pos},
 		// A verdict said twice with nothing to back it; formal thanks; a request with thanks;
 		// not renewing; sleeping well; "why can't every …".
 		{text: "So the parcel is still 'label created'. Brilliant. Just brilliant.", want: neg},
@@ -1011,6 +1013,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
+		// A low expectation proved wrong is praise; being wrong to trust is not.
+		{text: "Didn't expect much from the vegan menu but wow, I was wrong.", want: pos},
+		{text: "I was sure a bubble show would be over in ten minutes. I was totally wrong.", want: pos},
+		{text: "Thought the stone couldn't be saved. You proved me wrong.", want: pos},
+		{text: "I was wrong to trust you with my order.", want: neg},
 		{text: "Need to return a phone case, ordered the wrong colour by mistake. order 44820", want: neu},
 		{text: "You sent the wrong colour, I ordered black.", want: neg},
 		// Nor is "again" in an ask of what the writer may do, unless it is a burden or shouted.
@@ -2362,6 +2369,12 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 		{"No one was helpful.", true},
 		{"Dreaded going in as my car's 15 yrs old but nobody made me feel stupid.", false},
 		{"Nobody made us feel welcome.", true},
+		// Nobody does it better: praise, no complaint; not "nobody was any better".
+		{"Nobody does daily deals better.", false},
+		{"Not the cheapest, but nobody else round here gives advice this good.", false},
+		{"No one does it better than you lot.", false},
+		{"Nothing beats your tuna roll, nobody else in town comes close.", false},
+		{"Nobody was any better.", true},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)
@@ -2374,6 +2387,7 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 	// The negated subject turns its clause around, up to a comparison.
 	require.Equal(t, event.Negative, score(s, "Nobody made us feel welcome.").Label)
 	require.Equal(t, event.Positive, score(s, "Been a nervous patient my whole life and nobody has ever been as patient with me as Dr. Murphy.").Label)
+	require.Equal(t, event.Positive, score(s, "Recommended you to my whole family. Nobody does varifocals this good for this price.").Label)
 }
 
 // A time that a plan lasts is no wait.

@@ -745,7 +745,8 @@ func (a *analysis) ownAgain(v *vocab, j int) bool {
 // ownMistake drops "wrong" where the writer owns the mistake: "I typed the wrong postcode", "I
 // think I might have typed the postcode wrong", "ordered the wrong colour by mistake", "am I
 // doing something wrong?", "I could be wrong". Of the distinct labelled messages so, 44 are
-// neutral, 20 positive and 9 negative; the scorer read 16 of the neutral ones negative.
+// neutral, 20 positive and 9 negative; the scorer read 16 of the neutral ones negative. Where the
+// writer's low expectation was proved wrong ("wow, I was wrong."), the "wrong" is praise.
 func (a *analysis) ownMistake(text string) {
 	for k := range a.items {
 		it := &a.items[k]
@@ -759,10 +760,42 @@ func (a *analysis) ownMistake(text string) {
 				break
 			}
 		}
-		if w >= 0 && (a.ownedWrong(w) || a.mistakeSaid(text, w)) {
+		if w < 0 {
+			continue
+		}
+		if a.ownedWrong(w) || a.mistakeSaid(text, w) {
 			a.drop(it)
+		} else if first := a.provedWrong(w); first >= 0 {
+			a.drop(it)
+			a.coverPhrase(first, w)
+			a.items = append(a.items, item{first: int32(first), last: int32(w), v: provedWrongWeight, kind: itPraise})
 		}
 	}
+}
+
+// provedWrongWeight is the praise weight of an expectation proved wrong.
+const provedWrongWeight = 1.5
+
+// provedWrong returns the first token of the phrase that says "wrong" at token w was the
+// writer's low expectation, proved wrong: "You proved me wrong", "the risotto proved us wrong",
+// "wow, I was wrong." and "I was totally wrong." (at the end of the clause: not "I was wrong to
+// trust you"); or -1. Of the labelled messages so, 4 are positive and none negative.
+func (a *analysis) provedWrong(w int) int {
+	if a.wordIn(w-1, "me", "us") && a.wordIn(w-2, "proved", "proven", "proves") {
+		return w - 2
+	}
+	toks := a.tok.toks
+	if w+1 < len(toks) && inClause(toks[w+1].kind) {
+		return -1
+	}
+	b := w - 1
+	if a.wordIn(b, "totally", "completely", "so", "very", "dead", "quite", "clearly") {
+		b--
+	}
+	if a.wordIs(b, "was") && a.wordIs(b-1, "i") || a.wordIs(b, "were") && a.wordIs(b-1, "we") {
+		return b - 1
+	}
+	return -1
 }
 
 // ownMistakeWords is how many words before "wrong" ownedWrong looks in its clause.

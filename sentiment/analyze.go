@@ -191,15 +191,17 @@ func (a *analysis) run(v *vocab, text string) {
 	lastContrast := -1
 	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
-	middle := false  // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
-	enough := false  // an "enough" or a "highly" somewhere (see analysis.cantEnough)
-	refund := false  // a "refund" somewhere (see analysis.refundCame)
-	counts := 0      // number words, which a reference read out has (see spokenDigits)
-	var hs [8]uint64 // the hashes of the phrases that start at a word, by length
+	middle := false    // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
+	enough := false    // an "enough" or a "highly" somewhere (see analysis.cantEnough)
+	refund := false    // a "refund" somewhere (see analysis.refundCame)
+	elsewhere := false // an "anywhere else" somewhere (see analysis.nowhereElse)
+	counts := 0        // number words, which a reference read out has (see spokenDigits)
+	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
 		enough = enough || tk.h == enoughHash || tk.h == highlyHash
 		refund = refund || tk.h == refundHash
+		elsewhere = elsewhere || tk.h == elseHash && a.wordIs(i-1, "anywhere")
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			idx := int32(-1)
@@ -361,6 +363,9 @@ func (a *analysis) run(v *vocab, text string) {
 
 	if enough {
 		a.cantEnough()
+	}
+	if elsewhere {
+		a.nowhereElse()
 	}
 	if counts > 0 {
 		a.spokenDigits()
@@ -1249,6 +1254,38 @@ func (a *analysis) noneBetter(i int) bool {
 		}
 	}
 	return false
+}
+
+// elseHash is the hash of the word "else".
+var elseHash = hashString("else")
+
+// nowhereElseWeight is the praise weight of "wouldn't go anywhere else", as that of
+// noneBetter.
+const nowhereElseWeight = noneBetterWeight
+
+// nowhereElse finds loyalty that rules out the rest: "wouldn't", "won't" or "never" (or "would
+// not", "will not") before a verb of custom and "anywhere else" ("I wouldn't go anywhere else",
+// "won't shop anywhere else", "would never bank anywhere else") that no cue phrase took. Of
+// the labelled messages so, all 15 are positive. It records a praise item over the phrase,
+// whose words are then a cue's.
+func (a *analysis) nowhereElse() {
+	toks := a.tok.toks
+	for i := 3; i < len(toks); i++ {
+		if toks[i].h != elseHash || !a.wordIs(i-1, "anywhere") || a.mark[i]&mCovered != 0 {
+			continue
+		}
+		if !a.wordIn(i-2, "go", "shop", "buy", "use", "bank", "stay", "book", "eat", "fly", "come", "take") {
+			continue
+		}
+		n := i - 3
+		if a.wordIs(n, "not") && a.wordIn(n-1, "would", "will") {
+			n--
+		} else if !a.wordIn(n, "wouldn't", "won't", "never") {
+			continue
+		}
+		a.coverPhrase(n, i)
+		a.items = append(a.items, item{first: int32(n), last: int32(i), v: nowhereElseWeight, kind: itPraise})
+	}
 }
 
 // subjectAt reports whether word token j is a determiner or a pronoun that opens a new subject

@@ -915,6 +915,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "I couldn't praise the crew enough.", want: pos},
 		{text: "Couldn't recommend ye more highly.", want: pos},
 		{text: "We could not recommend the lads more highly.", want: pos},
+		// Loyalty that rules out the rest.
+		{text: "Not the cheapest gym around, but I wouldn't go anywhere else.", want: pos},
+		{text: "No DRM on most titles is a plus. I won't shop anywhere else.", want: pos},
 		// A verdict said twice with nothing to back it; formal thanks; a request with thanks;
 		// not renewing; sleeping well; "why can't every …".
 		{text: "So the parcel is still 'label created'. Brilliant. Just brilliant.", want: neg},

@@ -756,6 +756,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.applause(v, text)
 	}
 	a.openingIrony(v, text)
+	if praiseAny {
+		a.mockFeat() // "Well done, you managed to …"
+	}
 	a.closingNot()
 	a.closingTag()
 	if k, q := a.thanksForQuoted(text); k >= 0 {

@@ -511,10 +511,21 @@ func (a *analysis) namedScore(text string, i int) (r, last int, ok bool) {
 const recommendWords = 12
 
 // recommendAsked reports whether the question that ends at token q asks whether the writer
-// would recommend ("How likely are you to recommend us?", "Would you recommend us to a friend?").
+// would recommend ("How likely are you to recommend us?", "Would you recommend us to a friend?",
+// "… recommend us (0-10)?": a scale of numbers may stand before the question mark).
 func (a *analysis) recommendAsked(q int) bool {
-	for j := q - 1; j >= max(0, q-recommendWords); j-- {
-		tk := &a.tok.toks[j]
+	toks := a.tok.toks
+	s, nums := q-1, 0
+	for ; s >= max(0, q-6) && toks[s].kind != tkWord; s-- {
+		if toks[s].kind == tkNumber {
+			nums++
+		}
+	}
+	if nums == 0 {
+		s = q - 1
+	}
+	for j := s; j >= max(0, s-recommendWords); j-- {
+		tk := &toks[j]
 		if tk.kind != tkWord {
 			return false
 		}

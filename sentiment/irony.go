@@ -87,6 +87,40 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 	a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
 }
 
+// mockFeatWords is how many tokens after congratulations mockFeat looks for "managed to".
+const mockFeatWords = 8
+
+// mockFeat finds congratulations ("well done", "congrats", "congratulations", "bravo", "kudos")
+// followed within a few tokens by "you managed to" or "they've managed to" ("Well done, you
+// managed to send me newborn nappies for a 10 month old", "Congrats, you've somehow managed to
+// …"): a feat that needed no congratulating, irony. All 11 labelled messages with "well done"
+// before "managed to" are negative. Not a feat of help ("you managed to fit me in", "to sort
+// it", "to find it"). It records a sarcasm item over "managed to".
+func (a *analysis) mockFeat() {
+	toks := a.tok.toks
+	for k := range a.items {
+		it := &a.items[k]
+		i := int(it.first)
+		if it.kind != itPraise || it.v <= 0 || !(a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos")) {
+			continue
+		}
+		for j := int(it.last) + 1; j < len(toks) && j <= int(it.last)+mockFeatWords; j++ {
+			if !a.wordIs(j, "managed") || !a.wordIs(j+1, "to") ||
+				a.wordIn(j+2, "fix", "sort", "find", "fit", "squeeze", "save", "rescue", "resolve", "recover", "track", "rebook", "refund", "help") {
+				continue
+			}
+			s := j - 1
+			if a.wordIn(s, "have", "somehow", "actually", "finally", "even") {
+				s--
+			}
+			if a.wordIn(s, "you", "you've", "u", "they", "they've", "ya", "yous") {
+				a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+				return
+			}
+		}
+	}
+}
+
 // affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
 // "love being ignored") or an activity that ends in one ("Love spending my Saturday on hold"): it
 // records a sarcasm item over the verb and the complaint, one phrase.
@@ -652,9 +686,10 @@ func (a *analysis) problemFor(j int) bool {
 
 // thanksFor reads item m as thanks for something: a courtesy item ("thanks") or a praise cue
 // that opens with thanks ("thanks so much", "big thanks"), then "for", perhaps after "so much",
-// "very much" or "a lot" or after "to" and who is thanked, in up to three words ("thanks to the
-// airline for …"). It returns the token of the thanks and of the "for" (-1 if they are not
-// thanks for something), and whether the thanks are plain ("thanks for", "thank you for").
+// "very much", "a lot" or "a bunch" or after "to" and who is thanked, in up to three words
+// ("thanks to the airline for …"). It returns the token of the thanks and of the "for" (-1 if
+// they are not thanks for something), and whether the thanks are plain ("thanks for", "thank
+// you for").
 func (a *analysis) thanksFor(m int) (j, k int, plain bool) {
 	j = int(a.items[m].first)
 	if kind := a.items[m].kind; kind != itPolite && kind != itPraise {
@@ -672,7 +707,7 @@ func (a *analysis) thanksFor(m int) (j, k int, plain bool) {
 	if a.wordIs(k, "ever") && a.wordIs(k+1, "so") { // "thanks ever so much for"
 		k++
 	}
-	if a.wordIs(k, "so") && a.wordIs(k+1, "much") || a.wordIs(k, "very") && a.wordIs(k+1, "much") || a.wordIs(k, "a") && a.wordIs(k+1, "lot") {
+	if a.wordIs(k, "so") && a.wordIs(k+1, "much") || a.wordIs(k, "very") && a.wordIs(k+1, "much") || a.wordIs(k, "a") && a.wordIn(k+1, "lot", "bunch") {
 		k += 2
 		plain = false
 	}

@@ -693,6 +693,17 @@ func TestScoreCases(t *testing.T) {
 		{text: "amazing how the vending machine is the only thing in the whole park that works reliably", want: neg},
 		{text: "Amazing how much the step challenges have helped me stay consistent. Thanks guys!!!", want: pos},
 		{text: "Wonderful that the refund came through so fast.", want: pos},
+		// Congratulations on a feat ("Well done, you managed to …") are irony, but not for
+		// help managed; thanks a bunch for a harm; gratitude for nothing; a way named.
+		{text: "Well done, you managed to deliver a rowing machine with no seat.", want: neg},
+		{text: "Well done, you've managed to draw a parking zone that's smaller than the scooter.", want: neg},
+		{text: "Well done team, you managed to fit me in at short notice, thank you!", want: pos},
+		{text: "Thanks a bunch for wiping my saved vehicles with the update.", want: neg},
+		{text: "Grateful for absolutely nothing.", want: neg},
+		{text: "I'm registered with a dentist back home in Cardiff but it's a long way to go for check-ups. Are you taking on new patients?", want: neu},
+		// Nothing to complain about, and not a single hiccup, are praise.
+		{text: "Not a single thing to grumble about. Done and dusted by November.", want: pos},
+		{text: "What a difference from last year! Booked, confirmed and reminded without a single hiccup.", want: pos},
 		// A question about a problem is not calm when the customer counts how often they asked.
 		{text: "Second time this month the delivery is late. Can you look into it?", want: neg},
 		{text: "The router is broken. Could you check it?", want: neu},
@@ -1016,11 +1027,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
-		// A low expectation proved wrong is praise; being wrong to trust is not.
+		// A low expectation proved wrong is praise (see TestProvedWrong).
 		{text: "Didn't expect much from the vegan menu but wow, I was wrong.", want: pos},
 		{text: "I was sure a bubble show would be over in ten minutes. I was totally wrong.", want: pos},
 		{text: "Thought the stone couldn't be saved. You proved me wrong.", want: pos},
-		{text: "I was wrong to trust you with my order.", want: neg},
 		{text: "Need to return a phone case, ordered the wrong colour by mistake. order 44820", want: neu},
 		{text: "You sent the wrong colour, I ordered black.", want: neg},
 		// Nor is "again" in an ask of what the writer may do, unless it is a burden or shouted.
@@ -2654,10 +2664,35 @@ func TestNamedScores(t *testing.T) {
 		{"Rating: 1. Left a hole by the gully uncovered overnight.", event.Negative},
 		{"Score: 8. No further comments.", event.Neutral},
 		{"4/10 - they fixed it eventually but it took three visits.", event.Negative},
+		{"Survey: How likely are you to recommend us (0-10)? 0. Your contractor cut through my neighbour's phone line.", event.Negative},
 	})
 	var a analysis
 	a.run(s.vocab, "Score 4. The app logs me out constantly.")
 	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "4 of an unsaid scale is no praise")
+}
+
+// "wrong" is praise where it ends the writer's admission of a low expectation, not where the
+// writer was wrong to do something or asks whether they were.
+func TestProvedWrong(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text   string
+		praise bool
+	}{
+		{"Didn't expect much but wow, I was wrong.", true},
+		{"We were completely wrong.", true},
+		{"The risotto proved us wrong.", true},
+		{"I was wrong to trust you with my order.", false},
+		{"Was I wrong to expect a reply?", false},
+		{"You sent the wrong size.", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool {
+			return it.kind == itPraise && it.v > 0 && a.tok.toks[it.last].h == wrongHash
+		})
+		require.Equal(t, tc.praise, got, tc.text)
+	}
 }
 
 // A bare word of praise opening the message does not keep a process verdict after a story

@@ -317,6 +317,9 @@ func (a *analysis) run(v *vocab, text string) {
 			if a.neverSo(neg, i) {
 				neg = -1 // "I've never been so disappointed"
 			}
+			if neg >= 0 && a.info[i] >= 0 && v.infos[a.info[i]].flags&wNegator != 0 {
+				neg = -1 // "no fee no fuss": a phrase that opens with a negator of its own lists
+			}
 			if neg < 0 && (p.cue == cuePraise || p.cue == cueComplaint) {
 				neg = a.usedToBefore(i) // "it used to be 5 stars"
 			}

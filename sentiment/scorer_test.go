@@ -701,7 +701,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thanks a bunch for wiping my saved vehicles with the update.", want: neg},
 		{text: "Grateful for absolutely nothing.", want: neg},
 		{text: "I'm registered with a dentist back home in Cardiff but it's a long way to go for check-ups. Are you taking on new patients?", want: neu},
-		// Nothing to complain about, and not a single hiccup, are praise.
+		// Nothing to complain about, not a single hiccup, and finding no better, are praise; a
+		// phrase that opens with its own negator is not turned around by one before it.
+		{text: "not the cheapest but you won't find better service anywhere in town", want: pos},
+		{text: "Ta ever so much for the new radiators, the house has never been so warm.", want: pos},
+		{text: "your colleague swapped it with no fee no fuss", want: pos},
 		{text: "Not a single thing to grumble about. Done and dusted by November.", want: pos},
 		{text: "What a difference from last year! Booked, confirmed and reminded without a single hiccup.", want: pos},
 		// A question about a problem is not calm when the customer counts how often they asked.

@@ -710,6 +710,7 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.onlyWait(v)
 	a.ownMistake(text)
+	a.ownLoss()
 	if question {
 		a.recommendAnswer(text)
 		a.whyAsked(text)

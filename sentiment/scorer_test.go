@@ -1031,6 +1031,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
+		// A loss the writer opens with is theirs; one that follows a fault is a complaint.
+		{text: "Hi, I've lost my library card. How much is a replacement?", want: neu},
+		{text: "I lost my receipt. Is it still possible to return the jacket?", want: neu},
+		{text: "The app logged me out and I lost my boarding pass at security. Missed the flight.", want: neg},
+		// Not sure whether: an inquiry.
+		{text: "I've signed up with my sister's referral code but the discount didn't show at checkout, and I wasn't sure if it applies to the first box or later ones. Could you check whether it's been added to my account?", want: neu},
 		// A low expectation proved wrong is praise (see TestProvedWrong).
 		{text: "Didn't expect much from the vegan menu but wow, I was wrong.", want: pos},
 		{text: "I was sure a bubble show would be over in ten minutes. I was totally wrong.", want: pos},

@@ -773,6 +773,34 @@ func (a *analysis) ownMistake(text string) {
 	}
 }
 
+// ownLoss drops the complaint "lost my" where the writer opens a sentence with having lost
+// something ("Hi, I've lost my library card. How much is a replacement?", "I lost my receipt.
+// Is it still possible to return the jacket?"): the loss is theirs, not the company's. Not
+// where it follows from what came before in its sentence ("the app logged me out and I lost my
+// boarding pass", "so now I've lost my number"). Of the distinct labelled messages with "I
+// lost my" or "I've lost my", 13 are neutral, 15 positive (a loss made good) and 10 negative,
+// all 10 after a fault in the same sentence.
+func (a *analysis) ownLoss() {
+	toks := a.tok.toks
+	for k := range a.items {
+		it := &a.items[k]
+		f := int(it.first)
+		if it.kind != itComplaint || it.v <= 0 || toks[f].h != lostHash || !a.wordIs(f+1, "my") {
+			continue
+		}
+		s := f - 1
+		if a.wordIs(s, "have") {
+			s--
+		}
+		if !a.wordIn(s, "i", "i've") || s > 0 && toks[s-1].kind != tkBreak && toks[s-1].kind != tkExclaim && toks[s-1].kind != tkQuestion && !a.wordIn(s-1, "hi", "hello", "hey", "sir", "madam") {
+			continue
+		}
+		a.drop(it)
+	}
+}
+
+var lostHash = hashString("lost")
+
 // provedWrongWeight is the praise weight of an expectation proved wrong.
 const provedWrongWeight = 1.5
 

@@ -1031,6 +1031,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
+		// A confirmation and an arrangement accepted are neutral, thanks and all.
+		{text: "Thanks for the call earlier. Thursday at 10 works for me.", want: neu},
+		{text: "Hi there, just confirming we'll be 18 kids and 10 adults for Saturday at 1pm. Cheers", want: neu},
 		// A demand that a thing be put right is a complaint.
 		{text: "Paid £15 extra for same-day and it arrived the next afternoon. I want that refunded, full stop.", want: neg},
 		// A loss the writer opens with is theirs; one that follows a fault is a complaint.

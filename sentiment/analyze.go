@@ -520,6 +520,9 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			continue
 		}
+		if wi.flags&wNegator != 0 && a.mark[i]&mMasked != 0 {
+			continue // "booking number six one zero eight three": a digit read out, no negator
+		}
 		if wi.flags&wNegator != 0 {
 			if wi.cue != cueNone && a.noneBetter(i) {
 				continue // "Nobody does daily deals better": praise (noneBetter), no negation

@@ -1031,6 +1031,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great job guys, the app is so much quicker since the update.", want: pos},
 		// The writer's own mistake is no fault of the company's.
 		{text: "Order #A88213 - can you confirm the billing address on it? I think I might have typed the postcode wrong.", want: neu},
+		// A low score called generous is irony, but not generosity thanked; a "zero" read out
+		// in a reference is a digit, no negator.
+		{text: "Two stars, and that's generous. Looks gorgeous in the photos, rusted in the dishwasher on day one.", want: neg},
+		{text: "That's generous of you, thank you so much for the refund!", want: pos},
+		{text: "hey can i switch the side from fries to salad on order number three zero zero eight", want: neu},
 		// A confirmation and an arrangement accepted are neutral, thanks and all.
 		{text: "Thanks for the call earlier. Thursday at 10 works for me.", want: neu},
 		{text: "Hi there, just confirming we'll be 18 kids and 10 adults for Saturday at 1pm. Cheers", want: neu},

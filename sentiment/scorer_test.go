@@ -2774,6 +2774,10 @@ func TestAskedUnmarked(t *testing.T) {
 		{"hi it's sarah um can you change the email on my account to sarah dot kelly at gmail dot com thanks", event.Neutral},
 		{"hi um yeah just wondering what time you open on bank holiday monday thanks", event.Neutral},
 		{"hello could i book the van for saturday morning cheers", event.Neutral},
+		// A question between alternatives, unmarked; not "is it just me or".
+		{"hi is the pottery course ok for complete beginners or do you need some experience", event.Neutral},
+		{"hey um quick question can i upload a video longer than five minutes for the campaign page or is there a limit", event.Neutral},
+		{"Is it just me or is the new UI actually really clean? love it", event.Positive},
 	})
 	var a analysis
 	a.run(s.vocab, "hi do i need to get the cracked screen replaced before i return the phone")

@@ -424,6 +424,11 @@ func (a *analysis) run(v *vocab, text string) {
 			negScope, negAt, negF = negationScope, i-1, negationFactor
 			continue
 		}
+		if negScope > 0 && a.wordIs(i, "thanks") && a.wordIs(i+1, "to") {
+			// "not a single drip got on the floor thanks to those dust sheets": what the thing
+			// was owed to stands out of the negation's reach.
+			negScope = 0
+		}
 		if negScope > 0 && tk.h == andHash && a.subjectAt(i+1) {
 			// "No one was rude and the room was spotless": "and" before a new subject opens a
 			// clause of its own, out of the negation's reach.

@@ -1036,6 +1036,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Two stars, and that's generous. Looks gorgeous in the photos, rusted in the dishwasher on day one.", want: neg},
 		{text: "That's generous of you, thank you so much for the refund!", want: pos},
 		{text: "hey can i switch the side from fries to salad on order number three zero zero eight", want: neu},
+		// A charge waived is praise; what a thing was owed to stands out of a negation.
+		{text: "They didn't charge me a penny for the diagnosis when it turned out to be a loose cable. Legends.", want: pos},
+		{text: "not a single drip got on the floor thanks to those dust sheets, top quality stuff", want: pos},
 		// A confirmation and an arrangement accepted are neutral, thanks and all.
 		{text: "Thanks for the call earlier. Thursday at 10 works for me.", want: neu},
 		{text: "Hi there, just confirming we'll be 18 kids and 10 adults for Saturday at 1pm. Cheers", want: neu},

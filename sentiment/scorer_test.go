@@ -1036,6 +1036,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Two stars, and that's generous. Looks gorgeous in the photos, rusted in the dishwasher on day one.", want: neg},
 		{text: "That's generous of you, thank you so much for the refund!", want: pos},
 		{text: "hey can i switch the side from fries to salad on order number three zero zero eight", want: neu},
+		// Nothing else comes close, no better found, nothing else used: praise; a low score
+		// called generous: irony.
+		{text: "Not the cheapest, but nothing else I've tried comes close for reliability. Worth it.", want: pos},
+		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
+		{text: "Wouldn't use anything else now.", want: pos},
+		{text: "two stars and I'm being generous", want: neg},
 		// A charge waived is praise; what a thing was owed to stands out of a negation.
 		{text: "They didn't charge me a penny for the diagnosis when it turned out to be a loose cable. Legends.", want: pos},
 		{text: "not a single drip got on the floor thanks to those dust sheets, top quality stuff", want: pos},
@@ -2411,6 +2417,8 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 		{"No one does it better than you lot.", false},
 		{"Nothing beats your tuna roll, nobody else in town comes close.", false},
 		{"Nobody was any better.", true},
+		{"Nobody else has a support team this quick.", false},
+		{"Nobody was as rude as your manager.", true},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)

@@ -1383,16 +1383,34 @@ func (a *analysis) noOne(i int) bool {
 }
 
 // negatesSubject reports whether token j is the "not" of "not one" (not "not one to …": "I'm not
-// one to complain") or of "not a single".
+// one to complain"), of "not a single", or of a "not once" that opens a sentence before "has",
+// "did", "in" and the like ("Not once has anyone called me back as promised", "Not once in three
+// visits has my appointment started on time": the whole clause is denied).
 func (a *analysis) negatesSubject(j int) bool {
 	toks := a.tok.toks
 	if j+2 >= len(toks) || toks[j].h != notHash {
 		return false
 	}
-	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash
+	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash ||
+		toks[j+1].h == onceHash && a.opensClause(j) && a.wordIn(j+2, "has", "have", "had", "did", "does", "do", "is", "was", "were", "in")
 }
 
-var notHash, oneHash, toHash, aHash, singleHash = hashString("not"), hashString("one"), hashString("to"), hashString("a"), hashString("single")
+// opensClause reports whether nothing but mentions comes before token j since the start of the
+// message or a clause's end.
+func (a *analysis) opensClause(j int) bool {
+	for k := j - 1; k >= 0; k-- {
+		switch a.tok.toks[k].kind {
+		case tkMention:
+			continue
+		case tkBreak, tkExclaim, tkQuestion:
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+var notHash, oneHash, toHash, aHash, singleHash, onceHash = hashString("not"), hashString("one"), hashString("to"), hashString("a"), hashString("single"), hashString("once")
 
 // inComplaint reports whether token j belongs to a complaint found so far.
 func (a *analysis) inComplaint(j int32) bool {

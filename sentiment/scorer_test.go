@@ -2425,6 +2425,19 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint })
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
+	// "Not once has …" opening a sentence denies its whole clause.
+	for _, tc := range []struct {
+		text      string
+		complaint bool
+	}{
+		{"Not once has anyone called me back as promised.", true},
+		{"Not once has my order been late.", false},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint })
+		require.Equal(t, tc.complaint, got, tc.text)
+	}
 	// The phrase "no one" negates what follows, as "nobody" does.
 	require.Equal(t, event.Negative, score(s, "No one was helpful.").Label)
 	require.NotEqual(t, event.Negative, score(s, "No one was rude and the room was spotless.").Label)

@@ -195,6 +195,7 @@ func (a *analysis) run(v *vocab, text string) {
 	enough := false    // an "enough" or a "highly" somewhere (see analysis.cantEnough)
 	refund := false    // a "refund" somewhere (see analysis.refundCame)
 	elsewhere := false // an "anywhere else" or "anything else" somewhere (see analysis.nowhereElse)
+	late := false      // a "late" somewhere (see analysis.ownLate)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
@@ -202,6 +203,7 @@ func (a *analysis) run(v *vocab, text string) {
 		enough = enough || tk.h == enoughHash || tk.h == highlyHash
 		refund = refund || tk.h == refundHash
 		elsewhere = elsewhere || tk.h == elseHash && a.wordIn(i-1, "anywhere", "anything")
+		late = late || tk.h == lateHash
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			idx := int32(-1)
@@ -238,6 +240,9 @@ func (a *analysis) run(v *vocab, text string) {
 					x &^= lxBareFunc
 				}
 				a.mark[i] = mk | uint16(x&(lxFunc|lxNoUnigram|lxBareFunc|lxPlain))<<lexMarks
+			}
+			if tk.h == threeHash && a.wordIn(i+1, "stars", "star") {
+				middle = true // "Three stars.": the middle of five, as "3 stars"
 			}
 			switch {
 			case tk.kind == tkWord && isEng:
@@ -719,6 +724,9 @@ func (a *analysis) run(v *vocab, text string) {
 	a.onlyWait(v)
 	a.ownMistake(text)
 	a.ownLoss()
+	if late {
+		a.ownLate(text)
+	}
 	if question {
 		a.recommendAnswer(text)
 		a.whyAsked(text)
@@ -1278,7 +1286,7 @@ func (a *analysis) noneBetter(v *vocab, i int) bool {
 // elseHash is the hash of the word "else".
 var elseHash = hashString("else")
 
-var nothingHash = hashString("nothing")
+var nothingHash, threeHash = hashString("nothing"), hashString("three")
 
 // nowhereElseWeight is the praise weight of "wouldn't go anywhere else", as that of
 // noneBetter.

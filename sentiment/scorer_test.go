@@ -1042,6 +1042,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// The writer running late is no delay to complain of; "three stars" is a middle score.
+		{text: "running about 10 min late, sorry, on the bus", want: neu},
+		{text: "I'll be about 10 minutes late for my 11:30, traffic on the M60.", want: neu},
+		{text: "the driver is running 2 hours late", want: neg},
+		{text: "Three stars. Rates similar to the airport kiosk, a touch better than the hotel desk.", want: neu},
 		// A charge waived is praise; what a thing was owed to stands out of a negation.
 		{text: "They didn't charge me a penny for the diagnosis when it turned out to be a loose cable. Legends.", want: pos},
 		{text: "not a single drip got on the floor thanks to those dust sheets, top quality stuff", want: pos},

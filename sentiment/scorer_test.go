@@ -1042,6 +1042,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// Glad to have waited is irony.
+		{text: "So glad I waited three weeks for your senior stylist, who turned out to be an apprentice on her second day.", want: neg},
 		// The writer running late is no delay to complain of; "three stars" is a middle score.
 		{text: "running about 10 min late, sorry, on the bus", want: neu},
 		{text: "I'll be about 10 minutes late for my 11:30, traffic on the M60.", want: neu},

@@ -241,8 +241,11 @@ func (a *analysis) run(v *vocab, text string) {
 				}
 				a.mark[i] = mk | uint16(x&(lxFunc|lxNoUnigram|lxBareFunc|lxPlain))<<lexMarks
 			}
-			if tk.h == threeHash && a.wordIn(i+1, "stars", "star") {
-				middle = true // "Three stars.": the middle of five, as "3 stars"
+			if tk.h == threeHash && a.wordIn(i+1, "stars", "star") || tk.h == averageHash && i == a.pastMentions(0) {
+				// "Three stars.": the middle of five, as "3 stars"; "Average. Nothing to report.",
+				// "Average stay.": a verdict of the middle (all 12 labelled messages that open
+				// with "average" are neutral).
+				middle = true
 			}
 			switch {
 			case tk.kind == tkWord && isEng:
@@ -1286,7 +1289,7 @@ func (a *analysis) noneBetter(v *vocab, i int) bool {
 // elseHash is the hash of the word "else".
 var elseHash = hashString("else")
 
-var nothingHash, threeHash = hashString("nothing"), hashString("three")
+var nothingHash, threeHash, averageHash = hashString("nothing"), hashString("three"), hashString("average")
 
 // nowhereElseWeight is the praise weight of "wouldn't go anywhere else", as that of
 // noneBetter.

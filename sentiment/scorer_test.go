@@ -1042,6 +1042,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// No more post, please: a request; "Average." opening a message is a middle verdict.
+		{text: "Please don't send paper copies anymore, email is fine.", want: neu},
+		{text: "Average. Nothing special either way.", want: neu},
 		// A late relative is no delay; a death certificate is a document.
 		{text: "I very much appreciate the care your team took in my late mother's house. Everything was left spotless. Thank you.", want: pos},
 		{text: "Please could you change the account holder from my late husband's name to mine. I can send a copy of the death certificate.", want: neu},

@@ -1042,6 +1042,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// The writer's own work; a thing lying in the road; no point using it.
+		{text: "I didn't work in 2023 at all. Do I still need to file?", want: neu},
+		{text: "Reporting scooter 2208 lying on its side on Elm Street, blocking part of the pavement.", want: neu},
+		{text: "The GPS doesn't track runs properly, my 5k showed as 3.1km. No point using it for running.", want: neg},
 		// No more post, please: a request; "Average." opening a message is a middle verdict.
 		{text: "Please don't send paper copies anymore, email is fine.", want: neu},
 		{text: "Average. Nothing special either way.", want: neu},

@@ -260,9 +260,16 @@ func (a *analysis) run(v *vocab, text string) {
 			a.info[i] = v.lookup(tk.h)
 			a.maskEnding(i)
 			r, last, ok := a.rating(text, i)
+			mk := uint16(mCovered)
+			if !ok {
+				r, last, ok = a.numberStar(text, i)
+				mk |= mMasked // the star is no emoji of praise
+			}
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if r != 0 {
-				a.scoreItem(i, last, r, mCovered) // "10/10", "1/5", "2 out of 10": a score out of five or ten
+				a.scoreItem(i, last, r, mk) // "10/10", "1/5", "2 out of 10", "1⭐": a score out of five or ten
+			} else if ok && last > i {
+				a.mark[last] |= mMasked // "3★": the middle, no praise
 			}
 		case tkEmoji, tkEmoticon:
 			a.emo++
@@ -483,7 +490,7 @@ func (a *analysis) run(v *vocab, text string) {
 			} else {
 				val = emoticons[tk.r].valence
 			}
-			if val != 0 {
+			if val != 0 && a.mark[i]&mMasked == 0 { // (not the star of a score: "5⭐")
 				a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itEmoji})
 			}
 			if tk.kind == tkEmoji && isIronyEmoji(tk.r) {

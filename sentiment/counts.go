@@ -295,6 +295,29 @@ const (
 	starEmpty  = '\u2606' // ☆
 )
 
+// starEmoji is the rune of the star emoji, which a score may follow as ★ does ("1⭐").
+const starEmoji = '\u2b50' // ⭐
+
+// numberStar reads a score of 1 to 5 written as a digit and one star, ★ or ⭐ ("1⭐ crashes at
+// checkout every single time", "Really impressed. 5★", "3★. Does the job."): as rating, 1 for 4
+// or 5, -1 for 1 or 2, 0 for 3, with the star's token as last. Of the labelled messages so, 5 are
+// positive, 5 negative and 1 neutral, each as its score says.
+func (a *analysis) numberStar(text string, i int) (r, last int, ok bool) {
+	toks := a.tok.toks
+	if i+1 >= len(toks) || toks[i+1].kind != tkEmoji || toks[i+1].r != starFilled && toks[i+1].r != starEmoji || toks[i].end-toks[i].start != 1 {
+		return 0, 0, false
+	}
+	switch n := text[toks[i].start] - '0'; {
+	case n >= 4 && n <= 5:
+		return 1, i + 1, true
+	case n >= 1 && n <= 2:
+		return -1, i + 1, true
+	case n == 3:
+		return 0, i + 1, true
+	}
+	return 0, 0, false
+}
+
 // stars reads a run of five stars that opens at token i, filled ones first ("★★★☆☆"): it
 // returns the score as rating does (1 for four or five, -1 for one or two, 0 for three) and the
 // run's length, or a length of 0 when the run is no such score or does not open at i.

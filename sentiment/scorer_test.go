@@ -1042,6 +1042,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// A digit and a star is a score out of five.
+		{text: "Was excited for this griddle. Now it's a doorstop. Uneven heating, one corner burns while the rest is raw. 1⭐", want: neg},
+		{text: "3★. Does the job. Cable clipped along the skirting board.", want: neu},
 		// The writer's own work; a thing lying in the road; no point using it.
 		{text: "I didn't work in 2023 at all. Do I still need to file?", want: neu},
 		{text: "Reporting scooter 2208 lying on its side on Elm Street, blocking part of the pavement.", want: neu},

@@ -101,7 +101,8 @@ func (a *analysis) mockFeat() {
 	for k := range a.items {
 		it := &a.items[k]
 		i := int(it.first)
-		if it.kind != itPraise || it.v <= 0 || !(a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos")) {
+		congrats := a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos")
+		if it.kind != itPraise || it.v <= 0 || !congrats {
 			continue
 		}
 		for j := int(it.last) + 1; j < len(toks) && j <= int(it.last)+mockFeatWords; j++ {

@@ -1815,7 +1815,8 @@ func (a *analysis) endsAt(j int) bool {
 
 // thanksAt reports whether token j is "thanks", "thank" or "cheers".
 func (a *analysis) thanksAt(j int) bool {
-	return a.wordIs(j, "thanks") || a.wordIs(j, "thank") || a.wordIs(j, "cheers")
+	return a.wordIs(j, "thanks") || a.wordIs(j, "thank") || a.wordIs(j, "cheers") ||
+		a.wordIs(j, "ta") && !a.wordIn(j-1, "the", "a", "my", "our", "your", "his", "her", "their") // not "my son's TA"
 }
 
 // drop makes item it count nothing, and leaves its words out of the n-grams as a cue's are.

@@ -656,7 +656,8 @@ func isHarmVerb(w []byte) bool {
 	switch string(w) {
 	case "charging", "overcharging", "losing", "wasting", "cancelling", "canceling", "leaving", "ruining",
 		"ignoring", "freezing", "cutting", "locking", "rejecting", "deleting", "wiping", "bricking",
-		"declining", "denying", "doubling", "burning", "scratching", "breaking", "damaging", "soaking":
+		"declining", "denying", "doubling", "burning", "scratching", "breaking", "damaging", "soaking",
+		"flooding", "forgetting", "ghosting", "downgrading", "misplacing", "scamming", "denting", "smashing", "staining":
 		return true
 	}
 	return false

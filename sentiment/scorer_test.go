@@ -1042,6 +1042,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Haven't found a better rate anywhere. Highly recommend.", want: pos},
 		{text: "Wouldn't use anything else now.", want: pos},
 		{text: "two stars and I'm being generous", want: neg},
+		// Nothing but a trouble named; a job nobody else would take on; not a mark left;
+		// "ta" thanks for a harm; the best way to go about it.
+		{text: "Nothing but excuses since the day he cracked my hearth tile.", want: neg},
+		{text: "Can't recommend them enough. Got rid of the jackdaw nest that nobody else would touch.", want: pos},
+		{text: "Not a mark on the carpet afterwards, which is more than I can say for the last company we used.", want: pos},
+		{text: "Ta very much for doubling my excess without telling me. Found out when I made a claim.", want: neg},
+		{text: "I'd like to know whether the library would consider stocking a copy. What would be the best way to go about it?", want: neu},
 		// A digit and a star is a score out of five.
 		{text: "Was excited for this griddle. Now it's a doorstop. Uneven heating, one corner burns while the rest is raw. 1⭐", want: neg},
 		{text: "3★. Does the job. Cable clipped along the skirting board.", want: neu},

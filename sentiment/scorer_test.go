@@ -1049,6 +1049,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not a mark on the carpet afterwards, which is more than I can say for the last company we used.", want: pos},
 		{text: "Ta very much for doubling my excess without telling me. Found out when I made a claim.", want: neg},
 		{text: "I'd like to know whether the library would consider stocking a copy. What would be the best way to go about it?", want: neu},
+		// An appointment kept, thanks and all; "that's not right" complains.
+		{text: "cheers, see you thursday", want: neu},
+		{text: "the apple juice i bought has gone fizzy like it's fermented and it's well within date so yeah that's not right is it", want: neg},
 		// A digit and a star is a score out of five.
 		{text: "Was excited for this griddle. Now it's a doorstop. Uneven heating, one corner burns while the rest is raw. 1⭐", want: neg},
 		{text: "3★. Does the job. Cable clipped along the skirting board.", want: neu},

@@ -789,6 +789,9 @@ func (a *analysis) run(v *vocab, text string) {
 	if praiseAny {
 		a.mockFeat() // "Well done, you managed to …"
 	}
+	if posLex {
+		a.goodToKnow() // "Good to know my 'priority' complaint has been sitting unanswered"
+	}
 	a.closingNot()
 	a.closingTag()
 	if k, q := a.thanksForQuoted(text); k >= 0 {

@@ -122,6 +122,28 @@ func (a *analysis) mockFeat() {
 	}
 }
 
+// goodToKnow finds "great to know", "good to know", "nice to know" or "lovely to know" followed
+// by what is known ("Nice to know loyal customers pay £20 more a month", "Great to know the
+// 'lifetime warranty' only lasts until the moment I actually need it"): news no customer is glad
+// of, irony. Of the labelled messages so, 41 are negative, 3 positive and 1 neutral; said alone
+// ("Ok good to know. Which email address …?", "Good to know, thanks!") it is no irony. It records
+// a sarcasm item over the phrase.
+func (a *analysis) goodToKnow() {
+	toks := a.tok.toks
+	for j := 2; j+1 < len(toks); j++ {
+		if toks[j].h != knowHash || !a.wordIs(j-1, "to") || !a.wordIn(j-2, "great", "good", "nice", "lovely") {
+			continue
+		}
+		if toks[j+1].kind != tkWord || a.thanksAt(j+1) {
+			continue
+		}
+		a.items = append(a.items, item{first: int32(j - 2), last: int32(j), v: 1, kind: itSarcasm})
+		return
+	}
+}
+
+var knowHash = hashString("know")
+
 // affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
 // "love being ignored") or an activity that ends in one ("Love spending my Saturday on hold"): it
 // records a sarcasm item over the verb and the complaint, one phrase.

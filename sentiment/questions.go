@@ -818,10 +818,10 @@ func (a *analysis) asks(v *vocab, j int) bool {
 // "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks (perhaps
 // for the information, a quote or a reply) before what the writer will do ("Thanks, I'll be home
 // after 5pm", "Thank you for the quote. I'll discuss it with my husband", "cheers, will send
-// photos tonight"), or "ok", "okay" or "alright" before
-// one of them, a courtesy word or "I'll" ("ok thanks", "Ok, noted", "ok, confirmed", "Alright,
-// I'll wait"), perhaps after a thumbs-up, or before a thumbs-up alone ("ok 👍"; a bare "ok" is
-// neutral in all 20 labelled messages that are one); mentions first are skipped. A word of
+// photos tonight"), or "ok", "okay" or "alright" before one of them, a courtesy word or "I'll"
+// ("ok thanks", "Ok, noted", "ok, confirmed", "Alright, I'll wait"), perhaps after a thumbs-up,
+// or before a thumbs-up alone ("ok 👍"; a bare "ok" is neutral in all 20 labelled messages that
+// are one); mentions first are skipped. A word of
 // approval that acknowledges is no praise: its lexicon item then counts nothing.
 func (a *analysis) acknowledgement() int {
 	toks := a.tok.toks
@@ -829,9 +829,10 @@ func (a *analysis) acknowledgement() int {
 	if j >= len(toks) || toks[j].kind != tkWord {
 		return -1
 	}
-	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received") || a.wordIs(j+2, "got") && a.wordIs(j+3, "it") && a.endsAt(j+4)) {
+	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received") ||
+		a.wordIs(j+2, "got") && (a.wordIs(j+3, "it") && a.endsAt(j+4) || a.wordIn(j+3, "the", "your") && a.endsAt(j+5))) {
 		a.unpraise(j + 2)
-		return j // "Thanks, received.", "cheers, got it"
+		return j // "Thanks, received.", "cheers, got it", "thx, got the receipt"
 	}
 	if a.thanksAt(j) {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
@@ -906,7 +907,7 @@ func (a *analysis) pastThanksFor(n int) int {
 		return n
 	}
 	switch {
-	case a.wordIn(n+1, "the", "your") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link", "response"):
+	case a.wordIn(n+1, "the", "your") && a.wordIn(n+2, "info", "information", "details", "quote", "reply", "email", "link", "response", "reminder", "call", "message"):
 		n += 3 // "Thank you for the quote. I'll discuss it with my husband"
 	case a.wordIn(n+1, "replying", "responding"):
 		n += 2

@@ -1049,6 +1049,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not a mark on the carpet afterwards, which is more than I can say for the last company we used.", want: pos},
 		{text: "Ta very much for doubling my excess without telling me. Found out when I made a claim.", want: neg},
 		{text: "I'd like to know whether the library would consider stocking a copy. What would be the best way to go about it?", want: neu},
+		// Glad to know news no customer is glad of is irony; "good to know" alone is not.
+		{text: "Great to know the \"lifetime warranty\" only lasts until the moment I actually need it.", want: neg},
+		{text: "Nice to know my 9 years of loyalty are worth exactly the same as a new customer's first-month discount.", want: neg},
+		{text: "Good to know, thanks! That fixed it, speed test now shows 500Mbps", want: pos},
+		// Acknowledgements.
+		{text: "thx, got the receipt", want: neu},
 		// An appointment kept, thanks and all; "that's not right" complains.
 		{text: "cheers, see you thursday", want: neu},
 		{text: "the apple juice i bought has gone fizzy like it's fermented and it's well within date so yeah that's not right is it", want: neg},

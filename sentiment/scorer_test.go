@@ -1053,6 +1053,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great to know the \"lifetime warranty\" only lasts until the moment I actually need it.", want: neg},
 		{text: "Nice to know my 9 years of loyalty are worth exactly the same as a new customer's first-month discount.", want: neg},
 		{text: "Good to know, thanks! That fixed it, speed test now shows 500Mbps", want: pos},
+		// Weeks pregnant are no wait.
+		{text: "Hi there, I'm 22 weeks pregnant and wondering whether you run prenatal classes. Thanks so much.", want: neu},
 		// Acknowledgements.
 		{text: "thx, got the receipt", want: neu},
 		// An appointment kept, thanks and all; "that's not right" complains.

@@ -101,8 +101,10 @@ func (a *analysis) mockFeat() {
 	for k := range a.items {
 		it := &a.items[k]
 		i := int(it.first)
-		congrats := a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos")
-		if it.kind != itPraise || it.v <= 0 || !congrats {
+		if it.kind != itPraise || it.v <= 0 {
+			continue
+		}
+		if congrats := a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos"); !congrats {
 			continue
 		}
 		for j := int(it.last) + 1; j < len(toks) && j <= int(it.last)+mockFeatWords; j++ {

@@ -688,21 +688,21 @@ const orAskWords = 20
 // mark, 235 are neutral and 15 negative.
 func (a *analysis) alternativeAsk(j int) bool {
 	toks := a.tok.toks
-	if j > 0 && toks[j-1].kind != tkBreak && toks[j-1].kind != tkMention &&
-		!a.wordIn(j-1, "er", "hi", "hello", "hey", "hiya", "yeah", "yes", "so", "question", "one", "ok", "okay", "and", "but", "also", "lol", "tho") ||
-		a.sayOpens(j) {
-		return false // not "is it just me or …" (see sayOpens)
-	}
-	for k := j + 2; k < len(toks) && k <= j+orAskWords; k++ {
-		if toks[k].kind == tkExclaim {
+	k := j + 2
+	for ; ; k++ {
+		if k >= len(toks) || k > j+orAskWords || toks[k].kind == tkExclaim {
 			return false
 		}
-		if a.wordIs(k, "or") && a.wordIn(k+1, "is", "are", "do", "does", "can", "should", "will", "would", "did", "has", "have", "only", "just") {
-			return true
+		if toks[k].h == orHash && a.wordIn(k+1, "is", "are", "do", "does", "can", "should", "will", "would", "did", "has", "have", "only", "just") {
+			break
 		}
 	}
-	return false
+	opens := j == 0 || toks[j-1].kind == tkBreak || toks[j-1].kind == tkMention ||
+		a.wordIn(j-1, "er", "hi", "hello", "hey", "hiya", "yeah", "yes", "so", "question", "one", "ok", "okay", "and", "but", "also", "lol", "tho")
+	return opens && !a.sayOpens(j) // not "is it just me or …" (see sayOpens)
 }
+
+var orHash = hashString("or")
 
 // The hashes of the first words of the asks of askedUnmarked.
 var (

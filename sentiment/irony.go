@@ -192,8 +192,12 @@ func (a *analysis) affectSarcasm(v *vocab) {
 }
 
 // wouldBefore reports whether "would" or a contraction of it ("I'd", "we'd") stands right before
-// token i.
+// token i, or before one adverb before it ("I'd just like to know", "we'd really like him to join
+// in": wanting, not liking).
 func (a *analysis) wouldBefore(i int) bool {
+	if a.wordIn(i-1, "just", "really", "also", "still", "actually", "now", "only") {
+		i--
+	}
 	if i == 0 || a.tok.toks[i-1].kind != tkWord {
 		return false
 	}

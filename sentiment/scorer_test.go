@@ -1053,6 +1053,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Great to know the \"lifetime warranty\" only lasts until the moment I actually need it.", want: neg},
 		{text: "Nice to know my 9 years of loyalty are worth exactly the same as a new customer's first-month discount.", want: neg},
 		{text: "Good to know, thanks! That fixed it, speed test now shows 500Mbps", want: pos},
+		// Wanting, an adverb after "I'd", is no liking.
+		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
 		// Weeks pregnant are no wait.
 		{text: "Hi there, I'm 22 weeks pregnant and wondering whether you run prenatal classes. Thanks so much.", want: neu},
 		// Acknowledgements.

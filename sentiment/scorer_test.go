@@ -1055,6 +1055,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "Good to know, thanks! That fixed it, speed test now shows 500Mbps", want: pos},
 		// Wanting, an adverb after "I'd", is no liking.
 		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
+		{text: "Would appreciate it if you could confirm whether the frame and mattress arrive together or separately. Thx.", want: neu},
 		// Weeks pregnant are no wait.
 		{text: "Hi there, I'm 22 weeks pregnant and wondering whether you run prenatal classes. Thanks so much.", want: neu},
 		// Acknowledgements.

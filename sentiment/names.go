@@ -159,12 +159,12 @@ func (a *analysis) pastMentions(k int) int {
 
 // bareAnswer reports whether the answer word at token i ("yes", "ok") answers or fills rather
 // than approves: nothing but mentions, greetings and fillers comes before it ("@united yes in
-// Lusaka", "hi yes it's mr patel"), or "so", "and", "like" or a filler stands right before it
-// ("… how do i do that so yeah"). (The tokenizer drops "um", "uh" and "erm" as fillerWords but
+// Lusaka", "hi yes it's mr patel"), or "so", "and", "like", "right", "well" or a filler stands
+// right before it ("… how do i do that so yeah", "right yeah so …"). (The tokenizer drops "um", "uh" and "erm" as fillerWords but
 // where they look like an abbreviation, "Um.Ok"; "er" it keeps.)
 func (a *analysis) bareAnswer(i int) bool {
-	if a.wordIn(i-1, "so", "and", "like", "um", "uh", "er", "erm") {
-		return true
+	if a.wordIn(i-1, "so", "and", "like", "um", "uh", "er", "erm", "right", "well") {
+		return true // "… so yeah", "right yeah so i've just got home"
 	}
 	for j := a.pastMentions(0); j < i; j++ {
 		if a.tok.toks[j].kind != tkBreak && !a.wordIn(j, "hi", "hello", "hey", "um", "uh", "er", "erm") {

@@ -1056,6 +1056,7 @@ func TestScoreCases(t *testing.T) {
 		// Wanting, an adverb after "I'd", is no liking.
 		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
 		{text: "Would appreciate it if you could confirm whether the frame and mattress arrive together or separately. Thx.", want: neu},
+		{text: "right yeah so i've just got home and opened the sausages and the use by date was yesterday and i bought them this morning i mean come on that's not on", want: neg},
 		// Weeks pregnant are no wait.
 		{text: "Hi there, I'm 22 weeks pregnant and wondering whether you run prenatal classes. Thanks so much.", want: neu},
 		// Acknowledgements.

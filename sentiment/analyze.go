@@ -836,11 +836,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.notYetAsked(v)
 	}
 	if a.thanks >= 0 {
-		a.thanked(v, lastContrast)
+		a.thanked(v, text, lastContrast)
 	}
-	if lastContrast >= 0 {
-		a.thanksThenBut(text)
-	}
+	a.thanksThenBut(text)
 	a.thanksForProblem(v)
 	a.movingOut(v)
 	a.thanksForCharge()

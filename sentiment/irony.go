@@ -851,22 +851,50 @@ func (a *analysis) pastThanks(j int) int {
 	return j + 1
 }
 
+// laterTurn returns the first token, from token k on, of a sentence that turns against what came
+// before (see thanksThenBut), or -1.
+func (a *analysis) laterTurn(text string, k int) int {
+	toks := a.tok.toks
+	for k < len(toks) {
+		for k < len(toks) && toks[k].kind != tkWord {
+			k++
+		}
+		if k >= len(toks) {
+			return -1
+		}
+		if a.wordIn(k, "but", "however", "shame", "sadly", "unfortunately", "doesn't") {
+			return k
+		}
+		_, end := a.sentence(text, k)
+		if e := end - 1; e > k && a.wordIs(e, "though") || a.wordIs(e-1, "though") && toks[e].kind != tkWord {
+			return k
+		}
+		k = max(end, k+1)
+	}
+	return -1
+}
+
 // bigThanks reports whether token j makes the thanks after it large ("big thanks", "many thanks").
 func (a *analysis) bigThanks(j int) bool {
 	return a.wordIs(j, "big") || a.wordIs(j, "huge") || a.wordIs(j, "massive") || a.wordIs(j, "many")
 }
 
-// thanksThenBut finds thanks that open a message and, after a "but" in their sentence,
-// something negative ("Thanks for the quick reply, but the issue is still there", "Huge thanks
-// to Sam, but the app is still broken"): a courtesy before the complaint, the thanks and what
-// they are for count nothing.
+// thanksThenBut finds thanks that open a message and, after a "but" in their sentence or a turn
+// in a later one, something negative ("Thanks for the quick reply, but the issue is still
+// there", "Huge thanks to Sam, but the app is still broken", "Thank you to Karen in claims, who
+// honestly tried her best. But your company has now lost my paperwork three times", "Big thanks
+// to the guy who answered the phone, he was polite. Doesn't change the fact that your crew dug
+// up a rose bush"): a courtesy before the complaint, the thanks and what they are for count
+// nothing. A later sentence turns when it opens with "but", "however", "shame", "sadly",
+// "unfortunately" or "doesn't", or ends with "though" ("Your company though?"); of the labelled
+// messages that open with thanks to someone and turn so, all 8 are negative.
 func (a *analysis) thanksThenBut(text string) {
 	first := a.pastMentions(0)
 	j := first
 	if a.bigThanks(j) {
 		j++
 	}
-	if !a.thanksAt(j) {
+	if !a.thanksAt(j) && !(a.wordIn(j, "shoutout", "shout-out") || a.wordIs(j, "shout") && a.wordIs(j+1, "out")) {
 		return
 	}
 	_, end := a.sentence(text, j)
@@ -876,6 +904,9 @@ func (a *analysis) thanksThenBut(text string) {
 			but = k
 			break
 		}
+	}
+	if but < 0 {
+		but = a.laterTurn(text, end)
 	}
 	if but < 0 {
 		return

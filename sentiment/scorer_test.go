@@ -1057,6 +1057,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
 		{text: "Would appreciate it if you could confirm whether the frame and mattress arrive together or separately. Thx.", want: neu},
 		{text: "right yeah so i've just got home and opened the sausages and the use by date was yesterday and i bought them this morning i mean come on that's not on", want: neg},
+		// Thanks to someone, then a turn against the company: courtesy before the complaint.
+		{text: "Thank you to Karen in claims, who honestly tried her best. But your company has now lost my paperwork three times.", want: neg},
+		{text: "Thank you to Dave, who was polite and clearly knew his stuff. Shame your office then billed me twice and nobody will answer the phone.", want: neg},
+		{text: "Shoutout and thanks to Marcus on the phones, he was lovely. Your company though? Worst credit card I've ever had.", want: neg},
+		{text: "Huge thanks to the cabin crew for looking after my nervous mum on the delayed flight.", want: pos},
 		// Weeks pregnant are no wait.
 		{text: "Hi there, I'm 22 weeks pregnant and wondering whether you run prenatal classes. Thanks so much.", want: neu},
 		// Acknowledgements.

@@ -999,16 +999,20 @@ const thanksForWords = 6
 // looking after my nervous mum", "Just wanted to say thanks to Dan, he sorted my overcharge"):
 // with a gratitude cue, the problems it names are the story of what the thanks are for, and
 // count nothing. Not when the thanks are ironic or taken back: a sarcasm item, a negative emoji,
-// a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken"), or a
-// problem as what the thanks are for: right after their "for" ("Big thanks to the airline for
-// losing my bag") or after an article and an amount ("Thank you so much for the £60 late fee"),
-// or a complaint phrase in the clause of the "for" ("Shout out to Ryanair for
-// another 3 hour delay", not "… for the refund"). "… for nothing" is sarcasm, as "thanks for
-// nothing" is.
-func (a *analysis) thanked(v *vocab, lastContrast int) {
+// a word of contrast after the cue ("Huge thanks to Sam, but the app is still broken") or a
+// later sentence that turns (see laterTurn: "Thank you to Dave, who was polite. Shame your office
+// then billed me twice."), or a problem as what the thanks are for: right after their "for" ("Big
+// thanks to the airline for losing my bag") or after an article and an amount ("Thank you so
+// much for the £60 late fee"), or a complaint phrase in the clause of the "for" ("Shout out to
+// Ryanair for another 3 hour delay", not "… for the refund"). "… for nothing" is sarcasm, as
+// "thanks for nothing" is.
+func (a *analysis) thanked(v *vocab, text string, lastContrast int) {
 	at := int(a.thanks)
 	if lastContrast > at {
 		return
+	}
+	if _, end := a.sentence(text, at); a.laterTurn(text, end) >= 0 {
+		return // "Thank you to Dave, who was polite. Shame your office then billed me twice."
 	}
 	for k := range a.items {
 		switch it := &a.items[k]; it.kind {

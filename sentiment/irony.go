@@ -484,6 +484,9 @@ func (a *analysis) onlyWait(v *vocab) {
 		if c < 1 || !a.isCount(v, c) || !a.wordIs(c-1, "only") {
 			continue
 		}
+		if a.wordIn(c-2, "was", "were", "am", "are") && a.wordIn(c-3, "i", "we") || a.wordIn(c-2, "i'm", "we're") {
+			continue // "I was only 20 minutes late to work in the end": the writer's own time, made light of
+		}
 		// "only 3 days after I sent the trainers back": counted from the customer's own step, the
 		// time is how fast it came (of the distinct labelled messages, respellings included, with
 		// "only" or "just", a count, its unit and "after I", 4 are positive, 1 negative), not a

@@ -1057,6 +1057,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
 		{text: "Would appreciate it if you could confirm whether the frame and mattress arrive together or separately. Thx.", want: neu},
 		{text: "right yeah so i've just got home and opened the sausages and the use by date was yesterday and i bought them this morning i mean come on that's not on", want: neg},
+		// What would help, asked for or offered; the writer's own time made light of.
+		{text: "We're a small community centre running a mural project. Could someone advise on what paint we'd need? A written quote would be really useful for our records.", want: neu},
+		{text: "Not fixed yet, same behaviour on both my phone and tablet. Firmware is 3.2.1 if that helps.", want: neu},
+		{text: "Snapped my key in the front door this morning. Rang you, and Sam was there within 40 minutes and cut me a new key on the spot. I was only 20 minutes late to work in the end. Absolute lifesaver!", want: pos},
 		// Thanks to someone, then a turn against the company: courtesy before the complaint.
 		{text: "Thank you to Karen in claims, who honestly tried her best. But your company has now lost my paperwork three times.", want: neg},
 		{text: "Thank you to Dave, who was polite and clearly knew his stuff. Shame your office then billed me twice and nobody will answer the phone.", want: neg},

@@ -734,6 +734,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.onlyWait(v)
 	a.ownMistake(text)
 	a.ownLoss()
+	a.pictured()
 	if late {
 		a.ownLate(text)
 	}

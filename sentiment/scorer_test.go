@@ -1057,6 +1057,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Hi, just a bit worried as Rosie said she fell in the playground today. She seems fine, but could you tell me what happened? I'd just like to know.", want: neu},
 		{text: "Would appreciate it if you could confirm whether the frame and mattress arrive together or separately. Thx.", want: neu},
 		{text: "right yeah so i've just got home and opened the sausages and the use by date was yesterday and i bought them this morning i mean come on that's not on", want: neg},
+		// What a picture shows is named, not complained of.
+		{text: "Received your email. I'll send the photos of the damage over tonight.", want: neu},
+		{text: "Re ticket #208841: photos of the damaged item attached as requested.", want: neu},
 		// What would help, asked for or offered; the writer's own time made light of.
 		{text: "We're a small community centre running a mural project. Could someone advise on what paint we'd need? A written quote would be really useful for our records.", want: neu},
 		{text: "Not fixed yet, same behaviour on both my phone and tablet. Firmware is 3.2.1 if that helps.", want: neu},
@@ -1899,7 +1902,7 @@ func TestCalmAsk(t *testing.T) {
 		{"Could someone check my order?", false}, // no problem named
 		// Documents handed over ask as a request does.
 		{"Please find attached the medical certificate requested for my refund claim, case 771204.", true},
-		{"hi ive attached photos of the cracked tile from the delivery on 3/11", true},
+		{"hi ive attached the receipt for the cracked tile from the delivery on 3/11", true},
 		{"I've attached photos of the damage. This is the third time I've had to send them.", false},
 		// A question typed without its mark, first or after the last comma.
 		{"how do i do a refund on the terminal", true},

@@ -824,6 +824,31 @@ func (a *analysis) ownLoss() {
 
 var lostHash = hashString("lost")
 
+// pictured drops the problems that a picture shows ("photos of the damage", "a photo of the cracked
+// tile", "pictures of the damaged item attached as requested"): a problem word right after "of
+// the" or "of my" (perhaps one word between) after "photo(s)", "picture(s)", "pics", "image(s)"
+// or "video" names what the picture shows, sent or to be sent; the claim is told elsewhere, if
+// at all. Of the labelled messages so, 33 are neutral and 5 negative.
+func (a *analysis) pictured() {
+	for k := range a.items {
+		it := &a.items[k]
+		if !it.problem() {
+			continue
+		}
+		f := int(it.first)
+		d := f - 1
+		if !a.wordIn(d, "the", "my", "our") {
+			d-- // "photos of the cracked tile": an adjective before the problem word
+			if !a.wordIn(d, "the", "my", "our") {
+				continue
+			}
+		}
+		if a.wordIs(d-1, "of") && a.wordIn(d-2, "photo", "photos", "picture", "pictures", "pics", "pic", "image", "images", "video", "videos") {
+			a.drop(it)
+		}
+	}
+}
+
 // ownLateWords is how many tokens of an amount of time may stand between "running" (or "be")
 // and "late" (see ownLate).
 const ownLateWords = 5

@@ -200,10 +200,16 @@ func (a *analysis) run(v *vocab, text string) {
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
 		tk := &toks[i]
-		enough = enough || tk.h == enoughHash || tk.h == highlyHash
-		refund = refund || tk.h == refundHash
-		elsewhere = elsewhere || tk.h == elseHash && a.wordIn(i-1, "anywhere", "anything")
-		late = late || tk.h == lateHash
+		switch tk.h {
+		case enoughHash, highlyHash:
+			enough = true
+		case refundHash:
+			refund = true
+		case elseHash:
+			elsewhere = elsewhere || a.wordIn(i-1, "anywhere", "anything")
+		case lateHash:
+			late = true
+		}
 		switch tk.kind {
 		case tkWord, tkHashtag:
 			idx := int32(-1)

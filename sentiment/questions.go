@@ -635,6 +635,7 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 // alternatives (see alternativeAsk). The words stay for the n-grams.
 func (a *analysis) askedUnmarked() bool {
 	// The first word of each ask, by its hash: one comparison a token for most of them.
+	ors := 0 // whether the message has an "or": 0 not looked yet, 1 yes, -1 no
 	for j := range a.tok.toks {
 		var asked bool
 		switch a.tok.toks[j].h {
@@ -665,7 +666,16 @@ func (a *analysis) askedUnmarked() bool {
 		if !asked {
 			switch a.tok.toks[j].h {
 			case isHash, areHash, doHash, doesHash, canHash:
-				asked = a.alternativeAsk(j)
+				if ors == 0 {
+					ors = -1
+					for k := j + 1; k < len(a.tok.toks); k++ {
+						if a.tok.toks[k].h == orHash {
+							ors = 1
+							break
+						}
+					}
+				}
+				asked = ors > 0 && a.alternativeAsk(j)
 			}
 		}
 		if asked {

@@ -2473,17 +2473,7 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 		{"Nobody was any better.", true},
 		{"Nobody else has a support team this quick.", false},
 		{"Nobody was as rude as your manager.", true},
-	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint })
-		require.Equal(t, tc.complaint, got, tc.text)
-	}
-	// "Not once has …" opening a sentence denies its whole clause.
-	for _, tc := range []struct {
-		text      string
-		complaint bool
-	}{
+		// "Not once has …" opening a sentence denies its whole clause.
 		{"Not once has anyone called me back as promised.", true},
 		{"Not once has my order been late.", false},
 	} {

@@ -897,7 +897,8 @@ func (a *analysis) thanksThenBut(text string) {
 	if a.bigThanks(j) {
 		j++
 	}
-	if !a.thanksAt(j) && !(a.wordIn(j, "shoutout", "shout-out") || a.wordIs(j, "shout") && a.wordIs(j+1, "out")) {
+	shoutout := a.wordIn(j, "shoutout", "shout-out") || a.wordIs(j, "shout") && a.wordIs(j+1, "out")
+	if !a.thanksAt(j) && !shoutout {
 		return
 	}
 	_, end := a.sentence(text, j)

@@ -196,6 +196,7 @@ func (a *analysis) run(v *vocab, text string) {
 	refund := false    // a "refund" somewhere (see analysis.refundCame)
 	elsewhere := false // an "anywhere else" or "anything else" somewhere (see analysis.nowhereElse)
 	late := false      // a "late" somewhere (see analysis.ownLate)
+	know := false      // a "know" somewhere (see analysis.goodToKnow)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
@@ -209,6 +210,8 @@ func (a *analysis) run(v *vocab, text string) {
 			elsewhere = elsewhere || a.wordIn(i-1, "anywhere", "anything")
 		case lateHash:
 			late = true
+		case knowHash:
+			know = true
 		}
 		switch tk.kind {
 		case tkWord, tkHashtag:
@@ -268,8 +271,9 @@ func (a *analysis) run(v *vocab, text string) {
 			r, last, ok := a.rating(text, i)
 			mk := uint16(mCovered)
 			if !ok {
-				r, last, ok = a.numberStar(text, i)
-				mk |= mMasked // the star is no emoji of praise
+				if r, last, ok = a.numberStar(text, i); ok {
+					mk |= mMasked // the star is no emoji of praise
+				}
 			}
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if r != 0 {
@@ -546,10 +550,10 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			continue
 		}
-		if wi.flags&wNegator != 0 && a.mark[i]&mMasked != 0 {
-			continue // "booking number six one zero eight three": a digit read out, no negator
-		}
 		if wi.flags&wNegator != 0 {
+			if a.mark[i]&mMasked != 0 {
+				continue // "booking number six one zero eight three": a digit read out, no negator
+			}
 			if (wi.cue != cueNone || tk.h == nothingHash) && a.noneBetter(v, i) {
 				continue // "Nobody does daily deals better": praise (noneBetter), no negation
 			}
@@ -796,7 +800,7 @@ func (a *analysis) run(v *vocab, text string) {
 	if praiseAny {
 		a.mockFeat() // "Well done, you managed to …"
 	}
-	if posLex {
+	if posLex && know {
 		a.goodToKnow() // "Good to know my 'priority' complaint has been sitting unanswered"
 	}
 	a.closingNot()
@@ -1293,8 +1297,7 @@ func (a *analysis) noneBetter(v *vocab, i int) bool {
 		if a.wordIn(j, "better", "cheaper") && end && !a.wordIn(j-1, "any", "no") ||
 			person && a.wordIn(j-1, "this", "as", "so") && (a.wordIn(j, "good", "well") || a.info[j] >= 0 && v.infos[a.info[j]].valence > 0) ||
 			a.wordIs(j, "close") && a.wordIn(j-1, "comes", "come", "came") {
-			a.coverPhrase(i, j)
-			a.items = append(a.items, item{first: int32(i), last: int32(j), v: noneBetterWeight, kind: itPraise})
+			a.praisePhrase(i, j, noneBetterWeight)
 			return true
 		}
 	}
@@ -1334,8 +1337,7 @@ func (a *analysis) nowhereElse() {
 		} else if !a.wordIn(n, "wouldn't", "won't", "never") {
 			continue
 		}
-		a.coverPhrase(n, i)
-		a.items = append(a.items, item{first: int32(n), last: int32(i), v: nowhereElseWeight, kind: itPraise})
+		a.praisePhrase(n, i, nowhereElseWeight)
 	}
 }
 
@@ -1468,6 +1470,13 @@ func (a *analysis) coverPhrase(first, last int) {
 		a.mark[k] |= mCovered | mMasked
 	}
 	a.joinGroup(first, last)
+}
+
+// praisePhrase records a praise item of weight w over tokens [first, last], found by a rule, and
+// makes them one phrase of a cue (see coverPhrase).
+func (a *analysis) praisePhrase(first, last int, w float32) {
+	a.coverPhrase(first, last)
+	a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itPraise})
 }
 
 // negEmph handles an emphatic phrase ("at all") over tokens [first, last]: no sentiment of its
@@ -1821,10 +1830,11 @@ func (a *analysis) endsAt(j int) bool {
 	return j == len(a.tok.toks) || j < len(a.tok.toks) && a.tok.toks[j].kind == tkBreak
 }
 
-// thanksAt reports whether token j is "thanks", "thank" or "cheers".
+// thanksAt reports whether token j is "thanks", "thank", "cheers" or "ta" (not after "the", "my"
+// and the like: a teaching assistant).
 func (a *analysis) thanksAt(j int) bool {
 	return a.wordIs(j, "thanks") || a.wordIs(j, "thank") || a.wordIs(j, "cheers") ||
-		a.wordIs(j, "ta") && !a.wordIn(j-1, "the", "a", "my", "our", "your", "his", "her", "their") // not "my son's TA"
+		a.wordIs(j, "ta") && !a.wordIn(j-1, "the", "a", "my", "our", "your", "his", "her", "their")
 }
 
 // drop makes item it count nothing, and leaves its words out of the n-grams as a cue's are.

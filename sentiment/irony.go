@@ -769,8 +769,7 @@ func (a *analysis) thanksForCharge() {
 		}
 		if c := a.takeAway(k + 1); c >= 0 {
 			a.clearProblems(k+1, c, -1)
-			a.coverPhrase(k+1, c)
-			a.items = append(a.items, item{first: int32(k + 1), last: int32(c), v: fixWeight, kind: itPraise})
+			a.praisePhrase(k+1, c, fixWeight)
 			return
 		}
 	}
@@ -1398,8 +1397,7 @@ func (a *analysis) cantEnough() {
 				first, neg = first-1, true // "could not recommend them more highly"
 			}
 			if neg {
-				a.coverPhrase(first, i)
-				a.items = append(a.items, item{first: int32(first), last: int32(i), v: cantEnoughWeight, kind: itPraise})
+				a.praisePhrase(first, i, cantEnoughWeight)
 			}
 			break
 		}

@@ -707,7 +707,7 @@ func (a *analysis) alternativeAsk(j int) bool {
 			break
 		}
 	}
-	opens := j == 0 || toks[j-1].kind == tkBreak || toks[j-1].kind == tkMention ||
+	opens := a.opensClause(j) ||
 		a.wordIn(j-1, "er", "hi", "hello", "hey", "hiya", "yeah", "yes", "so", "question", "one", "ok", "okay", "and", "but", "also", "lol", "tho")
 	return opens && !a.sayOpens(j) // not "is it just me or …" (see sayOpens)
 }

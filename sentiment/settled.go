@@ -43,8 +43,7 @@ func (a *analysis) expectation(text string, c int) {
 	// turned the customer round, which is praise of it.
 	for j := c + 1; j+2 < len(a.tok.toks); j++ {
 		if (a.wordIs(j, "changed") || a.wordIs(j, "change")) && a.wordIs(j+1, "my") && a.wordIs(j+2, "mind") {
-			a.coverPhrase(j, j+2)
-			a.items = append(a.items, item{first: int32(j), last: int32(j + 2), v: mindWeight, kind: itPraise})
+			a.praisePhrase(j, j+2, mindWeight)
 			break
 		}
 	}
@@ -267,8 +266,7 @@ func (a *analysis) resolution(v *vocab, text string) {
 			continue
 		}
 		a.clearProblems(first, last, i)
-		a.coverPhrase(first, last) // the phrase is a cue now
-		a.items = append(a.items, item{first: int32(first), last: int32(last), v: fixWeight, kind: itPraise})
+		a.praisePhrase(first, last, fixWeight) // the phrase is a cue now
 	}
 }
 
@@ -790,8 +788,7 @@ func (a *analysis) ownMistake(text string) {
 			a.drop(it)
 		} else if first := a.provedWrong(w); first >= 0 {
 			a.drop(it)
-			a.coverPhrase(first, w)
-			a.items = append(a.items, item{first: int32(first), last: int32(w), v: provedWrongWeight, kind: itPraise})
+			a.praisePhrase(first, w, provedWrongWeight)
 		}
 	}
 }

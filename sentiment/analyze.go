@@ -742,9 +742,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.expectation(text, lastContrast)
 	}
 	a.onlyWait(v)
-	a.ownMistake(text)
-	a.ownLoss()
-	a.pictured()
+	a.ownProblems(text)
 	if late {
 		a.ownLate(text)
 	}

@@ -763,87 +763,85 @@ func (a *analysis) ownAgain(v *vocab, j int) bool {
 	return false
 }
 
-// ownMistake drops "wrong" where the writer owns the mistake: "I typed the wrong postcode", "I
-// think I might have typed the postcode wrong", "ordered the wrong colour by mistake", "am I
-// doing something wrong?", "I could be wrong". Of the distinct labelled messages so, 44 are
-// neutral, 20 positive and 9 negative; the scorer read 16 of the neutral ones negative. Where the
-// writer's low expectation was proved wrong ("wow, I was wrong."), the "wrong" is praise.
-func (a *analysis) ownMistake(text string) {
+// ownProblems drops, in one pass over the problem items, those that are the writer's own doing
+// or only named: a mistake the writer owns (see ownMistake), a loss the writer opens a sentence
+// with (ownLoss), what a picture shows (pictured).
+func (a *analysis) ownProblems(text string) {
 	for k := range a.items {
-		it := &a.items[k]
-		if !it.problem() {
+		if !a.items[k].problem() {
 			continue
 		}
-		w := -1
-		for j := int(it.first); j <= int(it.last); j++ {
-			if a.tok.toks[j].h == wrongHash {
-				w = j
-				break
-			}
-		}
-		if w < 0 {
-			continue
-		}
-		if a.ownedWrong(w) || a.mistakeSaid(text, w) {
+		a.ownMistake(text, k) // (it may append an item: the pointer is taken again below)
+		if it := &a.items[k]; it.problem() && (a.ownLoss(it) || a.pictured(it)) {
 			a.drop(it)
-		} else if first := a.provedWrong(w); first >= 0 {
-			a.drop(it)
-			a.praisePhrase(first, w, provedWrongWeight)
 		}
 	}
 }
 
-// ownLoss drops the complaint "lost my" where the writer opens a sentence with having lost
-// something ("Hi, I've lost my library card. How much is a replacement?", "I lost my receipt.
-// Is it still possible to return the jacket?"): the loss is theirs, not the company's. Not
-// where it follows from what came before in its sentence ("the app logged me out and I lost my
-// boarding pass", "so now I've lost my number"). Of the distinct labelled messages with "I
-// lost my" or "I've lost my", 13 are neutral, 15 positive (a loss made good) and 10 negative,
-// all 10 after a fault in the same sentence.
-func (a *analysis) ownLoss() {
-	toks := a.tok.toks
-	for k := range a.items {
-		it := &a.items[k]
-		f := int(it.first)
-		if it.kind != itComplaint || it.v <= 0 || toks[f].h != lostHash || !a.wordIs(f+1, "my") {
-			continue
+// ownMistake drops problem item k where its "wrong" is the writer's mistake: "I typed the wrong
+// postcode", "I think I might have typed the postcode wrong", "ordered the wrong colour by
+// mistake", "am I doing something wrong?", "I could be wrong". Of the distinct labelled messages
+// so, 44 are neutral, 20 positive and 9 negative; the scorer read 16 of the neutral ones
+// negative. Where the writer's low expectation was proved wrong ("wow, I was wrong."), the
+// "wrong" is praise.
+func (a *analysis) ownMistake(text string, k int) {
+	it := &a.items[k]
+	w := -1
+	for j := int(it.first); j <= int(it.last); j++ {
+		if a.tok.toks[j].h == wrongHash {
+			w = j
+			break
 		}
-		s := f - 1
-		if a.wordIs(s, "have") {
-			s--
-		}
-		if !a.wordIn(s, "i", "i've") || s > 0 && toks[s-1].kind != tkBreak && toks[s-1].kind != tkExclaim && toks[s-1].kind != tkQuestion && !a.wordIn(s-1, "hi", "hello", "hey", "sir", "madam") {
-			continue
-		}
-		a.drop(it)
 	}
+	if w < 0 {
+		return
+	}
+	if a.ownedWrong(w) || a.mistakeSaid(text, w) {
+		a.drop(it)
+	} else if first := a.provedWrong(w); first >= 0 {
+		a.drop(it)
+		a.praisePhrase(first, w, provedWrongWeight)
+	}
+}
+
+// ownLoss reports whether item it is the complaint "lost my" where the writer opens a sentence
+// with having lost something ("Hi, I've lost my library card. How much is a replacement?", "I
+// lost my receipt. Is it still possible to return the jacket?"): the loss is theirs, not the
+// company's. Not where it follows from what came before in its sentence ("the app logged me out
+// and I lost my boarding pass", "so now I've lost my number"). Of the distinct labelled messages
+// with "I lost my" or "I've lost my", 13 are neutral, 15 positive (a loss made good) and 10
+// negative, all 10 after a fault in the same sentence.
+func (a *analysis) ownLoss(it *item) bool {
+	toks := a.tok.toks
+	f := int(it.first)
+	if it.kind != itComplaint || toks[f].h != lostHash || !a.wordIs(f+1, "my") {
+		return false
+	}
+	s := f - 1
+	if a.wordIs(s, "have") {
+		s--
+	}
+	return a.wordIn(s, "i", "i've") && (s == 0 || toks[s-1].kind == tkBreak || toks[s-1].kind == tkExclaim || toks[s-1].kind == tkQuestion ||
+		a.wordIn(s-1, "hi", "hello", "hey", "sir", "madam"))
 }
 
 var lostHash = hashString("lost")
 
-// pictured drops the problems that a picture shows ("photos of the damage", "a photo of the cracked
-// tile", "pictures of the damaged item attached as requested"): a problem word right after "of
-// the" or "of my" (perhaps one word between) after "photo(s)", "picture(s)", "pics", "image(s)"
-// or "video" names what the picture shows, sent or to be sent; the claim is told elsewhere, if
-// at all. Of the labelled messages so, 33 are neutral and 5 negative.
-func (a *analysis) pictured() {
-	for k := range a.items {
-		it := &a.items[k]
-		if !it.problem() {
-			continue
-		}
-		f := int(it.first)
-		d := f - 1
+// pictured reports whether problem item it is what a picture shows ("photos of the damage", "a
+// photo of the cracked tile", "pictures of the damaged item attached as requested"): a problem
+// word right after "of the" or "of my" (perhaps one word between) after "photo(s)",
+// "picture(s)", "pics", "image(s)" or "video" names what the picture shows, sent or to be sent;
+// the claim is told elsewhere, if at all. Of the labelled messages so, 33 are neutral and 5
+// negative.
+func (a *analysis) pictured(it *item) bool {
+	d := int(it.first) - 1
+	if !a.wordIn(d, "the", "my", "our") {
+		d-- // "photos of the cracked tile": an adjective before the problem word
 		if !a.wordIn(d, "the", "my", "our") {
-			d-- // "photos of the cracked tile": an adjective before the problem word
-			if !a.wordIn(d, "the", "my", "our") {
-				continue
-			}
-		}
-		if a.wordIs(d-1, "of") && a.wordIn(d-2, "photo", "photos", "picture", "pictures", "pics", "pic", "image", "images", "video", "videos") {
-			a.drop(it)
+			return false
 		}
 	}
+	return a.wordIs(d-1, "of") && a.wordIn(d-2, "photo", "photos", "picture", "pictures", "pics", "pic", "image", "images", "video", "videos")
 }
 
 // ownLateWords is how many tokens of an amount of time may stand between "running" (or "be")

@@ -2104,6 +2104,13 @@ func checkLabels(t *testing.T, s *Scorer, cases []labelCase) {
 	}
 }
 
+// hasItem reports whether the analysis of text by s records an item for which match holds.
+func hasItem(s *Scorer, text string, match func(a *analysis, it item) bool) bool {
+	var a analysis
+	a.run(s.vocab, text)
+	return slices.ContainsFunc(a.items, func(it item) bool { return match(&a, it) })
+}
+
 // sarcasmCase is a message and whether the rules read sarcasm in it.
 type sarcasmCase struct {
 	text    string
@@ -2383,9 +2390,7 @@ func TestApplauseAfterFix(t *testing.T) {
 		{"Billing mess for months. Meter replaced, bills corrected, goodwill payment on top 👏", false},
 		{"Lost my bag, and they still haven't replaced the broken handle 👏", true},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itSarcasm && a.tok.toks[it.first].r == clapRune })
+		got := hasItem(s, tc.text, func(a *analysis, it item) bool { return it.kind == itSarcasm && a.tok.toks[it.first].r == clapRune })
 		require.Equal(t, tc.sarcasm, got, tc.text)
 	}
 }
@@ -2477,9 +2482,7 @@ func TestNoOneDeniesTrouble(t *testing.T) {
 		{"Not once has anyone called me back as promised.", true},
 		{"Not once has my order been late.", false},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint })
+		got := hasItem(s, tc.text, func(_ *analysis, it item) bool { return it.kind == itComplaint })
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 	// The phrase "no one" negates what follows, as "nobody" does.
@@ -2512,9 +2515,7 @@ func TestPlannedDuration(t *testing.T) {
 		{"I've been waiting for the last three months", true},
 		{"It's been down for four days.", true},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool {
+		got := hasItem(s, tc.text, func(_ *analysis, it item) bool {
 			return (it.kind == itContextual || it.kind == itComplaint) && it.v == durationWeight && it.last > it.first
 		})
 		require.Equal(t, tc.wait, got, tc.text)
@@ -2608,9 +2609,7 @@ func TestSupportPhrases(t *testing.T) {
 		{"It still hasn't arrived yet. Can you check the status?", true},
 		{"Yet another delay and the parcel hasn't arrived. Can you check the status?", true},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint && it.v > 0 })
+		got := hasItem(s, tc.text, func(_ *analysis, it item) bool { return it.kind == itComplaint && it.v > 0 })
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
@@ -2652,9 +2651,7 @@ func TestPutRightAndPlaced(t *testing.T) {
 		{"The engineer was late.", true},
 		{"Late again, third time this month.", true},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint && it.v > 0 })
+		got := hasItem(s, tc.text, func(_ *analysis, it item) bool { return it.kind == itComplaint && it.v > 0 })
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
@@ -2754,9 +2751,7 @@ func TestNamedScores(t *testing.T) {
 		{"4/10 - they fixed it eventually but it took three visits.", event.Negative},
 		{"Survey: How likely are you to recommend us (0-10)? 0. Your contractor cut through my neighbour's phone line.", event.Negative},
 	})
-	var a analysis
-	a.run(s.vocab, "Score 4. The app logs me out constantly.")
-	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "4 of an unsaid scale is no praise")
+	require.False(t, hasItem(s, "Score 4. The app logs me out constantly.", func(_ *analysis, it item) bool { return it.kind == itPraise }), "4 of an unsaid scale is no praise")
 }
 
 // "wrong" is praise where it ends the writer's admission of a low expectation, not where the
@@ -2774,9 +2769,7 @@ func TestProvedWrong(t *testing.T) {
 		{"Was I wrong to expect a reply?", false},
 		{"You sent the wrong size.", false},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool {
+		got := hasItem(s, tc.text, func(a *analysis, it item) bool {
 			return it.kind == itPraise && it.v > 0 && a.tok.toks[it.last].h == wrongHash
 		})
 		require.Equal(t, tc.praise, got, tc.text)
@@ -2820,9 +2813,7 @@ func TestDoneAndKept(t *testing.T) {
 		{"The app only shows statements going back six months.", false},
 		{"Waited six months for a reply.", true},
 	} {
-		var a analysis
-		a.run(s.vocab, tc.text)
-		got := slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itComplaint && it.v > 0 || it.kind == itContextual })
+		got := hasItem(s, tc.text, func(_ *analysis, it item) bool { return it.kind == itComplaint && it.v > 0 || it.kind == itContextual })
 		require.Equal(t, tc.complaint, got, tc.text)
 	}
 }
@@ -2847,7 +2838,5 @@ func TestAskedUnmarked(t *testing.T) {
 		{"hey um quick question can i upload a video longer than five minutes for the campaign page or is there a limit", event.Neutral},
 		{"Is it just me or is the new UI actually really clean? love it", event.Positive},
 	})
-	var a analysis
-	a.run(s.vocab, "hi do i need to get the cracked screen replaced before i return the phone")
-	require.False(t, slices.ContainsFunc(a.items, func(it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
+	require.False(t, hasItem(s, "hi do i need to get the cracked screen replaced before i return the phone", func(_ *analysis, it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
 }

@@ -1364,7 +1364,8 @@ func (a *analysis) mismatch(text string, i int) int {
 	return -1
 }
 
-// cantEnoughWeight is the praise weight of "can't thank you enough", as that of its cue phrases.
+// cantEnoughWeight is the praise weight of "can't recommend … enough" and "couldn't recommend … more
+// highly", as that of the gratitude cue "can't thank you enough".
 const cantEnoughWeight = 2.0
 
 // enoughHash and highlyHash are the hashes of the words "enough" and "highly".

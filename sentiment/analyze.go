@@ -755,8 +755,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.whoKnew(text)
 	}
 	// What the sarcasm and laughter rules need, to skip them cheaply: a positive word,
-	// applause, something negative, a complaint.
+	// applause, something negative, a complaint, thanks.
 	posLex, praiseAny, clap, negAny, complaintAny, laughBad := false, false, false, false, false, false
+	thanksAny := false
 	for k := range a.items {
 		it := &a.items[k]
 		switch it.kind {
@@ -768,6 +769,7 @@ func (a *analysis) run(v *vocab, text string) {
 				posLex = posLex || it.kind == itLex
 				praiseAny = praiseAny || it.kind == itPraise
 				clap = clap || it.kind == itEmoji && toks[it.first].r == clapRune
+				thanksAny = thanksAny || (it.kind == itPolite || it.kind == itPraise) && a.thanksAt(int(it.first))
 			} else if it.v < 0 {
 				negAny = true
 				laughBad = laughBad || it.kind == itLex || it.kind == itEmoji
@@ -795,6 +797,9 @@ func (a *analysis) run(v *vocab, text string) {
 		a.applause(v, text)
 	}
 	a.openingIrony(v, text)
+	if thanksAny {
+		a.grudgingThanks(text) // "Thanks, I guess."
+	}
 	if praiseAny {
 		a.mockFeat() // "Well done, you managed to …"
 	}

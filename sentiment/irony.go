@@ -87,6 +87,28 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 	a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
 }
 
+// grudgingThanks finds thanks followed by "I guess" or "I suppose", after a comma or none
+// ("Thanks, I guess.", "Thank you, I suppose, for finally answering after 9 days", "thanks i
+// guess but this is the 2nd replacement"): thanks given grudgingly, irony. All 28 labelled
+// messages with them are negative. It records a sarcasm item over the thanks and the hedge.
+func (a *analysis) grudgingThanks(text string) {
+	toks := a.tok.toks
+	for n := range a.items {
+		j := int(a.items[n].first)
+		if a.items[n].v <= 0 || a.items[n].kind != itPolite && a.items[n].kind != itPraise || !a.thanksAt(j) {
+			continue
+		}
+		k := a.pastThanks(j)
+		if k < len(toks) && toks[k].kind == tkBreak && text[toks[k].start] == ',' {
+			k++
+		}
+		if a.wordIs(k, "i") && a.wordIn(k+1, "guess", "suppose") {
+			a.items = append(a.items, item{first: int32(j), last: int32(k + 1), v: 1, kind: itSarcasm})
+			return
+		}
+	}
+}
+
 // mockFeatWords is how many tokens after congratulations mockFeat looks for "managed to".
 const mockFeatWords = 8
 

@@ -724,6 +724,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Just got my new glasses and they're a game changer. Whoever fitted them deserves a raise.", want: pos},
 		{text: "thx for nothing, chat closed on me again", want: neg},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
+		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
+		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},
+		{text: "thanks i guess but the 2nd replacement has a stain on it too", want: neg},
+		{text: "Cheers, I guess, for the voucher.", want: neg},
+		{text: "Thanks for the map, it got us to every mooring.", want: pos},
 		// Thanks closing a complaint are irony unless the message asks for something; a team
 		// that "stuck with" the customer helped; "what's the point" complains.
 		{text: "My parcel is late again. Thanks.", want: neg},

@@ -886,7 +886,7 @@ func (a *analysis) laterTurn(text string, k int) int {
 		if k >= len(toks) {
 			return -1
 		}
-		if a.wordIn(k, "but", "however", "shame", "sadly", "unfortunately", "doesn't") {
+		if a.wordIn(k, "but", "however", "shame", "pity", "sadly", "unfortunately", "doesn't") {
 			return k
 		}
 		_, end := a.sentence(text, k)
@@ -909,9 +909,9 @@ func (a *analysis) bigThanks(j int) bool {
 // honestly tried her best. But your company has now lost my paperwork three times", "Big thanks
 // to the guy who answered the phone, he was polite. Doesn't change the fact that your crew dug
 // up a rose bush"): a courtesy before the complaint, the thanks and what they are for count
-// nothing. A later sentence turns when it opens with "but", "however", "shame", "sadly",
-// "unfortunately" or "doesn't", or ends with "though" ("Your company though?"); of the labelled
-// messages that open with thanks to someone and turn so, all 8 are negative.
+// nothing. A later sentence turns when it opens with "but", "however", "shame", "pity",
+// "sadly", "unfortunately" or "doesn't", or ends with "though" ("Your company though?"); of the
+// labelled messages that open with thanks to someone and turn so, all 8 are negative.
 func (a *analysis) thanksThenBut(text string) {
 	first := a.pastMentions(0)
 	j := first
@@ -936,8 +936,13 @@ func (a *analysis) thanksThenBut(text string) {
 	if but < 0 {
 		return
 	}
-	bad := false
+	// A later sentence that opens with "shame" or "pity" is a lament of its own ("Pity the
+	// engineer didn't move at the same speed"): all 78 labelled messages with one are negative.
+	bad := a.wordIn(but, "shame", "pity")
 	for k := range a.items {
+		if bad {
+			break
+		}
 		if it := &a.items[k]; int(it.first) > but && (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) {
 			bad = true
 			break
@@ -946,11 +951,28 @@ func (a *analysis) thanksThenBut(text string) {
 	if !bad {
 		return
 	}
+	if a.wordIn(but, "shame", "pity") && !a.covered(but) {
+		a.items = append(a.items, item{first: int32(but), last: int32(but), v: lamentWeight, kind: itComplaint})
+	}
 	for k := range a.items {
 		if it := &a.items[k]; int(it.first) >= first && int(it.last) < but && it.v > 0 && (it.kind == itPraise || it.kind == itLex || it.kind == itPolite) {
 			a.drop(it)
 		}
 	}
+}
+
+// lamentWeight is the weight of the complaint a sentence opening with "shame" or "pity" makes
+// after thanks (see thanksThenBut), that of the cue "shame it".
+const lamentWeight = 1.5
+
+// covered reports whether an item of non-zero value spans token j.
+func (a *analysis) covered(j int) bool {
+	for k := range a.items {
+		if it := &a.items[k]; it.v != 0 && int(it.first) <= j && j <= int(it.last) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLinkWord reports the words between a verb of liking and its object ("love being ignored").
@@ -1397,7 +1419,8 @@ var enoughHash, highlyHash = hashString("enough"), hashString("highly")
 // enough" and "couldn't recommend … more highly" with up to five words of any kind between
 // ("Can't recommend Rosa enough", "cannot thank the night team enough", "Can't recommend the
 // beginner watercolour kit enough", "Couldn't recommend ye more highly", "could not recommend
-// the lads more highly") that no cue phrase took: praise beyond words, and no negation.
+// the lads more highly", "There's no one I'd recommend more highly") that no cue phrase took:
+// praise beyond words, and no negation.
 // It records a praise item over the phrase, whose words are then a cue's.
 func (a *analysis) cantEnough() {
 	toks := a.tok.toks
@@ -1419,12 +1442,41 @@ func (a *analysis) cantEnough() {
 			if !neg && a.wordIs(first, "not") && a.wordIn(first-1, "can", "could") {
 				first, neg = first-1, true // "could not recommend them more highly"
 			}
+			if !neg {
+				first, neg = a.noneBefore(first) // "There's no one I'd recommend more highly"
+			}
 			if neg {
+				for k := range a.items {
+					if it := &a.items[k]; int(it.first) >= first && int(it.last) <= i && it.problem() {
+						a.drop(it) // "no one I'd recommend" is a complaint cue said alone
+					}
+				}
 				a.praisePhrase(first, i, cantEnoughWeight)
 			}
 			break
 		}
 	}
+}
+
+// noneBefore looks before a recommending writer at token s ("I'd", "I would", "we'd") for
+// whom no one else matches: "no one", "nobody", "nowhere", "nothing" or "none" ("There's no one
+// I'd recommend more highly", "nowhere we'd recommend more highly"). It returns the first token
+// of the phrase and true, or s and false.
+func (a *analysis) noneBefore(s int) (int, bool) {
+	p := s
+	if a.wordIs(p, "would") && a.wordIn(p-1, "i", "we") {
+		p--
+	}
+	if !a.wordIn(p, "i'd", "we'd", "i", "we", "id") {
+		return s, false
+	}
+	switch {
+	case a.wordIn(p-1, "nobody", "noone", "nowhere", "nothing", "none"):
+		return p - 1, true
+	case a.wordIs(p-1, "one") && a.wordIs(p-2, "no"):
+		return p - 2, true
+	}
+	return s, false
 }
 
 // repeatedVerdict finds a word of praise said alone and then again after "just", "really",

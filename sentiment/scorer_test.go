@@ -728,6 +728,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},
 		{text: "thanks i guess but the 2nd replacement has a stain on it too", want: neg},
 		{text: "Cheers, I guess, for the voucher.", want: neg},
+		// A later sentence opening with "pity" turns the thanks, and laments on its own.
+		{text: "Thanks for the lovely brochure. Pity the hotel looked nothing like it.", want: neg},
+		// Nobody recommended more highly is praise.
+		{text: "There's no one I'd recommend more highly for first-time buyers.", want: pos},
+		{text: "Nobody we'd recommend more highly.", want: pos},
 		{text: "Thanks for the map, it got us to every mooring.", want: pos},
 		// Thanks closing a complaint are irony unless the message asks for something; a team
 		// that "stuck with" the customer helped; "what's the point" complains.

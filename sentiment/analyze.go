@@ -196,6 +196,7 @@ func (a *analysis) run(v *vocab, text string) {
 	refund := false    // a "refund" somewhere (see analysis.refundCame)
 	elsewhere := false // an "anywhere else" or "anything else" somewhere (see analysis.nowhereElse)
 	late := false      // a "late" somewhere (see analysis.ownLate)
+	lost := false      // a "lost" somewhere (see analysis.lostWeight)
 	know := false      // a "know" somewhere (see analysis.goodToKnow)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
@@ -210,6 +211,8 @@ func (a *analysis) run(v *vocab, text string) {
 			elsewhere = elsewhere || a.wordIn(i-1, "anywhere", "anything")
 		case lateHash:
 			late = true
+		case lostHash:
+			lost = true
 		case knowHash:
 			know = true
 		}
@@ -569,8 +572,9 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			if a.negatesSubject(i) || a.wordIs(i, "nobody") {
 				// "not a single corner damaged", "not one of your staff was helpful", "nobody
-				// was helpful": the negated subject turns its clause around.
-				negScope = a.subjectScope(i)
+				// was helpful": the negated subject turns its clause around; past a time
+				// ("Not once in 4 years have we had a cancelled lesson").
+				negScope = a.subjectScope(i) + a.onceIn(i)
 			}
 			if a.mark[i]&mNegEmph != 0 {
 				negF = emphaticNegation
@@ -745,6 +749,9 @@ func (a *analysis) run(v *vocab, text string) {
 	a.ownProblems(text)
 	if late {
 		a.ownLate(text)
+	}
+	if lost {
+		a.lostWeight(text) // "lost 11kg"
 	}
 	if question {
 		a.recommendAnswer(text)
@@ -1424,6 +1431,23 @@ func (a *analysis) negatesSubject(j int) bool {
 	}
 	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash ||
 		toks[j+1].h == onceHash && a.opensClause(j) && a.wordIn(j+2, "has", "have", "had", "did", "does", "do", "is", "was", "were", "in")
+}
+
+// onceInWords is how many tokens the time after "not once in" may take ("in all my years").
+const onceInWords = 5
+
+// onceIn returns the number of tokens of the time between "not once" at token i and the verb
+// of its clause ("Not once in 4 years have we …": 3), or 0.
+func (a *analysis) onceIn(i int) int {
+	if !a.wordIs(i+1, "once") || !a.wordIs(i+2, "in") {
+		return 0
+	}
+	for j := i + 3; j <= i+2+onceInWords && j < len(a.tok.toks) && inClause(a.tok.toks[j].kind); j++ {
+		if a.wordIn(j, "has", "have", "had", "did", "does", "do", "is", "was", "were") {
+			return j - (i + 2)
+		}
+	}
+	return 0
 }
 
 // opensClause reports whether nothing but mentions comes before token j since the start of the

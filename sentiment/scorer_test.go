@@ -730,9 +730,13 @@ func TestScoreCases(t *testing.T) {
 		{text: "Cheers, I guess, for the voucher.", want: neg},
 		// A later sentence opening with "pity" turns the thanks, and laments on its own.
 		{text: "Thanks for the lovely brochure. Pity the hotel looked nothing like it.", want: neg},
-		// Nobody recommended more highly is praise.
+		// Weight lost is no loss; nobody recommended more highly is praise; "not once in six
+		// years" denies its whole clause; the writer running a few minutes late.
+		{text: "Six months of classes and I've lost 9kg. Best decision ever.", want: pos},
 		{text: "There's no one I'd recommend more highly for first-time buyers.", want: pos},
 		{text: "Nobody we'd recommend more highly.", want: pos},
+		{text: "Not once in six years have we had a late bus.", want: pos},
+		{text: "Running a few mins late, be there by 3.", want: neu},
 		{text: "Thanks for the map, it got us to every mooring.", want: pos},
 		// Thanks closing a complaint are irony unless the message asks for something; a team
 		// that "stuck with" the customer helped; "what's the point" complains.

@@ -1,6 +1,9 @@
 package sentiment
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Problems that do not count against the company: fixed, made good, feared but not come true, the
 // setting of praise, or another company's.
@@ -827,6 +830,50 @@ func (a *analysis) ownLoss(it *item) bool {
 
 var lostHash = hashString("lost")
 
+// lostWeight finds "lost" with a weight as its object ("lost 11kg", "Lost 6kg since Jan", "lost
+// nearly two stone", "lost weight"): weight shed, no loss to complain of. All 12 labelled
+// messages with "lost" before a weight are positive. The "lost" counts nothing, in the rules or
+// the n-grams.
+func (a *analysis) lostWeight(text string) {
+	toks := a.tok.toks
+	for f := range toks {
+		if toks[f].h != lostHash || !a.weightAfter(text, f+1) {
+			continue
+		}
+		a.mark[f] |= mMasked
+		for k := range a.items {
+			if it := &a.items[k]; int(it.first) <= f && f <= int(it.last) && it.problem() {
+				a.drop(it)
+			}
+		}
+	}
+}
+
+// weightAfter reports whether a weight is named from token j: "weight", or an amount of
+// kilograms, pounds or stone ("11kg", "nearly two stone").
+func (a *analysis) weightAfter(text string, j int) bool {
+	toks := a.tok.toks
+	if a.wordIn(j, "nearly", "almost", "over", "about", "around", "a", "some", "so", "much", "the") {
+		j++
+	}
+	if j < len(toks) && isWeightUnit(text[toks[j].start:toks[j].end]) {
+		return true // "11kg": one token
+	}
+	if j < len(toks) && (toks[j].kind == tkNumber || a.wordIn(j, "two", "three", "four", "five", "six", "ten", "half")) {
+		j++
+	}
+	return a.wordIn(j, "weight", "kg", "kgs", "kilos", "stone", "lbs", "lb", "pounds")
+}
+
+// isWeightUnit reports whether s is a number with a unit of weight ("11kg", "20lbs").
+func isWeightUnit(s string) bool {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	s = strings.ToLower(s)
+	return strings.HasSuffix(s, "kg") || strings.HasSuffix(s, "kgs") || strings.HasSuffix(s, "lb") || strings.HasSuffix(s, "lbs")
+}
+
 // pictured reports whether problem item it is what a picture shows ("photos of the damage", "a
 // photo of the cracked tile", "pictures of the damaged item attached as requested"): a problem
 // word right after "of the" or "of my" (perhaps one word between) after "photo(s)",
@@ -863,7 +910,7 @@ func (a *analysis) ownLate(text string) {
 		}
 		j := i - 1
 		for j >= 0 && i-j <= ownLateWords && (toks[j].kind == tkNumber || a.wordIn(j, "about", "a", "bit", "little", "roughly", "around", "slightly",
-			"min", "mins", "minute", "minutes", "hour", "hours", "half", "an", "five", "ten", "fifteen", "twenty", "thirty")) {
+			"min", "mins", "minute", "minutes", "hour", "hours", "half", "an", "five", "ten", "fifteen", "twenty", "thirty", "few", "couple", "of")) {
 			j--
 		}
 		if !a.wordIn(j, "running", "be", "arrive", "arriving") {

@@ -907,11 +907,12 @@ func (a *analysis) run(v *vocab, text string) {
 	// A question or request whose only positive words are courtesy: "What is the number for
 	// reservations? Thanks" thanks in advance, for nothing done yet. So is an acknowledgement
 	// ("Noted, thanks.", "Ok, got it, thank you"): thanks for the information, no praise.
-	ack := -1
+	ack, signOff := -1, false
 	if exclaim == 0 {
 		ack = a.acknowledgement()
+		signOff = !question && !request && ack < 0 && a.closingThanks() // "Ring me back on 07700 900481. Thanks."
 	}
-	asks := (question || request || ack >= 0) && !complains
+	asks := (question || request || ack >= 0 || signOff) && !complains
 	// courtesy: a smile, or a thumbs-up after an acknowledgement.
 	courtesy := func(it *item) bool { return a.softSmile(it) || ack >= 0 && a.okSign(it) }
 	for k := range a.items {

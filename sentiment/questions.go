@@ -621,6 +621,44 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 	return false
 }
 
+// closingThanks reports whether a message closes on thanks alone in a sentence of their own,
+// plain ("Thanks.", "thank you", "Many thanks.", "thx", not "Thank you so much"), after details
+// or an ask: a number, a reference, "please", "need" or "kindly" ("Ring me back on 07700 900481
+// re: my repair. Thanks.", "Need to reorder my metformin 500mg x 112. Thanks", "Please unsubscribe
+// me from the marketing emails. Thank you."): thanks in advance, a sign-off, as a question's
+// are. Not thanks in capitals ("THANK YOU.") or after "appreciate" or "grateful".
+func (a *analysis) closingThanks() bool {
+	toks := a.tok.toks
+	n := len(toks) - 1
+	for n >= 0 && toks[n].kind == tkBreak {
+		n--
+	}
+	j := n // the first word of the thanks
+	switch {
+	case a.wordIs(n, "you") && a.wordIs(n-1, "thank"):
+		j = n - 1
+	case a.wordIn(n, "thanks", "thx", "ty", "cheers", "ta", "tks", "thankyou"):
+		if a.wordIs(n-1, "many") {
+			j = n - 1
+		}
+	default:
+		return false
+	}
+	if j < 2 || toks[j-1].kind != tkBreak || toks[n].flags&tfCaps != 0 {
+		return false // "THANK YOU." is heartfelt
+	}
+	detail := false
+	for k := range j - 1 {
+		if a.wordIn(k, "appreciate", "grateful") {
+			return false // "Really appreciate it, thank you."
+		}
+		// A number is a detail, not a time it took ("in 3 days").
+		detail = detail || toks[k].kind == tkNumber && !a.wordIn(k+1, "days", "hours", "hrs", "mins", "minutes", "weeks", "months", "years") ||
+			a.wordIn(k, "please", "pls", "plz", "need", "kindly", "re", "ref")
+	}
+	return detail
+}
+
 // askedUnmarked reports whether a message asks with no question mark, anywhere in it (spoken, or
 // typed in haste: "my contract ends next month. do I need to send the router back"): "do I need
 // to", "how do I", "where do I", "just need to know", "is there a way", "is it possible to",

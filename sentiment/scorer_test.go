@@ -2851,6 +2851,12 @@ func TestAskedUnmarked(t *testing.T) {
 		{"hi is the pottery course ok for complete beginners or do you need some experience", event.Neutral},
 		{"hey um quick question can i upload a video longer than five minutes for the campaign page or is there a limit", event.Neutral},
 		{"Is it just me or is the new UI actually really clean? love it", event.Positive},
+		// Plain thanks signing off details or an ask are courtesy; heartfelt ones are not, nor
+		// ones after a time it took.
+		{"Call me back on 0161 555 0192 about my boiler. Thanks.", event.Neutral},
+		{"Need two more chairs for table 4 please. Thank you.", event.Neutral},
+		{"Got my permit in 3 days, first time ever. Thank you.", event.Positive},
+		{"You fitted me in 2 days before the wedding. THANK YOU.", event.Positive},
 	})
 	require.False(t, hasItem(s, "hi do i need to get the cracked screen replaced before i return the phone", func(_ *analysis, it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
 }

@@ -197,6 +197,7 @@ func (a *analysis) run(v *vocab, text string) {
 	elsewhere := false // an "anywhere else" or "anything else" somewhere (see analysis.nowhereElse)
 	late := false      // a "late" somewhere (see analysis.ownLate)
 	lost := false      // a "lost" somewhere (see analysis.lostWeight)
+	cancel := false    // a "cancel" somewhere (see analysis.bookingCancel)
 	know := false      // a "know" somewhere (see analysis.goodToKnow)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
@@ -213,6 +214,8 @@ func (a *analysis) run(v *vocab, text string) {
 			late = true
 		case lostHash:
 			lost = true
+		case cancelHash:
+			cancel = true
 		case knowHash:
 			know = true
 		}
@@ -752,6 +755,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if lost {
 		a.lostWeight(text) // "lost 11kg"
+	}
+	if cancel {
+		a.bookingCancel(text) // "need to cancel tomorrow's 11am"
 	}
 	if question {
 		a.recommendAnswer(text)

@@ -737,6 +737,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Nobody we'd recommend more highly.", want: pos},
 		{text: "Not once in six years have we had a late bus.", want: pos},
 		{text: "Running a few mins late, be there by 3.", want: neu},
+		// The writer cancelling a booking of their own; not a customer leaving.
+		{text: "need to cancel our table for tonight, something came up", want: neu},
+		{text: "We have to cancel the 2pm tour on Saturday, change of plans.", want: neu},
+		{text: "I want to cancel my subscription, your app is useless.", want: neg},
 		{text: "Thanks for the map, it got us to every mooring.", want: pos},
 		// Thanks closing a complaint are irony unless the message asks for something; a team
 		// that "stuck with" the customer helped; "what's the point" complains.

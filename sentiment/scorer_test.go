@@ -737,6 +737,11 @@ func TestScoreCases(t *testing.T) {
 		{text: "Nobody we'd recommend more highly.", want: pos},
 		{text: "Not once in six years have we had a late bus.", want: pos},
 		{text: "Running a few mins late, be there by 3.", want: neu},
+		// What went wrong before a fear that praise then dispelled was the story, not the
+		// verdict; the writer who stuck with it is glad.
+		{text: "Our flight was cancelled and we were stuck in Rome. I was braced for a fight over the hotel. The claim was paid in a week, brilliant service.", want: pos},
+		{text: "The sofa arrived broken and the shop refused a refund. I expected to be fobbed off by you too. Your team kept me updated and refunded me in full.", want: pos},
+		{text: "The app kept crashing at first. But I stuck with it and it's been fine since.", want: pos},
 		// The writer cancelling a booking of their own; not a customer leaving.
 		{text: "need to cancel our table for tonight, something came up", want: neu},
 		{text: "We have to cancel the 2pm tour on Saturday, change of plans.", want: neu},

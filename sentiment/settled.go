@@ -57,8 +57,10 @@ func (a *analysis) expectation(text string, c int) {
 // dead laptop in expecting the worst", "Thought I'd be fighting for this refund for weeks")
 // followed, from the next sentence to the end of the message, by praise and nothing negative or
 // ironic ("Not a single problem.", "It was back in my account the next morning."): the problems of the
-// dreading sentence were the fear, not what happened, and count nothing. (expectation does the
-// same within a sentence turned by "but".)
+// dreading sentence were the fear, not what happened, and count nothing; so do those before it,
+// what went wrong that the writer then feared a fight over ("The sofa arrived broken and the
+// shop refused a refund. I expected to be fobbed off by you too. Your team kept me updated").
+// (expectation does the same within a sentence turned by "but".)
 func (a *analysis) foreboding(text string) {
 	toks := a.tok.toks
 	e := -1
@@ -71,8 +73,8 @@ func (a *analysis) foreboding(text string) {
 	if e < 0 {
 		return
 	}
-	start, end := a.sentence(text, e)
-	a.fearDispelled(end, start, end)
+	_, end := a.sentence(text, e)
+	a.fearDispelled(end, 0, end)
 }
 
 // fearDispelled clears the problems that start in tokens [lo, hi) when what starts from token
@@ -156,6 +158,8 @@ func (a *analysis) fearAt(j int) bool {
 	switch w := a.tok.normOf(&a.tok.toks[j]); string(w) {
 	case "dreaded", "feared":
 		return true
+	case "braced", "bracing":
+		return a.wordIs(j+1, "for") || a.wordIs(j+1, "myself") || a.wordIs(j+1, "ourselves") // "I was braced for a long, painful process"
 	case "expecting", "expected":
 		// "expecting the worst", "I expected a fight", "expected it to be a nightmare"
 		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst") || a.problemWithin(j+1, j+expectProblem)

@@ -742,6 +742,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "Our flight was cancelled and we were stuck in Rome. I was braced for a fight over the hotel. The claim was paid in a week, brilliant service.", want: pos},
 		{text: "The sofa arrived broken and the shop refused a refund. I expected to be fobbed off by you too. Your team kept me updated and refunded me in full.", want: pos},
 		{text: "The app kept crashing at first. But I stuck with it and it's been fine since.", want: pos},
+		// Gratitude taken back by degrees.
+		{text: "Grateful for the fast quote, less grateful when the price went up £90 at checkout.", want: neg},
 		// The writer cancelling a booking of their own; not a customer leaving.
 		{text: "need to cancel our table for tonight, something came up", want: neu},
 		{text: "We have to cancel the 2pm tour on Saturday, change of plans.", want: neu},

@@ -115,9 +115,10 @@ const mockFeatWords = 8
 // mockFeat finds congratulations ("well done", "congrats", "congratulations", "bravo", "kudos")
 // followed within a few tokens by "you managed to" or "they've managed to" ("Well done, you
 // managed to send me newborn nappies for a 10 month old", "Congrats, you've somehow managed to
-// …"): a feat that needed no congratulating, irony. All 11 labelled messages with "well done"
-// before "managed to" are negative. Not a feat of help ("you managed to fit me in", "to sort
-// it", "to find it"). It records a sarcasm item over "managed to".
+// …"), or opening a message on a deed ("Well done on raising the monthly fee by £15"): a feat
+// that needed no congratulating, irony. All 11 labelled messages with "well done" before
+// "managed to" are negative. Not a feat of help ("you managed to fit me in", "to sort it", "to
+// find it"). It records a sarcasm item over "managed to", or over "on" and the deed.
 func (a *analysis) mockFeat() {
 	toks := a.tok.toks
 	for k := range a.items {
@@ -128,6 +129,13 @@ func (a *analysis) mockFeat() {
 		}
 		if congrats := a.wordIs(i, "well") && a.wordIs(i+1, "done") || a.wordIn(i, "congrats", "congratulations", "bravo", "kudos"); !congrats {
 			continue
+		}
+		if j := int(it.last) + 1; i == a.pastMentions(0) && a.wordIs(j, "on") && a.mockedDeed(j+1) {
+			// "Well done on raising the monthly fee by £15", "Kudos on making cancellation so
+			// hard": congratulations that open a message on a deed; all 7 labelled messages so
+			// are negative, not a deed of help ("well done on sorting it").
+			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			return
 		}
 		for j := int(it.last) + 1; j < len(toks) && j <= int(it.last)+mockFeatWords; j++ {
 			if !a.wordIs(j, "managed") || !a.wordIs(j+1, "to") ||
@@ -144,6 +152,16 @@ func (a *analysis) mockFeat() {
 			}
 		}
 	}
+}
+
+// mockedDeed reports whether token j is a verb's -ing form that is no deed of help (not
+// "sorting", "fixing", "getting", "finding", "helping", "resolving" and the like).
+func (a *analysis) mockedDeed(j int) bool {
+	if j >= len(a.tok.toks) || a.tok.toks[j].kind != tkWord || !isIngForm(a.tok.normOf(&a.tok.toks[j])) {
+		return false
+	}
+	return !a.wordIn(j, "sorting", "fixing", "getting", "finding", "helping", "resolving", "saving", "rescuing", "tracking",
+		"refunding", "delivering", "opening", "winning", "launching", "passing", "reaching", "hitting", "keeping", "turning", "being")
 }
 
 // goodToKnow finds "great to know", "good to know", "nice to know" or "lovely to know" followed

@@ -742,6 +742,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Our flight was cancelled and we were stuck in Rome. I was braced for a fight over the hotel. The claim was paid in a week, brilliant service.", want: pos},
 		{text: "The sofa arrived broken and the shop refused a refund. I expected to be fobbed off by you too. Your team kept me updated and refunded me in full.", want: pos},
 		{text: "The app kept crashing at first. But I stuck with it and it's been fine since.", want: pos},
+		// Congratulations that open a message on a deed are irony; not on a deed of help.
+		{text: "Well done on doubling the parking charge and calling it an upgrade.", want: neg},
+		{text: "Well done on sorting my refund so quickly, thank you!", want: pos},
 		// Gratitude taken back by degrees.
 		{text: "Grateful for the fast quote, less grateful when the price went up £90 at checkout.", want: neg},
 		// The writer cancelling a booking of their own; not a customer leaving.

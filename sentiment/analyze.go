@@ -2004,17 +2004,23 @@ func (a *analysis) takeAway(j int) int {
 		return -1
 	}
 	for k := j + 1; k < len(toks) && k <= j+chargeWords && (toks[k].kind == tkWord || toks[k].kind == tkNumber); k++ {
-		switch string(a.tok.normOf(&toks[k])) {
-		case "fee", "fees", "charge", "charges", "fine", "penalty", "surcharge", "interest", "pcn":
+		if a.chargeAt(k) {
 			if off && !a.wordIs(j+1, "off") && !a.wordIs(k+1, "off") {
 				return -1
 			}
 			return k
-		case "and", "but", "or", "then":
+		}
+		if a.wordIn(k, "and", "but", "or", "then") {
 			return -1
 		}
 	}
 	return -1
+}
+
+// chargeAt reports whether token j names a charge: "fee", "charge", "fine", "penalty",
+// "surcharge", "interest", "pcn".
+func (a *analysis) chargeAt(j int) bool {
+	return a.wordIn(j, "fee", "fees", "charge", "charges", "fine", "penalty", "surcharge", "interest", "pcn")
 }
 
 // chargeWords is how far after a verb of taking away takeAway looks for the charge.

@@ -745,6 +745,9 @@ func TestScoreCases(t *testing.T) {
 		// Congratulations that open a message on a deed are irony; not on a deed of help.
 		{text: "Well done on doubling the parking charge and calling it an upgrade.", want: neg},
 		{text: "Well done on sorting my refund so quickly, thank you!", want: pos},
+		// A charge cancelled is put right; a flight cancelled is not.
+		{text: "I appealed with my receipt and the penalty was cancelled within a week.", want: pos},
+		{text: "My flight was cancelled again.", want: neg},
 		// Gratitude taken back by degrees.
 		{text: "Grateful for the fast quote, less grateful when the price went up £90 at checkout.", want: neg},
 		// The writer cancelling a booking of their own; not a customer leaving.

@@ -782,7 +782,44 @@ func (a *analysis) ownProblems(text string) {
 		if it := &a.items[k]; it.problem() && (a.ownLoss(it) || a.pictured(it)) {
 			a.drop(it)
 		}
+		if it := &a.items[k]; it.problem() && it.first == it.last {
+			if lo, hi := a.cancelledCharge(int(it.first)); lo >= 0 {
+				a.drop(it)
+				a.praisePhrase(lo, hi, fixWeight)
+			}
+		}
 	}
+}
+
+// cancelledDue reports whether token j names what a customer is glad to see cancelled: a charge
+// (see chargeAt), a debt, a loan, an invoice, a notice, a duplicate (see cancelledCharge).
+func (a *analysis) cancelledDue(j int) bool {
+	return a.chargeAt(j) || a.wordIn(j, "fines", "debt", "duplicate", "invoice", "loan", "notice")
+}
+
+// cancelledCharge finds "cancelled" at token c whose object is a charge, a fine or a debt: after
+// it ("cancelled the fine", "cancelled the duplicate order") or before it with a form of "be"
+// ("The parking fine was cancelled within an hour", "the charge would be cancelled"). The
+// cancelling is a fix (see fixWeight): all 9 labelled messages so are positive. It returns the
+// phrase's first and last tokens, or -1, -1.
+func (a *analysis) cancelledCharge(c int) (int, int) {
+	if !a.wordIn(c, "cancelled", "canceled") {
+		return -1, -1
+	}
+	if a.wordIn(c+1, "the", "my", "our", "that", "this") && a.cancelledDue(c+2) {
+		return c, c + 2
+	}
+	b := c - 1
+	if a.wordIn(b, "been", "be") {
+		b--
+	}
+	if !a.wordIn(b, "was", "were", "had", "has", "have", "would", "will", "got", "is", "being") {
+		return -1, -1
+	}
+	if a.cancelledDue(b - 1) {
+		return b - 1, c
+	}
+	return -1, -1
 }
 
 // ownMistake drops problem item k where its "wrong" is the writer's mistake: "I typed the wrong

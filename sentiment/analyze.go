@@ -750,6 +750,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	a.onlyWait(v)
 	a.ownProblems(text)
+	if negations > 0 {
+		a.nobodyHelped(v) // "Not once did anyone return my calls."
+	}
 	if late {
 		a.ownLate(text)
 	}
@@ -1438,6 +1441,52 @@ func (a *analysis) negatesSubject(j int) bool {
 	}
 	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash ||
 		toks[j+1].h == onceHash && a.opensClause(j) && a.wordIn(j+2, "has", "have", "had", "did", "does", "do", "is", "was", "were", "in")
+}
+
+// nobodyWeight is the complaint weight of nobody doing what was asked (see nobodyHelped).
+const nobodyWeight = 1.5
+
+// nobodyHelped finds a negated subject that is a person ("Not a single person at the kiosk could
+// tell me when my phone would be ready", "not one member of staff", "Not once did anyone return
+// my calls") in a clause that says nothing good or bad of its own, where negation has nothing to
+// turn around: that nobody did what was asked is the complaint. Of the labelled messages with "not
+// a single" or "not one" before a person, all 21 are negative; with "not once" before "did",
+// "has" or "have" and "anyone", "they" or "you", 14 of 15. It records a complaint item over the
+// phrase, whose words are then a cue's.
+func (a *analysis) nobodyHelped(v *vocab) {
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].h != notHash {
+			continue
+		}
+		last := -1
+		switch {
+		case a.wordIs(i+1, "a") && a.wordIs(i+2, "single") && a.personAt(i+3):
+			last = i + 3
+		case a.wordIs(i+1, "one") && a.personAt(i+2):
+			last = i + 2
+		case a.wordIs(i+1, "once") && a.wordIn(i+2, "did", "has", "have", "had") && a.wordIn(i+3, "anyone", "anybody", "someone", "they", "you"):
+			last = i + 3
+		}
+		if last < 0 {
+			continue
+		}
+		lo, hi := a.clause(v, i)
+		for k := range a.items {
+			if it := &a.items[k]; it.v != 0 && int(it.first) >= lo && int(it.first) < hi {
+				return // "not a single person was rude": negation turns it round
+			}
+		}
+		a.coverPhrase(i, last)
+		a.items = append(a.items, item{first: int32(i), last: int32(last), v: nobodyWeight, kind: itComplaint})
+		return
+	}
+}
+
+// personAt reports whether token j names a person who might have helped ("person", "member",
+// "agent", "soul").
+func (a *analysis) personAt(j int) bool {
+	return a.wordIn(j, "person", "member", "human", "soul", "agent", "employee", "staff", "staffer", "adviser", "advisor", "engineer", "driver", "manager", "one")
 }
 
 // onceInWords is how many tokens the time after "not once in" may take ("in all my years").

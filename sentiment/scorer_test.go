@@ -748,6 +748,10 @@ func TestScoreCases(t *testing.T) {
 		// A charge cancelled is put right; a flight cancelled is not.
 		{text: "I appealed with my receipt and the penalty was cancelled within a week.", want: pos},
 		{text: "My flight was cancelled again.", want: neg},
+		// Nobody did what was asked; negation with something to turn round still turns it.
+		{text: "Not a single person at the desk could tell me where my bike was.", want: neg},
+		{text: "Not once did anyone ring me back.", want: neg},
+		{text: "Not a single person on the team was rude, even when I was.", want: pos},
 		// Gratitude taken back by degrees.
 		{text: "Grateful for the fast quote, less grateful when the price went up £90 at checkout.", want: neg},
 		// The writer cancelling a booking of their own; not a customer leaving.

@@ -752,6 +752,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.ownProblems(text)
 	if negations > 0 {
 		a.nobodyHelped(v) // "Not once did anyone return my calls."
+		a.deniedClaim()   // "Not exactly the 'premium' experience I was promised"
 	}
 	if late {
 		a.ownLate(text)
@@ -1443,7 +1444,8 @@ func (a *analysis) negatesSubject(j int) bool {
 		toks[j+1].h == onceHash && a.opensClause(j) && a.wordIn(j+2, "has", "have", "had", "did", "does", "do", "is", "was", "were", "in")
 }
 
-// nobodyWeight is the complaint weight of nobody doing what was asked (see nobodyHelped).
+// nobodyWeight is the complaint weight of nobody doing what was asked (see nobodyHelped) and of
+// a claim denied (see deniedClaim).
 const nobodyWeight = 1.5
 
 // nobodyHelped finds a negated subject that is a person ("Not a single person at the kiosk could
@@ -1480,6 +1482,23 @@ func (a *analysis) nobodyHelped(v *vocab) {
 		a.coverPhrase(i, last)
 		a.items = append(a.items, item{first: int32(i), last: int32(last), v: nobodyWeight, kind: itComplaint})
 		return
+	}
+}
+
+// deniedClaim finds "not exactly" ("Not exactly the 'premium' experience I was promised", "Not
+// exactly thrilled that …", "Not exactly zen.") and "hardly" before "the", "a", "an" or "what"
+// ("Hardly what I'd call a full service", "Hardly the 'personalised' plan you advertise"): a
+// claim or a hope, denied with understatement. Of the labelled messages with "not exactly" 37 of
+// 38 are negative; with "hardly" before those words all 9. It records a complaint item over the
+// two words, which still negate what follows them.
+func (a *analysis) deniedClaim() {
+	toks := a.tok.toks
+	for i := range toks {
+		if toks[i].h == notHash && a.wordIs(i+1, "exactly") || a.wordIs(i, "hardly") && a.wordIn(i+1, "the", "a", "an", "what") {
+			a.items = append(a.items, item{first: int32(i), last: int32(i + 1), v: nobodyWeight, kind: itComplaint})
+			a.joinGroup(i, i+1) // evidence together; the n-grams still weigh them
+			return
+		}
 	}
 }
 

@@ -752,6 +752,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not a single person at the desk could tell me where my bike was.", want: neg},
 		{text: "Not once did anyone ring me back.", want: neg},
 		{text: "Not a single person on the team was rude, even when I was.", want: pos},
+		// A claim denied with understatement.
+		{text: "Paid for a deep clean and the oven still had grease in it. Hardly what I'd call a deep clean.", want: neg},
+		{text: "Not exactly the express delivery I paid extra for.", want: neg},
 		// Gratitude taken back by degrees.
 		{text: "Grateful for the fast quote, less grateful when the price went up £90 at checkout.", want: neg},
 		// The writer cancelling a booking of their own; not a customer leaving.

@@ -623,10 +623,12 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 
 // closingThanks reports whether a message closes on thanks alone in a sentence of their own,
 // plain ("Thanks.", "thank you", "Many thanks.", "thx", not "Thank you so much"), after details
-// or an ask: a number, a reference, "please", "need" or "kindly" ("Ring me back on 07700 900481
-// re: my repair. Thanks.", "Need to reorder my metformin 500mg x 112. Thanks", "Please unsubscribe
-// me from the marketing emails. Thank you."): thanks in advance, a sign-off, as a question's
-// are. Not thanks in capitals ("THANK YOU.") or after "appreciate" or "grateful".
+// or an ask: a number, a reference, a booking, "please", "need" or "kindly" ("Ring me back on
+// 07700 900481 re: my repair. Thanks.", "Need to reorder my metformin 500mg x 112. Thanks",
+// "Please unsubscribe me from the marketing emails. Thank you."): thanks in advance, a sign-off,
+// as a question's are. In a message spoken without stops the thanks may close its last sentence
+// ("… booking number uh six one zero eight three thanks"). Not thanks in capitals ("THANK
+// YOU."), after "appreciate" or "grateful", or passed on ("please tell him thank you").
 func (a *analysis) closingThanks() bool {
 	toks := a.tok.toks
 	n := len(toks) - 1
@@ -644,8 +646,11 @@ func (a *analysis) closingThanks() bool {
 	default:
 		return false
 	}
-	if j < 2 || toks[j-1].kind != tkBreak || toks[n].flags&tfCaps != 0 {
+	if j < 2 || toks[n].flags&tfCaps != 0 {
 		return false // "THANK YOU." is heartfelt
+	}
+	if toks[j-1].kind != tkBreak && (!a.unbroken(j) || a.wordIn(j-1, "say", "him", "her", "them", "everyone", "all")) {
+		return false // a sentence of their own, or the end of one spoken without a stop; not thanks passed on ("please tell him thank you")
 	}
 	detail := false
 	for k := range j - 1 {
@@ -654,7 +659,7 @@ func (a *analysis) closingThanks() bool {
 		}
 		// A number is a detail, not a time it took ("in 3 days").
 		detail = detail || toks[k].kind == tkNumber && !a.wordIn(k+1, "days", "hours", "hrs", "mins", "minutes", "weeks", "months", "years") ||
-			a.wordIn(k, "please", "pls", "plz", "need", "kindly", "re", "ref")
+			a.wordIn(k, "please", "pls", "plz", "need", "kindly", "re", "ref", "reference", "booking", "number")
 	}
 	return detail
 }
@@ -855,6 +860,35 @@ func (a *analysis) droppedSubject(text string, j int) bool {
 	return unmarked
 }
 
+// unbroken reports whether no break, "!" or "?" stands before token j: a message spoken and
+// transcribed without stops ("hi it's sarah i want to change the pickup time on my booking
+// reference is two two nine oh thanks").
+func (a *analysis) unbroken(j int) bool {
+	for k := range j {
+		if t := a.tok.toks[k].kind; t == tkBreak || t == tkExclaim || t == tkQuestion {
+			return false
+		}
+	}
+	return true
+}
+
+// ackWords is how many words "got the" may take to name what was received ("thanks, got the
+// email with the policy docs").
+const ackWords = 6
+
+// wordsToEnd reports whether, from token k, at most n words and then a clause's end follow.
+func (a *analysis) wordsToEnd(k, n int) bool {
+	for j := k; j <= k+n; j++ {
+		if a.endsAt(j) {
+			return true
+		}
+		if a.tok.toks[j].kind != tkWord {
+			return false
+		}
+	}
+	return false
+}
+
 // asks reports whether word token j is a question word ("how", "is", "could").
 func (a *analysis) asks(v *vocab, j int) bool {
 	idx := a.info[j]
@@ -878,9 +912,9 @@ func (a *analysis) acknowledgement() int {
 		return -1
 	}
 	if a.thanksAt(j) && j+2 < len(toks) && toks[j+1].kind == tkBreak && (a.wordIs(j+2, "noted") || a.wordIs(j+2, "received") ||
-		a.wordIs(j+2, "got") && (a.wordIs(j+3, "it") && a.endsAt(j+4) || a.wordIn(j+3, "the", "your") && a.endsAt(j+5))) {
+		a.wordIs(j+2, "got") && (a.wordIs(j+3, "it") && a.endsAt(j+4) || a.wordIn(j+3, "the", "your") && a.wordsToEnd(j+4, ackWords))) {
 		a.unpraise(j + 2)
-		return j // "Thanks, received.", "cheers, got it", "thx, got the receipt"
+		return j // "Thanks, received.", "cheers, got it", "thx, got the receipt", "thanks, got the email with the policy docs"
 	}
 	if a.thanksAt(j) {
 		// "Thanks, I'll be home after 5pm tomorrow.", "Thank you. I will call the branch": thanks
@@ -895,6 +929,9 @@ func (a *analysis) acknowledgement() int {
 		}
 		if a.givesDetail(n) || a.doneAsked(n) {
 			return j // "Thanks for getting back to me. My policy number is HX-220914."
+		}
+		if n > j+1 && toks[n-1].kind == tkBreak && a.wordIs(n, "yes") && n+1 < len(toks) && toks[n+1].kind == tkBreak {
+			return j // "Thank you. Yes, Wednesday morning works fine.": an answer
 		}
 	}
 	switch string(a.tok.normOf(&toks[j])) {

@@ -2881,6 +2881,8 @@ func TestAskedUnmarked(t *testing.T) {
 		{"Need two more chairs for table 4 please. Thank you.", event.Neutral},
 		{"Got my permit in 3 days, first time ever. Thank you.", event.Positive},
 		{"You fitted me in 2 days before the wedding. THANK YOU.", event.Positive},
+		{"hi it's dev from number twelve i want to move my booking to friday the reference is four four one nine thanks", event.Neutral},
+		{"cheers, got the invoice for the van hire", event.Neutral},
 	})
 	require.False(t, hasItem(s, "hi do i need to get the cracked screen replaced before i return the phone", func(_ *analysis, it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
 }

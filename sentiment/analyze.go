@@ -2051,7 +2051,7 @@ func (a *analysis) putRight(v *vocab, j int) bool {
 	if j >= len(toks) || toks[j].kind != tkWord || a.mark[j]&mNegated != 0 {
 		return false
 	}
-	if idx := a.info[j]; idx >= 0 && v.infos[idx].lex&lxFix != 0 {
+	if idx := a.info[j]; idx >= 0 && v.infos[idx].lex&lxFix != 0 && !a.drivenBack(j) {
 		return true
 	}
 	return a.takeAway(j) >= 0

@@ -752,6 +752,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not a single person at the desk could tell me where my bike was.", want: neg},
 		{text: "Not once did anyone ring me back.", want: neg},
 		{text: "Not a single person on the team was rude, even when I was.", want: pos},
+		// Driving backwards is no refund; no apology even; an idiom of incompetence.
+		{text: "The reversing camera didn't work and the boot wouldn't shut.", want: neg},
+		{text: "Not even a sorry when your driver reversed into our wall.", want: neg},
+		{text: "You lot couldn't organise a piss-up in a brewery.", want: neg},
 		// A claim denied with understatement.
 		{text: "Paid for a deep clean and the oven still had grease in it. Hardly what I'd call a deep clean.", want: neg},
 		{text: "Not exactly the express delivery I paid extra for.", want: neg},

@@ -313,7 +313,7 @@ const (
 // way" (see mannerBefore).
 func (a *analysis) fixAt(v *vocab, text string, i int) fixState {
 	idx := a.info[i]
-	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) {
+	if idx < 0 || v.infos[idx].lex&lxFix == 0 || a.mark[i]&mNegated != 0 || a.quotedWord(text, i) || a.drivenBack(i) {
 		return fixNone
 	}
 	lo, _ := a.clause(v, i)
@@ -324,6 +324,13 @@ func (a *analysis) fixAt(v *vocab, text string, i int) fixState {
 		return fixNone
 	}
 	return fixDealt
+}
+
+// drivenBack reports whether token i is "reversing" or "reversed" said of driving backwards
+// ("the reversing camera didn't work", "your guy reversed into my gatepost"), not of a charge
+// taken back.
+func (a *analysis) drivenBack(i int) bool {
+	return a.wordIn(i, "reversing", "reversed") && a.wordIn(i+1, "into", "out", "camera", "cam", "sensor", "sensors", "light", "lights", "beeper", "alarm")
 }
 
 // fixDone reports whether token i is a verb of fixing that says a problem was dealt with (see

@@ -421,7 +421,10 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 					// ("Brilliant. Just brilliant."); any other positive item makes the praise meant.
 					// A word that says how the writer feels is meant wherever it stands ("…
 					// in minutes. Legends. #grateful").
-					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o) ||
+					// Thanks that open the message for something are no praise of their own
+					// ("Ta very much for the £95 call-out fee to tell me my boiler's old. … Top
+					// service."): the verdict says what they meant.
+					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o) && !a.openingThanksFor(o) ||
 						o.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[o.first]))
 				} else if o.v < 0 && prior {
 					before = true
@@ -435,6 +438,25 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
 		}
 	}
+}
+
+// openingThanksFor reports whether item o is thanks that open the message, perhaps with "so
+// much", "very much", "a lot" or "a bunch", before "for" ("Thanks so much for the £70 fine"), and
+// not for a deed of help (see mockedDeed).
+func (a *analysis) openingThanksFor(o *item) bool {
+	f := int(o.first)
+	if f != a.pastMentions(0) || !a.thanksAt(f) {
+		return false
+	}
+	j := a.pastThanks(f)
+	switch {
+	case a.wordIn(j, "so", "very") && a.wordIs(j+1, "much"), a.wordIs(j, "a") && a.wordIn(j+1, "lot", "bunch"):
+		j += 2
+	case a.wordIn(j, "muchly", "heaps"):
+		j++
+	}
+	// Not thanks for a deed of help ("Thank you for tracking down my parcel").
+	return a.wordIs(j, "for") && (j+1 >= len(a.tok.toks) || !isIngForm(a.tok.normOf(&a.tok.toks[j+1])) || a.mockedDeed(j+1))
 }
 
 // barePraiseAfter reports whether positive item o stands alone as its sentence, from token

@@ -756,6 +756,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "The reversing camera didn't work and the boot wouldn't shut.", want: neg},
 		{text: "Not even a sorry when your driver reversed into our wall.", want: neg},
 		{text: "You lot couldn't organise a piss-up in a brewery.", want: neg},
+		// Opening thanks for something do not make a closing verdict after a problem meant;
+		// thanks for a deed of help do.
+		{text: "Thanks for the £5 voucher after you lost my luggage. Really generous.", want: neg},
+		{text: "Thank you for tracking down my lost bag. Great job.", want: pos},
 		// A claim denied with understatement.
 		{text: "Paid for a deep clean and the oven still had grease in it. Hardly what I'd call a deep clean.", want: neg},
 		{text: "Not exactly the express delivery I paid extra for.", want: neg},

@@ -1503,7 +1503,7 @@ func (a *analysis) deniedClaim() {
 }
 
 // personAt reports whether token j names a person who might have helped ("person", "member",
-// "agent", "soul").
+// "agent", "soul"), or is "one" ("not a single one of them").
 func (a *analysis) personAt(j int) bool {
 	return a.wordIn(j, "person", "member", "human", "soul", "agent", "employee", "staff", "staffer", "adviser", "advisor", "engineer", "driver", "manager", "one")
 }

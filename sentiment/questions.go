@@ -878,7 +878,7 @@ const ackWords = 6
 
 // wordsToEnd reports whether, from token k, at most n words and then a clause's end follow.
 func (a *analysis) wordsToEnd(k, n int) bool {
-	for j := k; j <= k+n; j++ {
+	for j := k; j <= k+n && j <= len(a.tok.toks); j++ {
 		if a.endsAt(j) {
 			return true
 		}
@@ -931,7 +931,8 @@ func (a *analysis) acknowledgement() int {
 			return j // "Thanks for getting back to me. My policy number is HX-220914."
 		}
 		if n > j+1 && toks[n-1].kind == tkBreak && a.wordIs(n, "yes") && n+1 < len(toks) && toks[n+1].kind == tkBreak {
-			return j // "Thank you. Yes, Wednesday morning works fine.": an answer
+			a.unpraise(n)
+			return j // "Thank you. Yes, Tuesday at 10 is ok.": an answer, its "yes" no praise
 		}
 	}
 	switch string(a.tok.normOf(&toks[j])) {

@@ -2891,6 +2891,7 @@ func TestAskedUnmarked(t *testing.T) {
 		{"You fitted me in 2 days before the wedding. THANK YOU.", event.Positive},
 		{"hi it's dev from number twelve i want to move my booking to friday the reference is four four one nine thanks", event.Neutral},
 		{"cheers, got the invoice for the van hire", event.Neutral},
+		{"Thanks for getting back to me. Yes, Friday after 2 works.", event.Neutral},
 	})
 	require.False(t, hasItem(s, "hi do i need to get the cracked screen replaced before i return the phone", func(_ *analysis, it item) bool { return it.kind == itPraise }), "a fix still to come is no praise")
 }

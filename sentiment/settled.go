@@ -918,8 +918,12 @@ func isWeightUnit(s string) bool {
 	if s == "" || s[0] < '0' || s[0] > '9' {
 		return false
 	}
-	s = strings.ToLower(s)
-	return strings.HasSuffix(s, "kg") || strings.HasSuffix(s, "kgs") || strings.HasSuffix(s, "lb") || strings.HasSuffix(s, "lbs")
+	for _, u := range [...]string{"kg", "kgs", "lb", "lbs"} {
+		if len(s) > len(u) && strings.EqualFold(s[len(s)-len(u):], u) {
+			return true
+		}
+	}
+	return false
 }
 
 // pictured reports whether problem item it is what a picture shows ("photos of the damage", "a

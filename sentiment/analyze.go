@@ -429,8 +429,7 @@ func (a *analysis) run(v *vocab, text string) {
 			// "… a £5 'paper statement fee'. Seriously?", "2 hours for a burger?? seriously",
 			// "Hello?? It's been 40 min since your last message", "… and now we're being told
 			// it's our fault. Unbelievable.".
-			a.items = append(a.items, item{first: int32(i), last: int32(i), v: exasperationWeight, kind: itComplaint})
-			a.coverPhrase(i, i)
+			a.complaintPhrase(i, i, exasperationWeight)
 			firstWord = false
 			negScope, boost = 0, 0
 			continue
@@ -1441,7 +1440,14 @@ func (a *analysis) negatesSubject(j int) bool {
 		return false
 	}
 	return toks[j+1].h == oneHash && toks[j+2].h != toHash || toks[j+1].h == aHash && toks[j+2].h == singleHash ||
-		toks[j+1].h == onceHash && a.opensClause(j) && a.wordIn(j+2, "has", "have", "had", "did", "does", "do", "is", "was", "were", "in")
+		toks[j+1].h == onceHash && a.opensClause(j) && (a.auxAt(j+2) || a.wordIs(j+2, "in"))
+}
+
+// auxAt reports whether token j is an auxiliary that a negated subject puts before its subject
+// ("Not once has anyone …", "Not once in 4 years have we …"): "has", "have", "had", "did",
+// "does", "do", "is", "was", "were".
+func (a *analysis) auxAt(j int) bool {
+	return a.wordIn(j, "has", "have", "had", "did", "does", "do", "is", "was", "were")
 }
 
 // nobodyWeight is the complaint weight of nobody doing what was asked (see nobodyHelped) and of
@@ -1479,8 +1485,7 @@ func (a *analysis) nobodyHelped(v *vocab) {
 				return // "not a single person was rude": negation turns it round
 			}
 		}
-		a.coverPhrase(i, last)
-		a.items = append(a.items, item{first: int32(i), last: int32(last), v: nobodyWeight, kind: itComplaint})
+		a.complaintPhrase(i, last, nobodyWeight)
 		return
 	}
 }
@@ -1518,7 +1523,7 @@ func (a *analysis) onceIn(i int) int {
 		return 0
 	}
 	for j := i + 3; j <= i+2+onceInWords && j < len(a.tok.toks) && inClause(a.tok.toks[j].kind); j++ {
-		if a.wordIn(j, "has", "have", "had", "did", "does", "do", "is", "was", "were") {
+		if a.auxAt(j) {
 			return j - (i + 2)
 		}
 	}
@@ -1581,6 +1586,13 @@ func (a *analysis) praisePhrase(first, last int, w float32) {
 	a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itPraise})
 }
 
+// complaintPhrase records a complaint item of weight w over tokens [first, last], found by a
+// rule, and makes them one phrase of a cue (see coverPhrase).
+func (a *analysis) complaintPhrase(first, last int, w float32) {
+	a.coverPhrase(first, last)
+	a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itComplaint})
+}
+
 // negEmph handles an emphatic phrase ("at all") over tokens [first, last]: no sentiment of its
 // own, and after a negator (neg >= 0) it makes the negation emphatic and joins it.
 func (a *analysis) negEmph(neg, first, last int) {
@@ -1628,9 +1640,10 @@ func (a *analysis) complaintShape(text string, i int) {
 	if first < 0 {
 		return
 	}
-	a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itComplaint})
 	if cover {
-		a.coverPhrase(first, last)
+		a.complaintPhrase(first, last, w)
+	} else {
+		a.items = append(a.items, item{first: int32(first), last: int32(last), v: w, kind: itComplaint})
 	}
 }
 

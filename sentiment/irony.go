@@ -424,7 +424,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 					// Thanks that open the message for something are no praise of their own
 					// ("Ta very much for the £95 call-out fee to tell me my boiler's old. … Top
 					// service."): the verdict says what they meant.
-					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o) && !a.openingThanksFor(o) ||
+					other = other || (o.kind != itEmoji || !in || lead) && !a.barePraiseAfter(v, text, start, o) && !a.openingThanksFor(m) ||
 						o.kind == itLex && isEarnest(a.tok.normOf(&a.tok.toks[o.first]))
 				} else if o.v < 0 && prior {
 					before = true
@@ -440,23 +440,15 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 	}
 }
 
-// openingThanksFor reports whether item o is thanks that open the message, perhaps with "so
-// much", "very much", "a lot" or "a bunch", before "for" ("Thanks so much for the £70 fine"), and
-// not for a deed of help (see mockedDeed).
-func (a *analysis) openingThanksFor(o *item) bool {
-	f := int(o.first)
-	if f != a.pastMentions(0) || !a.thanksAt(f) {
+// openingThanksFor reports whether item m is thanks for something (see thanksFor) that open the
+// message ("Thanks so much for the £70 fine"), and not for a deed of help (see mockedDeed: not
+// "Thank you for tracking down my parcel").
+func (a *analysis) openingThanksFor(m int) bool {
+	if int(a.items[m].first) != a.pastMentions(0) {
 		return false
 	}
-	j := a.pastThanks(f)
-	switch {
-	case a.wordIn(j, "so", "very") && a.wordIs(j+1, "much"), a.wordIs(j, "a") && a.wordIn(j+1, "lot", "bunch"):
-		j += 2
-	case a.wordIn(j, "muchly", "heaps"):
-		j++
-	}
-	// Not thanks for a deed of help ("Thank you for tracking down my parcel").
-	return a.wordIs(j, "for") && (j+1 >= len(a.tok.toks) || !isIngForm(a.tok.normOf(&a.tok.toks[j+1])) || a.mockedDeed(j+1))
+	_, k, _ := a.thanksFor(m)
+	return k >= 0 && (k+1 >= len(a.tok.toks) || !isIngForm(a.tok.normOf(&a.tok.toks[k+1])) || a.mockedDeed(k+1))
 }
 
 // barePraiseAfter reports whether positive item o stands alone as its sentence, from token
@@ -978,20 +970,16 @@ func (a *analysis) thanksThenBut(text string) {
 	}
 	// A later sentence that opens with "shame" or "pity" is a lament of its own ("Pity the
 	// engineer didn't move at the same speed"): all 78 labelled messages with one are negative.
-	bad := a.wordIn(but, "shame", "pity")
-	for k := range a.items {
-		if bad {
-			break
-		}
-		if it := &a.items[k]; int(it.first) > but && (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0) {
-			bad = true
-			break
-		}
+	lament := a.wordIn(but, "shame", "pity")
+	bad := lament
+	for k := 0; !bad && k < len(a.items); k++ {
+		it := &a.items[k]
+		bad = int(it.first) > but && (it.kind == itComplaint && it.v > 0 || it.kind == itLex && it.v < 0)
 	}
 	if !bad {
 		return
 	}
-	if a.wordIn(but, "shame", "pity") && !a.covered(but) {
+	if lament && !a.covered(but) {
 		a.items = append(a.items, item{first: int32(but), last: int32(but), v: lamentWeight, kind: itComplaint})
 	}
 	for k := range a.items {
@@ -1486,11 +1474,7 @@ func (a *analysis) cantEnough() {
 				first, neg = a.noneBefore(first) // "There's no one I'd recommend more highly"
 			}
 			if neg {
-				for k := range a.items {
-					if it := &a.items[k]; int(it.first) >= first && int(it.last) <= i && it.problem() {
-						a.drop(it) // "no one I'd recommend" is a complaint cue said alone
-					}
-				}
+				a.dropProblems(first, i+1) // "no one I'd recommend" is a complaint cue said alone
 				a.praisePhrase(first, i, cantEnoughWeight)
 			}
 			break

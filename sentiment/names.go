@@ -160,8 +160,9 @@ func (a *analysis) pastMentions(k int) int {
 // bareAnswer reports whether the answer word at token i ("yes", "ok") answers or fills rather
 // than approves: nothing but mentions, greetings and fillers comes before it ("@united yes in
 // Lusaka", "hi yes it's mr patel"), or "so", "and", "like", "right", "well" or a filler stands
-// right before it ("… how do i do that so yeah", "right yeah so …"). (The tokenizer drops "um", "uh" and "erm" as fillerWords but
-// where they look like an abbreviation, "Um.Ok"; "er" it keeps.)
+// right before it ("… how do i do that so yeah", "right yeah so …"). (The tokenizer drops "um",
+// "uh" and "erm" as fillerWords but where they look like an abbreviation, "Um.Ok"; "er" it
+// keeps.)
 func (a *analysis) bareAnswer(i int) bool {
 	if a.wordIn(i-1, "so", "and", "like", "um", "uh", "er", "erm", "right", "well") {
 		return true // "… so yeah", "right yeah so i've just got home"

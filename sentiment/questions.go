@@ -932,7 +932,7 @@ func (a *analysis) acknowledgement() int {
 		}
 		if n > j+1 && toks[n-1].kind == tkBreak && a.wordIs(n, "yes") && n+1 < len(toks) && toks[n+1].kind == tkBreak {
 			a.unpraise(n)
-			return j // "Thank you. Yes, Tuesday at 10 is ok.": an answer, its "yes" no praise
+			return j // "Thanks for getting back to me. Yes, Tuesday between 9 and 12 works.": an answer, its "yes" no praise
 		}
 	}
 	switch string(a.tok.normOf(&toks[j])) {
@@ -1161,8 +1161,7 @@ func (a *analysis) whyAsked(text string) {
 		if a.wonders() {
 			return
 		}
-		a.items = append(a.items, item{first: int32(k), last: int32(k), v: whyWeight, kind: itComplaint})
-		a.coverPhrase(k, k)
+		a.complaintPhrase(k, k, whyWeight)
 	}
 }
 
@@ -1201,8 +1200,7 @@ func (a *analysis) normalAsked(text string) {
 			return
 		}
 		if a.possibleAsked(k) {
-			a.items = append(a.items, item{first: int32(k), last: int32(k + 3), v: whyWeight, kind: itComplaint})
-			a.coverPhrase(k, k+3)
+			a.complaintPhrase(k, k+3, whyWeight)
 			return
 		}
 		if !a.wordIs(k, "is") || !a.wordIs(k+1, "it") && !a.wordIs(k+1, "this") && !a.wordIs(k+1, "that") {
@@ -1214,8 +1212,7 @@ func (a *analysis) normalAsked(text string) {
 			continue
 		}
 		if a.wordIs(q+1, "because") || a.wordIs(q+2, "because") || a.wordIs(q+3, "because") || a.forAFriend(q+1) {
-			a.items = append(a.items, item{first: int32(k), last: int32(k + 2), v: whyWeight, kind: itComplaint})
-			a.coverPhrase(k, k+2)
+			a.complaintPhrase(k, k+2, whyWeight)
 			return
 		}
 	}

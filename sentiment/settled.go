@@ -889,11 +889,7 @@ func (a *analysis) lostWeight(text string) {
 			continue
 		}
 		a.mark[f] |= mMasked
-		for k := range a.items {
-			if it := &a.items[k]; int(it.first) <= f && f <= int(it.last) && it.problem() {
-				a.drop(it)
-			}
-		}
+		a.dropProblems(f, f+1)
 	}
 }
 
@@ -957,11 +953,7 @@ func (a *analysis) bookingCancel(text string) {
 			continue
 		}
 		a.mark[i] |= mMasked
-		for k := range a.items {
-			if it := &a.items[k]; int(it.first) == i && it.problem() {
-				a.drop(it)
-			}
-		}
+		a.dropProblems(i, i+1)
 	}
 }
 

@@ -191,6 +191,7 @@ func (a *analysis) run(v *vocab, text string) {
 	lastContrast := -1
 	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
+	reqAt := -1        // the first word of the first request cue
 	middle := false    // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
 	enough := false    // an "enough" or a "highly" somewhere (see analysis.cantEnough)
 	refund := false    // a "refund" somewhere (see analysis.refundCame)
@@ -381,6 +382,9 @@ func (a *analysis) run(v *vocab, text string) {
 				mk := uint16(mCovered | mMasked)
 				if p.cue == cueRequest {
 					request = true
+					if reqAt < 0 {
+						reqAt = int(first)
+					}
 				}
 				for k := first; k <= last; k++ {
 					a.mark[k] |= mk
@@ -862,6 +866,15 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
+	if reqAt >= 0 && !question && exclaim == 0 && a.plainRequest(v, text, reqAt) {
+		// "cancel order 30418 pls", "Refund to original payment method please": a calm request
+		// names what it asks for, as a plain question does (see infoQuestion).
+		for k := range a.items {
+			if it := &a.items[k]; it.kind == itComplaint && a.namedInQuestion(v, it) || it.kind == itLex && it.v < 0 {
+				a.drop(it)
+			}
+		}
+	}
 	if (question || request) && exclaim == 0 {
 		a.notYetAsked(v)
 	}
@@ -919,7 +932,7 @@ func (a *analysis) run(v *vocab, text string) {
 	ack, signOff := -1, false
 	if exclaim == 0 {
 		ack = a.acknowledgement()
-		signOff = !question && !request && ack < 0 && a.closingThanks() // "Ring me back on 07700 900481. Thanks."
+		signOff = !question && !request && ack < 0 && a.closingThanks(text) // "Ring me back on 07700 900481. Thanks."
 	}
 	asks := (question || request || ack >= 0 || signOff) && !complains
 	// courtesy: a smile, or a thumbs-up after an acknowledgement.
@@ -1133,6 +1146,33 @@ func (a *analysis) inGoodWay(i int) bool {
 		return a.wordIs(i+3, "way") || a.wordIs(i+3, "possible") && a.wordIs(i+4, "way")
 	}
 	return false
+}
+
+// plainRequest reports whether a request is calm (see calm), every item may stand in a plain
+// question (see askedOf), and every negative one stands in the sentence of the request cue at
+// token r ("I'd like to cancel order 30875 before it ships and get a refund please"; not "The
+// headphones smell of smoke. I would like a refund please").
+func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
+	if !a.calm(v) {
+		return false
+	}
+	start, end := a.sentence(text, r)
+	for k := range a.items {
+		it := &a.items[k]
+		if !a.askedOf(v, it) || it.v != 0 && (it.kind == itComplaint || it.v < 0) && (int(it.first) < start || int(it.first) >= end) {
+			return false
+		}
+	}
+	return true
+}
+
+// goodWayAfter reports whether "in a good way" or "in the best way" (see inGoodWay) starts at
+// token i or after a comma there.
+func (a *analysis) goodWayAfter(i int) bool {
+	if i < len(a.tok.toks) && a.tok.toks[i].kind == tkBreak {
+		i++
+	}
+	return a.inGoodWay(i)
 }
 
 func log1p(x float32) float32 {
@@ -2173,6 +2213,9 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 		kind = itContextual
 	case cueSarcasm:
 		kind = itSarcasm
+		if a.goodWayAfter(int(last) + 1) {
+			kind = itPraise // "What a surprise, in the best way!": the surprise pleased
+		}
 	case cueSarcasmCond:
 		kind = itSarcasmCond
 	default:

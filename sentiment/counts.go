@@ -627,7 +627,7 @@ func (a *analysis) otherSense(v *vocab, text string, i int) bool {
 	case worksHash, suitsHash:
 		return a.timeBefore(i)
 	case fineHash:
-		return a.penaltyFine(i)
+		return a.penaltyFine(i) || a.agreedFine(i)
 	case effectiveHash:
 		return a.datesChange(i)
 	}
@@ -898,6 +898,33 @@ func (a *analysis) penaltyFine(i int) bool {
 	return a.wordIs(i-1, "parking") || a.wordIs(i-1, "speeding") || a.wordIs(i-1, "penalty") || a.wordIs(i-1, "late") || a.wordIs(i-1, "my")
 }
 
+// agreedWords is how far before the verb of an agreed "fine" its time may stand (see agreedFine).
+const agreedWords = 5
+
+// agreedFine reports whether the word "fine" at token i agrees to an arrangement: "fine by me"
+// (with me, by us), "that's fine", "either's fine", or "is", "are", "be" or "works" before it
+// with a day, a time or a number up to agreedWords words before that in its clause ("tues 9-1 is
+// fine", "any slot between 9 and 5 is fine", "10am Thursday for the window engineer is fine",
+// "Wednesday morning works fine"). Of the labelled messages with such a "fine", 47 are neutral
+// and 1 positive.
+func (a *analysis) agreedFine(i int) bool {
+	if a.wordIn(i+1, "by", "with") && a.wordIn(i+2, "me", "us") || a.wordIn(i-1, "that's", "thats", "either's") {
+		return true
+	}
+	if !a.wordIn(i-1, "is", "are", "be", "works") {
+		return false
+	}
+	for k := i - 2; k >= 0 && k >= i-1-agreedWords; k-- {
+		if tk := &a.tok.toks[k]; tk.kind != tkWord && tk.kind != tkNumber {
+			return false
+		}
+		if a.timeBefore(k + 1) {
+			return true
+		}
+	}
+	return false
+}
+
 // planWords is how far before the "for" of a count the word of a plan may stand.
 const planWords = 8
 
@@ -936,10 +963,11 @@ var happyHash, gladHash, bestHash = hashString("happy"), hashString("glad"), has
 
 // willing reports whether word i ("happy", "glad") says the writer is willing, not pleased: "to"
 // and a verb of the willing class after it ("I'm happy to collect it myself", "glad to pay the
-// difference"), or "for you to" ("happy for you to leave it with a neighbour").
+// difference"), or "for you to" ("happy for you to leave it with a neighbour", "she's happy for
+// me to manage her appointments").
 func (a *analysis) willing(v *vocab, i int) bool {
 	j := i + 1
-	if a.wordIs(j, "for") && a.wordIn(j+1, "you", "them", "him", "her", "the") {
+	if a.wordIs(j, "for") && a.wordIn(j+1, "you", "them", "him", "her", "the", "me", "us") {
 		return a.wordIs(j+2, "to")
 	}
 	if !a.wordIs(j, "to") || j+1 >= len(a.tok.toks) {

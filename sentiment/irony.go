@@ -722,10 +722,17 @@ func (a *analysis) thanksForProblem(v *vocab) {
 			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
 			return
 		}
+		if a.problemThat(v, k+1) {
+			// "Thanks for the tracking number that hasn't updated since Monday": all 33 labelled
+			// messages with thanks for a thing and then what went wrong with it are negative.
+			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			return
+		}
 		if plain {
 			continue // plain "thanks for" is a conditional sarcasm cue already
 		}
-		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 || a.problemFor(k+1) {
+		// ("ty so much for cancelling the roaming charges": a charge taken away, see takeAway.)
+		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 && a.takeAway(k+1) < 0 || a.problemFor(k+1) {
 			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
 			return
 		}
@@ -770,6 +777,42 @@ func (a *analysis) problemFor(j int) bool {
 	}
 	return false
 }
+
+// problemThat reports whether the words from token j, after "the", "your", "a", "my", "this" or
+// "another", name a thing in up to thingWords words and then, after "that" or "which", say what
+// went wrong with it in their clause: a complaint, a negative word or a negator ("Thanks for the
+// tracking number that hasn't updated since Monday", "Thanks so much for the membership that
+// auto-renewed after I cancelled it", "the surprise £25 'delivery surcharge' that wasn't on the
+// invoice"). Not a remedy ("the refund that came through today").
+func (a *analysis) problemThat(v *vocab, j int) bool {
+	toks := a.tok.toks
+	if !a.wordIn(j, "the", "your", "a", "my", "this", "another") || a.remedy(j) {
+		return false
+	}
+	k := j + 1
+	for ; k < len(toks) && k <= j+thingWords && !a.wordIn(k, "that", "which"); k++ {
+		if toks[k].kind != tkWord && toks[k].kind != tkNumber {
+			return false
+		}
+	}
+	if !a.wordIn(k, "that", "which") {
+		return false
+	}
+	for n := k + 1; n < len(toks) && (toks[n].kind == tkWord || toks[n].kind == tkNumber); n++ {
+		if idx := a.info[n]; idx >= 0 && v.infos[idx].flags&wNegator != 0 {
+			return true
+		}
+		for m := range a.items {
+			if it := &a.items[m]; int(it.first) == n && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thingWords is how many words may name the thing that problemThat finds a problem with.
+const thingWords = 4
 
 // thanksFor reads item m as thanks for something: a courtesy item ("thanks") or a praise cue
 // that opens with thanks ("thanks so much", "big thanks"), then "for", perhaps after "so much",

@@ -16,23 +16,45 @@ func (a *analysis) titleWord(text string, i int) bool {
 }
 
 // signOff reports whether word i closes a letter, as "best" in "… Best, Mark" does: it is not
-// the first word, opens a sentence or a line, and a comma and one or two words in title case (a
-// name) follow it to the end of the message.
+// the first word, opens a sentence or a line, and ("wishes" or "regards" may come between: "Best
+// wishes, Tom.") a comma and one or two words in title case (a name) follow it to the end of the
+// message, or to a stop that ends it.
 func (a *analysis) signOff(text string, i int) bool {
 	toks := a.tok.toks
-	n := len(toks) - i - 2 // the words of the name
-	if i == 0 || n < 1 || n > 2 || string(a.tok.normOf(&toks[i])) != "best" {
+	if i == 0 || string(a.tok.normOf(&toks[i])) != "best" {
 		return false
 	}
-	if c := &toks[i+1]; c.kind != tkBreak || text[c.start] != ',' {
-		return false
+	c := i + 1
+	if a.wordIn(c, "wishes", "regards") {
+		c++
 	}
-	for k := i + 2; k < len(toks); k++ {
-		if !a.titleWord(text, k) {
-			return false
-		}
+	if c >= len(toks) || a.signedName(text, c+1) != len(toks) {
+		return false
 	}
 	return a.opensSentence(text, i) || strings.IndexByte(text[toks[i-1].end:toks[i].start], '\n') >= 0
+}
+
+// signedName returns the end of a name that signs a message off from token j: one or two words
+// in title case after a comma at token j-1, up to the end of the message or a stop that ends it
+// ("…. Thanks, Jen", "Best, Mark."). It returns len(toks) then, and -1 if there is no such name.
+func (a *analysis) signedName(text string, j int) int {
+	toks := a.tok.toks
+	if j < 1 || j >= len(toks) || toks[j-1].kind != tkBreak || text[toks[j-1].start] != ',' {
+		return -1
+	}
+	end := len(toks)
+	if t := &toks[end-1]; t.kind == tkBreak && text[t.start] == '.' {
+		end--
+	}
+	if n := end - j; n < 1 || n > 2 {
+		return -1
+	}
+	for k := j; k < end; k++ {
+		if !a.titleWord(text, k) {
+			return -1
+		}
+	}
+	return len(toks)
 }
 
 // fewTitleWords reports whether fewer than half of the words that do not open a sentence are in

@@ -623,17 +623,24 @@ func (a *analysis) wordIn(j int, ws ...string) bool {
 
 // closingThanks reports whether a message closes on thanks alone in a sentence of their own,
 // plain ("Thanks.", "thank you", "Many thanks.", "thx", not "Thank you so much"), after details
-// or an ask: a number, a reference, a booking, "please", "need" or "kindly" ("Ring me back on
+// or an ask: a number, a reference, a booking, "please", "need", "kindly", "want", "won't" (an
+// absence), "writing", "letting", a "key" left or a time that "works" ("Ring me back on
 // 07700 900481 re: my repair. Thanks.", "Need to reorder my metformin 500mg x 112. Thanks",
 // "Please unsubscribe me from the marketing emails. Thank you."): thanks in advance, a sign-off,
 // as a question's are. In a message spoken without stops the thanks may close its last sentence
 // ("… booking number uh six one zero eight three thanks"). Not thanks in capitals ("THANK
-// YOU."), after "appreciate" or "grateful", or passed on ("please tell him thank you").
-func (a *analysis) closingThanks() bool {
+// YOU."), after "appreciate" or "grateful", or passed on ("please tell him thank you"). A name
+// may sign the thanks off ("Thanks, Jen"; see signedName).
+func (a *analysis) closingThanks(text string) bool {
 	toks := a.tok.toks
 	n := len(toks) - 1
 	for n >= 0 && toks[n].kind == tkBreak {
 		n--
+	}
+	if n >= 2 && toks[n].kind == tkWord && a.signedName(text, n) == len(toks) {
+		n -= 2 // "… back a week as we're away. Thanks, Jen"
+	} else if n >= 3 && toks[n].kind == tkWord && a.signedName(text, n-1) == len(toks) {
+		n -= 3 // "Thanks, Jen Price."
 	}
 	j := n // the first word of the thanks
 	switch {
@@ -659,7 +666,7 @@ func (a *analysis) closingThanks() bool {
 		}
 		// A number is a detail, not a time it took ("in 3 days").
 		detail = detail || toks[k].kind == tkNumber && !a.wordIn(k+1, "days", "hours", "hrs", "mins", "minutes", "weeks", "months", "years") ||
-			a.wordIn(k, "please", "pls", "plz", "need", "kindly", "re", "ref", "reference", "booking", "number")
+			a.wordIn(k, "please", "pls", "plz", "need", "kindly", "re", "ref", "reference", "booking", "number", "won't", "writing", "letting", "want", "key", "works")
 	}
 	return detail
 }
@@ -1033,10 +1040,11 @@ func (a *analysis) doneAsked(n int) bool {
 }
 
 // givesDetail reports whether a detail asked for is given at token n, perhaps after "to
-// confirm": "the", "my" or "our", at most two words, a word that names a detail ("number",
+// confirm": perhaps "the", "my" or "our", at most two words, a word that names a detail ("number",
 // "reference", "ID", "postcode") and "is" or "are" ("My booking reference is QX7H2L", "the order
-// number is 77412"). After thanks that open a message, of the distinct labelled messages that
-// go on so, all 6 are neutral.
+// number is 77412", "gate code is 4417"), or says the payment was made ("payment sent", "paid by
+// transfer"). After thanks that open a message, all 19 labelled messages that go on so are
+// neutral.
 func (a *analysis) givesDetail(n int) bool {
 	if a.wordIs(n, "to") && a.wordIs(n+1, "confirm") {
 		n += 2
@@ -1044,10 +1052,13 @@ func (a *analysis) givesDetail(n int) bool {
 			n++
 		}
 	}
-	if !a.wordIn(n, "the", "my", "our") {
-		return false
+	if a.wordIs(n, "payment") && a.wordIn(n+1, "sent", "made", "done") || a.wordIs(n, "paid") && a.wordIn(n+1, "by", "via", "today") {
+		return true // "Thank you. Payment sent via bank transfer, reference SMITH-0412."
 	}
-	for k := n + 1; k <= n+3; k++ {
+	if a.wordIn(n, "the", "my", "our") {
+		n++
+	}
+	for k := n; k <= n+2; k++ {
 		if a.wordIn(k, "number", "id", "reference", "ref", "postcode", "code", "name", "email", "address", "details") {
 			if a.wordIs(k+1, "number") {
 				k++

@@ -1231,6 +1231,20 @@ func TestScoreCases(t *testing.T) {
 		{text: "Not a single staff member seems to care.", want: neg},
 		{text: "Not one to complain but the service was poor.", want: neg},
 		{text: "Not a single corner damaged, brilliant packing.", want: pos},
+		// A time agreed is "fine" without praise; a calm request names what it asks for.
+		{text: "confirming 2pm tomorrow is fine", want: neu},
+		{text: "fine by me, Tuesday works", want: neu},
+		{text: "I'd like to cancel my car insurance from 1st June, policy no. MT-55102.", want: neu},
+		{text: "I'd like to cancel order 30875 before it ships and get a refund please.", want: neu},
+		// Thanks for a thing that then went wrong; thanks for a charge taken away.
+		{text: "Thanks for the tracking number that hasn't updated since Monday. Very helpful.", want: neg},
+		{text: "Thanks so much for the monthly membership that auto-renewed after I cancelled it.", want: neg},
+		{text: "ty so much for cancelling the roaming charges, you've made my week", want: pos},
+		// A surprise that pleased; thanks signed with a name; a detail after opening thanks.
+		{text: "What a surprise, in the best way! Came to tune and ended up fixing the squeaky pedal too. Cheers!", want: pos},
+		{text: "Morning, I need to push the delivery on order 77102 back a week as we're away. Thanks, Jen", want: neu},
+		{text: "Thank you. Payment sent via bank transfer, reference SMITH-0412.", want: neu},
+		{text: "Thanks but no thanks. The room is a dark cupboard with a speaker.", want: neg},
 	} {
 		got := score(s, tc.text)
 		require.True(t, got.Reliable, "%q: reliable", tc.text)
@@ -1947,8 +1961,8 @@ func TestCalmAsk(t *testing.T) {
 		{"Charged twice!! Could someone check?", false},
 		{"Could someone check my order?", false}, // no problem named
 		// Documents handed over ask as a request does.
-		{"Please find attached the medical certificate requested for my refund claim, case 771204.", true},
-		{"hi ive attached the receipt for the cracked tile from the delivery on 3/11", true},
+		{"My refund claim was declined. Please find attached the medical certificate, case 771204.", true},
+		{"the tile from the delivery on 3/11 is cracked. ive attached the receipt", true},
 		{"I've attached photos of the damage. This is the third time I've had to send them.", false},
 		// A question typed without its mark, first or after the last comma.
 		{"how do i do a refund on the terminal", true},
@@ -1961,8 +1975,7 @@ func TestCalmAsk(t *testing.T) {
 		{"ordered a signed copy and got an unsigned one. who do i talk to about this", false},
 		{"how do i get a refund when you cancelled it again", false}, // impatience
 		{"how do i get a refund?? cancelled again", false},
-		// "Just checking" asks; "where's the rest" of an amount does not.
-		{"Hi, I returned the chair on Monday. Just checking when I should expect the refund.", true},
+		// "Just checking" asks (see TestPlainRequest); "where's the rest" of an amount does not.
 		{"My refund reference is RF-20931. Just checking it's been processed.", true},
 		{"You refunded me $40 for a $120 table. Where's the rest?", false},
 		{"You refunded me £38.50 for a £77 ticket. Where is the other half?", false},
@@ -1976,6 +1989,36 @@ func TestCalmAsk(t *testing.T) {
 		a.run(s.vocab, tc.text)
 		require.Equal(t, tc.want, a.rule[rfCalmAsk] == 1, tc.text)
 		s.pool.Put(a)
+	}
+}
+
+// A calm request names what it asks for in its own sentence, as a plain question does: nothing
+// is left to complain of. A problem in another sentence, or impatience, stays.
+func TestPlainRequest(t *testing.T) {
+	s, err := New(Config{})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		text  string
+		plain bool
+	}{
+		{"Please find attached the medical certificate requested for my refund claim, case 771204.", true},
+		{"hi ive attached the receipt for the cracked tile from the delivery on 3/11", true},
+		{"Hi, I returned the chair on Monday. Just checking when I should expect the refund.", true},
+		{"I'd like to cancel order 30875 before it ships and get a refund please.", true},
+		{"Please send the refund to the card ending 4471, the other one has been cancelled.", true},
+		{"The lid arrived cracked. Please send a replacement.", false},
+		{"Please refund me, this is ridiculous.", false},
+		{"I'd like a refund please, still nothing after three weeks.", false},
+	} {
+		a := s.pool.Get().(*analysis)
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.plain, a.rule[rfComplaint] == 0 && a.rule[rfNeg] == 0, tc.text)
+		s.pool.Put(a)
+		if tc.plain {
+			var got event.Sentiment
+			s.Score(tc.text, "", &got)
+			require.Equal(t, event.Neutral, got.Label, tc.text)
+		}
 	}
 }
 

@@ -866,6 +866,15 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
+	if exclaim == 0 && a.reports() && a.plainRequest(v, text, -1) {
+		// "Just noticed the app shows my balance as £0.00 … Probably a display bug, thought you
+		// should know.": a calm report of what the writer saw names it, whatever the sentence.
+		for k := range a.items {
+			if it := &a.items[k]; it.kind == itComplaint && a.namedInQuestion(v, it) || it.kind == itLex && it.v < 0 {
+				a.drop(it)
+			}
+		}
+	}
 	if reqAt >= 0 && !question && exclaim == 0 && a.plainRequest(v, text, reqAt) {
 		// "cancel order 30418 pls", "Refund to original payment method please": a calm request
 		// names what it asks for, as a plain question does (see infoQuestion).
@@ -1151,12 +1160,16 @@ func (a *analysis) inGoodWay(i int) bool {
 // plainRequest reports whether a request is calm (see calm), every item may stand in a plain
 // question (see askedOf), and every negative one stands in the sentence of the request cue at
 // token r ("I'd like to cancel order 30875 before it ships and get a refund please"; not "The
-// headphones smell of smoke. I would like a refund please").
+// headphones smell of smoke. I would like a refund please"), or anywhere when r is -1 (a report:
+// see reports).
 func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
 	if !a.calm(v) {
 		return false
 	}
-	start, end := a.sentence(text, r)
+	start, end := 0, len(a.tok.toks)
+	if r >= 0 {
+		start, end = a.sentence(text, r)
+	}
 	for k := range a.items {
 		it := &a.items[k]
 		if !a.askedOf(v, it) || it.v != 0 && (it.kind == itComplaint || it.v < 0) && (int(it.first) < start || int(it.first) >= end) {
@@ -1164,6 +1177,26 @@ func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
 		}
 	}
 	return true
+}
+
+// reports reports whether the writer says the message reports what they saw: "I noticed" (we,
+// just), "thought you should know" (you'd want to, you'd like to), "just flagging", "fyi".
+func (a *analysis) reports() bool {
+	for j := range a.tok.toks {
+		switch {
+		case a.wordIs(j, "noticed"):
+			if a.wordIn(j-1, "i", "we", "i've", "we've", "just") {
+				return true
+			}
+		case a.wordIs(j, "thought"):
+			if a.wordIn(j+1, "you", "you'd") && (a.wordIs(j+2, "know") || a.wordIs(j+3, "know") || a.wordIs(j+4, "know")) {
+				return true
+			}
+		case a.wordIs(j, "flagging"), a.wordIs(j, "fyi"):
+			return true
+		}
+	}
+	return false
 }
 
 // goodWayAfter reports whether "in a good way" or "in the best way" (see inGoodWay) starts at

@@ -200,6 +200,7 @@ func (a *analysis) run(v *vocab, text string) {
 	lost := false      // a "lost" somewhere (see analysis.lostWeight)
 	cancel := false    // a "cancel" somewhere (see analysis.bookingCancel)
 	know := false      // a "know" somewhere (see analysis.goodToKnow)
+	report := false    // a "noticed", "thought", "flagging" or "fyi" somewhere (see analysis.reports)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
@@ -219,6 +220,8 @@ func (a *analysis) run(v *vocab, text string) {
 			cancel = true
 		case knowHash:
 			know = true
+		case noticedHash, thoughtHash, flaggingHash, fyiHash:
+			report = true
 		}
 		switch tk.kind {
 		case tkWord, tkHashtag:
@@ -866,7 +869,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	if exclaim == 0 && a.reports() && a.plainRequest(v, text, -1) {
+	if report && exclaim == 0 && a.reports() && a.plainRequest(v, text, -1) {
 		// "Just noticed the app shows my balance as £0.00 … Probably a display bug, thought you
 		// should know.": a calm report of what the writer saw names it, whatever the sentence.
 		for k := range a.items {
@@ -1178,6 +1181,10 @@ func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
 	}
 	return true
 }
+
+// noticedHash, thoughtHash, flaggingHash and fyiHash are the hashes of the words reports looks
+// for.
+var noticedHash, thoughtHash, flaggingHash, fyiHash = hashString("noticed"), hashString("thought"), hashString("flagging"), hashString("fyi")
 
 // reports reports whether the writer says the message reports what they saw: "I noticed" (we,
 // just), "thought you should know" (you'd want to, you'd like to), "just flagging", "fyi".

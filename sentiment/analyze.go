@@ -869,18 +869,12 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	if report && exclaim == 0 && a.reports() && a.plainRequest(v, text, -1) {
-		// "Just noticed the app shows my balance as £0.00 … Probably a display bug, thought you
-		// should know.": a calm report of what the writer saw names it, whatever the sentence.
-		for k := range a.items {
-			if it := &a.items[k]; it.kind == itComplaint && a.namedInQuestion(v, it) || it.kind == itLex && it.v < 0 {
-				a.drop(it)
-			}
-		}
-	}
-	if reqAt >= 0 && !question && exclaim == 0 && a.plainRequest(v, text, reqAt) {
-		// "cancel order 30418 pls", "Refund to original payment method please": a calm request
-		// names what it asks for, as a plain question does (see infoQuestion).
+	if exclaim == 0 && (reqAt >= 0 && !question && a.plainRequest(v, text, reqAt) || report && a.reports() && a.plainRequest(v, text, -1)) {
+		// "Refund to original payment method please", "I'd like to cancel my car insurance from
+		// 1st June": a calm request names what it asks for, as a plain question does (see
+		// infoQuestion); so does a calm report of what the writer saw, whatever the sentence
+		// ("Just noticed the app shows my balance as £0.00 … Probably a display bug, thought you
+		// should know.").
 		for k := range a.items {
 			if it := &a.items[k]; it.kind == itComplaint && a.namedInQuestion(v, it) || it.kind == itLex && it.v < 0 {
 				a.drop(it)

@@ -200,7 +200,8 @@ func (a *analysis) run(v *vocab, text string) {
 	lost := false      // a "lost" somewhere (see analysis.lostWeight)
 	cancel := false    // a "cancel" somewhere (see analysis.bookingCancel)
 	know := false      // a "know" somewhere (see analysis.goodToKnow)
-	report := false    // a "noticed", "thought", "flagging" or "fyi" somewhere (see analysis.reports)
+	report := false    // the writer says the message reports what they saw (see analysis.reportAt)
+	or := false        // an "or" somewhere (see analysis.alternativeAsk)
 	counts := 0        // number words, which a reference read out has (see spokenDigits)
 	var hs [8]uint64   // the hashes of the phrases that start at a word, by length
 	for i := range toks {
@@ -221,7 +222,9 @@ func (a *analysis) run(v *vocab, text string) {
 		case knowHash:
 			know = true
 		case noticedHash, thoughtHash, flaggingHash, fyiHash:
-			report = true
+			report = report || a.reportAt(i)
+		case orHash:
+			or = true
 		}
 		switch tk.kind {
 		case tkWord, tkHashtag:
@@ -519,7 +522,7 @@ func (a *analysis) run(v *vocab, text string) {
 				// "great stuff guys 🙃", "great service as always 🙄": not meant.
 				// The marker is what the emoji means here: the n-gram model does not weigh it
 				// again (it learns the upside-down face as a smile on general text).
-				a.items = append(a.items, item{first: int32(i), last: int32(i), v: 1, kind: itSarcasm})
+				a.sarcasmItem(int32(i), int32(i))
 				a.mark[i] |= mMasked
 			}
 			negScope = 0 // "our gas bill is... zero 😂 love it": the emoji closes what the negator said
@@ -736,7 +739,7 @@ func (a *analysis) run(v *vocab, text string) {
 		a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: kind})
 	}
 
-	if !question && !request && exclaim == 0 && a.askedUnmarked() {
+	if !question && !request && exclaim == 0 && a.askedUnmarked(or) {
 		request = true // "hi do i need to print my boarding pass or is the qr code ok"
 	}
 
@@ -832,7 +835,7 @@ func (a *analysis) run(v *vocab, text string) {
 	a.closingNot()
 	a.closingTag()
 	if k, q := a.thanksForQuoted(text); k >= 0 {
-		a.items = append(a.items, item{first: int32(k), last: int32(q), v: 1, kind: itSarcasm})
+		a.sarcasmItem(int32(k), int32(q))
 	}
 	if mixed {
 		a.elsewhere(v)
@@ -845,7 +848,7 @@ func (a *analysis) run(v *vocab, text string) {
 		// street'. There is a nightclub directly underneath.").
 		if k := a.scareQuotes(text); k >= 0 && (mixed && (!question || !a.infoQuestion(v, text)) || !mixed && a.onlyPraise(k) && a.addressed()) {
 			it := a.items[k]
-			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+			a.sarcasmItem(it.first, it.last)
 		}
 	}
 	if laughBad {
@@ -869,7 +872,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 		}
 	}
-	if exclaim == 0 && (reqAt >= 0 && !question && a.plainRequest(v, text, reqAt) || report && a.reports() && a.plainRequest(v, text, -1)) {
+	if exclaim == 0 && (reqAt >= 0 && !question && a.plainRequest(v, text, reqAt) || report && a.plainRequest(v, text, -1)) {
 		// "Refund to original payment method please", "I'd like to cancel my car insurance from
 		// 1st June": a calm request names what it asks for, as a plain question does (see
 		// infoQuestion); so does a calm report of what the writer saw, whatever the sentence
@@ -1158,7 +1161,7 @@ func (a *analysis) inGoodWay(i int) bool {
 // question (see askedOf), and every negative one stands in the sentence of the request cue at
 // token r ("I'd like to cancel order 30875 before it ships and get a refund please"; not "The
 // headphones smell of smoke. I would like a refund please"), or anywhere when r is -1 (a report:
-// see reports).
+// see reportAt).
 func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
 	if !a.calm(v) {
 		return false
@@ -1176,28 +1179,20 @@ func (a *analysis) plainRequest(v *vocab, text string, r int) bool {
 	return true
 }
 
-// noticedHash, thoughtHash, flaggingHash and fyiHash are the hashes of the words reports looks
+// noticedHash, thoughtHash, flaggingHash and fyiHash are the hashes of the words reportAt looks
 // for.
 var noticedHash, thoughtHash, flaggingHash, fyiHash = hashString("noticed"), hashString("thought"), hashString("flagging"), hashString("fyi")
 
-// reports reports whether the writer says the message reports what they saw: "I noticed" (we,
-// just), "thought you should know" (you'd want to, you'd like to), "just flagging", "fyi".
-func (a *analysis) reports() bool {
-	for j := range a.tok.toks {
-		switch {
-		case a.wordIs(j, "noticed"):
-			if a.wordIn(j-1, "i", "we", "i've", "we've", "just") {
-				return true
-			}
-		case a.wordIs(j, "thought"):
-			if a.wordIn(j+1, "you", "you'd") && (a.wordIs(j+2, "know") || a.wordIs(j+3, "know") || a.wordIs(j+4, "know")) {
-				return true
-			}
-		case a.wordIs(j, "flagging"), a.wordIs(j, "fyi"):
-			return true
-		}
+// reportAt reports whether token j says the message reports what the writer saw: "I noticed"
+// (we, just), "thought you should know" (you'd want to, you'd like to), "just flagging", "fyi".
+func (a *analysis) reportAt(j int) bool {
+	switch {
+	case a.wordIs(j, "noticed"):
+		return a.wordIn(j-1, "i", "we", "i've", "we've", "just")
+	case a.wordIs(j, "thought"):
+		return a.wordIn(j+1, "you", "you'd") && (a.wordIs(j+2, "know") || a.wordIs(j+3, "know") || a.wordIs(j+4, "know"))
 	}
-	return false
+	return a.wordIs(j, "flagging") || a.wordIs(j, "fyi")
 }
 
 // goodWayAfter reports whether "in a good way" or "in the best way" (see inGoodWay) starts at
@@ -1401,6 +1396,8 @@ func (a *analysis) noneBetter(v *vocab, i int) bool {
 // elseHash is the hash of the word "else".
 var elseHash = hashString("else")
 
+// nothingHash, threeHash and averageHash are the hashes of "nothing" (see noneBetter), "three"
+// and "average" (a middle verdict).
 var nothingHash, threeHash, averageHash = hashString("nothing"), hashString("three"), hashString("average")
 
 // nowhereElseWeight is the praise weight of "wouldn't go anywhere else", as that of

@@ -50,7 +50,7 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 		// "Sure, I'll 'try again later' like every day this week", "Sure, charge me €45 for
 		// a bag that fit", "Sure, 'escalated.'": consent that mocks (not "sure, go ahead").
 		if a.wordIs(k, "i'll") || a.wordIs(k, "ill") || a.wordIs(k, "charge") || a.quoteBefore(text, k) {
-			a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(j))
 		}
 		return
 	}
@@ -62,12 +62,12 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 			k++
 		}
 		if k > j+2 && k < len(toks) && (a.wordIs(k, "the") || a.quoteBefore(text, k)) {
-			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(j+1))
 		}
 		return
 	}
 	if a.quotedAfterPraise(v, text, j) {
-		a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+		a.sarcasmItem(int32(j), int32(j))
 		return
 	}
 	if !a.wordIs(j, "wow") {
@@ -84,7 +84,12 @@ func (a *analysis) openingIrony(v *vocab, text string) {
 	default:
 		return
 	}
-	a.items = append(a.items, item{first: int32(j), last: int32(j), v: 1, kind: itSarcasm})
+	a.sarcasmItem(int32(j), int32(j))
+}
+
+// sarcasmItem records a sarcasm item over tokens [first, last]: irony a rule found.
+func (a *analysis) sarcasmItem(first, last int32) {
+	a.items = append(a.items, item{first: first, last: last, v: 1, kind: itSarcasm})
 }
 
 // grudgingThanks finds thanks followed by "I guess" or "I suppose", after a comma or none
@@ -103,7 +108,7 @@ func (a *analysis) grudgingThanks(text string) {
 			k++
 		}
 		if a.wordIs(k, "i") && a.wordIn(k+1, "guess", "suppose") {
-			a.items = append(a.items, item{first: int32(j), last: int32(k + 1), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(k+1))
 			return
 		}
 	}
@@ -134,7 +139,7 @@ func (a *analysis) mockFeat() {
 			// "Well done on raising the monthly fee by £15", "Kudos on making cancellation so
 			// hard": congratulations that open a message on a deed; all 7 labelled messages so
 			// are negative, not a deed of help ("well done on sorting it").
-			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(j+1))
 			return
 		}
 		for j := int(it.last) + 1; j < len(toks) && j <= int(it.last)+mockFeatWords; j++ {
@@ -147,7 +152,7 @@ func (a *analysis) mockFeat() {
 				s--
 			}
 			if a.wordIn(s, "you", "you've", "u", "they", "they've", "ya", "yous") {
-				a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+				a.sarcasmItem(int32(j), int32(j+1))
 				return
 			}
 		}
@@ -179,11 +184,12 @@ func (a *analysis) goodToKnow() {
 		if toks[j+1].kind != tkWord || a.thanksAt(j+1) {
 			continue
 		}
-		a.items = append(a.items, item{first: int32(j - 2), last: int32(j), v: 1, kind: itSarcasm})
+		a.sarcasmItem(int32(j-2), int32(j))
 		return
 	}
 }
 
+// knowHash is the hash of the word "know".
 var knowHash = hashString("know")
 
 // affectSarcasm finds a verb of liking whose object is a complaint ("I love waiting on hold",
@@ -226,7 +232,7 @@ func (a *analysis) affectSarcasm(v *vocab) {
 		for e := a.complaintAt(v, end+1, false); e >= 0; e = a.complaintAt(v, end+1, false) {
 			end = e
 		}
-		a.items = append(a.items, item{first: int32(i), last: int32(end), v: 1, kind: itSarcasm})
+		a.sarcasmItem(int32(i), int32(end))
 		a.joinGroup(i, end)
 	}
 }
@@ -435,7 +441,7 @@ func (a *analysis) bareSarcasm(v *vocab, text string) {
 			before = false // "Lost my bag but your agent found it. Amazing!"
 		}
 		if another || before && !other {
-			a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+			a.sarcasmItem(it.first, it.last)
 		}
 	}
 }
@@ -510,7 +516,7 @@ func (a *analysis) applause(v *vocab, text string) {
 				return
 			}
 		}
-		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		a.sarcasmItem(it.first, it.last)
 		return
 	}
 }
@@ -552,7 +558,7 @@ func (a *analysis) onlyWait(v *vocab) {
 		if a.wordIs(int(it.last)+1, "after") && a.wordIn(int(it.last)+2, "i", "we") || a.endsAt(int(it.last)+1) {
 			continue
 		}
-		a.items = append(a.items, item{first: int32(c - 1), last: it.last, v: 1, kind: itSarcasm})
+		a.sarcasmItem(int32(c-1), it.last)
 		return
 	}
 }
@@ -719,13 +725,13 @@ func (a *analysis) thanksForProblem(v *vocab) {
 		}
 		if k+1 < len(toks) && isHarmVerb(a.tok.normOf(&toks[k+1])) &&
 			(!a.wordIn(k+1, "cancelling", "canceling") || a.wordIn(k+2, "my", "our")) { // not "for cancelling the cleaning fee"
-			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(k))
 			return
 		}
 		if a.problemThat(v, k+1) {
 			// "Thanks for the tracking number that hasn't updated since Monday": all 33 labelled
 			// messages with thanks for a thing and then what went wrong with it are negative.
-			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(k))
 			return
 		}
 		if plain {
@@ -733,7 +739,7 @@ func (a *analysis) thanksForProblem(v *vocab) {
 		}
 		// ("ty so much for cancelling the roaming charges": a charge taken away, see takeAway.)
 		if k+1 < len(toks) && isVerbForm(a.tok.normOf(&toks[k+1])) && !a.wordIs(k+1, "waiting") && a.complaintAt(v, k+1, true) >= 0 && a.takeAway(k+1) < 0 || a.problemFor(k+1) {
-			a.items = append(a.items, item{first: int32(j), last: int32(k), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(k))
 			return
 		}
 	}
@@ -892,7 +898,7 @@ func (a *analysis) closingNot() {
 func (a *analysis) takesBack(n int) {
 	for k := range a.items {
 		if it := &a.items[k]; int(it.last) < n && it.v > 0 && it.kind != itComplaint && it.kind != itSarcasmCond {
-			a.items = append(a.items, item{first: int32(n), last: int32(n), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(n), int32(n))
 			return
 		}
 	}
@@ -1579,7 +1585,7 @@ func (a *analysis) repeatedVerdict(text string) {
 			return
 		}
 	}
-	a.items = append(a.items, item{first: int32(p), last: int32(p), v: 1, kind: itSarcasm})
+	a.sarcasmItem(int32(p), int32(p))
 }
 
 // processVerdict finds praise of how a thing is run, standing after the message's first
@@ -1634,7 +1640,7 @@ func (a *analysis) processVerdict(v *vocab, text string) {
 			}
 			return // "Booked at 9, engineer here by 11, fixed in minutes. Great system."
 		}
-		a.items = append(a.items, item{first: it.first, last: it.last, v: 1, kind: itSarcasm})
+		a.sarcasmItem(it.first, it.last)
 		return
 	}
 }

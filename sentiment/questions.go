@@ -682,10 +682,10 @@ func (a *analysis) closingThanks(text string) bool {
 // you check"; 143 neutral of 143 without a question mark), "can I" or "could I" with one ("can i
 // book"; 107 of 109), "what time do" (does, is, are, you, will; 110 of 110), "wondering if"
 // (whether, what, when, how, where; 19 of 20), "are you open" and a question between
-// alternatives (see alternativeAsk). The words stay for the n-grams.
-func (a *analysis) askedUnmarked() bool {
+// alternatives (see alternativeAsk; or tells whether the message has an "or"). The words stay
+// for the n-grams.
+func (a *analysis) askedUnmarked(or bool) bool {
 	// The first word of each ask, by its hash: one comparison a token for most of them.
-	ors := 0 // whether the message has an "or": 0 not looked yet, 1 yes, -1 no
 	for j := range a.tok.toks {
 		var asked bool
 		switch a.tok.toks[j].h {
@@ -713,19 +713,10 @@ func (a *analysis) askedUnmarked() bool {
 			asked = a.wordIs(j+1, "there") && a.wordIs(j+2, "a") && a.wordIs(j+3, "way") ||
 				a.wordIs(j+1, "it") && a.wordIs(j+2, "possible") && a.wordIs(j+3, "to")
 		}
-		if !asked {
+		if !asked && or {
 			switch a.tok.toks[j].h {
 			case isHash, areHash, doHash, doesHash, canHash:
-				if ors == 0 {
-					ors = -1
-					for k := j + 1; k < len(a.tok.toks); k++ {
-						if a.tok.toks[k].h == orHash {
-							ors = 1
-							break
-						}
-					}
-				}
-				asked = ors > 0 && a.alternativeAsk(j)
+				asked = a.alternativeAsk(j)
 			}
 		}
 		if asked {
@@ -762,6 +753,7 @@ func (a *analysis) alternativeAsk(j int) bool {
 	return opens && !a.sayOpens(j) // not "is it just me or …" (see sayOpens)
 }
 
+// orHash is the hash of the word "or".
 var orHash = hashString("or")
 
 // The hashes of the first words of the asks of askedUnmarked.

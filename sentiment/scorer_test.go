@@ -2009,7 +2009,7 @@ func TestPlainRequest(t *testing.T) {
 		{"The lid arrived cracked. Please send a replacement.", false},
 		{"Please refund me, this is ridiculous.", false},
 		{"I'd like a refund please, still nothing after three weeks.", false},
-		// A calm report of what the writer saw, whatever the sentence (see reports).
+		// A calm report of what the writer saw, whatever the sentence (see reportAt).
 		{"Hi there, the next-stop display on bus 3317 seems stuck on the same stop. Thought you'd want to know.", true},
 		{"I noticed the receipt lists a drink I didn't order. This is the third time, honestly.", false},
 	} {

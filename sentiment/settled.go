@@ -876,6 +876,7 @@ func (a *analysis) ownLoss(it *item) bool {
 		a.wordIn(s-1, "hi", "hello", "hey", "sir", "madam"))
 }
 
+// lostHash is the hash of the word "lost".
 var lostHash = hashString("lost")
 
 // lostWeight finds "lost" with a weight as its object ("lost 11kg", "Lost 6kg since Jan", "lost
@@ -957,6 +958,7 @@ func (a *analysis) bookingCancel(text string) {
 	}
 }
 
+// cancelHash is the hash of the word "cancel".
 var cancelHash = hashString("cancel")
 
 // bookingAfter reports whether a booking or a time of one is named from token j, past "the",
@@ -1190,7 +1192,7 @@ func (a *analysis) thanked(v *vocab, text string, lastContrast int) {
 		}
 		if a.wordIs(j+1, "nothing") {
 			// "Massive thanks to Telvo for nothing": "thanks for nothing" with a name between.
-			a.items = append(a.items, item{first: int32(j), last: int32(j + 1), v: 1, kind: itSarcasm})
+			a.sarcasmItem(int32(j), int32(j+1))
 			return
 		}
 		if a.complaintAt(v, j+1, false) >= 0 || j <= at+thanksForWords && a.problemFor(j+1) {

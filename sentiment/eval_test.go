@@ -169,7 +169,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_billing", 179, 0.80, true},
 		{"cx_outage", 180, 0.80, true},
 		{"cx_vocab", 1907, 0.80, true},
-		{"cx_hard", 19118, 0.80, true},
+		{"cx_hard", 21036, 0.80, true},
 	} {
 		file := "testdata/" + tc.file + ".jsonl"
 		exs, err := ReadExampleFile(file, Split{})

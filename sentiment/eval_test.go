@@ -133,6 +133,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_fresh", 370, 0.87, false},
 		{"cx_parts", 4500, 0.90, true},
 		{"cx_train", 30050, 0.90, true},
+		{"cx_hardtrain", 12544, 0.90, true},
 		{"cx_heldout", 7517, 0.80, true},
 		{"cx_informal", 353, 0.80, true},
 		{"cx_thanks", 360, 0.80, true},
@@ -169,7 +170,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_billing", 179, 0.80, true},
 		{"cx_outage", 180, 0.80, true},
 		{"cx_vocab", 1907, 0.80, true},
-		{"cx_hard", 21036, 0.80, true},
+		{"cx_hard", 8486, 0.80, true},
 	} {
 		file := "testdata/" + tc.file + ".jsonl"
 		exs, err := ReadExampleFile(file, Split{})

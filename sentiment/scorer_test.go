@@ -1452,18 +1452,26 @@ func TestEvidenceAddsUp(t *testing.T) {
 		}
 	}
 	// "genius" was evidence at -0.62 in such a message when each item got only the feature's
-	// slope; with its share it is positive evidence, whichever label the model's n-grams give
-	// the message (it has read positive and, with more support data, negative). ("genius move"
-	// is a sarcasm cue, so the praise here stands alone.)
-	d := score(newScorer(t), "nerfing the only viable support hero a week before ranked ends. genius devs 👏👏")
+	// slope; with its share its rule credit is positive, whichever label the model's n-grams give
+	// the message (it has read positive and, with more support data, negative; the support
+	// n-grams of "genius", learned from sarcastic messages too, may now cancel it in the
+	// evidence). ("genius move" is a sarcasm cue, so the praise here stands alone.)
+	s := newScorer(t)
+	text := "nerfing the only viable support hero a week before ranked ends. genius devs 👏👏"
+	a := s.pool.Get().(*analysis)
+	defer s.pool.Put(a)
+	a.run(s.vocab, text)
+	s.model.logits(a, s.vocab)
+	clear(a.contrib)
+	s.model.creditRules(a)
 	found := false
-	for _, e := range d.Evidence {
-		if e.Phrase == "genius" {
+	for i := range a.tok.toks {
+		if tk := &a.tok.toks[i]; text[tk.start:tk.end] == "genius" {
 			found = true
-			require.Positive(t, e.Weight, "%+v", d)
+			require.Positive(t, a.contrib[i], text)
 		}
 	}
-	require.True(t, found, "%+v", d)
+	require.True(t, found, text)
 }
 
 func TestEvidenceNoFunctionWords(t *testing.T) {
@@ -1695,7 +1703,7 @@ func TestSupportModel(t *testing.T) {
 		}
 	}
 	require.Greater(t, changed, numRule/2)
-	cx := []string{"cx_cases.jsonl", "cx_fresh.jsonl", "cx_parts.jsonl", "cx_train.jsonl"}
+	cx := []string{"cx_cases.jsonl", "cx_fresh.jsonl", "cx_parts.jsonl", "cx_train.jsonl", "cx_hardtrain.jsonl"}
 	for _, m := range []*Model{def, sup} {
 		require.Equal(t, cx, m.Info().NeutralOn)
 		require.Equal(t, cx, m.Info().PolarityOn)

@@ -172,6 +172,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_vocab", 1907, 0.80, true},
 		{"cx_hard", 8486, 0.80, true},
 		{"cx_inbox", 1908, 0.80, true},
+		{"cx_channels", 1893, 0.80, true},
 	} {
 		file := "testdata/" + tc.file + ".jsonl"
 		exs, err := ReadExampleFile(file, Split{})

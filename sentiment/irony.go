@@ -804,14 +804,15 @@ func (a *analysis) problemThat(v *vocab, j int) bool {
 	if !a.wordIn(k, "that", "which") {
 		return false
 	}
-	for n := k + 1; n < len(toks) && (toks[n].kind == tkWord || toks[n].kind == tkNumber); n++ {
-		if idx := a.info[n]; idx >= 0 && v.infos[idx].flags&wNegator != 0 {
+	end := k + 1 // the end of the clause's run of words
+	for ; end < len(toks) && (toks[end].kind == tkWord || toks[end].kind == tkNumber); end++ {
+		if idx := a.info[end]; idx >= 0 && v.infos[idx].flags&wNegator != 0 {
 			return true
 		}
-		for m := range a.items {
-			if it := &a.items[m]; int(it.first) == n && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
-				return true
-			}
+	}
+	for m := range a.items {
+		if it := &a.items[m]; int(it.first) > k && int(it.first) < end && (it.kind == itComplaint || it.kind == itLex && it.v < 0) {
+			return true
 		}
 	}
 	return false

@@ -28,33 +28,33 @@ func (a *analysis) signOff(text string, i int) bool {
 	if a.wordIn(c, "wishes", "regards") {
 		c++
 	}
-	if c >= len(toks) || a.signedName(text, c+1) != len(toks) {
+	if c >= len(toks) || !a.signedName(text, c+1) {
 		return false
 	}
 	return a.opensSentence(text, i) || strings.IndexByte(text[toks[i-1].end:toks[i].start], '\n') >= 0
 }
 
-// signedName returns the end of a name that signs a message off from token j: one or two words
-// in title case after a comma at token j-1, up to the end of the message or a stop that ends it
-// ("…. Thanks, Jen", "Best, Mark."). It returns len(toks) then, and -1 if there is no such name.
-func (a *analysis) signedName(text string, j int) int {
+// signedName reports whether a name signs a message off from token j: one or two words in title
+// case after a comma at token j-1, up to the end of the message or a stop that ends it ("….
+// Thanks, Jen", "Best, Mark.").
+func (a *analysis) signedName(text string, j int) bool {
 	toks := a.tok.toks
 	if j < 1 || j >= len(toks) || toks[j-1].kind != tkBreak || text[toks[j-1].start] != ',' {
-		return -1
+		return false
 	}
 	end := len(toks)
 	if t := &toks[end-1]; t.kind == tkBreak && text[t.start] == '.' {
 		end--
 	}
 	if n := end - j; n < 1 || n > 2 {
-		return -1
+		return false
 	}
 	for k := j; k < end; k++ {
 		if !a.titleWord(text, k) {
-			return -1
+			return false
 		}
 	}
-	return len(toks)
+	return true
 }
 
 // fewTitleWords reports whether fewer than half of the words that do not open a sentence are in

@@ -637,9 +637,9 @@ func (a *analysis) closingThanks(text string) bool {
 	for n >= 0 && toks[n].kind == tkBreak {
 		n--
 	}
-	if n >= 2 && toks[n].kind == tkWord && a.signedName(text, n) == len(toks) {
+	if n >= 2 && toks[n].kind == tkWord && a.signedName(text, n) {
 		n -= 2 // "… back a week as we're away. Thanks, Jen"
-	} else if n >= 3 && toks[n].kind == tkWord && a.signedName(text, n-1) == len(toks) {
+	} else if n >= 3 && toks[n].kind == tkWord && a.signedName(text, n-1) {
 		n -= 3 // "Thanks, Jen Price."
 	}
 	j := n // the first word of the thanks

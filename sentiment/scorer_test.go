@@ -77,6 +77,11 @@ func TestScoreCases(t *testing.T) {
 		// "zero" negates as "no" does: no problem to be ironic about, an explanation missing.
 		{text: "A year on, zero invoice issues with you. Very happy.", want: pos},
 		{text: "Raised my premium with zero explanation.", want: neg},
+		// A demand for an explanation is a complaint, though "I'd like an …" is a request; a
+		// question about how something works stays a question.
+		{text: "Paid for a full engine service and the oil filter's the old one. I'd like an explanation.", want: neg},
+		{text: "Cancelled in March, charged in April and May. I would like a full explanation.", want: neg},
+		{text: "Could you give me an explanation of the new tariff?", want: neu},
 		// Intensifiers and contrast.
 		{text: "The staff were friendly but the wait was terrible", want: neg},
 		{text: "The wait was long but the staff were amazing", want: pos},

@@ -99,8 +99,9 @@ func (a *analysis) sarcasmItem(first, last int32) {
 func (a *analysis) grudgingThanks(text string) {
 	toks := a.tok.toks
 	for n := range a.items {
-		j := int(a.items[n].first)
-		if a.items[n].v <= 0 || a.items[n].kind != itPolite && a.items[n].kind != itPraise || !a.thanksAt(j) {
+		it := &a.items[n]
+		j := int(it.first)
+		if it.v <= 0 || it.kind != itPolite && it.kind != itPraise || !a.thanksAt(j) {
 			continue
 		}
 		k := a.pastThanks(j)

@@ -1998,10 +1998,9 @@ func TestCalmAsk(t *testing.T) {
 		{"How many more times do I have to restart the router before you admit the problem is at your end?", false},
 		{"Delivery tracking map just shows a spinning wheel now. What's the point of the app?", false},
 	} {
-		a := s.pool.Get().(*analysis)
+		var a analysis
 		a.run(s.vocab, tc.text)
 		require.Equal(t, tc.want, a.rule[rfCalmAsk] == 1, tc.text)
-		s.pool.Put(a)
 	}
 }
 
@@ -2026,10 +2025,9 @@ func TestPlainRequest(t *testing.T) {
 		{"Hi there, the next-stop display on bus 3317 seems stuck on the same stop. Thought you'd want to know.", true},
 		{"I noticed the receipt lists a drink I didn't order. This is the third time, honestly.", false},
 	} {
-		a := s.pool.Get().(*analysis)
+		var a analysis
 		a.run(s.vocab, tc.text)
 		require.Equal(t, tc.plain, a.rule[rfComplaint] == 0 && a.rule[rfNeg] == 0, tc.text)
-		s.pool.Put(a)
 		if tc.plain {
 			var got event.Sentiment
 			s.Score(tc.text, "", &got)

@@ -159,7 +159,7 @@ func (a *analysis) fearAt(j int) bool {
 	case "dreaded", "feared":
 		return true
 	case "braced", "bracing":
-		return a.wordIs(j+1, "for") || a.wordIs(j+1, "myself") || a.wordIs(j+1, "ourselves") // "I was braced for a long, painful process"
+		return a.wordIn(j+1, "for", "myself", "ourselves") // "I was braced for a long, painful process"
 	case "expecting", "expected":
 		// "expecting the worst", "I expected a fight", "expected it to be a nightmare"
 		return a.wordIs(j+1, "the") && a.wordIs(j+2, "worst") || a.problemWithin(j+1, j+expectProblem)

@@ -86,7 +86,7 @@ crossarch:
 # how much of the data the default model's support gate reads as support text. The respelled
 # report scores cx_heldout as customers also type it (without apostrophes, in shorthand, without
 # full stops).
-CX_EVAL := $(foreach f,cx_cases cx_fresh cx_parts cx_train cx_hardtrain cx_heldout cx_informal cx_thanks cx_delivery cx_verdict cx_refund cx_polite cx_outcome cx_runon cx_mixed cx_emoji cx_global cx_survey cx_voice cx_churn cx_b2b cx_followup cx_negation cx_compare cx_short cx_rhetorical cx_access cx_caps cx_announce cx_wismo cx_apology cx_escalation cx_long cx_hedged cx_sarcasm cx_mixlang cx_chat cx_security cx_billing cx_outage cx_vocab cx_hard cx_inbox cx_channels,sentiment/testdata/$(f).jsonl)
+CX_EVAL := $(foreach f,cx_cases cx_fresh cx_parts cx_train cx_hardtrain cx_heldout cx_informal cx_thanks cx_delivery cx_verdict cx_refund cx_polite cx_outcome cx_runon cx_mixed cx_emoji cx_global cx_survey cx_voice cx_churn cx_b2b cx_followup cx_negation cx_compare cx_short cx_rhetorical cx_access cx_caps cx_announce cx_wismo cx_apology cx_escalation cx_long cx_hedged cx_sarcasm cx_mixlang cx_chat cx_security cx_billing cx_outage cx_vocab cx_hard cx_inbox cx_channels cx_replies,sentiment/testdata/$(f).jsonl)
 eval: build
 	$(BIN) sentiment eval $(addprefix --data ,$(CX_EVAL))
 	$(BIN) sentiment eval --model builtin:support $(addprefix --data ,$(CX_EVAL))

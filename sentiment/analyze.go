@@ -192,6 +192,7 @@ func (a *analysis) run(v *vocab, text string) {
 	untilAt := -1 // an "until" after praise in its clause ("worked great until the update")
 	request, url, fix := false, false, false
 	reqAt := -1        // the first word of the first request cue
+	plainAsk := false  // a question asked plainly: one mark, or a first word that asks (not "claim rejected??")
 	middle := false    // a middle score ("3/5", "6/10", "3 stars"): the writer's own verdict is "so-so"
 	enough := false    // an "enough" or a "highly" somewhere (see analysis.cantEnough)
 	refund := false    // a "refund" somewhere (see analysis.refundCame)
@@ -505,7 +506,10 @@ func (a *analysis) run(v *vocab, text string) {
 				continue
 			}
 			// "How?!", "Seriously?!": amazement or anger, not a question.
-			question = question || strings.IndexByte(text[tk.start:tk.end], '!') < 0 && !a.justSaying(text, i)
+			if strings.IndexByte(text[tk.start:tk.end], '!') < 0 && !a.justSaying(text, i) {
+				question = true
+				plainAsk = plainAsk || tk.n == 1
+			}
 			negScope, boost = 0, 0
 			continue
 		case tkEmoji, tkEmoticon:
@@ -536,7 +540,9 @@ func (a *analysis) run(v *vocab, text string) {
 		}
 		if tk.kind == tkWord && firstWord {
 			firstWord = false
-			question = question || a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i)
+			if !question && a.asks(v, i) && !a.droppedSubject(text, i) && !a.sayOpens(i) {
+				question, plainAsk = true, true
+			}
 		}
 		inScope := negScope > 0 && tk.kind != tkHashtag && !a.notSince(i) && !a.neverSo(negAt, i) // a tag stands apart ("the warden did nothing #neveragain"); see notSince, neverSo
 		if negScope > 0 {
@@ -744,6 +750,10 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 
 	// Message-level rules.
+	a.ironicEmoji() // (before the irony rules add sarcasm of their own)
+	if len(toks) <= pleaTokens {
+		a.plea()
+	}
 	if fix {
 		a.resolution(v, text)
 		a.allFixed(v, text, lastContrast)
@@ -821,6 +831,8 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	if clap && (complaintAny || negAny) {
 		a.applause(v, text)
+	} else if clap {
+		a.sincereApplause()
 	}
 	a.openingIrony(v, text)
 	if thanksAny {
@@ -1004,23 +1016,27 @@ func (a *analysis) run(v *vocab, text string) {
 	if sarcasm {
 		r[rfSarcasm] = 1
 	}
-	if (question || request) && !complains && !sarcasm && (!question || !a.praisedApart(text, ack)) || ack >= 0 && asks {
+	if (question && plainAsk || request) && !complains && !sarcasm && (!question || !a.praisedApart(text, ack)) || ack >= 0 && asks {
 		r[rfQuestion] = 1 // "ok thanks, will do" acknowledges, as neutral as a question
 	}
 	// 1 without any sentiment, fading as sentiment adds up.
 	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
-	if complaint > 0 && pos == 0 && praise == 0 {
-		// "Terrible service!", "package still missing!!": the marks stress the complaint, the
-		// only feeling there is; in general text, where the exclamation feature is learned,
-		// they mostly stress delight.
+	if (complaint > 0 || sarcasm) && pos == 0 && praise == 0 {
+		// "Terrible service!", "package still missing!!", "Thanks for nothing!": the marks
+		// stress the complaint or the sarcasm, the only feeling there is; in general text, where
+		// the exclamation feature is learned, they mostly stress delight.
 		r[rfExclaimComplaint] = float32(min(exclaim, 3)) / 3
-		for i := 0; exclaim > 0 && i < len(a.tok.toks); i++ {
-			if a.tok.toks[i].kind == tkExclaim {
-				a.mark[i] |= mMasked // the n-grams learn '!' from general text too
-			}
+		if exclaim > 0 {
+			a.maskExclaims() // the n-grams learn '!' from general text too
 		}
 	} else {
 		r[rfExclaim] = float32(min(exclaim, 3)) / 3
+		if exclaim > 0 && pos == 0 && praise == 0 && !a.wordsLeft() {
+			// "No thanks!": with every word read by the rules and none of them praise, the marks
+			// alone would be the n-grams, weighed as much as the words of a sentence, and in
+			// general text they mostly stress delight; the exclamation feature keeps them.
+			a.maskExclaims()
+		}
 	}
 	if polite && complains {
 		r[rfPoliteComplaint] = 1
@@ -2253,4 +2269,23 @@ func (a *analysis) addCueNegated(c cueKind, w float32, first, last int32, negate
 		return
 	}
 	a.items = append(a.items, item{first: first, last: last, v: w, kind: kind})
+}
+
+// maskExclaims leaves the exclamation marks out of the n-grams.
+func (a *analysis) maskExclaims() {
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind == tkExclaim {
+			a.mark[i] |= mMasked
+		}
+	}
+}
+
+// wordsLeft reports whether a word or hashtag of the message reaches the n-grams (see features).
+func (a *analysis) wordsLeft() bool {
+	for i := range a.tok.toks {
+		if k := a.tok.toks[i].kind; (k == tkWord || k == tkHashtag) && a.mark[i]&mMasked == 0 {
+			return true
+		}
+	}
+	return false
 }

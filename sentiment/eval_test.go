@@ -154,6 +154,7 @@ func TestCXCases(t *testing.T) {
 		{"cx_negation", 180, 0.80, true},
 		{"cx_compare", 179, 0.80, true},
 		{"cx_short", 153, 0.80, true},
+		{"cx_replies", 425, 0.80, true},
 		{"cx_rhetorical", 176, 0.80, true},
 		{"cx_access", 180, 0.80, true},
 		{"cx_caps", 177, 0.80, true},

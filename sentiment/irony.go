@@ -468,6 +468,24 @@ func (a *analysis) barePraiseAfter(v *vocab, text string, start int, o *item) bo
 	return s > 0 && a.bareWords(v, s, e, int(o.first), int(o.last))
 }
 
+// sincereApplause leaves the clapping of a message that says nothing but praise out of the
+// n-grams ("👏👏👏", "brilliant 👏"): with nothing told to be ironic about it applauds, and its
+// emoji item says so, but its n-grams learn from the support messages' irony as well, where it
+// claps at a failure that only knowledge of the world sees ("4 bars and zero data. impressive
+// honestly 👏👏").
+func (a *analysis) sincereApplause() {
+	for i := range a.tok.toks {
+		if a.tok.toks[i].kind == tkWord && !a.praised(i) {
+			return
+		}
+	}
+	for i := range a.tok.toks {
+		if tk := &a.tok.toks[i]; tk.kind == tkEmoji && tk.r == clapRune {
+			a.mark[i] |= mMasked
+		}
+	}
+}
+
 // applause finds clapping after a complaint ("Train cancelled, replacement bus never showed.
 // Brilliant service as always 👏", "only 6 weeks to process a simple claim. Truly world class
 // service 👏👏"): applause for a failure is irony, unless praise comes before the failure (but
@@ -1743,9 +1761,20 @@ func (a *analysis) contrastIn(v *vocab, lo, hi int) bool {
 // but marks after it) and nothing before it praises: the closing of sarcasm ("… parcel arrived
 // in 9 days with a bent derailleur hanger. Thanks a lot."; of the distinct labelled messages
 // that end so, 68 are negative and 4 positive, and those four praise: "Legend. Thanks a lot.").
+// It needs a story before it, three words at least: alone ("Thanks a lot!", "ok thanks a lot")
+// it thanks.
 func (a *analysis) closingThanksALot(it *item) bool {
 	f, l := int(it.first), int(it.last)
 	if l != f+2 || !a.wordIs(f, "thanks") || !a.wordIs(f+1, "a") || !a.wordIs(l, "lot") {
+		return false
+	}
+	words := 0
+	for j := 0; j < f; j++ {
+		if a.tok.toks[j].kind == tkWord {
+			words++
+		}
+	}
+	if words < 3 {
 		return false
 	}
 	for j := l + 1; j < len(a.tok.toks); j++ {
@@ -1761,4 +1790,37 @@ func (a *analysis) closingThanksALot(it *item) bool {
 		}
 	}
 	return true
+}
+
+// ironicEmoji drops a positive emoji that follows a sarcasm cue with nothing but marks, breaks
+// and other emoji between ("Thanks for nothing 👍", "thanks for nothing!! 😊"): it winks with
+// the sarcasm and brings no delight of its own. It runs before the irony rules, whose sarcasm is
+// less sure ("How did you get it here in 12 minutes?? Amazing 😄").
+func (a *analysis) ironicEmoji() {
+	toks := a.tok.toks
+	for k := range a.items {
+		s := &a.items[k]
+		if s.kind != itSarcasm {
+			continue
+		}
+		end := int(s.last) + 1
+		for end < len(toks) && (toks[end].kind == tkEmoji || toks[end].kind == tkEmoticon || toks[end].kind == tkExclaim || toks[end].kind == tkBreak) {
+			end++
+		}
+		for m := range a.items {
+			if o := &a.items[m]; o.kind == itEmoji && o.v > 0 && o.first > s.last && int(o.first) < end {
+				a.drop(o)
+			}
+		}
+	}
+}
+
+// praised reports whether token i is in a positive lexicon item or a praise cue.
+func (a *analysis) praised(i int) bool {
+	for k := range a.items {
+		if it := &a.items[k]; it.v > 0 && (it.kind == itLex || it.kind == itPraise) && int(it.first) <= i && i <= int(it.last) {
+			return true
+		}
+	}
+	return false
 }

@@ -896,7 +896,7 @@ func (a *analysis) asks(v *vocab, j int) bool {
 
 // acknowledgement returns the word token that opens the message with an acknowledgement, -1 if
 // none: "noted", "received", "done", "understood", "confirmed", "got it", "will do", "sure",
-// "that's fine" or "that's ok" (then a break or the end), "Thanks, received.", thanks (perhaps
+// "that's fine", "that's ok" or "it's ok" (then a break or the end), "Thanks, received.", thanks (perhaps
 // for the information, a quote or a reply) before what the writer will do ("Thanks, I'll be home
 // after 5pm", "Thank you for the quote. I'll discuss it with my husband", "cheers, will send
 // photos tonight"), or "ok", "okay" or "alright" before one of them, a courtesy word or "I'll"
@@ -953,9 +953,10 @@ func (a *analysis) acknowledgement() int {
 		if a.wordIs(j+1, "do") {
 			return j
 		}
-	case "that's":
-		// "that's fine", "thats ok": consent, not praise.
-		if (a.wordIs(j+1, "fine") || a.wordIs(j+1, "ok") || a.wordIs(j+1, "okay")) && a.endsAt(j+2) {
+	case "that's", "it's", "its":
+		// "that's fine", "thats ok": consent, not praise; "It's okay", "it's fine" alone: a
+		// so-so verdict, or consent.
+		if a.wordIn(j+1, "fine", "ok", "okay", "alright") && a.endsAt(j+2) {
 			a.unpraise(j + 1)
 			return j
 		}
@@ -1276,3 +1277,48 @@ func (a *analysis) whoKnew(text string) {
 
 // whoHash is the hash of the word "who".
 var whoHash = hashString("who")
+
+// pleaTokens is the most tokens a cry for help has (see plea).
+const pleaTokens = 10
+
+// plea reads a message that is nothing but a cry for help ("Help!", "HELP!!!", "someone help me
+// pls 😭", "sos") as a complaint: help asked for with nothing else said is help with trouble. A
+// message with a cue of its own ("please help") is read by it.
+func (a *analysis) plea() {
+	toks := a.tok.toks
+	first, last, words := int32(-1), int32(-1), 0
+	for i := range toks {
+		switch toks[i].kind {
+		case tkWord:
+			words++
+			switch {
+			case a.wordIs(i, "help") || a.wordIs(i, "sos"):
+				if first < 0 {
+					first = int32(i)
+				}
+				last = int32(i)
+			case a.wordIn(i, "please", "pls", "plz", "me", "us", "someone", "somebody", "anyone", "urgent", "urgently", "asap", "now", "needed", "need", "i", "we"):
+			default:
+				return
+			}
+		case tkMention, tkExclaim, tkBreak, tkEmoji, tkEmoticon:
+		default:
+			return // a question asks what help it wants ("help?")
+		}
+	}
+	if first < 0 || words > 5 {
+		return
+	}
+	for k := range a.items {
+		if a.items[k].kind == itComplaint {
+			return
+		}
+	}
+	a.items = append(a.items, item{first: first, last: last, v: pleaWeight, kind: itComplaint})
+	for j := first; j <= last; j++ {
+		a.mark[j] = a.mark[j]&^mBareFunc | mMasked // as a cue's words are: "help" is praise in general text
+	}
+}
+
+// pleaWeight is the complaint weight of a cry for help, that of the cue "please help".
+const pleaWeight = 0.8

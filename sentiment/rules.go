@@ -27,7 +27,7 @@ const (
 	rfPerson                  // the writer speaks as "I"/"we" or to "you": subjective, not a news line
 	rfCalmAsk                 // a question or request in a message that names a problem calmly
 	rfMiddleRating            // a middle score ("3/5", "6/10", "3 stars"): the writer's verdict is so-so
-	rfExclaimComplaint        // exclamation marks (0..1) in a message whose only feeling is a complaint
+	rfExclaimComplaint        // exclamation marks (0..1) in a message whose only feeling is a complaint or sarcasm
 	rfTurnPos                 // a long account that ends well after a bad story: log(1 + the closing's net praise)
 	rfTurnNeg                 // a long account that ends badly after a good start: log(1 + the closing's net blame)
 	rfClosingAsk              // a long message that asks, with nothing negative in its last sentence

@@ -46,6 +46,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "No problems or complaints", want: neg, not: true},
 		{text: "Kindly improve your performance", want: neg},
 		{text: "Thanks for nothing", want: neg},
+		// Said alone, with marks or a wink: the marks stress the sarcasm, the emoji is part of it.
+		{text: "Thanks for nothing!", want: neg},
+		{text: "thanks for nothing!! 😊", want: neg},
+		{text: "Thanks for nothing 👍", want: neg},
 		{text: "thanks, still waiting for my refund", want: neg},
 		{text: "Please help, third day waiting for a reply", want: neg},
 		{text: "I have been on hold for two hours", want: neg},
@@ -728,6 +732,22 @@ func TestScoreCases(t *testing.T) {
 		{text: "The app says my card is blocked, can you unblock it?", want: neu},
 		{text: "Just got my new glasses and they're a game changer. Whoever fitted them deserves a raise.", want: pos},
 		{text: "thx for nothing, chat closed on me again", want: neg},
+		// Marks with no word the n-grams read make no delight; "thanks a lot" with no story
+		// before it thanks.
+		{text: "No thanks!", want: neu},
+		{text: "Thanks a lot!", want: pos},
+		{text: "Well done!", want: pos},
+		// A cry for help and nothing else is trouble; help given is thanked.
+		{text: "Help!", want: neg},
+		{text: "HELP!!!", want: neg},
+		{text: "@acme someone help pls", want: neg},
+		{text: "Help?", want: neg, not: true},
+		{text: "Thanks for the help!", want: pos},
+		// Applause with nothing but praise applauds; a so-so verdict alone is neutral.
+		{text: "👏👏👏", want: pos},
+		{text: "brilliant 👏", want: pos},
+		{text: "It's okay", want: neu},
+		{text: "it's fine", want: neu},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},
@@ -1932,20 +1952,27 @@ func TestMiddleRating(t *testing.T) {
 	}
 }
 
-// Exclamation marks in a message whose only feeling is a complaint are the exclamation_complaint
-// rule feature, and the n-gram model does not see them; elsewhere they are the exclamation
-// feature.
+// Exclamation marks in a message whose only feeling is a complaint (sarcasm is one) are the
+// exclamation_complaint rule feature, and the n-gram model does not see them; elsewhere they are
+// the exclamation feature, and the n-grams see them unless no word is left to them and none
+// praises.
 func TestExclaimComplaint(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
 		text              string
 		exclaim, complain float32
+		masked            bool // the marks are left out of the n-grams
 	}{
-		{"Terrible service!", 0, 1.0 / 3},
-		{"package still missing!!!", 0, 1},
-		{"Great service!", 1.0 / 3, 0},
-		{"Lovely driver but wrong item!!", 2.0 / 3, 0},
-		{"Terrible service.", 0, 0},
+		{"Terrible service!", 0, 1.0 / 3, true},
+		{"package still missing!!!", 0, 1, true},
+		{"Great service!", 1.0 / 3, 0, false},
+		{"Lovely driver but wrong item!!", 2.0 / 3, 0, false},
+		{"Terrible service.", 0, 0, false},
+		// Sarcasm is a complaint; marks after words the rules read, none of them praise, are
+		// left to the exclamation feature.
+		{"Thanks for nothing!", 0, 1.0 / 3, true},
+		{"No thanks!", 1.0 / 3, 0, true},
+		{"Well done!", 1.0 / 3, 0, false},
 	} {
 		var a analysis
 		a.run(s.vocab, tc.text)
@@ -1953,9 +1980,29 @@ func TestExclaimComplaint(t *testing.T) {
 		require.Equal(t, tc.complain, a.rule[rfExclaimComplaint], "%q", tc.text)
 		for i := range a.tok.toks {
 			if a.tok.toks[i].kind == tkExclaim {
-				require.Equal(t, tc.complain > 0, a.mark[i]&mMasked != 0, "%q", tc.text)
+				require.Equal(t, tc.masked, a.mark[i]&mMasked != 0, "%q", tc.text)
 			}
 		}
+	}
+}
+
+// A question's marks doubled ("??") without a word that asks are amazement or anger, not the
+// question feature; a question that opens with a word that asks keeps it.
+func TestDoubledQuestionMarks(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text string
+		want float32
+	}{
+		{"the shop is open on sunday?", 1},
+		{"the shop is open on sunday??", 0},
+		{"the shop is open on sunday?!", 0},
+		{"Is the shop open on sunday??", 1},
+		{"Is the shop open on sunday?", 1},
+	} {
+		var a analysis
+		a.run(s.vocab, tc.text)
+		require.Equal(t, tc.want, a.rule[rfQuestion], "%q", tc.text)
 	}
 }
 

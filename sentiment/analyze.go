@@ -65,7 +65,7 @@ type analysis struct {
 	topics uint64
 	words  int // word tokens (not hashtags)
 	tags   int // hashtags
-	tagEng int // hashtags that are common English words
+	tagEng int // hashtags that are common English words, or English words with a valence run together
 	eng    int // common English words among them
 	emo    int // emoji and emoticons
 
@@ -253,7 +253,8 @@ func (a *analysis) run(v *vocab, text string) {
 			isEng := false
 			if idx >= 0 {
 				wi := &v.infos[idx]
-				isEng = wi.flags&wEnglish != 0
+				// A hashtag the lexicon or the cues know ("#neveragain") is English enough.
+				isEng = wi.flags&wEnglish != 0 || tk.kind == tkHashtag && (wi.valence != 0 || wi.cue != cueNone)
 				mk := a.mark[i]
 				x := wi.lex
 				if mk&mDirect == 0 { // found under another entry: the word may be another
@@ -475,6 +476,13 @@ func (a *analysis) run(v *vocab, text string) {
 			// clause of its own, out of the negation's reach.
 			negScope = 0
 		}
+		if negScope > 0 && tk.kind == tkWord && a.tellingAt(i) {
+			// "No one told me my flight was cancelled", "nobody warned us about the delay": the
+			// negator denies the telling (the verb is in its scope, as "told" in "never told"),
+			// and what was not told keeps its feeling.
+			a.mark[i] |= mNegated
+			negScope = 0
+		}
 		if a.mark[i]&mPlain != 0 {
 			// A plain word (or hashtag), first: what the steps below do with it is count in a
 			// negation scope and fade an intensifier before it.
@@ -554,9 +562,13 @@ func (a *analysis) run(v *vocab, text string) {
 				boost *= 0.5
 			}
 			if tk.kind == tkHashtag {
-				if val := a.tagValence(v, t.normOf(tk)); val != 0 {
+				val, english := a.tagValence(v, t.normOf(tk))
+				if val != 0 {
 					// "#neveragain", "#goodtimes", "#getitsorted": a hashtag of several words.
 					a.items = append(a.items, item{first: int32(i), last: int32(i), v: val, kind: itLex})
+				}
+				if english {
+					a.tagEng++ // a message of nothing but such tags can be read
 				}
 			}
 			continue
@@ -956,8 +968,9 @@ func (a *analysis) run(v *vocab, text string) {
 		signOff = !question && !request && ack < 0 && a.closingThanks(text) // "Ring me back on 07700 900481. Thanks."
 	}
 	asks := (question || request || ack >= 0 || signOff) && !complains
-	// courtesy: a smile, or a thumbs-up after an acknowledgement.
-	courtesy := func(it *item) bool { return a.softSmile(it) || ack >= 0 && a.okSign(it) }
+	// courtesy: a smile, folded hands ("please", "thank you"), or a thumbs-up after an
+	// acknowledgement.
+	courtesy := func(it *item) bool { return a.softSmile(it) || a.foldedHands(it) || ack >= 0 && a.okSign(it) }
 	for k := range a.items {
 		// ("Thanks for" is a conditional sarcasm cue, no praise of its own.)
 		if it := &a.items[k]; asks && it.v > 0 && it.kind != itPolite && (it.kind != itSarcasmCond || !a.thanksAt(int(it.first))) && !courtesy(it) {
@@ -973,6 +986,10 @@ func (a *analysis) run(v *vocab, text string) {
 			a.drop(it)
 		case it.kind == itPolite && (complains || asks):
 			a.drop(it) // "Thanks, still waiting": courtesy, not praise.
+		case complains && !thanksAny && !praiseAny && !posLex && a.foldedHands(it):
+			// "kindly improve your service 🙏": courtesy; not after thanks or praise ("Thanks
+			// again for squeezing me in … would have been stuck without you 🙏").
+			a.drop(it)
 		case sarcasm && it.kind == itEmoji && it.v > 0 && toks[it.first].r == clapRune:
 			a.drop(it) // "Oh brilliant. ... 👏👏": the applause of irony is no smile.
 		case sarcasm && it.v > 0 && (it.kind == itLex || it.kind == itPolite || it.kind == itPraise):
@@ -1808,10 +1825,11 @@ const demandValence = -2
 
 // tagValence is the valence of a hashtag the lexicon does not know: demandValence for one that
 // demands ("#getitsorted", "#fixit", "#dobetter"), whatever the words it is made of ("sorted",
-// "better") say alone, else that of its words (see compoundValence).
-func (a *analysis) tagValence(v *vocab, w []byte) float32 {
+// "better") say alone, else that of its words (see compoundValence); and whether it is English
+// words run together.
+func (a *analysis) tagValence(v *vocab, w []byte) (float32, bool) {
 	if isDemandTag(w) {
-		return demandValence
+		return demandValence, true
 	}
 	return a.compoundValence(v, w)
 }
@@ -1821,11 +1839,12 @@ const maxCompound = 40
 
 // compoundValence splits a hashtag into as few known words as it can ("neveragain" → "never
 // again", "badservice" → "bad service") and returns their valence, with negators and
-// intensifiers applied like in running text; 0 when it cannot be split.
-func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
+// intensifiers applied like in running text, and whether it could be split (0 and false when
+// not).
+func (a *analysis) compoundValence(v *vocab, w []byte) (float32, bool) {
 	n := len(w)
 	if n < 5 || n > maxCompound {
-		return 0
+		return 0, false
 	}
 	// best[j]: fewest words that spell w[:j] (0: none); from[j]: where the last one starts (the
 	// first such start). Every word that starts at k extends a spelling of w[:k], final by then,
@@ -1855,7 +1874,7 @@ func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
 		}
 	}
 	if best[n] < 2 {
-		return 0
+		return 0, false
 	}
 	// The words, last first.
 	var parts [maxCompound]int32
@@ -1882,7 +1901,7 @@ func (a *analysis) compoundValence(v *vocab, w []byte) float32 {
 			boost, negated = 0, false
 		}
 	}
-	return sum
+	return sum, true
 }
 
 // swearBoost is how much a swear word before a sentiment word intensifies it, like "really".
@@ -2288,4 +2307,12 @@ func (a *analysis) wordsLeft() bool {
 		}
 	}
 	return false
+}
+
+// tellingAt reports whether token j is a verb of telling ("told", "informed", "warned"), whose
+// object a negator before it does not turn around. Not "tell" ("no one could tell the dog had
+// been sick on the rug": no one saw) nor "know" ("no one would know it had been repaired").
+func (a *analysis) tellingAt(j int) bool {
+	return a.wordIn(j, "told", "informed", "inform", "warned", "warn", "notified", "notify",
+		"mentioned", "mention", "explained", "explain", "advised", "updated")
 }

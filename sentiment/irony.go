@@ -586,6 +586,13 @@ func (a *analysis) onlyWait(v *vocab) {
 // not: in the tweets of the evaluation data a ":)" with a question is labelled positive.
 func (a *analysis) softSmile(it *item) bool { return isSoftSmile(a.praiseEmoji(it)) }
 
+// foldedHands reports whether item it is folded hands (🙏): "please" or "thank you", courtesy in
+// a complaint or a request as those words are.
+func (a *analysis) foldedHands(it *item) bool { return a.praiseEmoji(it) == foldedHandsRune }
+
+// foldedHandsRune is 🙏.
+const foldedHandsRune = 0x1F64F
+
 // okSign reports whether item it is a thumbs-up or an OK hand (👍 👌): after an acknowledgement
 // ("noted 👌", "ok 👍 will wait for the email") it acknowledges, no praise.
 func (a *analysis) okSign(it *item) bool { return isOKSign(a.praiseEmoji(it)) }

@@ -748,6 +748,14 @@ func TestScoreCases(t *testing.T) {
 		{text: "brilliant 👏", want: pos},
 		{text: "It's okay", want: neu},
 		{text: "it's fine", want: neu},
+		// Folded hands are courtesy in a complaint or a request, thanks alone.
+		{text: "kindly improve your performance 🙏", want: neg},
+		{text: "Can I change the delivery address? Thanks 🙏", want: neu},
+		{text: "Thank you so much 🙏", want: pos},
+		// What no one told, warned or informed of keeps its feeling.
+		{text: "No one told me my flight was cancelled", want: neg},
+		{text: "No one told me about the delay", want: neg},
+		{text: "Nobody informed me of the price increase", want: neg},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},
@@ -1381,20 +1389,42 @@ func TestCompoundValence(t *testing.T) {
 	s := newScorer(t)
 	a := &analysis{}
 	for _, tc := range []struct {
-		tag  string
-		sign int
+		tag   string
+		sign  int
+		split bool // English words run together
 	}{
-		{"badservice", -1},
-		{"customerservicefail", -1},
-		{"notgood", -1},
-		{"goodtimes", 1},
-		{"lovethisairline", 1},
-		{"xqzvbnm", 0},
+		{"badservice", -1, true},
+		{"customerservicefail", -1, true},
+		{"notgood", -1, true},
+		{"goodtimes", 1, true},
+		{"lovethisairline", 1, true},
+		{"neveragain", 0, true},
+		{"xqzvbnm", 0, false},
 	} {
-		v := a.compoundValence(s.vocab, []byte(tc.tag))
-		if got := sign(v); got != tc.sign {
-			t.Errorf("#%s: valence %v, want sign %d", tc.tag, v, tc.sign)
+		v, split := a.compoundValence(s.vocab, []byte(tc.tag))
+		if got := sign(v); got != tc.sign || split != tc.split {
+			t.Errorf("#%s: valence %v, split %v, want sign %d, split %v", tc.tag, v, split, tc.sign, tc.split)
 		}
+	}
+}
+
+// A message of nothing but hashtags of English words run together can be read.
+func TestHashtagsOnly(t *testing.T) {
+	s := newScorer(t)
+	for _, tc := range []struct {
+		text     string
+		reliable bool
+		want     event.Label
+	}{
+		{"#neveragain", true, event.Negative},
+		{"#happycustomer", true, event.Positive},
+		{"#fail", true, event.Negative},
+		{"#xqzvbnm", false, event.Neutral},
+	} {
+		var got event.Sentiment
+		s.Score(tc.text, "", &got)
+		require.Equal(t, tc.reliable, got.Reliable, "%q", tc.text)
+		require.Equal(t, tc.want, got.Label, "%q: %+v", tc.text, got)
 	}
 }
 

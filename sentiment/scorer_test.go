@@ -756,6 +756,12 @@ func TestScoreCases(t *testing.T) {
 		{text: "No one told me my flight was cancelled", want: neg},
 		{text: "No one told me about the delay", want: neg},
 		{text: "Nobody informed me of the price increase", want: neg},
+		// Withheld answers, a record that ended, an order as it should be.
+		{text: "Cancelled without any explanation", want: neg},
+		{text: "Not a single reply", want: neg},
+		{text: "never had an issue until now", want: neg},
+		{text: "never had an issue with them", want: pos},
+		{text: "exactly what I ordered", want: pos},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},

@@ -762,6 +762,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "never had an issue until now", want: neg},
 		{text: "never had an issue with them", want: pos},
 		{text: "exactly what I ordered", want: pos},
+		{text: "So hard to use!", want: neg},
+		{text: "Arrived a day early and well packed", want: pos},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},

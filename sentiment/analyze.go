@@ -67,7 +67,7 @@ type analysis struct {
 	tags   int // hashtags
 	tagEng int // hashtags that are common English words, or English words with a valence run together
 	eng    int // common English words among them
-	emo    int // emoji and emoticons
+	emo    int // emoji and emoticons, and scores ("10/10", "1/5"): signs read in any language
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
@@ -291,6 +291,9 @@ func (a *analysis) run(v *vocab, text string) {
 				}
 			}
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
+			if ok {
+				a.emo++ // "10/10" alone is read as "👍" is
+			}
 			if r != 0 {
 				a.scoreItem(i, last, r, mk) // "10/10", "1/5", "2 out of 10", "1⭐": a score out of five or ten
 			} else if ok && last > i {

@@ -763,6 +763,8 @@ func TestScoreCases(t *testing.T) {
 		{text: "never had an issue with them", want: pos},
 		{text: "exactly what I ordered", want: pos},
 		{text: "So hard to use!", want: neg},
+		{text: "this update is trash 🗑️", want: neg},
+		{text: "your support 🤡", want: neg},
 		{text: "Arrived a day early and well packed", want: pos},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
@@ -1416,8 +1418,9 @@ func TestCompoundValence(t *testing.T) {
 	}
 }
 
-// A message of nothing but hashtags of English words run together can be read.
-func TestHashtagsOnly(t *testing.T) {
+// A message of nothing but hashtags of English words run together, or nothing but a score, can
+// be read; a date or "24/7" alone cannot.
+func TestWordless(t *testing.T) {
 	s := newScorer(t)
 	for _, tc := range []struct {
 		text     string
@@ -1428,6 +1431,10 @@ func TestHashtagsOnly(t *testing.T) {
 		{"#happycustomer", true, event.Positive},
 		{"#fail", true, event.Negative},
 		{"#xqzvbnm", false, event.Neutral},
+		{"10/10", true, event.Positive},
+		{"1/5", true, event.Negative},
+		{"3/5", true, event.Neutral},
+		{"24/7", false, event.Neutral},
 	} {
 		var got event.Sentiment
 		s.Score(tc.text, "", &got)

@@ -765,6 +765,10 @@ func TestScoreCases(t *testing.T) {
 		{text: "So hard to use!", want: neg},
 		{text: "this update is trash 🗑️", want: neg},
 		{text: "your support 🤡", want: neg},
+		// Praise or liking denied; the writer's own skills are no complaint.
+		{text: "not great", want: neg},
+		{text: "I don't like it", want: neg},
+		{text: "I'm not great with technology, can you help me set it up?", want: neg, not: true},
 		{text: "Arrived a day early and well packed", want: pos},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).

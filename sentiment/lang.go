@@ -10,6 +10,10 @@ import (
 // shortText is the number of words up to which a Latin-script text is not handed to the library.
 const shortText = 3
 
+// shortForeign is the number of words up to which a text with a word that is not a common
+// English one is checked for another language's function words before it may pass for English.
+const shortForeign = 8
+
 // langPrefixBytes bounds the text handed to the language detection library.
 const langPrefixBytes = 96
 
@@ -97,11 +101,21 @@ func (d *langDetector) detect(t *tokenizer, words, english int) langResult {
 		}
 		return d.ask(t, english)
 	}
-	// Latin script: a third of the words or more are common English ones → English.
+	// Latin script, a short text with a word that is not a common English one: another
+	// language's function words, as many as the common English words or more ("Gracias por
+	// nada", "Je suis très déçu du service": "gracias", "nada", "je" and "du" are common in
+	// English messages too) → that language. (Longer texts in another language have too few
+	// English words to pass for English below.)
+	if words <= shortForeign && english < words {
+		if l, hits := d.stopwords(t); l != "" && hits >= english {
+			return langResult{lang: l}
+		}
+	}
+	// A third of the words or more are common English ones → English.
 	if english > 0 && english*3 >= words && (english >= 2 || words <= 2) {
 		return langResult{lang: "en", english: true}
 	}
-	if l := d.stopwords(t); l != "" {
+	if l, _ := d.stopwords(t); l != "" {
 		return langResult{lang: l}
 	}
 	if words <= shortText {
@@ -119,15 +133,15 @@ func (d *langDetector) detect(t *tokenizer, words, english int) langResult {
 // library, which takes about a millisecond a text.
 var stopwordLangs = [...]struct{ code, words string }{
 	{"es", "el la los las del que y en una por para con es se lo su al como pero más muy ya está están fue hay mi yo tu este esta eso porque cuando donde nada todo gracias hola mis sus pedido vuelo ayuda"},
-	{"fr", "le la les des du de un une et est que qui dans pour pas ne sur avec ce cette mais ou je tu il elle nous vous ils sont été très plus mon ma mes votre merci bonjour c'est j'ai n'est toujours commande"},
+	{"fr", "le la les des du de un une et est que qui dans pour pas ne sur avec ce cette mais ou je tu il elle nous vous ils sont été très plus mon ma mes votre merci beaucoup bonjour c'est j'ai n'est toujours commande"},
 	{"de", "der die das und ist nicht ein eine mit für auf den dem des sich auch es ich du er sie wir ihr sind war noch schon aber oder wenn weil kein keine mein meine danke bitte immer habe bestellung"},
 	{"pt", "o os as do da dos das que e em um uma para com não é por mais muito mas como eu você ele ela está estão foi meu minha obrigado obrigada olá também pedido"},
-	{"it", "il lo gli di del della che è un una per con non sono ma come più molto anche io lui lei noi voi questo questa grazie ciao perché ordine"},
+	{"it", "il lo gli di del della che è un una per con non sono ma come più molto anche io lui lei noi voi questo questa grazie ciao perché ordine niente nulla"},
 	{"nl", "de het een en van is dat niet op te met voor zijn ik je jij wij maar ook nog al wel geen mijn bedankt dank hallo bestelling"},
 	{"sv", "och att det som är en ett inte jag du han hon vi med för på av till men har var tack hej mycket"},
 	{"tr", "ve bir bu da için ile ne çok ben sen biz siz değil var yok ama gibi daha teşekkürler merhaba sipariş"},
 	{"id", "dan yang di ke dari ini itu untuk dengan tidak ada saya kamu kami mereka akan sudah belum terima kasih juga bisa"},
-	{"pl", "w na z że się nie to jest do jak ale tak co po za od ja ty on ona my wy dziękuję cześć bardzo"},
+	{"pl", "w na z że się nie to jest do jak ale tak co po za od ja on ona my wy dziękuję cześć bardzo"}, // not "ty": "thank you" in English messages
 }
 
 // stopwordTable maps a word to the set of stopwordLangs it is a function word of.
@@ -155,8 +169,9 @@ func newStopwordTable() *stopwordTable {
 
 var stopwordsOnce = sync.OnceValue(newStopwordTable)
 
-// stopwords names the language of a Latin-script text from its function words, or returns "".
-func (d *langDetector) stopwords(t *tokenizer) string {
+// stopwords names the language of a Latin-script text from its function words, with how many of
+// its words are function words of it, or returns "" and 0.
+func (d *langDetector) stopwords(t *tokenizer) (string, int) {
 	st := stopwordsOnce()
 	var hits [len(stopwordLangs)]int
 	words := 0
@@ -187,9 +202,9 @@ func (d *langDetector) stopwords(t *tokenizer) string {
 		}
 	}
 	if best < 0 || hits[best] < 2 || hits[best]*4 < words || hits[best] <= second {
-		return ""
+		return "", 0
 	}
-	return stopwordLangs[best].code
+	return stopwordLangs[best].code, hits[best]
 }
 
 // ask runs the library on the words of the text (not its links, mentions or numbers), at most

@@ -1667,6 +1667,15 @@ func TestLanguage(t *testing.T) {
 		{"注文した商品がまだ届きません", "en", "ja", false},
 		{"😡😡", "", "", true},
 		{"#fail #disappointed", "", "en", true},
+		// Short texts whose loanwords are common in English messages ("gracias", "nada", "je",
+		// "du", "merci"), and English shorthand that is a word of another language ("ty").
+		{"Gracias por nada", "", "es", false},
+		{"Mi pedido no ha llegado todavía", "", "es", false},
+		{"Je suis très déçu du service", "", "fr", false},
+		{"Merci beaucoup!", "", "fr", false},
+		{"non funziona niente", "", "it", false},
+		{"ty ty ty", "", "en", true},
+		{"Gracias, my order arrived", "", "en", true},
 	} {
 		var d event.Sentiment
 		s.Score(tc.text, tc.tag, &d)

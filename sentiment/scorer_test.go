@@ -770,6 +770,7 @@ func TestScoreCases(t *testing.T) {
 		{text: "I don't like it", want: neg},
 		{text: "I'm not great with technology, can you help me set it up?", want: neg, not: true},
 		{text: "Arrived a day early and well packed", want: pos},
+		{text: "I need this fixed today, I've been without heating for a week", want: neg},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},

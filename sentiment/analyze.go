@@ -1041,6 +1041,9 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	// 1 without any sentiment, fading as sentiment adds up.
 	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
+	if complaint > 0 && pos == 0 && praise == 0 && a.words <= bareComplaintWords {
+		a.bareComplaint(v)
+	}
 	if (complaint > 0 || sarcasm) && pos == 0 && praise == 0 {
 		// "Terrible service!", "package still missing!!", "Thanks for nothing!": the marks
 		// stress the complaint or the sarcasm, the only feeling there is; in general text, where
@@ -2318,4 +2321,24 @@ func (a *analysis) wordsLeft() bool {
 func (a *analysis) tellingAt(j int) bool {
 	return a.wordIn(j, "told", "informed", "inform", "warned", "warn", "notified", "notify",
 		"mentioned", "mention", "explained", "explain", "advised", "updated")
+}
+
+// bareComplaintWords is the most words of a bare complaint (see bareComplaint).
+const bareComplaintWords = 6
+
+// bareComplaint leaves the words of one-word complaint cues out of the n-grams in a short message
+// whose only feeling is a complaint ("My flight was delayed"): the n-grams of such a word learn
+// from the long stories of the training messages that name it and end well, which a bare
+// complaint is not. Only the words that are complaint cues of their own, not those a context made a
+// complaint ("again" is one only in context: "you've done it again!!").
+func (a *analysis) bareComplaint(v *vocab) {
+	for k := range a.items {
+		it := &a.items[k]
+		if it.kind != itComplaint || it.first != it.last || it.v <= 0 {
+			continue
+		}
+		if idx := a.info[it.first]; idx >= 0 && v.infos[idx].cue == cueComplaint {
+			a.mark[it.first] |= mMasked
+		}
+	}
 }

@@ -771,6 +771,9 @@ func TestScoreCases(t *testing.T) {
 		{text: "I'm not great with technology, can you help me set it up?", want: neg, not: true},
 		{text: "Arrived a day early and well packed", want: pos},
 		{text: "I need this fixed today, I've been without heating for a week", want: neg},
+		// A bare complaint: the cue word's n-grams learned from stories that ended well.
+		{text: "My flight was delayed", want: neg},
+		{text: "you've done it again!! #datenight", want: pos},
 		{text: "Sorry for the late reply, my account number is 55102.", want: neu},
 		// Grudging thanks, with a comma or none (not thanks for a map given gladly).
 		{text: "Thanks, I suppose, for the cake that arrived after the party ended.", want: neg},

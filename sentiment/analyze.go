@@ -67,7 +67,7 @@ type analysis struct {
 	tags   int // hashtags
 	tagEng int // hashtags that are common English words, or English words with a valence run together
 	eng    int // common English words among them
-	emo    int // emoji and emoticons, and scores ("10/10", "1/5"): signs read in any language
+	signs  int // emoji, emoticons and scores ("10/10", "1/5"): signs read in any language
 
 	// Per-token model contribution to the positive-minus-negative logit, for evidence.
 	contrib []float32
@@ -111,7 +111,7 @@ func (a *analysis) reset(n int) {
 	a.ents = a.ents[:0]
 	a.grows, a.gsum, a.gn = a.grows[:0], 0, 0
 	a.rule = [numRule]float32{}
-	a.topics, a.words, a.eng, a.emo, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
+	a.topics, a.words, a.eng, a.signs, a.tags, a.tagEng = 0, 0, 0, 0, 0, 0
 	a.thanks = -1
 }
 
@@ -292,7 +292,7 @@ func (a *analysis) run(v *vocab, text string) {
 			}
 			middle = middle || ok && r == 0 || a.wordIs(i+1, "stars") && text[tk.start:tk.end] == "3"
 			if ok {
-				a.emo++ // "10/10" alone is read as "👍" is
+				a.signs++ // "10/10" alone is read as "👍" is
 			}
 			if r != 0 {
 				a.scoreItem(i, last, r, mk) // "10/10", "1/5", "2 out of 10", "1⭐": a score out of five or ten
@@ -300,7 +300,7 @@ func (a *analysis) run(v *vocab, text string) {
 				a.mark[last] |= mMasked // "3★": the middle, no praise
 			}
 		case tkEmoji, tkEmoticon:
-			a.emo++
+			a.signs++
 			if tk.r == starFilled {
 				// "★★★☆☆": a score out of five in stars; the stars are no emoji to the n-grams.
 				if r, n := a.stars(i); n > 0 {
@@ -1041,10 +1041,10 @@ func (a *analysis) run(v *vocab, text string) {
 	}
 	// 1 without any sentiment, fading as sentiment adds up.
 	r[rfNoSentiment] = 1 / (1 + pos + neg + complaint + praise)
-	if complaint > 0 && pos == 0 && praise == 0 && a.words <= bareComplaintWords {
-		a.bareComplaint(v)
-	}
 	if (complaint > 0 || sarcasm) && pos == 0 && praise == 0 {
+		if complaint > 0 && a.words <= bareComplaintWords {
+			a.bareComplaint(v)
+		}
 		// "Terrible service!", "package still missing!!", "Thanks for nothing!": the marks
 		// stress the complaint or the sarcasm, the only feeling there is; in general text, where
 		// the exclamation feature is learned, they mostly stress delight.

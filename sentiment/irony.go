@@ -911,13 +911,19 @@ func (a *analysis) thanksForCharge() {
 func (a *analysis) closingNot() {
 	toks := a.tok.toks
 	n := len(toks) - 1
-	for n >= 0 && (toks[n].kind == tkBreak || toks[n].kind == tkExclaim || toks[n].kind == tkEmoji || toks[n].kind == tkEmoticon) {
+	for n >= 0 && isTrailingSign(toks[n].kind) {
 		n--
 	}
 	if n < 1 || !a.wordIs(n, "not") || toks[n-1].kind != tkBreak && toks[n-1].kind != tkExclaim {
 		return // no "not", or one in a sentence: "hopefully not", "… or not"
 	}
 	a.takesBack(n)
+}
+
+// isTrailingSign reports the tokens that may close a phrase without a word: breaks, '!' and
+// emoji or emoticons (see closingNot, ironicEmoji).
+func isTrailingSign(k tokKind) bool {
+	return k == tkBreak || k == tkExclaim || k == tkEmoji || k == tkEmoticon
 }
 
 // takesBack records a sarcasm item over token n, a closing word that takes back what the message
@@ -1811,7 +1817,7 @@ func (a *analysis) ironicEmoji() {
 			continue
 		}
 		end := int(s.last) + 1
-		for end < len(toks) && (toks[end].kind == tkEmoji || toks[end].kind == tkEmoticon || toks[end].kind == tkExclaim || toks[end].kind == tkBreak) {
+		for end < len(toks) && isTrailingSign(toks[end].kind) {
 			end++
 		}
 		for m := range a.items {
@@ -1822,10 +1828,10 @@ func (a *analysis) ironicEmoji() {
 	}
 }
 
-// praised reports whether token i is in a positive lexicon item or a praise cue.
+// praised reports whether an item that praises spans token i.
 func (a *analysis) praised(i int) bool {
 	for k := range a.items {
-		if it := &a.items[k]; it.v > 0 && (it.kind == itLex || it.kind == itPraise) && int(it.first) <= i && i <= int(it.last) {
+		if it := &a.items[k]; it.praises() && int(it.first) <= i && i <= int(it.last) {
 			return true
 		}
 	}

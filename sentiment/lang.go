@@ -106,8 +106,11 @@ func (d *langDetector) detect(t *tokenizer, words, english int) langResult {
 	// nada", "Je suis très déçu du service": "gracias", "nada", "je" and "du" are common in
 	// English messages too) → that language. (Longer texts in another language have too few
 	// English words to pass for English below.)
+	l, hits, counted := "", 0, false
 	if words <= shortForeign && english < words {
-		if l, hits := d.stopwords(t); l != "" && hits >= english {
+		l, hits = d.stopwords(t)
+		counted = true
+		if l != "" && hits >= english {
 			return langResult{lang: l}
 		}
 	}
@@ -115,7 +118,10 @@ func (d *langDetector) detect(t *tokenizer, words, english int) langResult {
 	if english > 0 && english*3 >= words && (english >= 2 || words <= 2) {
 		return langResult{lang: "en", english: true}
 	}
-	if l, _ := d.stopwords(t); l != "" {
+	if !counted {
+		l, _ = d.stopwords(t)
+	}
+	if l != "" {
 		return langResult{lang: l}
 	}
 	if words <= shortText {

@@ -229,7 +229,7 @@ func (s *Scorer) Score(text, lang string, dst *event.Sentiment) {
 		lr = s.lang.detect(&a.tok, words, eng)
 	}
 	dst.Language = lr.lang
-	if !lr.english && (a.words+a.tags > 0 || a.emo == 0) {
+	if !lr.english && (a.words+a.tags > 0 || a.signs == 0) {
 		dst.Label = event.Neutral
 		dst.Probs = event.Probs{Negative: 0.3333, Neutral: 0.3334, Positive: 0.3333}
 		return

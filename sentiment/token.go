@@ -17,7 +17,7 @@ const (
 	tkURL                     // http://…, https://…, www.…
 	tkNumber                  // digits
 	tkEmoji                   // one emoji; r holds the rune
-	tkEmoticon                // :) :( <3 …; emo holds its index in emoticons
+	tkEmoticon                // :) :( <3 …; r holds its index in emoticons
 	tkExclaim                 // a run of '!' (n = run length)
 	tkQuestion                // a run of '?' (n = run length)
 	tkBreak                   // . , ; : and other clause ends
